@@ -1,0 +1,124 @@
+// Package classify turns the outcome of one probe (transport error, status, headers, body, stream
+// facts, timings) into a Classification: a class from the taxonomy of DESIGN §5, whose fault it is
+// (blame), whether a retry can help and when, and one line of advice for a human. It is pure: no
+// I/O, no clock, no k6, so every rule is table-tested.
+package classify
+
+import (
+	"net/http"
+	"time"
+)
+
+// Class names one kind of outcome. The string values are the wire format (tags, JSON, reports).
+type Class string
+
+// The taxonomy, in rule order (reference/openai-signals.md §7).
+const (
+	ConnectionError       Class = "connection_error"
+	TimeoutConnect        Class = "timeout_connect"
+	TimeoutTTFB           Class = "timeout_ttfb"
+	TimeoutTotal          Class = "timeout_total"
+	EdgeBlocked           Class = "edge_blocked"
+	GeoBlocked            Class = "geo_blocked"
+	EdgeGatewayError      Class = "edge_gateway_error"
+	AuthInvalid           Class = "auth_invalid"
+	AccountBlocked        Class = "account_blocked"
+	QuotaExhausted        Class = "quota_exhausted"
+	PermissionDenied      Class = "permission_denied"
+	ModelNotFound         Class = "model_not_found"
+	ContextLengthExceeded Class = "context_length_exceeded"
+	ContentFiltered       Class = "content_filtered"
+	RequestInvalid        Class = "request_invalid"
+	RateLimited           Class = "rate_limited"
+	CapacityOverloaded    Class = "capacity_overloaded"
+	RateLimitedAnomalous  Class = "rate_limited_anomalous"
+	ServerError           Class = "server_error"
+	StreamErrorEvent      Class = "stream_error_event"
+	StreamTruncated       Class = "stream_truncated"
+	StreamStalled         Class = "stream_stalled"
+	EmptyResponse         Class = "empty_response"
+	WrongAnswer           Class = "wrong_answer"
+	OKSlow                Class = "ok_slow"
+	OK                    Class = "ok"
+	Unknown               Class = "unknown"
+)
+
+// Classes lists every class, for documentation, metrics pre-registration and tests.
+var Classes = []Class{
+	ConnectionError, TimeoutConnect, TimeoutTTFB, TimeoutTotal, EdgeBlocked, GeoBlocked,
+	EdgeGatewayError, AuthInvalid, AccountBlocked, QuotaExhausted, PermissionDenied, ModelNotFound,
+	ContextLengthExceeded, ContentFiltered, RequestInvalid, RateLimited, CapacityOverloaded,
+	RateLimitedAnomalous, ServerError, StreamErrorEvent, StreamTruncated, StreamStalled,
+	EmptyResponse, WrongAnswer, OKSlow, OK, Unknown,
+}
+
+// Blame says whose fault an outcome is. Only Provider and Edge count toward an outage.
+type Blame string
+
+// Blames.
+const (
+	BlameNone     Blame = ""         // success
+	BlameProvider Blame = "provider" // the LLM service itself
+	BlameEdge     Blame = "edge"     // the CDN in front of it
+	BlameNetwork  Blame = "network"  // our side of the wire
+	BlameAccount  Blame = "account"  // key, quota, region, permissions
+	BlameClient   Blame = "client"   // our request is wrong
+	BlameUnknown  Blame = "unknown"
+)
+
+// CountsAsOutage reports whether failures with this blame are evidence against the provider.
+func (b Blame) CountsAsOutage() bool { return b == BlameProvider || b == BlameEdge }
+
+// Phase is how far a request got before a deadline or a transport failure.
+type Phase string
+
+// Phases.
+const (
+	PhaseNone    Phase = ""
+	PhaseConnect Phase = "connect" // DNS, TCP, TLS
+	PhaseTTFB    Phase = "ttfb"    // request sent, waiting for response headers
+	PhaseBody    Phase = "body"    // headers received, reading the body or stream
+)
+
+// Outcome is everything the classifier looks at. Body must already be capped by the caller.
+type Outcome struct {
+	Provider string // openai, azure, anthropic, gemini, compatible (hints only)
+	Err      error  // transport error; nil when the body was read to its end
+	Phase    Phase  // where Err happened
+	TimedOut bool   // Err is a deadline of ours (connect, ttfb, total)
+	Stalled  bool   // Err is our first-token or inter-chunk deadline
+	Status   int    // 0 when no response
+	Header   http.Header
+	Body     []byte
+	Stream   *StreamFacts // nil for non-streaming requests
+	// Content is the number of answer bytes served (streamed or not).
+	Content int
+	// ExpectAnswer is set for probes that must serve answer text (not models, moderations …).
+	ExpectAnswer bool
+	// AnswerWrong is set by canary probes whose answer did not match.
+	AnswerWrong bool
+	// FinishReason as reported by the server ("stop", "length", "content_filter", …).
+	FinishReason string
+}
+
+// StreamFacts are what the stream reader saw after a 2xx response.
+type StreamFacts struct {
+	Terminal   bool   // the dialect's terminal marker arrived ([DONE], response.completed, message_stop)
+	ErrorEvent []byte // payload of an error record or event, if any
+}
+
+// Classification is the verdict on one outcome.
+type Classification struct {
+	Class         Class         `json:"class"`
+	Blame         Blame         `json:"blame"`
+	Retryable     bool          `json:"retryable"`
+	RetryAfter    time.Duration `json:"-"`
+	RetryAfterMs  int64         `json:"retry_after_ms"`
+	RateLimitKind string        `json:"rate_limit_kind,omitempty"` // rpm, tpm, rpd, tpd
+	ProviderCode  string        `json:"provider_code,omitempty"`   // the provider's own code or type
+	Message       string        `json:"message,omitempty"`         // provider's message, bounded and redacted
+	Advice        string        `json:"advice"`
+}
+
+// OK reports whether the class is a success.
+func (c Classification) OK() bool { return c.Class == OK || c.Class == OKSlow }

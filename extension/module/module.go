@@ -1,0 +1,106 @@
+// Package module is the JS binding of the extension: the k6/x/chatgpt module with target() and
+// probe(). It holds the process-wide state shared by all VUs (the embedded simulator today, the
+// detector as it lands) and stays thin: measuring is the probe package's job, metrics are
+// telemetry's.
+package module
+
+import (
+	"fmt"
+	"sync"
+
+	"go.k6.io/k6/v2/js/common"
+	"go.k6.io/k6/v2/js/modules"
+
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/sim"
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/telemetry"
+)
+
+// ImportPath is the module's name in scripts.
+const ImportPath = "k6/x/chatgpt"
+
+// Version is the extension's version, set by the release build.
+var Version = "v0.1.0-dev"
+
+// RootModule is created once per k6 process; its state is shared by every VU.
+type RootModule struct {
+	simOnce sync.Once
+	sim     *sim.Running
+	simErr  error
+}
+
+var _ modules.Module = (*RootModule)(nil)
+
+// New returns the root module to register.
+func New() *RootModule { return &RootModule{} }
+
+// Close stops what the root module started (the embedded simulator). k6 exits without calling
+// it; tests call it.
+func (r *RootModule) Close() error {
+	if r.sim != nil {
+		return r.sim.Close()
+	}
+	return nil
+}
+
+// simulator starts the embedded simulator once per process and returns it.
+func (r *RootModule) simulator() (*sim.Running, bool, error) {
+	started := false
+	r.simOnce.Do(func() {
+		r.sim, r.simErr = sim.Start("127.0.0.1:0", sim.DefaultConfig())
+		started = r.simErr == nil
+	})
+	return r.sim, started, r.simErr
+}
+
+// Instance is the module as one VU sees it.
+type Instance struct {
+	vu      modules.VU
+	root    *RootModule
+	metrics *telemetry.Metrics
+}
+
+var _ modules.Instance = (*Instance)(nil)
+
+// NewModuleInstance registers the metrics (idempotent) while the init environment is there.
+func (r *RootModule) NewModuleInstance(vu modules.VU) modules.Instance {
+	ms, err := telemetry.Register(vu.InitEnv().Registry)
+	if err != nil {
+		common.Throw(vu.Runtime(), fmt.Errorf("xk6-chatgpt: %w", err))
+	}
+	return &Instance{vu: vu, root: r, metrics: ms}
+}
+
+// Exports are the module's JS API (index.d.ts).
+func (i *Instance) Exports() modules.Exports {
+	return modules.Exports{Named: map[string]any{
+		"target":  i.target,
+		"version": Version,
+	}}
+}
+
+// target is chatgpt.target(options): validated configuration, errors thrown at init time so a
+// typo fails the run before any probe.
+func (i *Instance) target(opts map[string]any) (*Target, error) {
+	t, err := newTarget(i, opts)
+	if err != nil {
+		return nil, fmt.Errorf("chatgpt.target: %w", err)
+	}
+	return t, nil
+}
+
+// env reads a variable as the script sees it: -e values first, then the process environment.
+func (i *Instance) env(key string) string {
+	ie := i.vu.InitEnv()
+	if ie == nil {
+		return ""
+	}
+	if v, ok := ie.RuntimeOptions.Env[key]; ok {
+		return v
+	}
+	if ie.LookupEnv != nil {
+		if v, ok := ie.LookupEnv(key); ok {
+			return v
+		}
+	}
+	return ""
+}

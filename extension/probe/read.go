@@ -1,0 +1,134 @@
+package probe
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"time"
+
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/classify"
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/stream"
+)
+
+// read consumes the response body into the outcome and result.
+func (p *run) read(resp *http.Response, c Component, o *classify.Outcome, r *Result) {
+	ct, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
+	if resp.StatusCode >= 200 && resp.StatusCode < 300 && c == ChatStream && ct == "text/event-stream" {
+		p.readStream(resp.Body, o, r)
+		return
+	}
+	limit := int64(SuccessBodyCap)
+	if resp.StatusCode < 200 || resp.StatusCode >= 300 {
+		limit = ErrorBodyCap
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, limit))
+	r.BytesIn = int64(len(body))
+	o.Body = body
+	if err != nil {
+		o.Err = err
+		return
+	}
+	if resp.StatusCode < 200 || resp.StatusCode >= 300 {
+		return
+	}
+	switch c {
+	case Models:
+		if !bytes.Contains(body, []byte(`"data"`)) {
+			o.Err = errors.New("model list without a data array")
+		}
+		o.ExpectAnswer = false
+	case Chat, ChatStream: // a streaming request answered with plain JSON is judged as JSON
+		chunk, err := stream.ParseChatChunk(body, false)
+		if err != nil {
+			o.Err = fmt.Errorf("malformed completion: %w", err)
+			return
+		}
+		o.Content, o.FinishReason = chunk.Content, chunk.FinishReason
+		r.FinishReason, r.ResponseModel = chunk.FinishReason, chunk.Model
+		if chunk.Usage != nil {
+			r.Usage = Usage{Input: chunk.Usage.Input, Output: chunk.Usage.Output}
+		}
+	}
+}
+
+// readStream decodes a chat-completions SSE stream. Tokens are timed by the arrival of their
+// bytes; a first-token deadline and then a stall deadline between tokens run as a watchdog.
+func (p *run) readStream(body io.Reader, o *classify.Outcome, r *Result) {
+	to := p.target.Timeouts
+	firstDeadline := to.FirstToken - time.Since(p.start)
+	p.mu.Lock()
+	p.stall = time.AfterFunc(max(firstDeadline, 0), func() { p.cancel(errStalled) })
+	p.mu.Unlock()
+
+	dec := stream.NewDecoder(body)
+	facts := &classify.StreamFacts{}
+	o.Stream = facts
+	var first, firstAnswer, last time.Time
+	var gaps, maxGap time.Duration
+	tokens := 0
+	for {
+		ev, err := dec.Next()
+		if err != nil {
+			if !errors.Is(err, io.EOF) {
+				o.Err = err
+			}
+			break
+		}
+		if bytes.Equal(ev.Data, stream.Done) {
+			facts.Terminal = true
+			break
+		}
+		if ev.Type == "error" {
+			facts.ErrorEvent = bytes.Clone(ev.Data)
+			break
+		}
+		chunk, err := stream.ParseChatChunk(ev.Data, false)
+		if err != nil {
+			o.Err = fmt.Errorf("malformed stream record: %w", err)
+			break
+		}
+		if chunk.Error != nil {
+			facts.ErrorEvent = bytes.Clone(ev.Data)
+			break
+		}
+		if chunk.Model != "" {
+			r.ResponseModel = chunk.Model
+		}
+		if chunk.FinishReason != "" {
+			o.FinishReason, r.FinishReason = chunk.FinishReason, chunk.FinishReason
+		}
+		if chunk.Usage != nil {
+			r.Usage = Usage{Input: chunk.Usage.Input, Output: chunk.Usage.Output}
+		}
+		if chunk.Content == 0 && chunk.Reasoning == 0 {
+			continue // role-only, empty and finish chunks are not tokens
+		}
+		p.stall.Reset(to.Stall)
+		tokens++
+		o.Content += chunk.Content
+		if first.IsZero() {
+			first = ev.At
+		} else {
+			g := ev.At.Sub(last)
+			gaps += g
+			maxGap = max(maxGap, g)
+		}
+		if firstAnswer.IsZero() && chunk.Content > 0 {
+			firstAnswer = ev.At
+		}
+		last = ev.At
+	}
+	r.BytesIn = dec.BytesRead()
+	r.Timings.TTFT = ms(p.start, first)
+	r.Timings.TTFA = ms(p.start, firstAnswer)
+	if tokens > 1 {
+		r.Timings.ITL = float64(gaps) / float64(tokens-1) / float64(time.Millisecond)
+		r.Timings.ITLMax = float64(maxGap) / float64(time.Millisecond)
+	}
+	if r.Usage.Output == 0 && tokens > 0 {
+		r.Usage.Output, r.TokensEstimated = tokens, true // no usage chunk: one chunk ≈ one token
+	}
+}

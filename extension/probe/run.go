@@ -1,0 +1,256 @@
+package probe
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptrace"
+	"sync"
+	"time"
+
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/classify"
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/secret"
+)
+
+// Body caps: an error body bigger than this carries nothing more a classifier needs, and a
+// success body of a tiny probe is a few KiB (a model list some tens).
+const (
+	ErrorBodyCap   = 64 << 10
+	SuccessBodyCap = 1 << 20
+)
+
+// Deadline causes, told apart after the request fails via context.Cause.
+var (
+	errConnectTimeout = errors.New("connect deadline exceeded")
+	errTTFBTimeout    = errors.New("response header deadline exceeded")
+	errTotalTimeout   = errors.New("total deadline exceeded")
+	errStalled        = errors.New("stream stalled")
+)
+
+// Run performs one probe of component c against t through rt. It never panics on server input
+// and always returns within t.Timeouts.Total (plus scheduling slack); the caller's ctx ending
+// aborts it. t must have passed Validate.
+func Run(parent context.Context, rt http.RoundTripper, t *Target, c Component) Result {
+	r := Result{Component: c, Provider: t.Provider, Model: t.Model}
+	req, err := newRequest(t, c)
+	if err != nil { // only a bug in our own request building gets here
+		r.Class, r.Blame, r.Message = classify.RequestInvalid, classify.BlameClient, err.Error()
+		return r
+	}
+	p := &run{target: t, start: time.Now()}
+	r.Start = p.start
+	ctx, cancel := context.WithCancelCause(parent)
+	defer cancel(nil)
+	p.cancel = cancel
+	p.arm(t.Timeouts)
+	defer p.disarm()
+
+	req = req.WithContext(httptrace.WithClientTrace(ctx, p.trace()))
+	client := &http.Client{Transport: rt, CheckRedirect: func(*http.Request, []*http.Request) error {
+		return http.ErrUseLastResponse // never follow a redirect with the key attached
+	}}
+	o := classify.Outcome{Provider: t.Provider, ExpectAnswer: c != Models}
+	resp, err := client.Do(req)
+	if err != nil {
+		o.Err, o.Phase = err, p.phase()
+	} else {
+		p.headersAt(time.Now())
+		o.Status, o.Header, o.Phase = resp.StatusCode, resp.Header, classify.PhaseBody
+		r.Status, r.RequestID, r.SimFault = resp.StatusCode, firstHeader(resp.Header, "X-Request-Id", "Request-Id", "Apim-Request-Id"), resp.Header.Get("X-Sim-Fault")
+		p.read(resp, c, &o, &r)
+		_ = resp.Body.Close()
+	}
+	end := time.Now()
+	cause := context.Cause(ctx)
+	switch {
+	case errors.Is(cause, errConnectTimeout):
+		o.TimedOut, o.Phase = true, classify.PhaseConnect
+	case errors.Is(cause, errTTFBTimeout):
+		o.TimedOut, o.Phase = true, classify.PhaseTTFB
+	case errors.Is(cause, errTotalTimeout):
+		o.TimedOut = true
+		if o.Phase == classify.PhaseNone {
+			o.Phase = p.phase()
+		}
+	case errors.Is(cause, errStalled):
+		o.Stalled = true
+	case parent.Err() != nil:
+		r.Aborted = true
+	}
+	p.finish(&r, end)
+	// Output rate excludes the wait for the first token (DESIGN §4); non-streaming responses
+	// have no first-token time, so no honest rate.
+	if tm := r.Timings; tm.TTFT > 0 && tm.Total > tm.TTFT && r.Usage.Output > 0 {
+		r.TokensPerSecond = float64(r.Usage.Output) / ((tm.Total - tm.TTFT) / 1000)
+	}
+	cl := classify.Classify(o)
+	r.OK = cl.OK()
+	r.Class, r.Blame, r.Retryable, r.RetryAfterMs = cl.Class, cl.Blame, cl.Retryable, cl.RetryAfterMs
+	r.RateLimitKind, r.ProviderCode, r.Advice = cl.RateLimitKind, cl.ProviderCode, cl.Advice
+	r.Message = secret.Redact(cl.Message, t.APIKey)
+	return r
+}
+
+func firstHeader(h http.Header, keys ...string) string {
+	for _, k := range keys {
+		if v := h.Get(k); v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+func newRequest(t *Target, c Component) (*http.Request, error) {
+	method, path := http.MethodPost, "/chat/completions"
+	var body []byte
+	switch c {
+	case Models:
+		method, path = http.MethodGet, "/models"
+	case Chat, ChatStream:
+		m := map[string]any{
+			"model":    t.Model,
+			"messages": []map[string]string{{"role": "user", "content": t.Prompt}},
+		}
+		// OpenAI deprecated max_tokens (reasoning models reject it); compatible servers such as
+		// older vLLM only know max_tokens.
+		if t.Provider == "openai" {
+			m["max_completion_tokens"] = t.MaxTokens
+		} else {
+			m["max_tokens"] = t.MaxTokens
+		}
+		if c == ChatStream {
+			m["stream"] = true
+			m["stream_options"] = map[string]bool{"include_usage": true}
+		}
+		var err error
+		if body, err = json.Marshal(m); err != nil {
+			return nil, fmt.Errorf("encode request: %w", err)
+		}
+	default:
+		return nil, fmt.Errorf("component %q has no request", c)
+	}
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequest(method, t.BaseURL+path, rd)
+	if err != nil {
+		return nil, errors.New("build request: " + secret.Redact(err.Error(), t.APIKey))
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if c == ChatStream {
+		req.Header.Set("Accept", "text/event-stream")
+	} else {
+		req.Header.Set("Accept", "application/json")
+	}
+	req.Header.Set("User-Agent", t.UserAgent)
+	if t.APIKey != "" {
+		req.Header.Set("Authorization", "Bearer "+t.APIKey)
+	}
+	return req, nil
+}
+
+// run holds one probe's clock readings; httptrace calls back from other goroutines.
+type run struct {
+	target *Target
+	start  time.Time
+	cancel context.CancelCauseFunc
+
+	mu                       sync.Mutex
+	dnsStart, dnsDone        time.Time
+	connStart, connDone      time.Time
+	tlsStart, tlsDone        time.Time
+	gotConn, firstByte, hdrs time.Time
+	timers                   []*time.Timer
+	stall                    *time.Timer
+}
+
+func (p *run) trace() *httptrace.ClientTrace {
+	at := func(dst *time.Time) func() {
+		return func() { p.mu.Lock(); *dst = time.Now(); p.mu.Unlock() }
+	}
+	return &httptrace.ClientTrace{
+		DNSStart:             func(httptrace.DNSStartInfo) { at(&p.dnsStart)() },
+		DNSDone:              func(httptrace.DNSDoneInfo) { at(&p.dnsDone)() },
+		ConnectStart:         func(string, string) { at(&p.connStart)() },
+		ConnectDone:          func(string, string, error) { at(&p.connDone)() },
+		TLSHandshakeStart:    at(&p.tlsStart),
+		TLSHandshakeDone:     func(tls.ConnectionState, error) { at(&p.tlsDone)() },
+		GotConn:              func(httptrace.GotConnInfo) { at(&p.gotConn)() },
+		GotFirstResponseByte: at(&p.firstByte),
+	}
+}
+
+// phase is how far the request got, judged from the trace.
+func (p *run) phase() classify.Phase {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	switch {
+	case !p.hdrs.IsZero():
+		return classify.PhaseBody
+	case !p.gotConn.IsZero():
+		return classify.PhaseTTFB
+	}
+	return classify.PhaseConnect
+}
+
+func (p *run) headersAt(t time.Time) {
+	p.mu.Lock()
+	p.hdrs = t
+	p.mu.Unlock()
+}
+
+// arm starts the phase watchdogs. Each cancels the request with its own cause if its phase has
+// not been passed when it fires, so the classifier can tell a slow connect from a slow model.
+func (p *run) arm(to Timeouts) {
+	p.timers = append(p.timers,
+		time.AfterFunc(to.Connect, func() {
+			if p.phase() == classify.PhaseConnect {
+				p.cancel(errConnectTimeout)
+			}
+		}),
+		time.AfterFunc(to.TTFB, func() {
+			if p.phase() != classify.PhaseBody {
+				p.cancel(errTTFBTimeout)
+			}
+		}),
+		time.AfterFunc(to.Total, func() { p.cancel(errTotalTimeout) }),
+	)
+}
+
+func (p *run) disarm() {
+	for _, t := range p.timers {
+		t.Stop()
+	}
+	if p.stall != nil {
+		p.stall.Stop()
+	}
+}
+
+func ms(from, to time.Time) float64 {
+	if from.IsZero() || to.IsZero() || to.Before(from) {
+		return 0
+	}
+	return float64(to.Sub(from)) / float64(time.Millisecond)
+}
+
+func (p *run) finish(r *Result, end time.Time) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	r.Timings.DNS = ms(p.dnsStart, p.dnsDone)
+	r.Timings.Connect = ms(p.connStart, p.connDone)
+	r.Timings.TLS = ms(p.tlsStart, p.tlsDone)
+	first := p.firstByte
+	if first.IsZero() {
+		first = p.hdrs
+	}
+	r.Timings.TTFB = ms(p.start, first)
+	r.Timings.Total = ms(p.start, end)
+}

@@ -1,0 +1,217 @@
+package sim
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// answer is what the simulated model says, one token per entry.
+var answer = []string{"Pong", ".", " The", " service", " is", " up", " and", " answering", " normally", " today", "."}
+
+type chatRequest struct {
+	Model               string `json:"model"`
+	Stream              bool   `json:"stream"`
+	MaxTokens           int    `json:"max_tokens"`
+	MaxCompletionTokens int    `json:"max_completion_tokens"`
+	StreamOptions       struct {
+		IncludeUsage bool `json:"include_usage"`
+	} `json:"stream_options"`
+	Messages []struct {
+		Role    string          `json:"role"`
+		Content json.RawMessage `json:"content"`
+	} `json:"messages"`
+}
+
+// maxRequest bounds request bodies; probes send a few hundred bytes.
+const maxRequest = 1 << 20
+
+// response is one planned answer: what to send and when.
+type response struct {
+	id      string
+	model   string // JSON-quoted
+	created int64
+	ttft    time.Duration
+	gaps    []time.Duration // before each token after the first
+	tokens  []string
+	prompt  int
+}
+
+func (s *Server) plan(req *chatRequest) response {
+	n := s.cfg.Baseline.OutputTokens
+	if limit := max(req.MaxTokens, req.MaxCompletionTokens); limit > 0 && limit < n {
+		n = limit
+	}
+	rsp := response{id: "chatcmpl-" + s.requestID()[4:], created: time.Now().Unix(), tokens: make([]string, n)}
+	for i := range rsp.tokens {
+		rsp.tokens[i] = answer[i%len(answer)]
+	}
+	m, _ := json.Marshal(req.Model)
+	rsp.model = string(m)
+	rsp.gaps = make([]time.Duration, max(n-1, 0))
+	s.draw(func(r *rand.Rand) {
+		rsp.ttft = s.cfg.Baseline.TTFT.Sample(r)
+		for i := range rsp.gaps {
+			rsp.gaps[i] = s.cfg.Baseline.ITL.Sample(r)
+		}
+	})
+	for _, msg := range req.Messages {
+		rsp.prompt += 4 + len(msg.Content)/4 // roughly what a tokenizer gives for short English text
+	}
+	return rsp
+}
+
+func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
+	var req chatRequest
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxRequest))
+	if err == nil {
+		err = json.Unmarshal(body, &req)
+	}
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "We could not parse the JSON body of your request.", "invalid_request_error", "", "")
+		return
+	}
+	if req.Model == "" {
+		writeError(w, http.StatusBadRequest, "you must provide a model parameter", "invalid_request_error", "model", "")
+		return
+	}
+	rsp := s.plan(&req)
+	s.headers(w, rsp)
+	if req.Stream {
+		s.stream(w, r, rsp, req.StreamOptions.IncludeUsage)
+		return
+	}
+	total := rsp.ttft
+	for _, g := range rsp.gaps {
+		total += g
+	}
+	if !sleep(r.Context(), total) {
+		return
+	}
+	text, _ := json.Marshal(strings.Join(rsp.tokens, ""))
+	w.Header().Set("Content-Type", "application/json")
+	fmt.Fprintf(w, `{"id":%q,"object":"chat.completion","created":%d,"model":%s,"choices":[{"index":0,"message":{"role":"assistant","content":%s,"refusal":null},"logprobs":null,"finish_reason":"stop"}],"usage":{"prompt_tokens":%d,"completion_tokens":%d,"total_tokens":%d},"service_tier":"default","system_fingerprint":"fp_sim"}`,
+		rsp.id, rsp.created, rsp.model, text, rsp.prompt, len(rsp.tokens), rsp.prompt+len(rsp.tokens))
+}
+
+// stream writes the SSE answer like the real API: a role-only chunk at once, content chunks on
+// the planned schedule, a finish chunk, the usage chunk when asked for, then [DONE].
+func (s *Server) stream(w http.ResponseWriter, r *http.Request, rsp response, usage bool) {
+	w.Header().Set("Content-Type", "text/event-stream; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-cache")
+	rc := http.NewResponseController(w)
+	ctx := r.Context()
+	buf := make([]byte, 0, 512)
+	send := func(delta, finish, usageJSON string) bool {
+		buf = append(buf[:0], `data: {"id":"`...)
+		buf = append(buf, rsp.id...)
+		buf = append(buf, `","object":"chat.completion.chunk","created":`...)
+		buf = strconv.AppendInt(buf, rsp.created, 10)
+		buf = append(buf, `,"model":`...)
+		buf = append(buf, rsp.model...)
+		buf = append(buf, `,"service_tier":"default","system_fingerprint":"fp_sim","choices":[`...)
+		if usageJSON == "" {
+			buf = append(buf, `{"index":0,"delta":`...)
+			buf = append(buf, delta...)
+			buf = append(buf, `,"logprobs":null,"finish_reason":`...)
+			buf = append(buf, finish...)
+			buf = append(buf, `}`...)
+		}
+		buf = append(buf, `],"usage":`...)
+		if usageJSON == "" {
+			buf = append(buf, `null`...)
+		} else {
+			buf = append(buf, usageJSON...)
+		}
+		buf = append(buf, "}\n\n"...)
+		if _, err := w.Write(buf); err != nil {
+			return false
+		}
+		return rc.Flush() == nil
+	}
+	if !send(`{"role":"assistant","content":"","refusal":null}`, "null", "") || !sleep(ctx, rsp.ttft) {
+		return
+	}
+	for i, tok := range rsp.tokens {
+		if i > 0 && !sleep(ctx, rsp.gaps[i-1]) {
+			return
+		}
+		q, _ := json.Marshal(tok)
+		if !send(`{"content":`+string(q)+`}`, "null", "") {
+			return
+		}
+	}
+	if !send(`{}`, `"stop"`, "") {
+		return
+	}
+	if usage {
+		u := fmt.Sprintf(`{"prompt_tokens":%d,"completion_tokens":%d,"total_tokens":%d}`, rsp.prompt, len(rsp.tokens), rsp.prompt+len(rsp.tokens))
+		if !send("", "", u) {
+			return
+		}
+	}
+	_, _ = io.WriteString(w, "data: [DONE]\n\n")
+	_ = rc.Flush()
+}
+
+// headers are the origin headers the real API sends on every response.
+func (s *Server) headers(w http.ResponseWriter, rsp response) {
+	h := w.Header()
+	h.Set("X-Request-Id", s.requestID())
+	h.Set("Openai-Processing-Ms", strconv.FormatInt(rsp.ttft.Milliseconds(), 10))
+	h.Set("Openai-Version", "2020-10-01")
+	h.Set("X-Ratelimit-Limit-Requests", "10000")
+	h.Set("X-Ratelimit-Remaining-Requests", "9999")
+	h.Set("X-Ratelimit-Reset-Requests", "6ms")
+	h.Set("X-Ratelimit-Limit-Tokens", "10000000")
+	h.Set("X-Ratelimit-Remaining-Tokens", "9999980")
+	h.Set("X-Ratelimit-Reset-Tokens", "0s")
+	h.Set("X-Sim-Fault", "none")
+	h.Set("X-Sim-Ttft-Ms", strconv.FormatFloat(float64(rsp.ttft)/float64(time.Millisecond), 'f', 3, 64))
+}
+
+func (s *Server) models(w http.ResponseWriter, _ *http.Request) {
+	s.headers(w, response{})
+	w.Header().Set("Content-Type", "application/json")
+	var b strings.Builder
+	b.WriteString(`{"object":"list","data":[`)
+	for i, m := range s.cfg.Models {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		q, _ := json.Marshal(m)
+		fmt.Fprintf(&b, `{"id":%s,"object":"model","created":1686935002,"owned_by":"system"}`, q)
+	}
+	b.WriteString(`]}`)
+	_, _ = io.WriteString(w, b.String())
+}
+
+func (s *Server) root(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = io.WriteString(w, `{"message":"Welcome to the OpenAI API! Documentation is available at https://platform.openai.com/docs/api-reference"}`)
+}
+
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	writeError(w, http.StatusNotFound, fmt.Sprintf("Invalid URL (%s %s)", r.Method, r.URL.Path), "invalid_request_error", "", "")
+}
+
+// writeError sends the OpenAI error envelope.
+func writeError(w http.ResponseWriter, status int, message, typ, param, code string) {
+	null := func(s string) any {
+		if s == "" {
+			return nil
+		}
+		return s
+	}
+	body, _ := json.Marshal(map[string]any{"error": map[string]any{
+		"message": message, "type": typ, "param": null(param), "code": null(code),
+	}})
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}

@@ -1,0 +1,170 @@
+// Package sim is an OpenAI-compatible API simulator: the embedded target when no API key is set,
+// and the server every test probes (nothing here ever calls a real provider). It serves chat
+// completions as JSON and as SSE (with stream_options.include_usage), and the model list, with
+// latencies drawn from a seeded heavy-tailed model so runs look like the real service.
+package sim
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// Latency is a lognormal distribution given by its median and 99th percentile, the two numbers
+// people actually know about an API's latency.
+type Latency struct {
+	Median time.Duration
+	P99    time.Duration
+}
+
+// z99 is the standard normal quantile at 0.99.
+const z99 = 2.3263478740408408
+
+// Sample draws one latency. A p99 at or below the median gives a constant.
+func (l Latency) Sample(r *rand.Rand) time.Duration {
+	if l.Median <= 0 {
+		return 0
+	}
+	if l.P99 <= l.Median {
+		return l.Median
+	}
+	sigma := math.Log(float64(l.P99)/float64(l.Median)) / z99
+	return time.Duration(float64(l.Median) * math.Exp(sigma*r.NormFloat64()))
+}
+
+// Baseline is the healthy behaviour of the simulated service.
+type Baseline struct {
+	TTFT         Latency // request to first content token
+	ITL          Latency // gap between content tokens
+	OutputTokens int     // answer length, capped by the request's max tokens
+}
+
+// Config configures a Server.
+type Config struct {
+	Seed     uint64
+	Baseline Baseline
+	Models   []string // served by /v1/models; the first is the default model
+}
+
+// DefaultConfig is a healthy gpt-4o-mini-like service: TTFT around 400 ms with a long tail,
+// 25 ms between tokens, short answers.
+func DefaultConfig() Config {
+	return Config{
+		Seed: 1,
+		Baseline: Baseline{
+			TTFT:         Latency{Median: 400 * time.Millisecond, P99: 1500 * time.Millisecond},
+			ITL:          Latency{Median: 25 * time.Millisecond, P99: 80 * time.Millisecond},
+			OutputTokens: 8,
+		},
+		Models: []string{"gpt-4o-mini", "gpt-4o", "gpt-4.1-mini", "o4-mini", "omni-moderation-latest", "text-embedding-3-small"},
+	}
+}
+
+// Server is the simulator's HTTP handler.
+type Server struct {
+	cfg Config
+	mu  sync.Mutex
+	rng *rand.Rand
+	seq uint64
+	mux *http.ServeMux
+}
+
+// New returns a simulator. Zero fields of cfg take DefaultConfig's values.
+func New(cfg Config) *Server {
+	def := DefaultConfig()
+	if cfg.Baseline == (Baseline{}) {
+		cfg.Baseline = def.Baseline
+	}
+	if cfg.Baseline.OutputTokens <= 0 {
+		cfg.Baseline.OutputTokens = def.Baseline.OutputTokens
+	}
+	if len(cfg.Models) == 0 {
+		cfg.Models = def.Models
+	}
+	s := &Server{cfg: cfg, rng: rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x9e3779b97f4a7c15))}
+	s.mux = http.NewServeMux()
+	s.mux.HandleFunc("POST /v1/chat/completions", s.chat)
+	s.mux.HandleFunc("GET /v1/models", s.models)
+	s.mux.HandleFunc("GET /{$}", s.root)
+	s.mux.HandleFunc("/", s.notFound)
+	return s
+}
+
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+
+// draw samples under the lock: the generator is shared by all connections, and one lock per
+// response (not per token) keeps it off the hot path.
+func (s *Server) draw(f func(r *rand.Rand)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f(s.rng)
+}
+
+func (s *Server) requestID() string {
+	s.mu.Lock()
+	s.seq++
+	n := s.seq
+	s.mu.Unlock()
+	return fmt.Sprintf("req_sim%025x", n)
+}
+
+// Running is a simulator listening on a real socket.
+type Running struct {
+	URL    string // base URL including /v1, as OPENAI_BASE_URL expects it
+	Addr   string
+	server *http.Server
+	done   chan struct{}
+}
+
+// Start serves a simulator on addr ("127.0.0.1:0" picks a free port) until Close.
+func Start(addr string, cfg Config) (*Running, error) {
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("simulator: listen on %s: %w", addr, err)
+	}
+	hs := &http.Server{Handler: New(cfg), ReadHeaderTimeout: 10 * time.Second}
+	r := &Running{URL: "http://" + ln.Addr().String() + "/v1", Addr: ln.Addr().String(), server: hs, done: make(chan struct{})}
+	go func() {
+		defer close(r.done)
+		if err := hs.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			_ = err // Serve only fails here when the listener breaks; Close still ends cleanly
+		}
+	}()
+	return r, nil
+}
+
+// Close stops the server, cutting open streams, and waits for it to finish.
+func (r *Running) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	err := r.server.Shutdown(ctx)
+	if err != nil {
+		err = r.server.Close()
+	}
+	<-r.done
+	return err
+}
+
+// sleep waits d or until the client goes away; it reports whether the client is still there.
+func sleep(ctx context.Context, d time.Duration) bool {
+	if d <= 0 {
+		return ctx.Err() == nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}

@@ -1,0 +1,125 @@
+// Package telemetry defines every k6 metric the extension emits, in one table, and turns probe
+// results into samples. Tags stay low-cardinality (component, provider, model, class, blame);
+// request ids travel as sample metadata, never as tags.
+package telemetry
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"go.k6.io/k6/v2/metrics"
+
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/probe"
+)
+
+// Def describes one metric. The table is the single source for registration and the README's
+// metrics reference.
+type Def struct {
+	Name  string
+	Type  metrics.MetricType
+	Value metrics.ValueType
+	Tags  string // tags beyond the common ones
+	Help  string
+}
+
+// Metric names.
+const (
+	Probes          = "chatgpt_probes"
+	Available       = "chatgpt_available"
+	Errors          = "chatgpt_errors"
+	TTFB            = "chatgpt_ttfb"
+	TTFT            = "chatgpt_ttft"
+	ITL             = "chatgpt_itl"
+	Duration        = "chatgpt_duration"
+	TokensPerSecond = "chatgpt_tokens_per_second"
+	Tokens          = "chatgpt_tokens"
+)
+
+// Defs is the table of every metric.
+var Defs = []Def{
+	{Probes, metrics.Counter, metrics.Default, "class, blame", "probes completed"},
+	{Available, metrics.Rate, metrics.Default, "", "share of probes that served a complete, non-empty answer (ok)"},
+	{Errors, metrics.Counter, metrics.Default, "class, blame", "failed probes, by class and blame"},
+	{TTFB, metrics.Trend, metrics.Time, "", "time to response headers"},
+	{TTFT, metrics.Trend, metrics.Time, "", "time to the first content or reasoning token (streams)"},
+	{ITL, metrics.Trend, metrics.Time, "", "mean gap between tokens after the first, per response (streams)"},
+	{Duration, metrics.Trend, metrics.Time, "", "whole probe, request start to last byte"},
+	{TokensPerSecond, metrics.Trend, metrics.Default, "", "output tokens per second after the first token (streams)"},
+	{Tokens, metrics.Counter, metrics.Default, "direction", "tokens used by probes (input, output)"},
+}
+
+// Metrics holds the registered metrics of one k6 test.
+type Metrics struct {
+	m map[string]*metrics.Metric
+}
+
+// Register creates (or finds, registration is idempotent) every metric in reg.
+func Register(reg *metrics.Registry) (*Metrics, error) {
+	ms := &Metrics{m: make(map[string]*metrics.Metric, len(Defs))}
+	for _, d := range Defs {
+		m, err := reg.NewMetric(d.Name, d.Type, d.Value)
+		if err != nil {
+			return nil, fmt.Errorf("register metric %s: %w", d.Name, err)
+		}
+		ms.m[d.Name] = m
+	}
+	return ms, nil
+}
+
+// Samples turns one probe result into samples. base carries the VU's tags and metadata; the
+// probe's own tags are added to a copy.
+func (ms *Metrics) Samples(r *probe.Result, base metrics.TagsAndMeta, at time.Time) metrics.ConnectedSamples {
+	tags := base.Tags.With("component", string(r.Component)).With("provider", r.Provider).With("model", r.Model)
+	meta := make(map[string]string, len(base.Metadata)+2)
+	for k, v := range base.Metadata {
+		meta[k] = v
+	}
+	if r.RequestID != "" {
+		meta["request_id"] = r.RequestID
+	}
+	if r.TraceID != "" {
+		meta["trace_id"] = r.TraceID
+	}
+	classTags := tags.With("class", string(r.Class))
+	if r.Blame != "" {
+		classTags = classTags.With("blame", string(r.Blame))
+	}
+	out := make([]metrics.Sample, 0, 10)
+	add := func(name string, t *metrics.TagSet, v float64) {
+		out = append(out, metrics.Sample{TimeSeries: metrics.TimeSeries{Metric: ms.m[name], Tags: t}, Time: at, Value: v, Metadata: meta})
+	}
+	add(Probes, classTags, 1)
+	add(Available, tags, metrics.B(r.OK))
+	if !r.OK {
+		add(Errors, classTags, 1)
+	}
+	tm := r.Timings
+	if tm.TTFB > 0 {
+		add(TTFB, tags, tm.TTFB)
+	}
+	if r.OK { // latency of failures is their own story (timeouts would poison the trends)
+		if tm.TTFT > 0 {
+			add(TTFT, tags, tm.TTFT)
+		}
+		if tm.ITL > 0 {
+			add(ITL, tags, tm.ITL)
+		}
+		add(Duration, tags, tm.Total)
+		if r.TokensPerSecond > 0 {
+			add(TokensPerSecond, tags, r.TokensPerSecond)
+		}
+	}
+	if r.Usage.Input > 0 {
+		add(Tokens, tags.With("direction", "input"), float64(r.Usage.Input))
+	}
+	if r.Usage.Output > 0 {
+		add(Tokens, tags.With("direction", "output"), float64(r.Usage.Output))
+	}
+	return metrics.ConnectedSamples{Samples: out, Tags: tags, Time: at}
+}
+
+// Push sends the samples unless ctx is done (the test is ending).
+func Push(ctx context.Context, out chan<- metrics.SampleContainer, s metrics.ConnectedSamples) {
+	metrics.PushIfNotDone(ctx, out, s)
+}

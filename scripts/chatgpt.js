@@ -1,0 +1,60 @@
+// xk6-chatgpt scheduled monitor: probes each configured component of an LLM API at a constant
+// rate, checks every answer, and fails the run (exit code 99) when availability or time to first
+// token breaks its threshold.
+//
+// Run: ./k6 run scripts/chatgpt.js   (or `make run`). With no OPENAI_API_KEY and no
+// OPENAI_BASE_URL it probes the embedded simulator and says so.
+//
+// Environment knobs (all optional):
+//   OPENAI_API_KEY     API key; with it and no base URL, the real OpenAI API is probed
+//   OPENAI_BASE_URL    any OpenAI-compatible base URL, e.g. http://127.0.0.1:8000/v1
+//   CHATGPT_PROVIDER   openai (default) | compatible
+//   CHATGPT_MODEL      model to probe (default gpt-4o-mini)
+//   CHATGPT_COMPONENTS comma-separated components (default chat,chat_stream,models)
+//   CHATGPT_INTERVAL   time between probe rounds (default 5s; a real schedule uses 15s or more)
+//   CHATGPT_DURATION   run length (default 1m)
+//   CHATGPT_MIN_AVAILABILITY  share of probes that must succeed (default 0.95)
+//   CHATGPT_TTFT_P95_MS       95th percentile time to first token, ms (default 5000)
+import { check } from "k6";
+import chatgpt from "k6/x/chatgpt";
+
+const interval = __ENV.CHATGPT_INTERVAL || "5s";
+const duration = __ENV.CHATGPT_DURATION || "1m";
+const minAvailability = Number(__ENV.CHATGPT_MIN_AVAILABILITY || 0.95);
+const ttftP95 = Number(__ENV.CHATGPT_TTFT_P95_MS || 5000);
+
+const target = chatgpt.target({
+  provider: __ENV.CHATGPT_PROVIDER || "openai",
+  model: __ENV.CHATGPT_MODEL || "gpt-4o-mini",
+  components: (__ENV.CHATGPT_COMPONENTS || "chat,chat_stream,models").split(",").map((s) => s.trim()),
+});
+
+export const options = {
+  scenarios: {
+    monitor: {
+      executor: "constant-arrival-rate",
+      rate: 1,
+      timeUnit: interval,
+      duration: duration,
+      preAllocatedVUs: 2,
+      maxVUs: 10,
+    },
+  },
+  thresholds: {
+    chatgpt_available: [`rate>=${minAvailability}`],
+    chatgpt_ttft: [`p(95)<${ttftP95}`],
+    checks: ["rate>=0.9"],
+  },
+};
+
+export default async function () {
+  const results = await target.probeAll();
+  for (const r of results) {
+    check(r, {
+      [`${r.component} served an answer`]: (r) => r.ok,
+    });
+    if (!r.ok) {
+      console.warn(`${r.component}: ${r.class} (blame: ${r.blame}) ${r.message} — ${r.advice}`);
+    }
+  }
+}
