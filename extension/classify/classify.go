@@ -87,6 +87,8 @@ type Outcome struct {
 	Phase    Phase  // where Err happened
 	TimedOut bool   // Err is a deadline of ours (connect, ttfb, total)
 	Stalled  bool   // Err is our first-token or inter-chunk deadline
+	// Malformed: a 2xx body (or stream record) was not what the API sends; Err says how.
+	Malformed bool
 	Status   int    // 0 when no response
 	Header   http.Header
 	Body     []byte

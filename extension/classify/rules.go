@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"net/http"
 	"strings"
+
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/secret"
 )
 
 // htmlScan bounds how much of an HTML page is searched: titles and Cloudflare markers sit near
@@ -12,6 +14,12 @@ const htmlScan = 16 << 10
 
 // Classify applies the rules of reference/openai-signals.md §7 in order; the first match wins.
 func Classify(o Outcome) Classification {
+	c := classify(o)
+	c.Message = bound(secret.Redact(c.Message))
+	return c
+}
+
+func classify(o Outcome) Classification {
 	h := o.Header
 	if h == nil {
 		h = http.Header{}
@@ -25,9 +33,7 @@ func Classify(o Outcome) Classification {
 		env = parseEnvelope(o.Body)
 	}
 	if o.Status >= 300 || (o.Status >= 200 && env.found && o.Stream == nil) {
-		c := httpError(o, h, env, html)
-		c.Message = bound(c.Message)
-		return withAdvice(c)
+		return withAdvice(httpError(o, h, env, html))
 	}
 	if o.Status < 200 {
 		return withAdvice(Classification{Class: Unknown, Blame: BlameUnknown, Message: "unexpected status"})
@@ -158,6 +164,8 @@ func success(o Outcome) Classification {
 
 func bodyFailure(o Outcome) Classification {
 	switch {
+	case o.Malformed:
+		return Classification{Class: Unknown, Blame: BlameUnknown, Message: transportMessage(o.Err)}
 	case o.Stalled:
 		return Classification{Class: StreamStalled, Blame: BlameProvider, Retryable: true, Message: "no data within the stall deadline"}
 	case o.TimedOut:

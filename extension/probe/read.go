@@ -37,13 +37,13 @@ func (p *run) read(resp *http.Response, c Component, o *classify.Outcome, r *Res
 	switch c {
 	case Models:
 		if !bytes.Contains(body, []byte(`"data"`)) {
-			o.Err = errors.New("model list without a data array")
+			o.Err, o.Malformed = errors.New("expected a JSON model list, got something else"), true
 		}
 		o.ExpectAnswer = false
 	case Chat, ChatStream: // a streaming request answered with plain JSON is judged as JSON
 		chunk, err := stream.ParseChatChunk(body, false)
 		if err != nil {
-			o.Err = fmt.Errorf("malformed completion: %w", err)
+			o.Err, o.Malformed = fmt.Errorf("malformed completion: %w", err), true
 			return
 		}
 		o.Content, o.FinishReason = chunk.Content, chunk.FinishReason
@@ -87,7 +87,7 @@ func (p *run) readStream(body io.Reader, o *classify.Outcome, r *Result) {
 		}
 		chunk, err := stream.ParseChatChunk(ev.Data, false)
 		if err != nil {
-			o.Err = fmt.Errorf("malformed stream record: %w", err)
+			o.Err, o.Malformed = fmt.Errorf("malformed stream record: %w", err), true
 			break
 		}
 		if chunk.Error != nil {

@@ -1,0 +1,208 @@
+package probe
+
+import (
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/classify"
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/sim"
+)
+
+func target(t *testing.T, base string) *Target {
+	t.Helper()
+	tg := &Target{Model: "gpt-4o-mini", BaseURL: base, APIKey: "sk-test-secret-key-1234",
+		Timeouts: Timeouts{Connect: time.Second, TTFB: 2 * time.Second, FirstToken: 2 * time.Second, Stall: 300 * time.Millisecond, Total: 3 * time.Second}}
+	if err := tg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	return tg
+}
+
+func fastSim(t *testing.T) string {
+	t.Helper()
+	cfg := sim.DefaultConfig()
+	cfg.Baseline.TTFT = sim.Latency{Median: 30 * time.Millisecond}
+	cfg.Baseline.ITL = sim.Latency{Median: 5 * time.Millisecond}
+	s, err := sim.Start("127.0.0.1:0", cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	return s.URL
+}
+
+func TestHealthyComponents(t *testing.T) {
+	base := fastSim(t)
+	for _, c := range Components {
+		t.Run(string(c), func(t *testing.T) {
+			r := Run(context.Background(), http.DefaultTransport, target(t, base), c)
+			if !r.OK || r.Class != classify.OK || r.Status != 200 {
+				t.Fatalf("result %+v", r)
+			}
+			if r.RequestID == "" || r.Timings.TTFB <= 0 || r.Timings.Total < r.Timings.TTFB {
+				t.Fatalf("timings or id missing: %+v", r)
+			}
+			if c == ChatStream {
+				tm := r.Timings
+				if tm.TTFT < 30 || tm.TTFT > tm.Total || tm.ITL <= 0 || r.Usage.Output != 8 || r.TokensEstimated || r.TokensPerSecond <= 0 {
+					t.Fatalf("stream measurements off: %+v", r)
+				}
+				if tm.TTFB > tm.TTFT-20 { // the role chunk comes at once; the first token 30 ms later
+					t.Fatalf("TTFB %v should precede TTFT %v: role-only chunk counted as a token?", tm.TTFB, tm.TTFT)
+				}
+			}
+		})
+	}
+}
+
+func TestClosedPortIsConnectionError(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	_ = ln.Close()
+	start := time.Now()
+	r := Run(context.Background(), http.DefaultTransport, target(t, "http://"+addr+"/v1"), ChatStream)
+	if r.OK || r.Class != classify.ConnectionError || r.Blame != classify.BlameNetwork || r.Aborted {
+		t.Fatalf("result %+v", r)
+	}
+	if time.Since(start) > time.Second {
+		t.Fatalf("took %v", time.Since(start))
+	}
+}
+
+// handlerCase is a misbehaving server and what the probe must make of it.
+type handlerCase struct {
+	name    string
+	comp    Component
+	handler http.HandlerFunc
+	class   classify.Class
+}
+
+func sse(w http.ResponseWriter, records ...string) {
+	w.Header().Set("Content-Type", "text/event-stream")
+	for _, r := range records {
+		_, _ = io.WriteString(w, r+"\n\n")
+		w.(http.Flusher).Flush()
+	}
+}
+
+const (
+	roleChunk    = `data: {"choices":[{"delta":{"role":"assistant","content":""}}]}`
+	contentChunk = `data: {"choices":[{"delta":{"content":"pong"}}]}`
+	finishChunk  = `data: {"choices":[{"delta":{},"finish_reason":"stop"}]}`
+)
+
+func TestFaults(t *testing.T) {
+	cases := []handlerCase{
+		{"stall after first token", ChatStream, func(w http.ResponseWriter, r *http.Request) {
+			sse(w, roleChunk, contentChunk)
+			<-r.Context().Done()
+		}, classify.StreamStalled},
+		{"no first token", ChatStream, func(w http.ResponseWriter, r *http.Request) {
+			sse(w, roleChunk)
+			<-r.Context().Done()
+		}, classify.StreamStalled},
+		{"headers never come", Chat, func(_ http.ResponseWriter, r *http.Request) { <-r.Context().Done() }, classify.TimeoutTTFB},
+		{"truncated", ChatStream, func(w http.ResponseWriter, _ *http.Request) { sse(w, roleChunk, contentChunk) }, classify.StreamTruncated},
+		{"error record mid-stream", ChatStream, func(w http.ResponseWriter, _ *http.Request) {
+			sse(w, roleChunk, contentChunk, `data: {"error":{"message":"The server had an error while processing your request. Sorry about that!","type":"server_error"}}`)
+		}, classify.StreamErrorEvent},
+		{"empty answer", ChatStream, func(w http.ResponseWriter, _ *http.Request) { sse(w, roleChunk, finishChunk, "data: [DONE]") }, classify.EmptyResponse},
+		{"malformed record", ChatStream, func(w http.ResponseWriter, _ *http.Request) { sse(w, roleChunk, "data: {not json", "data: [DONE]") }, classify.Unknown},
+		{"reset mid-stream", ChatStream, func(w http.ResponseWriter, _ *http.Request) {
+			sse(w, roleChunk, contentChunk)
+			conn, _, err := http.NewResponseController(w).Hijack()
+			if err == nil {
+				_ = conn.(*net.TCPConn).SetLinger(0)
+				_ = conn.Close()
+			}
+		}, classify.StreamTruncated},
+		{"html 502", Chat, func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Server", "cloudflare")
+			w.Header().Set("Content-Type", "text/html")
+			w.WriteHeader(502)
+			_, _ = io.WriteString(w, "<html><head><title>502 Bad Gateway</title></head><body><center>cloudflare</center></body></html>")
+		}, classify.EdgeGatewayError},
+		{"huge error body is capped", Chat, func(w http.ResponseWriter, _ *http.Request) {
+			w.WriteHeader(500)
+			chunk := strings.Repeat("x", 1<<16)
+			for range 160 { // 10 MiB
+				if _, err := io.WriteString(w, chunk); err != nil {
+					return
+				}
+			}
+		}, classify.ServerError},
+		{"models html instead of json", Models, func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "text/html")
+			_, _ = io.WriteString(w, "<html>hello</html>")
+		}, classify.Unknown},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				// Go's server notices a client hang-up only once the request body is consumed.
+				_, _ = io.Copy(io.Discard, r.Body)
+				tc.handler(w, r)
+			}))
+			defer srv.Close()
+			start := time.Now()
+			r := Run(context.Background(), http.DefaultTransport, target(t, srv.URL+"/v1"), tc.comp)
+			if r.OK || r.Class != tc.class {
+				t.Fatalf("class %s (%s), want %s", r.Class, r.Message, tc.class)
+			}
+			if el := time.Since(start); el > 4*time.Second {
+				t.Fatalf("took %v, past the total deadline", el)
+			}
+			if strings.Contains(r.Message, "sk-test-secret") {
+				t.Fatalf("key leaked: %q", r.Message)
+			}
+		})
+	}
+}
+
+func TestCallerCancelIsAborted(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		<-r.Context().Done()
+	}))
+	defer srv.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	if r := Run(ctx, http.DefaultTransport, target(t, srv.URL+"/v1"), Chat); !r.Aborted {
+		t.Fatalf("result %+v, want aborted", r)
+	}
+}
+
+func TestRedirectNotFollowed(t *testing.T) {
+	var hits int
+	other := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { hits++ }))
+	defer other.Close()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, other.URL+"/steal", http.StatusTemporaryRedirect)
+	}))
+	defer srv.Close()
+	r := Run(context.Background(), http.DefaultTransport, target(t, srv.URL+"/v1"), Chat)
+	if r.OK || hits != 0 {
+		t.Fatalf("redirect followed (hits=%d) or ok: %+v", hits, r)
+	}
+}
+
+func TestValidate(t *testing.T) {
+	for _, tg := range []Target{
+		{Model: "m", BaseURL: "ftp://x"},
+		{Model: "", BaseURL: "http://x"},
+		{Model: "m", BaseURL: "http://x", Provider: "nope"},
+	} {
+		if err := tg.Validate(); err == nil {
+			t.Errorf("%+v validated", tg)
+		}
+	}
+}
