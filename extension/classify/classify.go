@@ -89,10 +89,10 @@ type Outcome struct {
 	Stalled  bool   // Err is our first-token or inter-chunk deadline
 	// Malformed: a 2xx body (or stream record) was not what the API sends; Err says how.
 	Malformed bool
-	Status   int    // 0 when no response
-	Header   http.Header
-	Body     []byte
-	Stream   *StreamFacts // nil for non-streaming requests
+	Status    int // 0 when no response
+	Header    http.Header
+	Body      []byte
+	Stream    *StreamFacts // nil for non-streaming requests
 	// Content is the number of answer bytes served (streamed or not).
 	Content int
 	// ExpectAnswer is set for probes that must serve answer text (not models, moderations …).

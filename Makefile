@@ -1,0 +1,50 @@
+# xk6-chatgpt — every tool this Makefile uses is built from pinned modules into .tools/ (git-ignored),
+# so a machine with only Go and make can run every target. One set of build flags (static,
+# trimmed) for build and test keeps a single warm Go build cache.
+
+SHELL        := /bin/bash
+TOOLS        := $(CURDIR)/.tools/bin
+STATICCHECK  := $(TOOLS)/staticcheck
+K6           := $(CURDIR)/k6
+export CGO_ENABLED := 0
+export GOFLAGS     := -trimpath -buildvcs=false
+export GOTOOLCHAIN := local
+
+GO_SOURCES := $(shell find extension -name '*.go' -not -name '*_test.go') go.mod go.sum
+
+.PHONY: all build run test test-unit lint fmt clean tools
+
+all: lint test
+
+## build: ./k6 with the extension (static binary; no xk6 needed)
+build: $(K6)
+
+$(K6): $(GO_SOURCES)
+	go build -ldflags="-s -w" -o $(K6) ./extension/cmd/k6
+
+## run: the scheduled monitor; without OPENAI_API_KEY it probes the embedded simulator
+run: $(K6)
+	$(K6) run scripts/chatgpt.js
+
+## test: lint, unit tests (incl. JS binding), end-to-end k6 runs against simulators
+test: lint test-unit
+
+test-unit: $(K6)
+	K6_BIN=$(K6) go test -count=1 -timeout 10m ./...
+
+## lint: gofmt, go vet, staticcheck
+lint: $(STATICCHECK)
+	@unformatted=$$(gofmt -l extension); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
+	go vet ./...
+	$(STATICCHECK) ./...
+
+fmt:
+	gofmt -w extension
+
+tools: $(STATICCHECK)
+
+$(STATICCHECK): .ci/tools/go.mod .ci/tools/go.sum
+	cd .ci/tools && go build -o $(STATICCHECK) honnef.co/go/tools/cmd/staticcheck
+
+clean:
+	rm -rf $(K6) .tools

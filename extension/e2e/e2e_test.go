@@ -1,0 +1,140 @@
+// Package e2e runs the real k6 binary with the extension against simulators: the scripts users
+// run, judged by k6's own exit code (99 when thresholds fail).
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/sim"
+)
+
+// k6Binary is $K6_BIN (make test builds ./k6 first) or a fresh build.
+func k6Binary(t *testing.T) string {
+	t.Helper()
+	if b := os.Getenv("K6_BIN"); b != "" {
+		abs, err := filepath.Abs(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return abs
+	}
+	out := filepath.Join(t.TempDir(), "k6")
+	cmd := exec.Command("go", "build", "-trimpath", "-o", out, "../cmd/k6")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("building k6: %v\n%s", err, b)
+	}
+	return out
+}
+
+// repoRoot: go test runs in the package directory (runtime.Caller is no help under -trimpath).
+func repoRoot(t *testing.T) string {
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return root
+}
+
+type run struct {
+	code           int
+	stdout, stderr string
+}
+
+// k6run runs `k6 run script` with a clean environment plus env; no OPENAI_* leaks in from the
+// machine, so no test can ever reach a real provider.
+func k6run(t *testing.T, script string, env ...string) run {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, k6Binary(t), "run", "--no-color", "--quiet", script)
+	cmd.Dir = repoRoot(t)
+	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "K6_NO_USAGE_REPORT=true"}, env...)
+	var so, se bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &so, &se
+	err := cmd.Run()
+	r := run{stdout: so.String(), stderr: se.String()}
+	var ee *exec.ExitError
+	switch {
+	case errors.As(err, &ee):
+		r.code = ee.ExitCode()
+	case err != nil:
+		t.Fatalf("k6 run: %v", err)
+	}
+	return r
+}
+
+var short = []string{"CHATGPT_DURATION=6s", "CHATGPT_INTERVAL=1s"}
+
+func TestMonitorAgainstEmbeddedSimulator(t *testing.T) {
+	t.Parallel()
+	r := k6run(t, "scripts/chatgpt.js", short...)
+	if r.code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	for _, m := range []string{"chatgpt_available", "chatgpt_ttft", "chatgpt_ttfb", "chatgpt_probes", "chatgpt_duration"} {
+		if !strings.Contains(r.stdout, m) {
+			t.Errorf("summary lacks %s", m)
+		}
+	}
+	if !strings.Contains(r.stderr, "probes the embedded simulator") {
+		t.Errorf("no simulator notice in:\n%s", r.stderr)
+	}
+}
+
+func TestMonitorFailsWhenProbesFail(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	_ = ln.Close()
+	r := k6run(t, "scripts/chatgpt.js", append(short, "OPENAI_BASE_URL=http://"+addr+"/v1", "OPENAI_API_KEY=sk-test-e2e-closed-port")...)
+	if r.code != 99 {
+		t.Fatalf("exit %d, want 99 (thresholds crossed)\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	if !strings.Contains(r.stderr, "connection_error") {
+		t.Errorf("failures not classified in the log:\n%s", r.stderr)
+	}
+	if strings.Contains(r.stdout+r.stderr, "sk-test-e2e-closed-port") {
+		t.Errorf("API key printed")
+	}
+}
+
+func TestMonitorProbesAnotherServerByBaseURL(t *testing.T) {
+	t.Parallel()
+	var hits atomic.Int64
+	var auth atomic.Value
+	cfg := sim.DefaultConfig()
+	cfg.Baseline.TTFT = sim.Latency{Median: 50 * time.Millisecond, P99: 200 * time.Millisecond}
+	h := sim.New(cfg)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		auth.Store(r.Header.Get("Authorization"))
+		h.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	r := k6run(t, "scripts/chatgpt.js", append(short, "OPENAI_BASE_URL="+srv.URL+"/v1", "OPENAI_API_KEY=x")...)
+	if r.code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	if hits.Load() < 6 || auth.Load() != "Bearer x" {
+		t.Fatalf("server saw %d requests, auth %q", hits.Load(), auth.Load())
+	}
+	if strings.Contains(r.stderr, "embedded simulator") {
+		t.Errorf("embedded simulator started although OPENAI_BASE_URL was set")
+	}
+}
