@@ -138,3 +138,56 @@ func TestMonitorProbesAnotherServerByBaseURL(t *testing.T) {
 		t.Errorf("embedded simulator started although OPENAI_BASE_URL was set")
 	}
 }
+
+// A second process: `k6 x chatgpt simulate` serves, `k6 run` probes it by OPENAI_BASE_URL, and
+// the simulator is stopped by its PID.
+func TestMonitorAgainstSimulateSubcommand(t *testing.T) {
+	t.Parallel()
+	cmd := exec.Command(k6Binary(t), "x", "chatgpt", "simulate", "--listen", "127.0.0.1:0")
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	line := make(chan string, 1)
+	go func() {
+		buf := make([]byte, 512)
+		n, _ := out.Read(buf)
+		line <- string(buf[:n])
+	}()
+	var url string
+	select {
+	case l := <-line:
+		for _, f := range strings.Fields(l) {
+			if strings.HasPrefix(f, "http://127.0.0.1:") {
+				url = f
+			}
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("simulator did not start")
+	}
+	if url == "" {
+		t.Fatal("no URL announced")
+	}
+	r := k6run(t, "scripts/chatgpt.js", append(short, "OPENAI_BASE_URL="+url, "OPENAI_API_KEY=x")...)
+	if r.code != 0 || strings.Contains(r.stderr, "embedded simulator") {
+		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("simulator exit: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("simulator ignored SIGINT")
+	}
+}

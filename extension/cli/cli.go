@@ -1,0 +1,60 @@
+// Package cli is the `k6 x chatgpt` command: tools that run outside a test, such as serving the
+// simulator for other processes to probe.
+package cli
+
+import (
+	"fmt"
+	"os"
+	"syscall"
+
+	"github.com/spf13/cobra"
+	"go.k6.io/k6/v2/cmd/state"
+
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/sim"
+)
+
+// Name is the subcommand's name under `k6 x`.
+const Name = "chatgpt"
+
+// New builds `k6 x chatgpt` and its subcommands.
+func New(gs *state.GlobalState) *cobra.Command {
+	root := &cobra.Command{
+		Use:   Name,
+		Short: "ChatGPT / LLM API synthetic monitoring tools",
+		Long:  "Tools of the xk6-chatgpt extension that run outside a test.",
+	}
+	root.AddCommand(simulateCmd(gs))
+	return root
+}
+
+func simulateCmd(gs *state.GlobalState) *cobra.Command {
+	var listen string
+	var seed uint64
+	cmd := &cobra.Command{
+		Use:   "simulate",
+		Short: "Serve the OpenAI-compatible simulator until interrupted",
+		Example: "  k6 x chatgpt simulate --listen 127.0.0.1:8080\n" +
+			"  OPENAI_BASE_URL=http://127.0.0.1:8080/v1 OPENAI_API_KEY=x k6 run scripts/chatgpt.js",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg := sim.DefaultConfig()
+			cfg.Seed = seed
+			s, err := sim.Start(listen, cfg)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "simulator serving an OpenAI-compatible API at %s (Ctrl+C to stop)\n", s.URL)
+			sig := make(chan os.Signal, 1)
+			gs.SignalNotify(sig, os.Interrupt, syscall.SIGTERM)
+			defer gs.SignalStop(sig)
+			select {
+			case <-sig:
+			case <-gs.Ctx.Done():
+			}
+			return s.Close()
+		},
+	}
+	cmd.Flags().StringVar(&listen, "listen", "127.0.0.1:0", "address to listen on (port 0 picks a free one)")
+	cmd.Flags().Uint64Var(&seed, "seed", 1, "random seed of the latency model")
+	return cmd
+}
