@@ -1,0 +1,133 @@
+/**
+ * xk6-chatgpt: synthetic monitoring of ChatGPT, the OpenAI API and OpenAI-compatible LLM endpoints.
+ *
+ * @example
+ * ```js
+ * import chatgpt from "k6/x/chatgpt";
+ * const target = chatgpt.target({ model: "gpt-4o-mini" });
+ * export default async function () {
+ *   const r = await target.probe("chat_stream");
+ *   console.log(r.ok, r.class, r.timings.ttft);
+ * }
+ * ```
+ */
+declare module "k6/x/chatgpt" {
+  /** A probed part of the service. */
+  export type Component = "chat" | "chat_stream" | "models";
+
+  /** Provider dialect. */
+  export type Provider = "openai" | "compatible";
+
+  /** A duration: a Go-style string such as "30s" or "1m30s", or milliseconds. */
+  export type Duration = string | number;
+
+  /** Outcome classes (DESIGN §5). */
+  export type Class =
+    | "ok" | "ok_slow" | "connection_error" | "timeout_connect" | "timeout_ttfb" | "timeout_total"
+    | "edge_blocked" | "geo_blocked" | "edge_gateway_error" | "auth_invalid" | "account_blocked"
+    | "quota_exhausted" | "permission_denied" | "model_not_found" | "context_length_exceeded"
+    | "content_filtered" | "request_invalid" | "rate_limited" | "capacity_overloaded"
+    | "rate_limited_anomalous" | "server_error" | "stream_error_event" | "stream_truncated"
+    | "stream_stalled" | "empty_response" | "wrong_answer" | "unknown";
+
+  /** Whose fault a failure is; only "provider" and "edge" count toward an outage. "" on success. */
+  export type Blame = "" | "provider" | "edge" | "network" | "account" | "client" | "unknown";
+
+  export interface TargetOptions {
+    /** Default "openai". "compatible" sends max_tokens instead of max_completion_tokens. */
+    provider?: Provider;
+    /** Default "gpt-4o-mini". */
+    model?: string;
+    /** Default $OPENAI_BASE_URL, else https://api.openai.com/v1 with a key, else the embedded simulator. */
+    baseURL?: string;
+    /** Default $OPENAI_API_KEY. Never logged, returned, or put in metrics. */
+    apiKey?: string;
+    /** What probeAll() probes. Default ["chat", "chat_stream", "models"]. */
+    components?: Component[];
+    /** The probe's question. Default "Reply with the single word: pong". */
+    prompt?: string;
+    /** Answer budget. Default 16 (some models reject fewer). */
+    maxTokens?: number;
+    /** Phase deadlines. Defaults: connect 10s, ttfb 60s, firstToken 60s, stall 20s, total 120s. */
+    timeouts?: {
+      connect?: Duration;
+      ttfb?: Duration;
+      firstToken?: Duration;
+      stall?: Duration;
+      total?: Duration;
+    };
+  }
+
+  /** Phase timings in milliseconds; 0 when the phase did not happen. */
+  export interface Timings {
+    dns: number;
+    connect: number;
+    tls: number;
+    /** Response headers. */
+    ttfb: number;
+    /** First chunk carrying answer or reasoning text (streams). */
+    ttft: number;
+    /** First answer (non-reasoning) text (streams). */
+    ttfa: number;
+    /** Mean gap between tokens after the first (streams). */
+    itl: number;
+    /** Longest such gap. */
+    itlMax: number;
+    total: number;
+  }
+
+  export interface ProbeResult {
+    /** A complete, non-empty answer was served (and a stream ended with its terminal marker). */
+    ok: boolean;
+    component: Component;
+    provider: Provider;
+    model: string;
+    responseModel: string;
+    /** HTTP status; 0 when no response arrived. */
+    status: number;
+    class: Class;
+    blame: Blame;
+    retryable: boolean;
+    retryAfterMs: number;
+    /** "rpm" | "tpm" | "rpd" | "tpd" for rate limits. */
+    rateLimitKind: string;
+    /** The provider's own error code or type. */
+    providerCode: string;
+    timings: Timings;
+    usage: { input: number; output: number };
+    /** Output tokens per second after the first token (streams). */
+    tokensPerSecond: number;
+    /** True when no usage report came and chunks were counted instead. */
+    tokensEstimated: boolean;
+    finishReason: string;
+    requestId: string;
+    traceId: string;
+    state: string;
+    /** Provider's message or the failure, bounded and with secrets removed. */
+    message: string;
+    /** One line for a human: whose problem and what to do. */
+    advice: string;
+  }
+
+  export interface Target {
+    readonly provider: Provider;
+    readonly model: string;
+    readonly baseURL: string;
+    readonly components: Component[];
+    /** True when probing the embedded simulator. */
+    readonly simulated: boolean;
+    /** Probe one component. Resolves on HTTP and stream failures (ok=false); throws only on misuse. */
+    probe(component: Component): Promise<ProbeResult>;
+    /** Probe every configured component concurrently; results in configuration order. */
+    probeAll(): Promise<ProbeResult[]>;
+  }
+
+  /** Configure a target. Call it in the init context; option errors throw there. */
+  export function target(options?: TargetOptions): Target;
+
+  /** The extension's version. */
+  export const version: string;
+
+  const chatgpt: { target: typeof target; version: typeof version };
+  export default chatgpt;
+}
