@@ -73,15 +73,15 @@ func httpError(o Outcome, h http.Header, env envelope, html bool) Classification
 	case k("unsupported_country_region_territory") || k("request_forbidden") || k("unsupported_country") ||
 		(k("FAILED_PRECONDITION") && m("country")) || m("not available in your country"):
 		return set(GeoBlocked, BlameAccount, false)
-	case edgeStatus(st) && (strings.HasPrefix(env.typ, "cf_") || html ||
+	case edgeStatus(st) && !m("at capacity") && (strings.HasPrefix(env.typ, "cf_") || html ||
 		(strings.EqualFold(h.Get("Server"), "cloudflare") && !origin)):
 		return set(EdgeGatewayError, BlameEdge, true)
+	case k("account_deactivated") || k("access_terminated") || m("deactivated account"):
+		return set(AccountBlocked, BlameAccount, false)
 	case st == 401 || k("invalid_api_key") || k("authentication_error") || k("API_KEY_INVALID") ||
 		m("incorrect api key") || m("you didn't provide an api key") || m("missing bearer") ||
 		m("ip not authorized") || m("invalid subscription key"):
 		return set(AuthInvalid, BlameAccount, false)
-	case k("account_deactivated") || k("access_terminated") || m("deactivated account"):
-		return set(AccountBlocked, BlameAccount, false)
 	case k("insufficient_quota") || k("billing_not_active") || k("credit_balance_exhausted") ||
 		k("organization_spend_limit_exceeded") || k("project_spend_limit_exceeded") || k("billing_error") ||
 		m("exceeded your current quota") || st == 402:

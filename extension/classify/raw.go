@@ -1,0 +1,108 @@
+package classify
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/textproto"
+	"strconv"
+	"strings"
+
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/stream"
+)
+
+// BodyCap is how much of a body is read; the rest is discarded. Every marker the rules look for
+// sits well inside it.
+const BodyCap = 64 << 10
+
+// ParseRaw reads a captured HTTP response as `curl -i` prints it (status line, headers, blank
+// line, body) into an Outcome. The body is capped at BodyCap; an SSE body is scanned for the
+// stream facts (terminal marker, error records, answer bytes).
+func ParseRaw(r io.Reader) (Outcome, error) {
+	br := bufio.NewReaderSize(r, 4096)
+	tp := textproto.NewReader(br)
+	line, err := tp.ReadLine()
+	for err == nil && strings.TrimSpace(line) == "" { // tolerate leading blank lines
+		line, err = tp.ReadLine()
+	}
+	if err != nil {
+		return Outcome{}, fmt.Errorf("read status line: %w", err)
+	}
+	status, err := parseStatusLine(line)
+	if err != nil {
+		return Outcome{}, err
+	}
+	mh, err := tp.ReadMIMEHeader()
+	if err != nil && !errors.Is(err, io.EOF) {
+		return Outcome{}, fmt.Errorf("read headers: %w", err)
+	}
+	body, err := io.ReadAll(io.LimitReader(br, BodyCap))
+	if err != nil {
+		return Outcome{}, fmt.Errorf("read body: %w", err)
+	}
+	o := Outcome{Status: status, Header: http.Header(mh), Body: body, ExpectAnswer: true}
+	if ct, _, _ := mime.ParseMediaType(o.Header.Get("Content-Type")); ct == "text/event-stream" && status >= 200 && status < 300 {
+		scanStream(&o)
+	} else if status >= 200 && status < 300 {
+		// Only a completion must carry an answer; a model list or a page is judged by its status.
+		o.ExpectAnswer = bytes.Contains(body, []byte(`"choices"`))
+		if c, err := stream.ParseChatChunk(body, false); err == nil {
+			o.Content, o.FinishReason = c.Content, c.FinishReason
+		}
+	}
+	return o, nil
+}
+
+// parseStatusLine accepts "HTTP/1.1 429 Too Many Requests", "HTTP/2 200" and "HTTP/2 200 ".
+func parseStatusLine(line string) (int, error) {
+	f := strings.Fields(line)
+	if len(f) < 2 || !strings.HasPrefix(f[0], "HTTP/") {
+		return 0, fmt.Errorf("not an HTTP status line: %q", bound(line))
+	}
+	st, err := strconv.Atoi(f[1])
+	if err != nil || st < 100 || st > 999 {
+		return 0, fmt.Errorf("bad status code in %q", bound(line))
+	}
+	return st, nil
+}
+
+// scanStream derives the stream facts from an SSE body of any dialect the probes speak.
+func scanStream(o *Outcome) {
+	facts := &StreamFacts{}
+	o.Stream = facts
+	d := stream.NewDecoder(bytes.NewReader(o.Body))
+	for {
+		ev, err := d.Next()
+		if err != nil {
+			if !errors.Is(err, io.EOF) {
+				o.Err, o.Phase, o.Malformed = err, PhaseBody, true
+			}
+			return
+		}
+		switch {
+		case bytes.Equal(ev.Data, stream.Done):
+			facts.Terminal = true
+			return
+		case ev.Type == "error":
+			facts.ErrorEvent = bytes.Clone(ev.Data)
+			return
+		}
+		c, err := stream.ParseChatChunk(ev.Data, false)
+		if err != nil {
+			o.Err, o.Phase, o.Malformed = fmt.Errorf("malformed stream record: %w", err), PhaseBody, true
+			return
+		}
+		if c.Error != nil {
+			facts.ErrorEvent = bytes.Clone(ev.Data)
+			return
+		}
+		o.Content += c.Content
+		if c.FinishReason != "" {
+			o.FinishReason = c.FinishReason
+		}
+	}
+}
