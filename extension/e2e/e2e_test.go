@@ -5,6 +5,7 @@ package e2e
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"net"
 	"net/http"
@@ -189,5 +190,37 @@ func TestMonitorAgainstSimulateSubcommand(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("simulator ignored SIGINT")
+	}
+}
+
+// `k6 x chatgpt classify` triages a captured response from stdin, as an operator would pipe it.
+func TestClassifyCommand(t *testing.T) {
+	t.Parallel()
+	raw, err := os.ReadFile(filepath.Join(repoRoot(t), "extension/classify/testdata/corpus/openai-401-invalid-key.http"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw = []byte(strings.ReplaceAll(string(raw), "sk-VKMIs***************************************wjh3", "sk-canary-0123456789abcdef"))
+	cmd := exec.Command(k6Binary(t), "x", "chatgpt", "classify")
+	cmd.Stdin = bytes.NewReader(raw)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	var got map[string]any
+	if err := json.Unmarshal(out, &got); err != nil {
+		t.Fatalf("not JSON: %s", out)
+	}
+	if got["class"] != "auth_invalid" || got["blame"] != "account" || got["retryable"] != false || got["advice"] == "" {
+		t.Fatalf("got %s", out)
+	}
+	if strings.Contains(string(out), "sk-canary") {
+		t.Fatalf("key in output: %s", out)
+	}
+	cmd = exec.Command(k6Binary(t), "x", "chatgpt", "classify", "--status", "429", "--header", "Retry-After: 30",
+		"--header", "Server: cloudflare")
+	out, err = cmd.Output()
+	if err != nil || !strings.Contains(string(out), `"class":"rate_limited_anomalous"`) || !strings.Contains(string(out), `"retry_after_ms":30000`) {
+		t.Fatalf("flags form: %v %s", err, out)
 	}
 }
