@@ -20,13 +20,13 @@ import (
 const BodyCap = 64 << 10
 
 // ParseRaw reads a captured HTTP response as `curl -i` prints it (status line, headers, blank
-// line, body) into an Outcome. The body is capped at BodyCap; an SSE body is scanned for the
+// line, body) into an Outcome. Leading blank lines and "#" comment lines are skipped. The body is capped at BodyCap; an SSE body is scanned for the
 // stream facts (terminal marker, error records, answer bytes).
 func ParseRaw(r io.Reader) (Outcome, error) {
 	br := bufio.NewReaderSize(r, 4096)
 	tp := textproto.NewReader(br)
 	line, err := tp.ReadLine()
-	for err == nil && strings.TrimSpace(line) == "" { // tolerate leading blank lines
+	for err == nil && (strings.TrimSpace(line) == "" || strings.HasPrefix(line, "#")) { // blank lines, "# notes"
 		line, err = tp.ReadLine()
 	}
 	if err != nil {
