@@ -36,69 +36,73 @@ type wireErrObj struct {
 	} `json:"innererror"`
 }
 
-type wireBody struct {
-	wireErrObj
-	Error  json.RawMessage `json:"error"`
-	Detail json.RawMessage `json:"detail"`
-	Object string          `json:"object"`
-}
-
 // parseEnvelope extracts error information from a JSON body. Non-JSON bodies give found=false.
+// Only the top-level members a rule needs are decoded (see members), so big bodies stay cheap.
 func parseEnvelope(body []byte) envelope {
 	b := bytes.TrimSpace(body)
 	if len(b) == 0 {
 		return envelope{}
 	}
 	if b[0] == '[' { // Gemini streaming endpoints: [{"error":{…}}]
-		var arr []json.RawMessage
-		if json.Unmarshal(b, &arr) != nil || len(arr) == 0 {
+		if b = firstElement(b); len(b) == 0 {
 			return envelope{}
 		}
-		b = arr[0]
 	}
-	if b[0] != '{' {
-		return envelope{}
-	}
-	var w wireBody
-	if json.Unmarshal(b, &w) != nil {
+	var errV, detail, object, message, typ, code, status json.RawMessage
+	ok := members(b, func(k, v []byte) {
+		switch string(k) {
+		case "error":
+			errV = v
+		case "detail":
+			detail = v
+		case "object":
+			object = v
+		case "message":
+			message = v
+		case "type":
+			typ = v
+		case "code":
+			code = v
+		case "status":
+			status = v
+		}
+	})
+	if !ok {
 		return envelope{}
 	}
 	var e envelope
 	switch {
-	case isObject(w.Error):
+	case isObject(errV):
 		var o wireErrObj
-		if json.Unmarshal(w.Error, &o) != nil {
+		if json.Unmarshal(errV, &o) != nil {
 			return envelope{}
 		}
 		e = fromObj(o)
 		e.found = true
 		e.standard = e.message != "" && (e.typ != "" || e.code != "")
-		if w.typeText() == "error" { // Anthropic: {"type":"error","error":{"type":"overloaded_error",…}}
+		if text(typ) == "error" { // Anthropic: {"type":"error","error":{"type":"overloaded_error",…}}
 			e.standard = true
 		}
 		e.unwrapNested()
-	case isString(w.Error): // Ollama native, non-standard 429s: {"error":"slow down"}
-		e = envelope{found: true, message: text(w.Error)}
-	case w.Object == "error": // vLLM before mid-2025: top-level fields
-		e = fromObj(w.wireErrObj)
-		e.found, e.standard = true, true
-	case len(w.Detail) > 0: // ChatGPT backend: {"detail":"…"} or {"detail":{"message","code"}}
+	case isString(errV): // Ollama native, non-standard 429s: {"error":"slow down"}
+		e = envelope{found: true, message: text(errV)}
+	case text(object) == "error": // vLLM before mid-2025: top-level fields
+		e = envelope{found: true, standard: true, message: text(message), typ: text(typ), code: text(code)}
+	case len(detail) > 0: // ChatGPT backend: {"detail":"…"} or {"detail":{"message","code"}}
 		e.found = true
-		if isObject(w.Detail) {
+		if isObject(detail) {
 			var o wireErrObj
-			_ = json.Unmarshal(w.Detail, &o)
+			_ = json.Unmarshal(detail, &o)
 			e.message, e.code = text(o.Message), text(o.Code)
 		} else {
-			e.message = text(w.Detail)
+			e.message = text(detail)
 		}
-	case isString(w.Status): // {"status":"come back later"}
-		e = envelope{found: true, message: text(w.Status)}
+	case isString(status): // {"status":"come back later"}
+		e = envelope{found: true, message: text(status)}
 	}
 	e.message = bound(e.message)
 	return e
 }
-
-func (w *wireBody) typeText() string { return text(w.Type) }
 
 func fromObj(o wireErrObj) envelope {
 	e := envelope{message: text(o.Message), typ: text(o.Type), code: text(o.Code), inner: o.Innererror.Code}

@@ -2,7 +2,6 @@ package classify
 
 import (
 	"net/http"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -30,23 +29,35 @@ func retryAfter(h http.Header, message string) time.Duration {
 	return retryFromText(message)
 }
 
-var (
-	tryAgainIn  = regexp.MustCompile(`(?i)try again in ((?:\d+(?:\.\d+)?(?:ms|s|m|h))+)`)
-	retryAfterN = regexp.MustCompile(`(?i)retry after (\d+(?:\.\d+)?) seconds?`)
-)
-
+// retryFromText reads "Please try again in 6.596s / 644ms / 1m2.5s" (OpenAI) and "retry after
+// 60 seconds" (Azure). Hand-parsed: case-insensitive regexes cost more than the rest of a
+// classification together.
 func retryFromText(msg string) time.Duration {
-	if m := tryAgainIn.FindStringSubmatch(msg); m != nil {
-		if d, err := time.ParseDuration(m[1]); err == nil && d >= 0 {
+	if i := indexFold(msg, "try again in "); i >= 0 {
+		rest := msg[i+len("try again in "):]
+		j := 0
+		for j < len(rest) && (rest[j] == '.' || ('0' <= rest[j] && rest[j] <= '9') || strings.IndexByte("mshMSH", rest[j]) >= 0) {
+			j++
+		}
+		if d, err := time.ParseDuration(strings.ToLower(strings.TrimRight(rest[:j], "."))); err == nil && d >= 0 {
 			return d
 		}
 	}
-	if m := retryAfterN.FindStringSubmatch(msg); m != nil {
-		if s, err := strconv.ParseFloat(m[1], 64); err == nil {
+	if i := indexFold(msg, "retry after "); i >= 0 {
+		rest := msg[i+len("retry after "):]
+		j := 0
+		for j < len(rest) && (rest[j] == '.' || ('0' <= rest[j] && rest[j] <= '9')) {
+			j++
+		}
+		if s, err := strconv.ParseFloat(rest[:j], 64); err == nil && s >= 0 && s < 1e7 && hasPrefixFold(rest[j:], " second") {
 			return time.Duration(s * float64(time.Second))
 		}
 	}
 	return 0
+}
+
+func hasPrefixFold(s, lowerPrefix string) bool {
+	return len(s) >= len(lowerPrefix) && indexFold(s[:len(lowerPrefix)], lowerPrefix) == 0
 }
 
 // resetAfter is the rate-limit window reset for an exhausted bucket (x-ratelimit-reset-requests:
