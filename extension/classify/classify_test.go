@@ -1,11 +1,15 @@
 package classify
 
 import (
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -32,6 +36,9 @@ func TestClassify(t *testing.T) {
 	}{
 		{"refused", Outcome{Err: refused, Phase: PhaseConnect}, ConnectionError, BlameNetwork, 0},
 		{"dns", Outcome{Err: &net.DNSError{Name: "api.openai.com", IsNotFound: true}, Phase: PhaseConnect}, ConnectionError, BlameNetwork, 0},
+		{"tls unknown authority", Outcome{Err: &url.Error{Op: "Post", URL: "https://api.openai.com/v1/chat/completions?key=sk-test-in-url-123456",
+			Err: &tls.CertificateVerificationError{Err: x509.UnknownAuthorityError{}}}, Phase: PhaseConnect}, ConnectionError, BlameNetwork, 0},
+		{"reset before headers", Outcome{Err: syscall.ECONNRESET, Phase: PhaseTTFB}, ServerError, BlameProvider, 0},
 		{"connect deadline", Outcome{Err: errors.New("context canceled"), Phase: PhaseConnect, TimedOut: true}, TimeoutConnect, BlameNetwork, 0},
 		{"ttfb deadline", Outcome{Err: errors.New("context canceled"), Phase: PhaseTTFB, TimedOut: true}, TimeoutTTFB, BlameProvider, 0},
 		{"cf 502 json", Outcome{Status: 502, Header: hdr("Server", "cloudflare", "Cf-Ray", "7cba17bec9134392-EWR"),
@@ -70,6 +77,9 @@ func TestClassify(t *testing.T) {
 			}
 			if tt.retry != 0 && c.RetryAfter != tt.retry {
 				t.Errorf("retry after %v, want %v", c.RetryAfter, tt.retry)
+			}
+			if strings.Contains(c.Message, "sk-test") || strings.Contains(c.Message, "?key=") {
+				t.Errorf("message carries the URL or key: %q", c.Message)
 			}
 			if !c.OK() && c.Advice == "" {
 				t.Errorf("no advice for %s", c.Class)

@@ -4,13 +4,18 @@ import (
 	"bytes"
 	"net/http"
 	"strings"
+	"sync"
 
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/secret"
 )
 
-// htmlScan bounds how much of an HTML page is searched: titles and Cloudflare markers sit near
-// the top, and scanning a capped 64 KiB body byte by byte on every probe is waste.
-const htmlScan = 16 << 10
+// htmlScan bounds the search for an HTML page's title, and blockScan the search for Cloudflare's
+// block markers in the body: both sit near the top (the title identifies most block pages on its
+// own), and scanning a capped 64 KiB body on every probe is waste.
+const (
+	htmlScan  = 16 << 10
+	blockScan = 8 << 10
+)
 
 // Classify applies the rules of reference/openai-signals.md §7 in order; the first match wins.
 func Classify(o Outcome) Classification {
@@ -66,8 +71,8 @@ func httpError(o Outcome, h http.Header, env envelope, html bool) Classification
 
 	switch {
 	case (st == 403 || st == 429) && h.Get("Cf-Mitigated") != "",
-		html && (bodyHas(o.Body, "error code 1020") || bodyHas(o.Body, "just a moment...") ||
-			bodyHas(o.Body, "<h1>access denied</h1>") || bodyHas(o.Body, "unusual activity has been detected")),
+		html && (st == 403 || st == 429 || st == 503) && // block and challenge pages use these
+			(m("access denied") || m("just a moment") || m("attention required") || edgeBlockPage(o.Body)),
 		m("unusual activity"):
 		return set(EdgeBlocked, BlameNetwork, false)
 	case k("unsupported_country_region_territory") || k("request_forbidden") || k("unsupported_country") ||
@@ -205,9 +210,32 @@ func htmlTitle(body []byte) string {
 	return strings.TrimSpace(string(rest[:min(j, maxMessage)]))
 }
 
-func bodyHas(body []byte, lowerNeedle string) bool {
-	return indexFold(body[:min(len(body), htmlScan)], lowerNeedle) >= 0
+// edgeBlockPage looks for Cloudflare's block and challenge markers in the top of an HTML page.
+// The window is lowered once into a pooled buffer so each marker is one fast bytes.Index.
+func edgeBlockPage(body []byte) bool {
+	bp := lowerPool.Get().(*[]byte)
+	defer lowerPool.Put(bp)
+	src := body[:min(len(body), blockScan)]
+	w := (*bp)[:len(src)]
+	for i, c := range src {
+		if c-'A' < 26 { // unsigned: true only for 'A'..'Z'
+			c += 'a' - 'A'
+		}
+		w[i] = c
+	}
+	for _, m := range edgeBlockMarkers {
+		if bytes.Contains(w, m) {
+			return true
+		}
+	}
+	return false
 }
+
+var (
+	edgeBlockMarkers = [][]byte{[]byte("error code 1020"), []byte("just a moment..."),
+		[]byte("<h1>access denied</h1>"), []byte("unusual activity has been detected")}
+	lowerPool = sync.Pool{New: func() any { b := make([]byte, 0, blockScan); return &b }}
+)
 
 func containsFold[T string | []byte](s T, lowerNeedle string) bool {
 	return indexFold(s, lowerNeedle) >= 0
