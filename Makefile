@@ -12,7 +12,7 @@ export GOTOOLCHAIN := local
 
 GO_SOURCES := $(shell find extension -name '*.go' -not -name '*_test.go') go.mod go.sum
 
-.PHONY: all build run test test-unit lint fmt clean tools
+.PHONY: all build run test test-unit bench fuzz lint fmt clean tools
 
 all: lint test
 
@@ -31,6 +31,17 @@ test: lint test-unit
 
 test-unit: $(K6)
 	K6_BIN=$(K6) go test -count=1 -timeout 10m ./...
+	go test -count=1 -run '^$$' -bench . -benchtime 1x ./... > /dev/null  # benchmarks still run (not timed)
+
+## bench: Go benchmarks (figures, not pass/fail; compare runs with benchstat)
+bench:
+	go test -run '^$$' -bench . -benchmem ./...
+
+## fuzz: each fuzz target for FUZZTIME (default 60s); new findings land in the Go cache, crashes in testdata
+FUZZTIME ?= 60s
+fuzz:
+	go test -run '^$$' -fuzz FuzzDecoder -fuzztime $(FUZZTIME) ./extension/stream
+	go test -run '^$$' -fuzz FuzzClassifyRaw -fuzztime $(FUZZTIME) ./extension/classify
 
 ## lint: gofmt, go vet, staticcheck
 lint: $(STATICCHECK)
