@@ -66,6 +66,8 @@ func TestClassify(t *testing.T) {
 		{"stream stalled", Outcome{Status: 200, Phase: PhaseBody, Err: errors.New("context canceled"), Stalled: true, Stream: &StreamFacts{}, ExpectAnswer: true}, StreamStalled, BlameProvider, 0},
 		{"empty answer", Outcome{Status: 200, Stream: &StreamFacts{Terminal: true}, ExpectAnswer: true}, EmptyResponse, BlameProvider, 0},
 		{"content filter", Outcome{Status: 200, Stream: &StreamFacts{Terminal: true}, Content: 3, FinishReason: "content_filter", ExpectAnswer: true}, ContentFiltered, BlameClient, 0},
+		{"total deadline mid-stream", Outcome{Status: 200, Phase: PhaseBody, Err: errors.New("context canceled"), TimedOut: true, Stream: &StreamFacts{}, ExpectAnswer: true}, TimeoutTotal, BlameProvider, 0},
+		{"canary answered wrong", Outcome{Status: 200, Stream: &StreamFacts{Terminal: true}, Content: 2, ExpectAnswer: true, AnswerWrong: true}, WrongAnswer, BlameProvider, 0},
 		{"ok stream", Outcome{Status: 200, Stream: &StreamFacts{Terminal: true}, Content: 4, ExpectAnswer: true}, OK, BlameNone, 0},
 		{"ok models", Outcome{Status: 200, Body: []byte(`{"object":"list","data":[]}`)}, OK, BlameNone, 0},
 	}
@@ -85,6 +87,23 @@ func TestClassify(t *testing.T) {
 				t.Errorf("no advice for %s", c.Class)
 			}
 		})
+	}
+}
+
+// TestEveryClassIsReachable: each class except ok_slow (the detector's, which needs a latency
+// baseline) is produced by some TestClassify outcome or corpus capture.
+func TestEveryClassIsReachable(t *testing.T) {
+	seen := map[Class]bool{OKSlow: true}
+	for _, c := range loadCorpus(t) {
+		seen[c.class] = true
+	}
+	for _, src := range []string{"connection_error", "timeout_connect", "timeout_ttfb", "timeout_total", "stream_stalled", "wrong_answer"} {
+		seen[Class(src)] = true // asserted by rows of TestClassify
+	}
+	for _, c := range Classes {
+		if !seen[c] {
+			t.Errorf("no test produces %s", c)
+		}
 	}
 }
 
