@@ -70,39 +70,23 @@ func parseStatusLine(line string) (int, error) {
 	return st, nil
 }
 
-// scanStream derives the stream facts from an SSE body of any dialect the probes speak.
+// scanStream derives the stream facts from a captured SSE body.
 func scanStream(o *Outcome) {
-	facts := &StreamFacts{}
-	o.Stream = facts
+	var acc stream.ChatStream
 	d := stream.NewDecoder(bytes.NewReader(o.Body))
 	for {
 		ev, err := d.Next()
-		if err != nil {
-			if !errors.Is(err, io.EOF) {
-				o.Err, o.Phase, o.Malformed = err, PhaseBody, true
+		if err == nil {
+			var st stream.Step
+			if st, err = acc.Add(ev); err == nil && !st.Done {
+				continue
 			}
-			return
 		}
-		switch {
-		case bytes.Equal(ev.Data, stream.Done):
-			facts.Terminal = true
-			return
-		case ev.Type == "error":
-			facts.ErrorEvent = bytes.Clone(ev.Data)
-			return
+		if err != nil && !errors.Is(err, io.EOF) {
+			o.Err, o.Phase, o.Malformed = err, PhaseBody, true
 		}
-		c, err := stream.ParseChatChunk(ev.Data, false)
-		if err != nil {
-			o.Err, o.Phase, o.Malformed = fmt.Errorf("malformed stream record: %w", err), PhaseBody, true
-			return
-		}
-		if c.Error != nil {
-			facts.ErrorEvent = bytes.Clone(ev.Data)
-			return
-		}
-		o.Content += c.Content
-		if c.FinishReason != "" {
-			o.FinishReason = c.FinishReason
-		}
+		break
 	}
+	o.Stream = &StreamFacts{Terminal: acc.Terminal, ErrorEvent: acc.ErrorEvent}
+	o.Content, o.FinishReason = acc.Content, acc.FinishReason
 }

@@ -64,11 +64,9 @@ func (p *run) readStream(body io.Reader, o *classify.Outcome, r *Result) {
 	p.mu.Unlock()
 
 	dec := stream.NewDecoder(body)
-	facts := &classify.StreamFacts{}
-	o.Stream = facts
+	var acc stream.ChatStream
 	var first, firstAnswer, last time.Time
 	var gaps, maxGap time.Duration
-	tokens := 0
 	for {
 		ev, err := dec.Next()
 		if err != nil {
@@ -77,38 +75,18 @@ func (p *run) readStream(body io.Reader, o *classify.Outcome, r *Result) {
 			}
 			break
 		}
-		if bytes.Equal(ev.Data, stream.Done) {
-			facts.Terminal = true
-			break
-		}
-		if ev.Type == "error" {
-			facts.ErrorEvent = bytes.Clone(ev.Data)
-			break
-		}
-		chunk, err := stream.ParseChatChunk(ev.Data, false)
+		st, err := acc.Add(ev)
 		if err != nil {
-			o.Err, o.Malformed = fmt.Errorf("malformed stream record: %w", err), true
+			o.Err, o.Malformed = err, true
 			break
 		}
-		if chunk.Error != nil {
-			facts.ErrorEvent = bytes.Clone(ev.Data)
+		if st.Done {
 			break
 		}
-		if chunk.Model != "" {
-			r.ResponseModel = chunk.Model
-		}
-		if chunk.FinishReason != "" {
-			o.FinishReason, r.FinishReason = chunk.FinishReason, chunk.FinishReason
-		}
-		if chunk.Usage != nil {
-			r.Usage = Usage{Input: chunk.Usage.Input, Output: chunk.Usage.Output}
-		}
-		if chunk.Content == 0 && chunk.Reasoning == 0 {
-			continue // role-only, empty and finish chunks are not tokens
+		if !st.Token {
+			continue
 		}
 		p.stall.Reset(to.Stall)
-		tokens++
-		o.Content += chunk.Content
 		if first.IsZero() {
 			first = ev.At
 		} else {
@@ -116,11 +94,18 @@ func (p *run) readStream(body io.Reader, o *classify.Outcome, r *Result) {
 			gaps += g
 			maxGap = max(maxGap, g)
 		}
-		if firstAnswer.IsZero() && chunk.Content > 0 {
+		if firstAnswer.IsZero() && st.Answer {
 			firstAnswer = ev.At
 		}
 		last = ev.At
 	}
+	o.Stream = &classify.StreamFacts{Terminal: acc.Terminal, ErrorEvent: acc.ErrorEvent}
+	o.Content, o.FinishReason = acc.Content, acc.FinishReason
+	r.FinishReason, r.ResponseModel = acc.FinishReason, acc.Model
+	if acc.Usage != nil {
+		r.Usage = Usage{Input: acc.Usage.Input, Output: acc.Usage.Output}
+	}
+	tokens := acc.Tokens
 	r.BytesIn = dec.BytesRead()
 	r.Timings.TTFT = ms(p.start, first)
 	r.Timings.TTFA = ms(p.start, firstAnswer)

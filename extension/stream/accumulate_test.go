@@ -1,0 +1,35 @@
+package stream
+
+import "testing"
+
+func TestChatStreamSteps(t *testing.T) {
+	var s ChatStream
+	steps := []struct {
+		ev   Event
+		want Step
+	}{
+		{Event{Data: []byte(`{"model":"m1","choices":[{"delta":{"role":"assistant","content":""}}]}`)}, Step{}},
+		{Event{Data: []byte(`{"choices":[{"delta":{"reasoning_content":"think"}}]}`)}, Step{Token: true}},
+		{Event{Data: []byte(`{"choices":[{"delta":{"content":"pong"}}]}`)}, Step{Token: true, Answer: true}},
+		{Event{Data: []byte(`{"choices":[{"delta":{},"finish_reason":"stop"}]}`)}, Step{}},
+		{Event{Data: []byte(`{"choices":[],"usage":{"prompt_tokens":5,"completion_tokens":2}}`)}, Step{}},
+		{Event{Data: []byte(`[DONE]`)}, Step{Done: true}},
+	}
+	for i, st := range steps {
+		got, err := s.Add(st.ev)
+		if err != nil || got != st.want {
+			t.Fatalf("step %d: %+v, %v; want %+v", i, got, err, st.want)
+		}
+	}
+	if !s.Terminal || s.Content != 4 || s.Tokens != 2 || s.FinishReason != "stop" || s.Model != "m1" || s.Usage == nil || s.Usage.Output != 2 {
+		t.Fatalf("accumulated %+v", s)
+	}
+	var e ChatStream
+	if st, _ := e.Add(Event{Type: "error", Data: []byte(`{"type":"error"}`)}); !st.Done || e.ErrorEvent == nil {
+		t.Fatalf("error event not recorded: %+v", e)
+	}
+	var m ChatStream
+	if _, err := m.Add(Event{Data: []byte(`{oops`)}); err == nil {
+		t.Fatal("malformed record accepted")
+	}
+}
