@@ -42,6 +42,7 @@ FUZZTIME ?= 60s
 fuzz:
 	go test -run '^$$' -fuzz FuzzDecoder -fuzztime $(FUZZTIME) ./extension/stream
 	go test -run '^$$' -fuzz FuzzClassifyRaw -fuzztime $(FUZZTIME) ./extension/classify
+	go test -run '^$$' -fuzz FuzzParseScenario -fuzztime $(FUZZTIME) ./extension/sim
 
 ## lint: gofmt, go vet, staticcheck
 lint: $(STATICCHECK)
