@@ -156,7 +156,9 @@ func (p *parser) scenario(n *yaml.Node) *Scenario {
 		s.Baseline = p.baseline(v)
 	}
 	if v := f["phases"]; v != nil {
-		p.list(v, "phases", func(i int, e *yaml.Node) { s.Phases = append(s.Phases, p.phase(e, fmt.Sprintf("phases[%d]", i), s.Duration)) })
+		p.list(v, "phases", func(i int, e *yaml.Node) {
+			s.Phases = append(s.Phases, p.phase(e, fmt.Sprintf("phases[%d]", i), s.Duration))
+		})
 	}
 	if v := f["status_page"]; v != nil {
 		p.list(v, "status_page", func(i int, e *yaml.Node) {
