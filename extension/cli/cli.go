@@ -28,17 +28,28 @@ func New(gs *state.GlobalState) *cobra.Command {
 }
 
 func simulateCmd(gs *state.GlobalState) *cobra.Command {
-	var listen string
+	var listen, scenarioFile string
 	var seed uint64
+	var speed float64
 	cmd := &cobra.Command{
 		Use:   "simulate",
 		Short: "Serve the OpenAI-compatible simulator until interrupted",
 		Example: "  k6 x chatgpt simulate --listen 127.0.0.1:8080\n" +
+			"  k6 x chatgpt simulate --scenario scripts/scenarios/partial-chat-outage.yaml --speed 60\n" +
 			"  OPENAI_BASE_URL=http://127.0.0.1:8080/v1 OPENAI_API_KEY=x k6 run scripts/chatgpt.js",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg := sim.DefaultConfig()
-			cfg.Seed = seed
+			cfg.Seed, cfg.Speed = seed, speed
+			if scenarioFile != "" {
+				data, err := os.ReadFile(scenarioFile) //nolint:gosec // the operator names the file
+				if err != nil {
+					return fmt.Errorf("read scenario: %w", err)
+				}
+				if cfg.Scenario, err = sim.ParseScenario(scenarioFile, data); err != nil {
+					return err
+				}
+			}
 			s, err := sim.Start(listen, cfg)
 			if err != nil {
 				return err
@@ -55,6 +66,8 @@ func simulateCmd(gs *state.GlobalState) *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&listen, "listen", "127.0.0.1:0", "address to listen on (port 0 picks a free one)")
-	cmd.Flags().Uint64Var(&seed, "seed", 1, "random seed of the latency model")
+	cmd.Flags().Uint64Var(&seed, "seed", 1, "random seed of the latency model (a scenario's own seed wins)")
+	cmd.Flags().StringVar(&scenarioFile, "scenario", "", "scenario file (YAML or JSON) to serve; none: healthy forever")
+	cmd.Flags().Float64Var(&speed, "speed", 1, "scenario minutes per minute (latencies are not compressed)")
 	return cmd
 }

@@ -1,6 +1,8 @@
 package sim
 
 import (
+	"cmp"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -40,9 +42,10 @@ type response struct {
 	gaps    []time.Duration // before each token after the first
 	tokens  []string
 	prompt  int
+	fault   string // stream or timing fault to act out, "" for none
 }
 
-func (s *Server) plan(req *chatRequest) response {
+func (s *Server) plan(req *chatRequest, factor float64) response {
 	n := s.cfg.Baseline.OutputTokens
 	if limit := max(req.MaxTokens, req.MaxCompletionTokens); limit > 0 && limit < n {
 		n = limit
@@ -55,9 +58,9 @@ func (s *Server) plan(req *chatRequest) response {
 	rsp.model = string(m)
 	rsp.gaps = make([]time.Duration, max(n-1, 0))
 	s.draw(func(r *rand.Rand) {
-		rsp.ttft = s.cfg.Baseline.TTFT.Sample(r)
+		rsp.ttft = time.Duration(float64(s.cfg.Baseline.TTFT.Sample(r)) * factor)
 		for i := range rsp.gaps {
-			rsp.gaps[i] = s.cfg.Baseline.ITL.Sample(r)
+			rsp.gaps[i] = time.Duration(float64(s.cfg.Baseline.ITL.Sample(r)) * factor)
 		}
 	})
 	for _, msg := range req.Messages {
@@ -80,10 +83,25 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "you must provide a model parameter", "invalid_request_error", "model", "")
 		return
 	}
-	rsp := s.plan(&req)
+	component := "chat"
+	if req.Stream {
+		component = "chat_stream"
+	}
+	fault, factor := s.decide(component)
+	if s.preResponseFault(w, r, fault) {
+		return
+	}
+	rsp := s.plan(&req, factor)
+	rsp.fault = fault
 	s.headers(w, rsp)
 	if req.Stream {
 		s.stream(w, r, rsp, req.StreamOptions.IncludeUsage)
+		return
+	}
+	if fault == "empty_200" {
+		rsp.tokens = []string{""}
+	} else if fault != "" { // stream faults on a non-streaming request: a 200 carrying an error
+		_, _ = io.WriteString(w, `{"error":{"message":"The server had an error while processing your request. Sorry about that!","type":"server_error"}}`)
 		return
 	}
 	total := rsp.ttft
@@ -141,6 +159,13 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, rsp response, us
 		if i > 0 && !sleep(ctx, rsp.gaps[i-1]) {
 			return
 		}
+		if rsp.fault == "empty_200" {
+			break
+		}
+		if i == faultAfter && rsp.fault != "" {
+			streamFault(ctx, w, rc, rsp.fault)
+			return
+		}
 		q, _ := json.Marshal(tok)
 		if !send(`{"content":`+string(q)+`}`, "null", "") {
 			return
@@ -159,6 +184,38 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, rsp response, us
 	_ = rc.Flush()
 }
 
+// faultAfter is how many tokens a stream fault lets through first.
+const faultAfter = 2
+
+// preResponseFault acts out faults that happen before any response body: error responses,
+// transport cuts and a stalled first byte. It reports whether the request is finished.
+func (s *Server) preResponseFault(w http.ResponseWriter, r *http.Request, fault string) bool {
+	switch fault {
+	case "":
+		return false
+	case "conn_refused", "dns_fail", "tls_fail":
+		resetConnection(w)
+		return true
+	case "ttfb_stall": // the 2024-12-04 pattern: 30 s before the first byte, then a normal answer
+		return !sleep(r.Context(), 30*time.Second)
+	}
+	return s.writeFault(w, fault)
+}
+
+// streamFault ends a stream the way fault id describes.
+func streamFault(ctx context.Context, w http.ResponseWriter, rc *http.ResponseController, fault string) {
+	switch fault {
+	case "stream_truncate": // the handler returns: EOF with no [DONE]
+	case "stream_stall":
+		<-ctx.Done()
+	case "responses_error_event", "responses_failed":
+		_, _ = io.WriteString(w, "event: error\ndata: {\"type\":\"error\",\"code\":\"server_error\",\"message\":\"The model failed to generate a response.\",\"param\":null,\"sequence_number\":4}\n\n")
+	default: // stream_error_record and HTTP faults drawn mid-stream
+		_, _ = io.WriteString(w, "data: {\"error\": {\"message\": \"The server had an error while processing your request. Sorry about that!\", \"type\": \"server_error\"}}\n\n")
+	}
+	_ = rc.Flush()
+}
+
 // headers are the origin headers the real API sends on every response.
 func (s *Server) headers(w http.ResponseWriter, rsp response) {
 	h := w.Header()
@@ -171,11 +228,18 @@ func (s *Server) headers(w http.ResponseWriter, rsp response) {
 	h.Set("X-Ratelimit-Limit-Tokens", "10000000")
 	h.Set("X-Ratelimit-Remaining-Tokens", "9999980")
 	h.Set("X-Ratelimit-Reset-Tokens", "0s")
-	h.Set("X-Sim-Fault", "none")
+	h.Set("X-Sim-Fault", cmp.Or(rsp.fault, "none"))
 	h.Set("X-Sim-Ttft-Ms", strconv.FormatFloat(float64(rsp.ttft)/float64(time.Millisecond), 'f', 3, 64))
 }
 
-func (s *Server) models(w http.ResponseWriter, _ *http.Request) {
+func (s *Server) models(w http.ResponseWriter, r *http.Request) {
+	fault, _ := s.decide("models")
+	if fault == "ttfb_stall" || !isHTTPOrTransport(fault) {
+		fault = "" // stream faults do not apply to a model list
+	}
+	if s.preResponseFault(w, r, fault) {
+		return
+	}
 	s.headers(w, response{})
 	w.Header().Set("Content-Type", "application/json")
 	var b strings.Builder
@@ -214,4 +278,9 @@ func writeError(w http.ResponseWriter, status int, message, typ, param, code str
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
+}
+
+func isHTTPOrTransport(id string) bool {
+	_, ok := httpFaults[id]
+	return ok || id == "conn_refused" || id == "dns_fail" || id == "tls_fail"
 }

@@ -12,6 +12,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 )
@@ -50,6 +51,13 @@ type Config struct {
 	Seed     uint64
 	Baseline Baseline
 	Models   []string // served by /v1/models; the first is the default model
+	// Scenario, when set, drives faults and slow-downs over time; its seed and baseline win.
+	Scenario *Scenario
+	// Speed compresses scenario time (10 = ten scenario minutes per minute); latencies are not
+	// compressed. 0 means 1.
+	Speed float64
+	// Now is the clock scenario time is measured on; nil means time.Now.
+	Now func() time.Time
 }
 
 // DefaultConfig is a healthy gpt-4o-mini-like service: TTFT around 400 ms with a long tail,
@@ -68,11 +76,12 @@ func DefaultConfig() Config {
 
 // Server is the simulator's HTTP handler.
 type Server struct {
-	cfg Config
-	mu  sync.Mutex
-	rng *rand.Rand
-	seq uint64
-	mux *http.ServeMux
+	cfg   Config
+	mu    sync.Mutex
+	rng   *rand.Rand
+	seq   uint64
+	mux   *http.ServeMux
+	start time.Time
 }
 
 // New returns a simulator. Zero fields of cfg take DefaultConfig's values.
@@ -87,7 +96,17 @@ func New(cfg Config) *Server {
 	if len(cfg.Models) == 0 {
 		cfg.Models = def.Models
 	}
-	s := &Server{cfg: cfg, rng: rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x9e3779b97f4a7c15))}
+	if sc := cfg.Scenario; sc != nil {
+		cfg.Seed = sc.Seed
+		cfg.Baseline = Baseline{TTFT: sc.Baseline.TTFT, ITL: sc.Baseline.ITL, OutputTokens: sc.Baseline.OutputTokens}
+	}
+	if cfg.Speed <= 0 {
+		cfg.Speed = 1
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	s := &Server{cfg: cfg, rng: rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x9e3779b97f4a7c15)), start: cfg.Now()}
 	s.mux = http.NewServeMux()
 	s.mux.HandleFunc("POST /v1/chat/completions", s.chat)
 	s.mux.HandleFunc("GET /v1/models", s.models)
@@ -97,6 +116,59 @@ func New(cfg Config) *Server {
 }
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+
+// decide picks, for one request to component, the fault to inject ("" for none) and the latency
+// factor, from the scenario phase active at the current scenario time.
+func (s *Server) decide(component string) (fault string, factor float64) {
+	sc := s.cfg.Scenario
+	if sc == nil {
+		return "", 1
+	}
+	t := time.Duration(float64(s.cfg.Now().Sub(s.start)) * s.cfg.Speed)
+	if sc.Duration > 0 {
+		t %= sc.Duration // a scenario served past its end starts over
+	}
+	rate, weights, factor := sc.Baseline.ErrorRate, map[string]float64(nil), 1.0
+	background := sc.Baseline.Errors
+	for i := range sc.Phases {
+		ph := &sc.Phases[i]
+		if t >= ph.At && t < ph.Until && slices.Contains(ph.Components, component) {
+			rate, weights, factor = ph.ErrorRate, ph.Faults, ph.LatencyFactor
+			break
+		}
+	}
+	s.draw(func(r *rand.Rand) {
+		if r.Float64() >= rate {
+			return
+		}
+		if weights == nil {
+			if len(background) > 0 {
+				fault = background[r.IntN(len(background))]
+			}
+			return
+		}
+		fault = pick(r, weights)
+	})
+	return fault, factor
+}
+
+// pick draws a fault id by weight, iterating in sorted order so a seed gives the same draws.
+func pick(r *rand.Rand, weights map[string]float64) string {
+	ids := make([]string, 0, len(weights))
+	total := 0.0
+	for id, w := range weights {
+		ids = append(ids, id)
+		total += w
+	}
+	slices.Sort(ids)
+	x := r.Float64() * total
+	for _, id := range ids {
+		if x -= weights[id]; x < 0 {
+			return id
+		}
+	}
+	return ids[len(ids)-1]
+}
 
 // draw samples under the lock: the generator is shared by all connections, and one lock per
 // response (not per token) keeps it off the hot path.
