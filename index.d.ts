@@ -125,9 +125,28 @@ declare module "k6/x/chatgpt" {
   /** Configure a target. Call it in the init context; option errors throw there. */
   export function target(options?: TargetOptions): Target;
 
+  export interface SimulatorOptions {
+    /** Scenario file (YAML or JSON, DESIGN §7), relative to the script. None: healthy forever. */
+    scenario?: string;
+    /** Scenario minutes per minute; latencies are not compressed. Default 1. */
+    speed?: number;
+  }
+
+  /**
+   * Start an in-process simulator serving a scenario (once per process for the same options, so
+   * every VU shares one scenario clock) and return its base URL. Init context only.
+   *
+   * @example
+   * ```js
+   * const url = chatgpt.simulator({ scenario: "scenarios/partial-chat-outage.yaml", speed: 60 });
+   * const target = chatgpt.target({ baseURL: url });
+   * ```
+   */
+  export function simulator(options?: SimulatorOptions): string;
+
   /** The extension's version. */
   export const version: string;
 
-  const chatgpt: { target: typeof target; version: typeof version };
+  const chatgpt: { target: typeof target; simulator: typeof simulator; version: typeof version };
   export default chatgpt;
 }

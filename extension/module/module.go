@@ -5,6 +5,7 @@
 package module
 
 import (
+	"errors"
 	"fmt"
 	"sync"
 
@@ -24,8 +25,11 @@ var Version = "v0.1.0-dev"
 // RootModule is created once per k6 process; its state is shared by every VU.
 type RootModule struct {
 	simOnce sync.Once
-	sim     *sim.Running
+	sim     *sim.Running // the embedded default, when no key or base URL is set
 	simErr  error
+
+	mu   sync.Mutex
+	sims map[string]*sim.Running // chatgpt.simulator() instances by options
 }
 
 var _ modules.Module = (*RootModule)(nil)
@@ -36,10 +40,16 @@ func New() *RootModule { return &RootModule{} }
 // Close stops what the root module started (the embedded simulator). k6 exits without calling
 // it; tests call it.
 func (r *RootModule) Close() error {
+	var errs []error
 	if r.sim != nil {
-		return r.sim.Close()
+		errs = append(errs, r.sim.Close())
 	}
-	return nil
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, s := range r.sims {
+		errs = append(errs, s.Close())
+	}
+	return errors.Join(errs...)
 }
 
 // simulator starts the embedded simulator once per process and returns it.
@@ -73,8 +83,9 @@ func (r *RootModule) NewModuleInstance(vu modules.VU) modules.Instance {
 // Exports are the module's JS API (index.d.ts).
 func (i *Instance) Exports() modules.Exports {
 	return modules.Exports{Named: map[string]any{
-		"target":  i.target,
-		"version": Version,
+		"target":    i.target,
+		"simulator": i.simulator,
+		"version":   Version,
 	}}
 }
 

@@ -3,12 +3,15 @@ package module
 import (
 	"net"
 	"net/http"
+	"net/url"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"go.k6.io/k6/v2/js/modulestest"
 	"go.k6.io/k6/v2/lib"
+	"go.k6.io/k6/v2/lib/fsext"
 	"go.k6.io/k6/v2/metrics"
 	"go.opentelemetry.io/otel/trace/noop"
 
@@ -168,4 +171,37 @@ func TestTargetOptionErrors(t *testing.T) {
 			t.Errorf("%s: key in error", tc.opts)
 		}
 	}
+}
+
+func TestSimulatorServesScenario(t *testing.T) {
+	rt, root := newRuntime(t, map[string]string{})
+	rt.VU.InitEnvField.FileSystems = map[string]fsext.Fs{"file": fsext.NewOsFs()}
+	rt.VU.InitEnvField.CWD = &url.URL{Scheme: "file", Path: mustAbs(t, "../../scripts/scenarios")}
+	v, err := rt.RunOnEventLoop(`
+		const c = require("k6/x/chatgpt");
+		const a = c.simulator({scenario: "partial-chat-outage.yaml", speed: 60});
+		const b = c.simulator({scenario: "partial-chat-outage.yaml", speed: 60});
+		globalThis.target = c.target({baseURL: a, components: ["models"]});
+		a === b ? a : "two simulators";`)
+	if err != nil || !strings.HasPrefix(v.String(), "http://127.0.0.1:") || len(root.sims) != 1 {
+		t.Fatalf("%v %v (%d simulators)", v, err, len(root.sims))
+	}
+	for _, bad := range []string{`{scenario: "missing.yaml"}`, `{speed: -1}`, `{scenery: "x"}`} {
+		if _, err := rt.RunOnEventLoop(`c.simulator(` + bad + `)`); err == nil {
+			t.Errorf("simulator(%s) accepted", bad)
+		}
+	}
+	toVU(rt)
+	if _, err := rt.RunOnEventLoop(`c.simulator({})`); err == nil || !strings.Contains(err.Error(), "init context") {
+		t.Errorf("simulator() in VU code: %v", err)
+	}
+}
+
+func mustAbs(t *testing.T, p string) string {
+	t.Helper()
+	a, err := filepath.Abs(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
 }
