@@ -1,6 +1,7 @@
 // Package sim is an OpenAI-compatible API simulator: the embedded target when no API key is set,
 // and the server every test probes (nothing here ever calls a real provider). It serves chat
-// completions as JSON and as SSE (with stream_options.include_usage), and the model list, with
+// completions as JSON and as SSE (with stream_options.include_usage), embeddings, moderations and
+// the model list, with
 // latencies drawn from a seeded heavy-tailed model so runs look like the real service.
 package sim
 
@@ -110,6 +111,8 @@ func New(cfg Config) *Server {
 	s.mux = http.NewServeMux()
 	s.mux.HandleFunc("POST /v1/chat/completions", s.chat)
 	s.mux.HandleFunc("GET /v1/models", s.models)
+	s.mux.HandleFunc("POST /v1/embeddings", s.simpleEndpoint("embeddings", embeddingBody))
+	s.mux.HandleFunc("POST /v1/moderations", s.simpleEndpoint("moderations", moderationBody))
 	s.mux.HandleFunc("GET /{$}", s.root)
 	s.mux.HandleFunc("/", s.notFound)
 	return s

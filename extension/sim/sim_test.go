@@ -114,3 +114,17 @@ func TestErrorsUseTheOpenAIEnvelope(t *testing.T) {
 		}
 	}
 }
+
+func TestEmbeddingsAndModerations(t *testing.T) {
+	s := fast(t)
+	for path, want := range map[string]string{"/embeddings": `"object":"embedding"`, "/moderations": `"flagged":false`} {
+		resp := post(t, s.URL+path, `{"model":"m","input":"hello"}`)
+		b, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != 200 || !strings.Contains(string(b), want) || resp.Header.Get("X-Request-Id") == "" {
+			t.Errorf("%s: %d %s", path, resp.StatusCode, b)
+		}
+		if resp := post(t, s.URL+path, `{"model":"m"}`); resp.StatusCode != 400 {
+			t.Errorf("%s without input: %d", path, resp.StatusCode)
+		}
+	}
+}

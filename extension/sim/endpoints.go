@@ -1,0 +1,78 @@
+package sim
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// simpleEndpoint serves a non-streaming JSON endpoint: the scenario's fault for component (HTTP
+// and transport faults only), else a latency drawn from the baseline TTFT times the phase factor,
+// then body(request) as the answer.
+func (s *Server) simpleEndpoint(component string, body func(req map[string]any) string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		var req map[string]any
+		data, err := io.ReadAll(io.LimitReader(r.Body, maxRequest))
+		if err == nil {
+			err = json.Unmarshal(data, &req)
+		}
+		if err != nil {
+			writeError(w, http.StatusBadRequest, "We could not parse the JSON body of your request.", "invalid_request_error", "", "")
+			return
+		}
+		if _, ok := req["input"]; !ok {
+			writeError(w, http.StatusBadRequest, "'input' is a required property", "invalid_request_error", "input", "")
+			return
+		}
+		fault, factor := s.decide(component)
+		if fault == "ttfb_stall" || !isHTTPOrTransport(fault) {
+			fault = "" // stream faults do not apply to a JSON endpoint
+		}
+		if s.preResponseFault(w, r, fault) {
+			return
+		}
+		var d time.Duration
+		s.draw(func(rng *rand.Rand) { d = time.Duration(float64(s.cfg.Baseline.TTFT.Sample(rng)) * factor / 4) })
+		if !sleep(r.Context(), d) { // these endpoints answer faster than a chat's first token
+			return
+		}
+		s.headers(w, response{ttft: d})
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, body(req))
+	}
+}
+
+func model(req map[string]any, def string) string {
+	if m, ok := req["model"].(string); ok && m != "" {
+		return m
+	}
+	return def
+}
+
+func quote(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
+func embeddingBody(req map[string]any) string {
+	var b strings.Builder
+	b.WriteString(`{"object":"list","data":[{"object":"embedding","index":0,"embedding":[`)
+	for i := range 16 { // a short vector: probes check the shape, not the semantics
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(strconv.FormatFloat(float64(i%7)/7-0.4, 'f', 6, 64))
+	}
+	fmt.Fprintf(&b, `]}],"model":%s,"usage":{"prompt_tokens":4,"total_tokens":4}}`, quote(model(req, "text-embedding-3-small")))
+	return b.String()
+}
+
+func moderationBody(req map[string]any) string {
+	return fmt.Sprintf(`{"id":"modr-sim","model":%s,"results":[{"flagged":false,"categories":{"harassment":false,"hate":false,"self-harm":false,"sexual":false,"violence":false},"category_scores":{"harassment":0.0001,"hate":0.00002,"self-harm":0.00001,"sexual":0.0001,"violence":0.0002}}]}`,
+		quote(model(req, "omni-moderation-latest")))
+}
