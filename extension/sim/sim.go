@@ -1,8 +1,8 @@
 // Package sim is an OpenAI-compatible API simulator: the embedded target when no API key is set,
 // and the server every test probes (nothing here ever calls a real provider). It serves chat
 // completions as JSON and as SSE (with stream_options.include_usage), embeddings, moderations and
-// the model list, with
-// latencies drawn from a seeded heavy-tailed model so runs look like the real service.
+// the model list, with latencies drawn from a seeded heavy-tailed model so runs look like the
+// real service, and plays scenarios: fault timelines that inject the failures ChatGPT has shown.
 package sim
 
 import (
