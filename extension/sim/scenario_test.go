@@ -2,6 +2,7 @@ package sim
 
 import (
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -99,4 +100,28 @@ func FuzzParseScenario(f *testing.F) {
 			}
 		}
 	})
+}
+
+// Every file of the scenario library parses.
+func TestScenarioLibrary(t *testing.T) {
+	files, err := filepath.Glob("../../scripts/scenarios/*.yaml")
+	if err != nil || len(files) < 15 {
+		t.Fatalf("library has %d files (%v)", len(files), err)
+	}
+	names := map[string]bool{}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := ParseScenario(filepath.Base(f), data)
+		if err != nil {
+			t.Error(err)
+			continue
+		}
+		if names[s.Name] || s.Name+".yaml" != filepath.Base(f) {
+			t.Errorf("%s: name %q must be unique and match the file", f, s.Name)
+		}
+		names[s.Name] = true
+	}
 }
