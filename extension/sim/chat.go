@@ -219,7 +219,12 @@ func streamFault(ctx context.Context, w http.ResponseWriter, rc *http.ResponseCo
 // headers are the origin headers the real API sends on every response.
 func (s *Server) headers(w http.ResponseWriter, rsp response) {
 	h := w.Header()
+	s.headersInto(h, rsp)
 	h.Set("X-Request-Id", s.requestID())
+}
+
+func (s *Server) headersInto(h http.Header, rsp response) {
+	h.Set("X-Request-Id", "req_sim")
 	h.Set("Openai-Processing-Ms", strconv.FormatInt(rsp.ttft.Milliseconds(), 10))
 	h.Set("Openai-Version", "2020-10-01")
 	h.Set("X-Ratelimit-Limit-Requests", "10000")

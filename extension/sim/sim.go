@@ -131,28 +131,33 @@ func (s *Server) decide(component string) (fault string, factor float64) {
 	if sc.Duration > 0 {
 		t %= sc.Duration // a scenario served past its end starts over
 	}
-	rate, weights, factor := sc.Baseline.ErrorRate, map[string]float64(nil), 1.0
-	background := sc.Baseline.Errors
+	s.draw(func(r *rand.Rand) { fault, factor, _ = sc.choose(t, component, r) })
+	return fault, factor
+}
+
+// choose is the scenario's decision for one request at scenario time t: the fault ("" for
+// none), the latency factor and the ground truth. The live server and the outcome stream both
+// use it, so replay sees what the server would have served.
+func (sc *Scenario) choose(t time.Duration, component string, r *rand.Rand) (fault string, factor float64, truth string) {
+	rate, weights, background := sc.Baseline.ErrorRate, map[string]float64(nil), sc.Baseline.Errors
+	factor, truth = 1, "operational"
 	for i := range sc.Phases {
 		ph := &sc.Phases[i]
 		if t >= ph.At && t < ph.Until && slices.Contains(ph.Components, component) {
-			rate, weights, factor = ph.ErrorRate, ph.Faults, ph.LatencyFactor
+			rate, weights, factor, truth = ph.ErrorRate, ph.Faults, ph.LatencyFactor, ph.Truth
 			break
 		}
 	}
-	s.draw(func(r *rand.Rand) {
-		if r.Float64() >= rate {
-			return
+	if r.Float64() >= rate {
+		return "", factor, truth
+	}
+	if weights == nil {
+		if len(background) > 0 {
+			fault = background[r.IntN(len(background))]
 		}
-		if weights == nil {
-			if len(background) > 0 {
-				fault = background[r.IntN(len(background))]
-			}
-			return
-		}
-		fault = pick(r, weights)
-	})
-	return fault, factor
+		return fault, factor, truth
+	}
+	return pick(r, weights), factor, truth
 }
 
 // pick draws a fault id by weight, iterating in sorted order so a seed gives the same draws.
