@@ -71,12 +71,7 @@ func (s *Server) plan(req *chatRequest, factor float64) response {
 
 func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
 	var req chatRequest
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxRequest))
-	if err == nil {
-		err = json.Unmarshal(body, &req)
-	}
-	if err != nil {
-		writeError(w, http.StatusBadRequest, "We could not parse the JSON body of your request.", "invalid_request_error", "", "")
+	if !decodeRequest(w, r, &req) {
 		return
 	}
 	if req.Model == "" {
@@ -238,11 +233,7 @@ func (s *Server) headersInto(h http.Header, rsp response) {
 }
 
 func (s *Server) models(w http.ResponseWriter, r *http.Request) {
-	fault, _ := s.decide("models")
-	if fault == "ttfb_stall" || !isHTTPOrTransport(fault) {
-		fault = "" // stream faults do not apply to a model list
-	}
-	if s.preResponseFault(w, r, fault) {
+	if done, _ := s.jsonFault(w, r, "models"); done {
 		return
 	}
 	s.headers(w, response{})

@@ -17,23 +17,15 @@ import (
 func (s *Server) simpleEndpoint(component string, body func(req map[string]any) string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		var req map[string]any
-		data, err := io.ReadAll(io.LimitReader(r.Body, maxRequest))
-		if err == nil {
-			err = json.Unmarshal(data, &req)
-		}
-		if err != nil {
-			writeError(w, http.StatusBadRequest, "We could not parse the JSON body of your request.", "invalid_request_error", "", "")
+		if !decodeRequest(w, r, &req) {
 			return
 		}
 		if _, ok := req["input"]; !ok {
 			writeError(w, http.StatusBadRequest, "'input' is a required property", "invalid_request_error", "input", "")
 			return
 		}
-		fault, factor := s.decide(component)
-		if fault == "ttfb_stall" || !isHTTPOrTransport(fault) {
-			fault = "" // stream faults do not apply to a JSON endpoint
-		}
-		if s.preResponseFault(w, r, fault) {
+		done, factor := s.jsonFault(w, r, component)
+		if done {
 			return
 		}
 		var d time.Duration
@@ -75,4 +67,27 @@ func embeddingBody(req map[string]any) string {
 func moderationBody(req map[string]any) string {
 	return fmt.Sprintf(`{"id":"modr-sim","model":%s,"results":[{"flagged":false,"categories":{"harassment":false,"hate":false,"self-harm":false,"sexual":false,"violence":false},"category_scores":{"harassment":0.0001,"hate":0.00002,"self-harm":0.00001,"sexual":0.0001,"violence":0.0002}}]}`,
 		quote(model(req, "omni-moderation-latest")))
+}
+
+// decodeRequest reads a capped JSON request body into v, answering 400 itself when it cannot.
+func decodeRequest(w http.ResponseWriter, r *http.Request, v any) bool {
+	data, err := io.ReadAll(io.LimitReader(r.Body, maxRequest))
+	if err == nil {
+		err = json.Unmarshal(data, v)
+	}
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "We could not parse the JSON body of your request.", "invalid_request_error", "", "")
+		return false
+	}
+	return true
+}
+
+// jsonFault plays the scenario's fault for a JSON endpoint (stream and timing faults do not
+// apply to one). It reports whether the request is finished, and the latency factor.
+func (s *Server) jsonFault(w http.ResponseWriter, r *http.Request, component string) (bool, float64) {
+	fault, factor := s.decide(component)
+	if !isHTTPOrTransport(fault) {
+		fault = ""
+	}
+	return s.preResponseFault(w, r, fault), factor
 }
