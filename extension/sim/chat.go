@@ -99,11 +99,7 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.WriteString(w, `{"error":{"message":"The server had an error while processing your request. Sorry about that!","type":"server_error"}}`)
 		return
 	}
-	total := rsp.ttft
-	for _, g := range rsp.gaps {
-		total += g
-	}
-	if !sleep(r.Context(), total) {
+	if !sleep(r.Context(), rsp.total()) {
 		return
 	}
 	text, _ := json.Marshal(strings.Join(rsp.tokens, ""))

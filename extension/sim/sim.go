@@ -111,6 +111,7 @@ func New(cfg Config) *Server {
 	s.mux = http.NewServeMux()
 	s.mux.HandleFunc("POST /v1/chat/completions", s.chat)
 	s.mux.HandleFunc("GET /v1/models", s.models)
+	s.mux.HandleFunc("POST /v1/responses", s.responses)
 	s.mux.HandleFunc("POST /v1/embeddings", s.simpleEndpoint("embeddings", embeddingBody))
 	s.mux.HandleFunc("POST /v1/moderations", s.simpleEndpoint("moderations", moderationBody))
 	s.mux.HandleFunc("GET /{$}", s.root)
