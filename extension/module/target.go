@@ -3,6 +3,7 @@ package module
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -40,7 +41,7 @@ var knownOptions = []string{"provider", "model", "baseURL", "apiKey", "component
 
 func newTarget(i *Instance, opts map[string]any) (*Target, error) {
 	for k := range opts {
-		if !contains(knownOptions, k) {
+		if !slices.Contains(knownOptions, k) {
 			return nil, fmt.Errorf("unknown option %q (known: %s)", k, strings.Join(knownOptions, ", "))
 		}
 	}
@@ -184,15 +185,6 @@ func toInt(v any) (int, bool) {
 		return i, err == nil
 	}
 	return 0, false
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // Probe is target.probe(component): a Promise of a ProbeResult. HTTP and stream failures resolve

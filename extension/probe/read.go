@@ -39,7 +39,6 @@ func (p *run) read(resp *http.Response, c Component, o *classify.Outcome, r *Res
 		if !bytes.Contains(body, []byte(`"data"`)) {
 			o.Err, o.Malformed = errors.New("expected a JSON model list, got something else"), true
 		}
-		o.ExpectAnswer = false
 	case Chat, ChatStream: // a streaming request answered with plain JSON is judged as JSON
 		chunk, err := stream.ParseChatChunk(body, false)
 		if err != nil {
