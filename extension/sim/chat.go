@@ -82,13 +82,11 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
 	if req.Stream {
 		component = "chat_stream"
 	}
-	fault, factor := s.decide(component)
-	if s.preResponseFault(w, r, fault) {
+	rsp, ok := s.begin(w, r, &req, component)
+	if !ok {
 		return
 	}
-	rsp := s.plan(&req, factor)
-	rsp.fault = fault
-	s.headers(w, rsp)
+	fault := rsp.fault
 	if req.Stream {
 		s.stream(w, r, rsp, req.StreamOptions.IncludeUsage)
 		return
@@ -173,6 +171,20 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, rsp response, us
 	}
 	_, _ = io.WriteString(w, "data: [DONE]\n\n")
 	_ = rc.Flush()
+}
+
+// begin opens an answer for component: it plays a fault that happens before the response,
+// else plans the tokens (with the phase's latency factor) and writes the origin headers. It
+// reports false when the request is already finished.
+func (s *Server) begin(w http.ResponseWriter, r *http.Request, req *chatRequest, component string) (response, bool) {
+	fault, factor := s.decide(component)
+	if s.preResponseFault(w, r, fault) {
+		return response{}, false
+	}
+	rsp := s.plan(req, factor)
+	rsp.fault = fault
+	s.headers(w, rsp)
+	return rsp, true
 }
 
 // faultAfter is how many tokens a stream fault lets through first.

@@ -26,14 +26,11 @@ func (s *Server) responses(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "Missing required parameter: 'model'.", "invalid_request_error", "model", "missing_required_parameter")
 		return
 	}
-	fault, factor := s.decide("responses")
-	if s.preResponseFault(w, r, fault) {
+	rsp, ok := s.begin(w, r, &chatRequest{Model: req.Model, MaxTokens: req.MaxOutputTokens}, "responses")
+	if !ok {
 		return
 	}
-	rsp := s.plan(&chatRequest{Model: req.Model, MaxTokens: req.MaxOutputTokens}, factor)
-	rsp.fault = fault
 	rsp.id = "resp_" + strings.TrimPrefix(rsp.id, "chatcmpl-")
-	s.headers(w, rsp)
 	if !req.Stream {
 		if !sleep(r.Context(), rsp.total()) {
 			return
