@@ -86,15 +86,11 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	fault := rsp.fault
 	if req.Stream {
 		s.stream(w, r, rsp, req.StreamOptions.IncludeUsage)
 		return
 	}
-	if fault == "empty_200" {
-		rsp.tokens = []string{""}
-	} else if fault != "" { // stream faults on a non-streaming request: a 200 carrying an error
-		_, _ = io.WriteString(w, `{"error":{"message":"The server had an error while processing your request. Sorry about that!","type":"server_error"}}`)
+	if rsp.playWithoutStream(w) {
 		return
 	}
 	if !sleep(r.Context(), rsp.total()) {
@@ -185,6 +181,21 @@ func (s *Server) begin(w http.ResponseWriter, r *http.Request, req *chatRequest,
 	rsp.fault = fault
 	s.headers(w, rsp)
 	return rsp, true
+}
+
+// playWithoutStream acts out a stream fault drawn for a non-streaming request: empty_200 empties
+// the answer; the others become a 200 carrying an error object, so x-sim-fault stays true. It
+// reports whether the response is finished.
+func (rsp *response) playWithoutStream(w http.ResponseWriter) bool {
+	switch rsp.fault {
+	case "":
+		return false
+	case "empty_200":
+		rsp.tokens = []string{""}
+		return false
+	}
+	_, _ = io.WriteString(w, `{"error":{"message":"The server had an error while processing your request. Sorry about that!","type":"server_error"}}`)
+	return true
 }
 
 // faultAfter is how many tokens a stream fault lets through first.

@@ -32,7 +32,7 @@ func (s *Server) responses(w http.ResponseWriter, r *http.Request) {
 	}
 	rsp.id = "resp_" + strings.TrimPrefix(rsp.id, "chatcmpl-")
 	if !req.Stream {
-		if !sleep(r.Context(), rsp.total()) {
+		if rsp.playWithoutStream(w) || !sleep(r.Context(), rsp.total()) {
 			return
 		}
 		w.Header().Set("Content-Type", "application/json")

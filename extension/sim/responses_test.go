@@ -80,3 +80,22 @@ func TestResponsesObject(t *testing.T) {
 		t.Fatalf("%+v %v", obj, err)
 	}
 }
+
+// A stream fault drawn for a non-streaming request must still fail it: x-sim-fault is ground truth.
+func TestResponsesObjectCarriesStreamFaults(t *testing.T) {
+	sc, err := ParseScenario("t", []byte(`{"name":"t","duration":"1h","phases":[{"at":"0s","until":"1h","components":["responses"],
+		"truth":"major_outage","error_rate":1,"faults":{"stream_error_record":1}}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := Start("", Config{Scenario: sc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = s.Close() }()
+	resp := post(t, s.URL+"/responses", `{"model":"gpt-4o-mini","input":"hi"}`)
+	b, _ := io.ReadAll(resp.Body)
+	if resp.Header.Get("X-Sim-Fault") != "stream_error_record" || !strings.Contains(string(b), `"error"`) || strings.Contains(string(b), `"completed"`) {
+		t.Fatalf("%s: %s", resp.Header.Get("X-Sim-Fault"), b)
+	}
+}
