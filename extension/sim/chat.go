@@ -43,6 +43,7 @@ type response struct {
 	tokens  []string
 	prompt  int
 	fault   string // stream or timing fault to act out, "" for none
+	stamps  bool   // precede each SSE event with its write time (see stamp)
 }
 
 func (s *Server) plan(req *chatRequest, factor float64) response {
@@ -111,7 +112,8 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, rsp response, us
 	ctx := r.Context()
 	buf := make([]byte, 0, 512)
 	send := func(delta, finish, usageJSON string) bool {
-		buf = append(buf[:0], `data: {"id":"`...)
+		buf = rsp.stamp(buf[:0])
+		buf = append(buf, `data: {"id":"`...)
 		buf = append(buf, rsp.id...)
 		buf = append(buf, `","object":"chat.completion.chunk","created":`...)
 		buf = strconv.AppendInt(buf, rsp.created, 10)
@@ -165,7 +167,7 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, rsp response, us
 			return
 		}
 	}
-	_, _ = io.WriteString(w, "data: [DONE]\n\n")
+	_, _ = w.Write(append(rsp.stamp(buf[:0]), "data: [DONE]\n\n"...))
 	_ = rc.Flush()
 }
 
@@ -178,7 +180,7 @@ func (s *Server) begin(w http.ResponseWriter, r *http.Request, req *chatRequest,
 		return response{}, false
 	}
 	rsp := s.plan(req, factor)
-	rsp.fault = fault
+	rsp.fault, rsp.stamps = fault, s.stamps(r)
 	s.headers(w, rsp)
 	return rsp, true
 }

@@ -11,32 +11,38 @@ import (
 	"time"
 )
 
-// simpleEndpoint serves a non-streaming JSON endpoint: the scenario's fault for component (HTTP
-// and transport faults only), else a latency drawn from the baseline TTFT times the phase factor,
+// simpleEndpoint serves a non-streaming JSON endpoint that needs the request field required: the
+// scenario's fault for component (HTTP and transport faults only), else a latency drawn from the baseline TTFT times the phase factor,
 // then body(request) as the answer.
-func (s *Server) simpleEndpoint(component string, body func(req map[string]any) string) http.HandlerFunc {
+func (s *Server) simpleEndpoint(component, required string, body func(req map[string]any) string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		var req map[string]any
 		if !decodeRequest(w, r, &req) {
 			return
 		}
-		if _, ok := req["input"]; !ok {
-			writeError(w, http.StatusBadRequest, "'input' is a required property", "invalid_request_error", "input", "")
+		if _, ok := req[required]; !ok {
+			writeError(w, http.StatusBadRequest, fmt.Sprintf("'%s' is a required property", required), "invalid_request_error", required, "")
 			return
 		}
 		done, factor := s.jsonFault(w, r, component)
 		if done {
 			return
 		}
-		var d time.Duration
-		s.draw(func(rng *rand.Rand) { d = time.Duration(float64(s.cfg.Baseline.TTFT.Sample(rng)) * factor / 4) })
-		if !sleep(r.Context(), d) { // these endpoints answer faster than a chat's first token
+		d := s.pageLatency(factor)
+		if !sleep(r.Context(), d) {
 			return
 		}
 		s.headers(w, response{ttft: d})
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = io.WriteString(w, body(req))
 	}
+}
+
+// pageLatency is the latency of a request that runs no model (embeddings, moderations, the web
+// page): a quarter of a chat's first-token time, times the phase's factor.
+func (s *Server) pageLatency(factor float64) (d time.Duration) {
+	s.draw(func(rng *rand.Rand) { d = time.Duration(float64(s.cfg.Baseline.TTFT.Sample(rng)) * factor / 4) })
+	return d
 }
 
 func model(req map[string]any, def string) string {
@@ -90,4 +96,13 @@ func (s *Server) jsonFault(w http.ResponseWriter, r *http.Request, component str
 		fault = ""
 	}
 	return s.preResponseFault(w, r, fault), factor
+}
+
+// pixel is a 1x1 transparent PNG: image probes check that an image came back, not what it shows.
+const pixel = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+
+// imageBody answers like gpt-image-1, which always returns base64 data.
+func imageBody(req map[string]any) string {
+	return fmt.Sprintf(`{"created":%d,"data":[{"b64_json":%q}],"usage":{"total_tokens":24,"input_tokens":8,"output_tokens":16,"input_tokens_details":{"text_tokens":8,"image_tokens":0}},"model":%s}`,
+		time.Now().Unix(), pixel, quote(model(req, "gpt-image-1")))
 }

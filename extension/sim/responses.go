@@ -69,9 +69,11 @@ func (s *Server) responsesStream(ctx context.Context, w http.ResponseWriter, rsp
 	w.Header().Set("Content-Type", "text/event-stream; charset=utf-8")
 	rc := http.NewResponseController(w)
 	seq := 0
+	var buf []byte
 	send := func(typ, fields string) bool {
-		_, err := fmt.Fprintf(w, "event: %s\ndata: {\"type\":%q,\"sequence_number\":%d%s}\n\n", typ, typ, seq, fields)
+		buf = fmt.Appendf(rsp.stamp(buf[:0]), "event: %s\ndata: {\"type\":%q,\"sequence_number\":%d%s}\n\n", typ, typ, seq, fields)
 		seq++
+		_, err := w.Write(buf)
 		return err == nil && rc.Flush() == nil
 	}
 	if !send("response.created", `,"response":`+rsp.responseObject("in_progress", "")) ||

@@ -1,8 +1,12 @@
 // Package sim is an OpenAI-compatible API simulator: the embedded target when no API key is set,
 // and the server every test probes (nothing here ever calls a real provider). It serves chat
-// completions as JSON and as SSE (with stream_options.include_usage), embeddings, moderations and
-// the model list, with latencies drawn from a seeded heavy-tailed model so runs look like the
-// real service, and plays scenarios: fault timelines that inject the failures ChatGPT has shown.
+// completions as JSON and as SSE (with stream_options.include_usage), the Responses API,
+// embeddings, moderations, image generation, the model list, an Anthropic-style Messages API, a
+// ChatGPT-web-like front page (/web/) and the official status page in its Statuspage and
+// incident.io shapes, with latencies drawn from a seeded heavy-tailed model so runs look like the
+// real service. It plays scenarios: fault timelines that inject the failures ChatGPT has shown,
+// and the status page entries that go with them. Outcomes computes what probes of a scenario
+// would measure without serving it, for replay at any speed.
 package sim
 
 import (
@@ -59,6 +63,8 @@ type Config struct {
 	Speed float64
 	// Now is the clock scenario time is measured on; nil means time.Now.
 	Now func() time.Time
+	// Stamps marks every SSE event with its write time (see StampPrefix).
+	Stamps bool
 }
 
 // DefaultConfig is a healthy gpt-4o-mini-like service: TTFT around 400 ms with a long tail,
@@ -112,8 +118,12 @@ func New(cfg Config) *Server {
 	s.mux.HandleFunc("POST /v1/chat/completions", s.chat)
 	s.mux.HandleFunc("GET /v1/models", s.models)
 	s.mux.HandleFunc("POST /v1/responses", s.responses)
-	s.mux.HandleFunc("POST /v1/embeddings", s.simpleEndpoint("embeddings", embeddingBody))
-	s.mux.HandleFunc("POST /v1/moderations", s.simpleEndpoint("moderations", moderationBody))
+	s.mux.HandleFunc("POST /v1/embeddings", s.simpleEndpoint("embeddings", "input", embeddingBody))
+	s.mux.HandleFunc("POST /v1/moderations", s.simpleEndpoint("moderations", "input", moderationBody))
+	s.mux.HandleFunc("POST /v1/images/generations", s.simpleEndpoint("images", "prompt", imageBody))
+	s.mux.HandleFunc("POST /v1/messages", s.messages)
+	s.mux.HandleFunc("GET /web/{$}", s.web)
+	s.routeStatusPage()
 	s.mux.HandleFunc("GET /{$}", s.root)
 	s.mux.HandleFunc("/", s.notFound)
 	return s
