@@ -5,6 +5,9 @@
 SHELL        := /bin/bash
 TOOLS        := $(CURDIR)/.tools/bin
 STATICCHECK  := $(TOOLS)/staticcheck
+# the official openai npm package (6.30.1 is the newest that runs on Node 20), for the simulator's SDK test
+OPENAI_NODE_VERSION := 6.30.1
+OPENAI_NODE  := $(CURDIR)/.tools/node/node_modules/openai
 K6           := $(CURDIR)/k6
 export CGO_ENABLED := 0
 export GOFLAGS     := -trimpath -buildvcs=false
@@ -29,8 +32,8 @@ run: $(K6)
 ## test: lint, unit tests (incl. JS binding), end-to-end k6 runs against simulators
 test: lint test-unit
 
-test-unit: $(K6)
-	K6_BIN=$(K6) go test -count=1 -timeout 10m ./...
+test-unit: $(K6) $(OPENAI_NODE)/package.json
+	K6_BIN=$(K6) OPENAI_NODE=$(OPENAI_NODE) go test -count=1 -timeout 10m ./...
 	go test -count=1 -run '^$$' -bench . -benchtime 1x ./... > /dev/null  # benchmarks still run (not timed)
 
 ## bench: Go benchmarks (figures, not pass/fail; compare runs with benchstat)
@@ -53,7 +56,14 @@ lint: $(STATICCHECK)
 fmt:
 	gofmt -w extension
 
-tools: $(STATICCHECK)
+tools: $(STATICCHECK) $(OPENAI_NODE)/package.json
+
+# Node.js comes from Debian's packages when the machine has none.
+$(OPENAI_NODE)/package.json:
+	@command -v npm >/dev/null || { apt-get update -qq && apt-get install -y -qq nodejs npm; }
+	mkdir -p .tools/node
+	cd .tools/node && npm install --no-audit --no-fund --loglevel=error --prefix . openai@$(OPENAI_NODE_VERSION)
+	test -f $@
 
 $(STATICCHECK): .ci/tools/go.mod .ci/tools/go.sum
 	cd .ci/tools && go build -o $(STATICCHECK) honnef.co/go/tools/cmd/staticcheck
