@@ -36,3 +36,6 @@ func withAdvice(c Classification) Classification {
 	c.Advice = advice[c.Class]
 	return c
 }
+
+// Advice is the one-line advice for a class ("" for ok and unknown classes).
+func Advice(c Class) string { return advice[c] }

@@ -1,0 +1,107 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/detect"
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/replay"
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/sim"
+)
+
+func replayCmd() *cobra.Command {
+	var asJSON bool
+	var interval time.Duration
+	var components []string
+	cmd := &cobra.Command{
+		Use:   "replay FILE...",
+		Short: "Run the outage detector over scenarios in virtual time and score it against their ground truth",
+		Long: "Replays each scenario's probe outcomes (what the simulator would serve, classified) through the\n" +
+			"detector at full speed, and prints per phase and component: truth, time to detect, severity\n" +
+			"reached and recovery lag, then false alarms in healthy time. --json prints one object per scenario.",
+		Example: "  k6 x chatgpt replay scripts/scenarios/*.yaml\n  k6 x chatgpt replay --json --probe-interval 30s scripts/scenarios/full-outage.yaml",
+		Args:    cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, files []string) error {
+			out := cmd.OutOrStdout()
+			for _, f := range files {
+				data, err := os.ReadFile(f) //nolint:gosec // the operator names the file
+				if err != nil {
+					return fmt.Errorf("read scenario: %w", err)
+				}
+				sc, err := sim.ParseScenario(f, data)
+				if err != nil {
+					return err
+				}
+				began := time.Now()
+				res := replay.Run(sc, components, interval, detect.Defaults)
+				if asJSON {
+					b, err := json.Marshal(res)
+					if err != nil {
+						return fmt.Errorf("encode result: %w", err)
+					}
+					fmt.Fprintln(out, string(b))
+					continue
+				}
+				writeTable(out, sc, res, time.Since(began))
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object per scenario")
+	cmd.Flags().DurationVar(&interval, "probe-interval", 0, "probe interval (default: the scenario's, else 15s)")
+	cmd.Flags().StringSliceVar(&components, "components", nil, "components to probe (default: chat, chat_stream, models and the scenario's own)")
+	return cmd
+}
+
+func writeTable(w io.Writer, sc *sim.Scenario, r replay.Result, took time.Duration) {
+	fmt.Fprintf(w, "%s: %s of probes every %s on %s (%d observations, replayed in %s)\n", r.Scenario, sc.Duration,
+		time.Duration(r.ProbeIntervalS*float64(time.Second)), strings.Join(r.Components, ", "), r.Observations, took.Round(time.Millisecond))
+	if len(r.Phases) > 0 {
+		fmt.Fprintf(w, "  %-12s %-21s %9s %9s %9s %7s %-21s %9s %s\n", "component", "truth", "start", "end", "detected", "ttd", "severity", "recovery", "note")
+	}
+	dur := func(p *float64) string {
+		if p == nil {
+			return "-"
+		}
+		return fmtDur(*p)
+	}
+	for _, p := range r.Phases {
+		note := ""
+		if p.Transitions > 2 {
+			note = fmt.Sprintf("%d transitions", p.Transitions)
+		}
+		if p.Local != "" {
+			note = strings.TrimSpace(note + " local " + p.Local)
+		}
+		fmt.Fprintf(w, "  %-12s %-21s %9s %9s %9s %7s %-21s %9s %s\n", p.Component, p.Truth, fmtDur(p.StartS), fmtDur(p.EndS),
+			dur(p.DetectedS), dur(p.TTDS), p.Severity, dur(p.RecoveryLagS), note)
+	}
+	fmt.Fprintf(w, "  false alarms in healthy time: %d (%s); incidents: %d\n\n", r.FalseAlarms, fmtDur(r.FalseAlarmS), r.Incidents)
+}
+
+// fmtDur prints seconds as 45s, 1m30s, 2h or 26h0m45s: short, and exact to the second.
+func fmtDur(s float64) string {
+	d := time.Duration(s * float64(time.Second)).Round(time.Second)
+	h, m, sec := int(d.Hours()), int(d.Minutes())%60, int(d.Seconds())%60
+	switch {
+	case d == 0:
+		return "0s"
+	case h > 0 && m == 0 && sec == 0:
+		return fmt.Sprintf("%dh", h)
+	case h > 0 && sec == 0:
+		return fmt.Sprintf("%dh%dm", h, m)
+	case h > 0:
+		return fmt.Sprintf("%dh%dm%ds", h, m, sec)
+	case m > 0 && sec == 0:
+		return fmt.Sprintf("%dm", m)
+	case m > 0:
+		return fmt.Sprintf("%dm%ds", m, sec)
+	}
+	return fmt.Sprintf("%ds", sec)
+}

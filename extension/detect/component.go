@@ -1,0 +1,117 @@
+package detect
+
+import (
+	"time"
+
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/classify"
+)
+
+// component is one target's component: its tests, state and open incident.
+type component struct {
+	target, name string
+	err          errorTest
+	lat          latencyTest
+	latRunStart  time.Time
+	state        State
+	since        time.Time
+	last         time.Time
+	inc          *Incident // open incident
+	lastInc      *Incident // the latest, open or resolved, for reopening on a relapse
+	incObs       int // counted observations during the outage, for the recovery test
+	incFails     int
+	blames       [window]classify.Blame
+	classes      [window]classify.Class
+	nb           int
+	obs          int
+	failures     int // counted failures, all time
+}
+
+func newComponent(target, name string, p Priors) *component {
+	return &component{target: target, name: name, err: newErrorTest(p.ErrorRate), lat: newLatencyTest(p), state: Operational}
+}
+
+// observe feeds one observation to the component's tests (not its state machine).
+func (c *component) observe(o Observation, cfg *Config) {
+	c.obs++
+	c.last = o.At
+	c.blames[c.nb%window], c.classes[c.nb%window] = o.Blame, o.Class
+	c.nb++
+	if c.inc != nil {
+		c.inc.Samples++
+		if !o.ok() {
+			c.inc.Failures++
+			c.inc.Classes[string(o.Class)]++
+		}
+	}
+	counted, failed := o.counts()
+	if counted {
+		healthy := c.state == Operational && c.err.score < cfg.SingleThreshold/2
+		c.err.observe(o.At, failed, cfg.PartialAlt, healthy)
+		c.err.score = min(c.err.score, 3*cfg.PooledThreshold)
+		if failed {
+			c.failures++
+		}
+		if c.state.Down() {
+			c.incObs++
+			if failed {
+				c.incFails++
+			}
+			c.err.observeRecovery(failed, float64(c.incFails)/float64(c.incObs))
+		}
+	}
+	if !o.ok() {
+		return
+	}
+	before := c.lat.score
+	added := c.lat.observe(o, cfg.DegradedFactor, cfg.LatencyThreshold)
+	c.lat.score = min(c.lat.score, 2*cfg.LatencyThreshold)
+	if before == 0 && c.lat.score > 0 {
+		c.latRunStart = o.At
+	}
+	if c.state == Degraded {
+		c.lat.recovery = max(0, c.lat.recovery-added)
+	}
+	if c.state == Operational && c.lat.score < cfg.LatencyThreshold/2 {
+		c.lat.learn(o)
+	}
+}
+
+// recovering reports whether a component away from operational shows signs of coming back.
+func (c *component) recovering() bool {
+	switch {
+	case c.state.Down():
+		return c.err.streak >= 2
+	case c.state == Degraded:
+		return c.lat.recovery > 0
+	}
+	return false
+}
+
+// local names the account or network problem that dominates the component's recent
+// observations: "" when there is none.
+func (c *component) local() (classify.Blame, classify.Class) {
+	n := min(c.nb, window)
+	if n < 3 {
+		return "", ""
+	}
+	counts := map[classify.Blame]int{}
+	classes := map[classify.Class]int{}
+	for i := range n {
+		if b := c.blames[i]; b == classify.BlameAccount || b == classify.BlameNetwork {
+			counts[b]++
+			classes[c.classes[i]]++
+		}
+	}
+	for _, b := range []classify.Blame{classify.BlameAccount, classify.BlameNetwork} {
+		if counts[b]*8 >= n*5 { // five in eight
+			var top classify.Class
+			for cl, k := range classes {
+				if k > classes[top] || (k == classes[top] && cl < top) {
+					top = cl
+				}
+			}
+			return b, top
+		}
+	}
+	return "", ""
+}

@@ -1,0 +1,146 @@
+// Package detect turns probe observations into per-component states (operational,
+// degraded_performance, partial_outage, major_outage), incidents with start, detection and
+// recovery times, and an overall verdict that says whether it is the provider or you. It is a
+// pure function of timestamped observations: no clock, no goroutines, no k6, so the same code
+// runs live (shared by all VUs), in replay at any speed and in tests.
+//
+// Error rate: Bernoulli CUSUM tests against a learned baseline failure rate, counting only
+// failures blamed on the provider or its edge. Latency: robust baselines in log space (median
+// and MAD) of the per-response mean inter-token latency and of TTFT (or total time), with a
+// CUSUM on the log ratio. Both confirm before alarming and recover with hysteresis.
+package detect
+
+import "time"
+
+// Config tunes the detector. The zero value of any field means its default (see Defaults).
+type Config struct {
+	// DegradedFactor is the latency ratio to baseline that counts as degraded_performance.
+	DegradedFactor float64
+	// PartialAlt is the failure rate the per-component error test is tuned to find quickly.
+	PartialAlt float64
+	// SingleThreshold is the CUSUM score (in nats) one component needs, alone, to alarm, with
+	// at least MinFailures failures in the run.
+	SingleThreshold float64
+	MinFailures     int
+	// PooledThreshold is the summed score of two or more components, each with at least two
+	// failures in its run, that alarms them all: corroborated evidence confirms faster.
+	PooledThreshold float64
+	// RecoveryThreshold is the score of the recovery test (in nats), MinRecoverySuccesses the
+	// consecutive successes it needs besides.
+	RecoveryThreshold    float64
+	MinRecoverySuccesses int
+	// LatencyThreshold is the latency CUSUM score that marks degraded_performance;
+	// LatencyRecovery the score of the reverse test that ends it.
+	LatencyThreshold float64
+	LatencyRecovery  float64
+	// MajorRate is the moving failure share above which an outage is major (it falls back to
+	// partial 0.2 below).
+	MajorRate float64
+	// Reopen is how soon after recovery a relapse reopens the same incident.
+	Reopen time.Duration
+	// Priors are the baselines used until enough healthy samples are learned.
+	Priors Priors
+}
+
+// Priors are the starting baselines of a provider, used until the detector has learned its
+// own (MinSamples healthy samples per metric).
+type Priors struct {
+	ErrorRate float64
+	TTFT      Baseline
+	ITL       Baseline
+	Total     Baseline
+}
+
+// Baseline is a lognormal latency model: median and the standard deviation of its logarithm.
+type Baseline struct {
+	MedianMs float64
+	Sigma    float64
+}
+
+// OpenAIPriors are public-knowledge numbers for gpt-4o-mini-class models: TTFT around 400 ms
+// with a heavy tail (p99 about 5x the median, sigma 0.7), 25 ms between tokens (the mean of a
+// response's gaps varies less: sigma 0.3), about half a percent of background errors.
+var OpenAIPriors = Priors{
+	ErrorRate: 0.005,
+	TTFT:      Baseline{MedianMs: 400, Sigma: 0.7},
+	ITL:       Baseline{MedianMs: 25, Sigma: 0.3},
+	Total:     Baseline{MedianMs: 700, Sigma: 0.6},
+}
+
+// Defaults are the thresholds, with why:
+//   - A probe every 15 s gives a component 40,320 probes a week. At the 0.5 % background error
+//     rate, four provider failures within about a dozen probes happen by chance about once in
+//     40 weeks across three components (SingleThreshold 13 nats with MinFailures 4), while a
+//     25 % error rate collects that evidence in about four minutes on average.
+//   - Two or more components failing together are a shared backend or edge failing: their
+//     summed evidence (PooledThreshold 22 nats: about six failures between them, two each)
+//     confirms a full outage after two or three probe rounds (15-30 s), yet a one-minute blip of
+//     30 % errors on two components reaches it about once in a hundred blips.
+//   - Recovery needs RecoveryThreshold ln(60) nats and four straight successes: one minute
+//     after a 95 % outage, one and a half after a 50 % one, two after 40 %, longer after 25 %
+//     (telling 25 % from healthy takes that long). A failure resets it; a relapse within Reopen
+//     (5 min) reopens the same incident rather than counting a new one.
+//   - Latency alarms at 2x (DegradedFactor) with a reference ratio of 1.41x: a 1.6x blip
+//     drifts the score down, a 2x slow-down crosses LatencyThreshold 10 in about two minutes
+//     (the per-response mean inter-token latency carries most of the evidence), a 5x one in
+//     two probes (one probe may add at most half the threshold).
+var Defaults = Config{
+	DegradedFactor:       2,
+	PartialAlt:           0.25,
+	SingleThreshold:      13,
+	MinFailures:          4,
+	PooledThreshold:      22,
+	RecoveryThreshold:    4.1,
+	MinRecoverySuccesses: 4,
+	LatencyThreshold:     10,
+	LatencyRecovery:      6,
+	MajorRate:            0.75,
+	Reopen:               5 * time.Minute,
+	Priors:               OpenAIPriors,
+}
+
+func (c Config) withDefaults() Config {
+	d := Defaults
+	set := func(v *float64, def float64) {
+		if *v <= 0 {
+			*v = def
+		}
+	}
+	set(&c.DegradedFactor, d.DegradedFactor)
+	set(&c.PartialAlt, d.PartialAlt)
+	set(&c.SingleThreshold, d.SingleThreshold)
+	set(&c.PooledThreshold, d.PooledThreshold)
+	set(&c.RecoveryThreshold, d.RecoveryThreshold)
+	set(&c.LatencyThreshold, d.LatencyThreshold)
+	set(&c.LatencyRecovery, d.LatencyRecovery)
+	set(&c.MajorRate, d.MajorRate)
+	if c.Reopen <= 0 {
+		c.Reopen = d.Reopen
+	}
+	if c.MinFailures <= 0 {
+		c.MinFailures = d.MinFailures
+	}
+	if c.MinRecoverySuccesses <= 0 {
+		c.MinRecoverySuccesses = d.MinRecoverySuccesses
+	}
+	if c.Priors == (Priors{}) {
+		c.Priors = d.Priors
+	}
+	if c.DegradedFactor < 1.1 {
+		c.DegradedFactor = 1.1
+	}
+	return c
+}
+
+// MinSamples is how many healthy samples a metric needs before its learned baseline replaces
+// the prior.
+const MinSamples = 30
+
+// window is how many recent observations per component feed severity and attribution.
+const window = 8
+
+// maxLearn bounds the healthy samples a latency baseline keeps (the newest win).
+const maxLearn = 256
+
+// quiet is how long a component may go unobserved before a snapshot calls it stale.
+const quiet = 10 * time.Minute

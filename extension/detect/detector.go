@@ -1,0 +1,198 @@
+package detect
+
+import (
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+)
+
+// Detector holds every component's tests and incidents. It is safe for concurrent use: all
+// VUs of a run feed one detector.
+type Detector struct {
+	mu        sync.Mutex
+	cfg       Config
+	comps     []*component
+	incidents []*Incident
+	seq       int
+}
+
+// New returns a detector starting from cfg's priors.
+func New(cfg Config) *Detector {
+	return &Detector{cfg: cfg.withDefaults()}
+}
+
+// Config is the detector's configuration with defaults filled in.
+func (d *Detector) Config() Config { return d.cfg }
+
+func (d *Detector) component(target, name string) *component {
+	for _, c := range d.comps {
+		if c.target == target && c.name == name {
+			return c
+		}
+	}
+	c := newComponent(target, name, d.cfg.Priors)
+	d.comps = append(d.comps, c)
+	return c
+}
+
+// Observe feeds one observation and returns the state changes it caused (of any component of
+// its target: corroborating evidence can confirm a sibling's outage).
+func (d *Detector) Observe(o Observation) []Transition {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.component(o.Target, o.Component).observe(o, &d.cfg)
+	var out []Transition
+	for _, c := range d.comps {
+		if c.target == o.Target {
+			out = append(out, d.step(c, o.At)...)
+		}
+	}
+	return out
+}
+
+// State is the current state of a component ("" target for the default one).
+func (d *Detector) State(target, component string) State {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for _, c := range d.comps {
+		if c.target == target && c.name == component {
+			return c.state
+		}
+	}
+	return Operational
+}
+
+// pooled is the summed onset evidence of the target's components that have at least two
+// failures in their current run, and how many they are.
+func (d *Detector) pooled(target string) (sum float64, n int) {
+	for _, c := range d.comps {
+		if c.target == target && c.err.runFails >= 2 && c.err.score > 0 {
+			sum += c.err.score
+			n++
+		}
+	}
+	return sum, n
+}
+
+// step runs c's state machine after new evidence at time at.
+func (d *Detector) step(c *component, at time.Time) []Transition {
+	cfg := &d.cfg
+	from := c.state
+	switch {
+	case !c.state.Down():
+		alarm := c.err.score >= cfg.SingleThreshold && c.err.runFails >= cfg.MinFailures
+		if !alarm && c.err.runFails >= 2 {
+			sum, n := d.pooled(c.target)
+			alarm = n >= 2 && sum >= cfg.PooledThreshold
+		}
+		if alarm {
+			c.state, c.err.severity = Partial, c.err.runRate()
+			if c.err.severity >= cfg.MajorRate {
+				c.state = Major
+			}
+			c.incObs, c.incFails, c.err.recovery, c.err.streak = 0, 0, 0, 0
+			d.open(c, c.err.runStart, at)
+			break
+		}
+		switch c.state {
+		case Operational:
+			if c.lat.score >= cfg.LatencyThreshold {
+				c.state, c.lat.recovery = Degraded, 0
+				d.open(c, c.latRunStart, at)
+			}
+		case Degraded:
+			if c.lat.recovery >= cfg.LatencyRecovery {
+				c.state, c.lat.score = Operational, 0
+			}
+		}
+	default:
+		rate := c.err.severity
+		switch {
+		case c.err.recovery >= cfg.RecoveryThreshold && c.err.streak >= cfg.MinRecoverySuccesses:
+			c.err.resetOnset()
+			c.state = Operational
+			if c.lat.score >= cfg.LatencyThreshold {
+				c.state, c.lat.recovery = Degraded, 0
+			}
+		case c.state == Partial && rate >= cfg.MajorRate:
+			c.state = Major
+		case c.state == Major && rate <= cfg.MajorRate-0.2:
+			c.state = Partial
+		}
+	}
+	if c.state == from {
+		return nil
+	}
+	c.since = at
+	t := Transition{At: at, Target: c.target, Component: c.name, From: from, To: c.state}
+	if c.inc != nil {
+		t.Incident = c.inc.ID
+		c.inc.State = c.state
+		if c.state.Level() > c.inc.Worst.Level() {
+			c.inc.Worst = c.state
+		}
+		if c.state == Operational {
+			resolved := at
+			c.inc.ResolvedAt = &resolved
+			c.inc = nil
+		}
+	}
+	return []Transition{t}
+}
+
+// open starts an incident for c, or keeps the open one (a degradation that becomes an outage
+// is one incident).
+func (d *Detector) open(c *component, started, at time.Time) {
+	if c.inc != nil {
+		return
+	}
+	if last := c.lastInc; last != nil && last.ResolvedAt != nil && at.Sub(*last.ResolvedAt) <= d.cfg.Reopen {
+		last.ResolvedAt, c.inc = nil, last // a relapse soon after recovery is the same incident
+		return
+	}
+	if started.IsZero() || started.After(at) {
+		started = at
+	}
+	d.seq++
+	name := c.name
+	if c.target != "" {
+		name = c.target + "/" + c.name
+	}
+	c.inc = &Incident{ID: fmt.Sprintf("%s-%d", name, d.seq), Target: c.target, Component: c.name, Worst: c.state,
+		State: c.state, StartedAt: started, DetectedAt: at, Classes: map[string]int{}}
+	c.lastInc = c.inc
+	d.incidents = append(d.incidents, c.inc)
+}
+
+// Incidents returns every incident so far, oldest first.
+func (d *Detector) Incidents() []Incident {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	out := make([]Incident, len(d.incidents))
+	for i, in := range d.incidents {
+		out[i] = in.clone()
+	}
+	return out
+}
+
+// sortedComponents is the components in name order, for stable output.
+func (d *Detector) sortedComponents() []*component {
+	cs := slices.Clone(d.comps)
+	slices.SortFunc(cs, func(a, b *component) int {
+		if a.target != b.target {
+			if a.target < b.target {
+				return -1
+			}
+			return 1
+		}
+		if a.name < b.name {
+			return -1
+		}
+		if a.name > b.name {
+			return 1
+		}
+		return 0
+	})
+	return cs
+}

@@ -1,0 +1,128 @@
+package detect
+
+import (
+	"math"
+	"time"
+)
+
+// errorTest is one component's error-rate test: a Bernoulli CUSUM for "the failure rate rose
+// to PartialAlt" against the learned baseline rate, and, once in an outage, a recovery CUSUM for
+// "it fell back to baseline" against the rate seen during the outage.
+type errorTest struct {
+	fails, n float64 // learned baseline: failures and observations (decayed)
+	score    float64 // onset CUSUM, nats
+	runFails int     // failures since score last left zero
+	runObs   int     // counted observations since then
+	severity float64 // moving failure share during an outage
+	runStart time.Time
+	recovery float64 // recovery CUSUM, nats
+	streak   int     // consecutive successes
+	recent   [window]int8
+	nRecent  int
+}
+
+const (
+	pseudoCount = 200  // weight of the prior rate, in observations
+	maxCount    = 5000 // the baseline forgets past about this many observations
+	minRate     = 0.003
+	maxRate     = 0.05
+)
+
+func newErrorTest(prior float64) errorTest {
+	return errorTest{}.withPrior(prior)
+}
+
+func (e errorTest) withPrior(prior float64) errorTest {
+	e.fails, e.n = prior*pseudoCount, pseudoCount
+	return e
+}
+
+// p0 is the baseline failure rate, kept within bounds so one quiet week cannot make a single
+// failure look like an outage, nor a noisy one hide a real outage.
+func (e *errorTest) p0() float64 {
+	return min(max(e.fails/e.n, minRate), maxRate)
+}
+
+// observe adds one counted outcome. learn says whether the baseline may learn from it (only
+// while the component is healthy).
+func (e *errorTest) observe(at time.Time, failed bool, alt float64, learn bool) {
+	p0 := e.p0()
+	alt = max(alt, 4*p0)
+	if failed {
+		if e.score == 0 {
+			e.runStart, e.runFails, e.runObs = at, 0, 0
+		}
+		e.score += math.Log(alt / p0)
+		e.runFails++
+		e.runObs++
+		e.streak = 0
+	} else {
+		e.score = max(0, e.score+math.Log((1-alt)/(1-p0)))
+		e.runObs++
+		if e.score == 0 {
+			e.runFails, e.runObs = 0, 0
+		}
+		e.streak++
+	}
+	e.recent[e.nRecent%window] = b2i(failed)
+	e.nRecent++
+	if learn {
+		e.n++
+		if failed {
+			e.fails++
+		}
+		if e.n > maxCount {
+			e.n, e.fails = e.n/2, e.fails/2
+		}
+	}
+}
+
+// severityAlpha is the weight of one observation in the outage's moving failure share: about
+// the last sixteen observations count, so severity follows a changing outage without
+// flickering on noise.
+const severityAlpha = 1.0 / 16
+
+// runRate is the failure share of the current run.
+func (e *errorTest) runRate() float64 {
+	if e.runObs == 0 {
+		return 0
+	}
+	return float64(e.runFails) / float64(e.runObs)
+}
+
+// observeRecovery updates the recovery test (and the severity) during an outage whose failure
+// rate is pOut.
+func (e *errorTest) observeRecovery(failed bool, pOut float64) {
+	e.severity += severityAlpha * (float64(b2i(failed)) - e.severity)
+	p0 := e.p0()
+	pOut = min(max(pOut, 4*p0, 0.2), 0.99)
+	if failed {
+		e.recovery = max(0, e.recovery+math.Log(p0/pOut))
+	} else {
+		e.recovery += math.Log((1 - p0) / (1 - pOut))
+	}
+}
+
+// recentRate is the failure share of the last window counted observations.
+func (e *errorTest) recentRate() float64 {
+	n := min(e.nRecent, window)
+	if n == 0 {
+		return 0
+	}
+	f := 0
+	for i := range n {
+		f += int(e.recent[i])
+	}
+	return float64(f) / float64(n)
+}
+
+func (e *errorTest) resetOnset() {
+	e.score, e.runFails, e.recovery = 0, 0, 0
+}
+
+func b2i(b bool) int8 {
+	if b {
+		return 1
+	}
+	return 0
+}

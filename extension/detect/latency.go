@@ -1,0 +1,115 @@
+package detect
+
+import (
+	"math"
+	"slices"
+)
+
+// metric is one latency metric's baseline: a prior, replaced by the median and MAD (in log
+// space) of the newest healthy samples once there are MinSamples of them.
+type metric struct {
+	prior   Baseline
+	samples []float64 // log ms, ring of maxLearn
+	next    int
+	med     float64 // cached log median
+	sigma   float64
+	stale   int // samples added since the cache was computed
+}
+
+func newMetric(p Baseline) metric {
+	m := metric{prior: p}
+	m.med, m.sigma = math.Log(max(p.MedianMs, 0.001)), max(p.Sigma, minSigma)
+	return m
+}
+
+// minSigma keeps a too-regular baseline from turning a tiny wobble into an alarm.
+const minSigma = 0.05
+
+func (m *metric) learn(ms float64) {
+	x := math.Log(ms)
+	if len(m.samples) < maxLearn {
+		m.samples = append(m.samples, x)
+	} else {
+		m.samples[m.next] = x
+		m.next = (m.next + 1) % maxLearn
+	}
+	m.stale++
+	if len(m.samples) >= MinSamples && (m.stale >= 16 || len(m.samples) == MinSamples) {
+		m.refresh()
+	}
+}
+
+func (m *metric) refresh() {
+	m.stale = 0
+	xs := slices.Clone(m.samples)
+	slices.Sort(xs)
+	med := xs[len(xs)/2]
+	for i := range xs {
+		xs[i] = math.Abs(xs[i] - med)
+	}
+	slices.Sort(xs)
+	m.med, m.sigma = med, max(1.4826*xs[len(xs)/2], minSigma)
+}
+
+func (m *metric) learned() bool { return len(m.samples) >= MinSamples }
+
+// llr is the evidence (nats) one sample gives for "slower by factor" against "slower by at
+// most sqrt(factor)", from a Gaussian shift test on the log ratio; ratio is the sample's ratio
+// to the baseline median.
+func (m *metric) llr(ms, factor float64) (llr, ratio float64) {
+	x := math.Log(ms) - m.med
+	d1 := math.Log(factor)
+	d0 := d1 / 2
+	return (d1 - d0) / (m.sigma * m.sigma) * (x - (d0+d1)/2), math.Exp(x)
+}
+
+// latencyTest is one component's latency test over its metrics.
+type latencyTest struct {
+	ttft, itl, total metric
+	score            float64 // onset CUSUM
+	recovery         float64 // reverse CUSUM while degraded
+	ratio            float64 // latest sample's ratio to baseline (the most informative metric)
+}
+
+func newLatencyTest(p Priors) latencyTest {
+	return latencyTest{ttft: newMetric(p.TTFT), itl: newMetric(p.ITL), total: newMetric(p.Total), ratio: 1}
+}
+
+// observe scores one successful probe's latencies (0 = not measured). Each sample may add at
+// most half the threshold, so no single response alarms. It reports the evidence added.
+func (l *latencyTest) observe(o Observation, factor, threshold float64) float64 {
+	sum, ratio := 0.0, 0.0
+	add := func(m *metric, ms float64) {
+		if ms <= 0 {
+			return
+		}
+		v, r := m.llr(ms, factor)
+		sum += v
+		if ratio == 0 {
+			ratio = r
+		}
+	}
+	add(&l.itl, o.ITLMs)
+	if o.TTFTMs > 0 {
+		add(&l.ttft, o.TTFTMs)
+	} else {
+		add(&l.total, o.TotalMs)
+	}
+	if ratio > 0 {
+		l.ratio = ratio
+	}
+	sum = min(max(sum, -threshold/2), threshold/2)
+	l.score = max(0, l.score+sum)
+	return sum
+}
+
+func (l *latencyTest) learn(o Observation) {
+	if o.ITLMs > 0 {
+		l.itl.learn(o.ITLMs)
+	}
+	if o.TTFTMs > 0 {
+		l.ttft.learn(o.TTFTMs)
+	} else if o.TotalMs > 0 {
+		l.total.learn(o.TotalMs)
+	}
+}

@@ -1,0 +1,154 @@
+package detect
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/classify"
+)
+
+// ComponentStatus is one component in a snapshot.
+type ComponentStatus struct {
+	Target       string    `json:"target,omitempty"`
+	Component    string    `json:"component"`
+	State        State     `json:"state"`
+	Level        int       `json:"level"` // 0-3, as the chatgpt_state gauge
+	Recovering   bool      `json:"recovering"`
+	Since        time.Time `json:"since,omitzero"`
+	LastSeen     time.Time `json:"last_seen"`
+	Stale        bool      `json:"stale"` // not observed for a while: its state is old news
+	Observations int       `json:"observations"`
+	Failures     int       `json:"failures"`         // counted toward an outage
+	RecentErrors float64   `json:"recent_error_rate"` // of the last observations
+	BaselineRate float64   `json:"baseline_error_rate"`
+	LatencyRatio float64   `json:"latency_ratio"`    // latest response vs baseline
+	Baseline     string    `json:"baseline"`         // "prior" or "learned"
+	Local        string    `json:"local,omitempty"`  // the account or network class that dominates
+	Incident     string    `json:"incident,omitempty"`
+}
+
+// Local says the problem is on the caller's side: which blame, which class, what to do.
+type Local struct {
+	Blame  classify.Blame `json:"blame"`
+	Class  classify.Class `json:"class"`
+	Advice string         `json:"advice"`
+	Where  []string       `json:"components"`
+}
+
+// Snapshot is the detector's view at one time.
+type Snapshot struct {
+	At         time.Time         `json:"at"`
+	Overall    State             `json:"overall"`
+	Verdict    string            `json:"verdict"` // one sentence for people
+	Down       []string          `json:"down"`
+	Degraded   []string          `json:"degraded"`
+	Local      *Local            `json:"local,omitempty"`
+	Components []ComponentStatus `json:"components"`
+	Incidents  []Incident        `json:"incidents"`
+}
+
+// Snapshot returns the state of every component at time at and the overall verdict: major
+// when every probed component is down, partial when some are.
+func (d *Detector) Snapshot(at time.Time) Snapshot {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	s := Snapshot{At: at, Overall: Operational, Down: []string{}, Degraded: []string{}, Incidents: []Incident{}}
+	locals := map[classify.Blame][]string{}
+	var localClass = map[classify.Blame]classify.Class{}
+	for _, c := range d.sortedComponents() {
+		name := c.name
+		if c.target != "" {
+			name = c.target + "/" + c.name
+		}
+		cs := ComponentStatus{Target: c.target, Component: c.name, State: c.state, Level: c.state.Level(),
+			Recovering: c.recovering(), Since: c.since, LastSeen: c.last, Stale: at.Sub(c.last) > quiet,
+			Observations: c.obs, Failures: c.failures, RecentErrors: c.err.recentRate(), BaselineRate: c.err.p0(),
+			LatencyRatio: c.lat.ratio, Baseline: "prior"}
+		if c.lat.itl.learned() || c.lat.ttft.learned() || c.lat.total.learned() {
+			cs.Baseline = "learned"
+		}
+		if c.inc != nil {
+			cs.Incident = c.inc.ID
+		}
+		if b, cl := c.local(); b != "" {
+			cs.Local = string(cl)
+			locals[b] = append(locals[b], name)
+			localClass[b] = cl
+		}
+		switch {
+		case c.state.Down():
+			s.Down = append(s.Down, name)
+		case c.state == Degraded:
+			s.Degraded = append(s.Degraded, name)
+		}
+		s.Components = append(s.Components, cs)
+	}
+	for _, in := range d.incidents {
+		s.Incidents = append(s.Incidents, in.clone())
+	}
+	n := len(s.Components)
+	switch {
+	case n > 0 && len(s.Down) == n:
+		s.Overall = Major
+	case len(s.Down) > 0:
+		s.Overall = Partial
+	case len(s.Degraded) > 0:
+		s.Overall = Degraded
+	}
+	// It's you, not them: account errors on any component, or network errors on all of them.
+	if where := locals[classify.BlameAccount]; len(where) > 0 {
+		cl := localClass[classify.BlameAccount]
+		s.Local = &Local{Blame: classify.BlameAccount, Class: cl, Advice: classify.Advice(cl), Where: where}
+	} else if where := locals[classify.BlameNetwork]; n > 0 && len(where) == n {
+		cl := localClass[classify.BlameNetwork]
+		s.Local = &Local{Blame: classify.BlameNetwork, Class: cl, Advice: classify.Advice(cl), Where: where}
+	}
+	s.Verdict = s.verdict(d)
+	return s
+}
+
+func (s *Snapshot) verdict(d *Detector) string {
+	var b strings.Builder
+	switch s.Overall {
+	case Major:
+		fmt.Fprintf(&b, "major outage: every probed component is down (%s)", strings.Join(s.Down, ", "))
+	case Partial:
+		fmt.Fprintf(&b, "partial outage: %s down", strings.Join(s.Down, ", "))
+		if up := len(s.Components) - len(s.Down); up > 0 {
+			fmt.Fprintf(&b, ", %d other component(s) up", up)
+		}
+	case Degraded:
+		parts := make([]string, 0, len(s.Degraded))
+		for _, c := range s.Components {
+			if c.State == Degraded {
+				parts = append(parts, fmt.Sprintf("%s %.1fx slower than baseline", c.Component, c.LatencyRatio))
+			}
+		}
+		fmt.Fprintf(&b, "degraded performance: %s", strings.Join(parts, ", "))
+	default:
+		if len(s.Components) == 0 {
+			return "no observations yet"
+		}
+		fmt.Fprintf(&b, "operational: %d component(s) healthy", len(s.Components))
+	}
+	if s.Overall != Operational {
+		var since time.Time
+		for _, in := range d.incidents {
+			if in.ResolvedAt == nil && (since.IsZero() || in.StartedAt.Before(since)) {
+				since = in.StartedAt
+			}
+		}
+		if !since.IsZero() {
+			fmt.Fprintf(&b, " since %s", since.UTC().Format(time.RFC3339))
+		}
+	}
+	if s.Local != nil {
+		who := "your account"
+		if s.Local.Blame == classify.BlameNetwork {
+			who = "your network"
+		}
+		fmt.Fprintf(&b, "; it's you, not them: %s fails with %s on %s — %s", who, s.Local.Class, strings.Join(s.Local.Where, ", "), s.Local.Advice)
+	}
+	return b.String()
+}

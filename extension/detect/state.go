@@ -1,0 +1,110 @@
+package detect
+
+import (
+	"time"
+
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/classify"
+)
+
+// State is a component's state, in the status-page vocabulary.
+type State string
+
+// The states, least to most severe (maintenance is declared, not detected).
+const (
+	Operational State = "operational"
+	Maintenance State = "under_maintenance"
+	Degraded    State = "degraded_performance"
+	Partial     State = "partial_outage"
+	Major       State = "major_outage"
+)
+
+// Level is the state on the 0-3 scale of the chatgpt_state gauge (maintenance is 0: planned).
+func (s State) Level() int {
+	switch s {
+	case Degraded:
+		return 1
+	case Partial:
+		return 2
+	case Major:
+		return 3
+	}
+	return 0
+}
+
+// Down reports whether the state is an outage.
+func (s State) Down() bool { return s == Partial || s == Major }
+
+// Observation is one probe's outcome as the detector needs it.
+type Observation struct {
+	At        time.Time
+	Target    string // provider or target label; components of one target share evidence
+	Component string
+	Class     classify.Class
+	Blame     classify.Blame
+	TTFTMs    float64 // 0 when not measured
+	ITLMs     float64 // mean inter-token gap of the response
+	TotalMs   float64
+}
+
+func (o Observation) ok() bool { return o.Class == classify.OK || o.Class == classify.OKSlow }
+
+// counts reports whether the observation feeds the error test (successes, and failures blamed
+// on the provider or its edge), and whether it failed.
+func (o Observation) counts() (counted, failed bool) {
+	if o.ok() {
+		return true, false
+	}
+	if o.Blame.CountsAsOutage() {
+		return true, true
+	}
+	return false, false
+}
+
+// Transition is a change of a component's state.
+type Transition struct {
+	At        time.Time `json:"at"`
+	Target    string    `json:"target,omitempty"`
+	Component string    `json:"component"`
+	From      State     `json:"from"`
+	To        State     `json:"to"`
+	Incident  string    `json:"incident,omitempty"`
+}
+
+// Incident is one stretch of a component away from operational.
+type Incident struct {
+	ID         string         `json:"id"`
+	Target     string         `json:"target,omitempty"`
+	Component  string         `json:"component"`
+	Worst      State          `json:"worst"`
+	State      State          `json:"state"` // current, or the last before resolution
+	StartedAt  time.Time      `json:"started_at"`  // first bad observation
+	DetectedAt time.Time      `json:"detected_at"` // when the detector confirmed it
+	ResolvedAt *time.Time     `json:"resolved_at"` // nil while open
+	Classes    map[string]int `json:"classes"`     // failure classes seen, with counts
+	Samples    int            `json:"samples"`     // observations during the incident
+	Failures   int            `json:"failures"`
+}
+
+// TimeToDetect is DetectedAt - StartedAt.
+func (in *Incident) TimeToDetect() time.Duration { return in.DetectedAt.Sub(in.StartedAt) }
+
+// Duration is how long the incident lasted, or has lasted until at.
+func (in *Incident) Duration(at time.Time) time.Duration {
+	if in.ResolvedAt != nil {
+		return in.ResolvedAt.Sub(in.StartedAt)
+	}
+	return at.Sub(in.StartedAt)
+}
+
+func (in *Incident) clone() Incident {
+	c := *in
+	c.Classes = make(map[string]int, len(in.Classes))
+	for k, v := range in.Classes {
+		c.Classes[k] = v
+	}
+	if in.ResolvedAt != nil {
+		t := *in.ResolvedAt
+		c.ResolvedAt = &t
+	}
+	return c
+}
