@@ -17,7 +17,7 @@ type component struct {
 	last         time.Time
 	inc          *Incident // open incident
 	lastInc      *Incident // the latest, open or resolved, for reopening on a relapse
-	incObs       int // counted observations during the outage, for the recovery test
+	incObs       int       // counted observations during the outage, for the recovery test
 	incFails     int
 	blames       [window]classify.Blame
 	classes      [window]classify.Class

@@ -19,12 +19,12 @@ type ComponentStatus struct {
 	LastSeen     time.Time `json:"last_seen"`
 	Stale        bool      `json:"stale"` // not observed for a while: its state is old news
 	Observations int       `json:"observations"`
-	Failures     int       `json:"failures"`         // counted toward an outage
+	Failures     int       `json:"failures"`          // counted toward an outage
 	RecentErrors float64   `json:"recent_error_rate"` // of the last observations
 	BaselineRate float64   `json:"baseline_error_rate"`
-	LatencyRatio float64   `json:"latency_ratio"`    // latest response vs baseline
-	Baseline     string    `json:"baseline"`         // "prior" or "learned"
-	Local        string    `json:"local,omitempty"`  // the account or network class that dominates
+	LatencyRatio float64   `json:"latency_ratio"`   // latest response vs baseline
+	Baseline     string    `json:"baseline"`        // "prior" or "learned"
+	Local        string    `json:"local,omitempty"` // the account or network class that dominates
 	Incident     string    `json:"incident,omitempty"`
 }
 

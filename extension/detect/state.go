@@ -76,7 +76,7 @@ type Incident struct {
 	Target     string         `json:"target,omitempty"`
 	Component  string         `json:"component"`
 	Worst      State          `json:"worst"`
-	State      State          `json:"state"` // current, or the last before resolution
+	State      State          `json:"state"`       // current, or the last before resolution
 	StartedAt  time.Time      `json:"started_at"`  // first bad observation
 	DetectedAt time.Time      `json:"detected_at"` // when the detector confirmed it
 	ResolvedAt *time.Time     `json:"resolved_at"` // nil while open
