@@ -17,8 +17,10 @@ type component struct {
 	last         time.Time
 	inc          *Incident // open incident
 	lastInc      *Incident // the latest, open or resolved, for reopening on a relapse
-	incObs       int       // counted observations during the outage, for the recovery test
+	incObs       int       // counted observations of the outage up to its latest failure: recovery is tested against incFails/incObs
 	incFails     int
+	sinceFail    int            // counted observations since the latest failure
+	runClasses   map[string]int // failure classes of the current run
 	blames       [window]classify.Blame
 	classes      [window]classify.Class
 	nb           int
@@ -48,15 +50,23 @@ func (c *component) observe(o Observation, cfg *Config) {
 		healthy := c.state == Operational && c.err.score < cfg.SingleThreshold/2
 		c.err.observe(o.At, failed, cfg.PartialAlt, healthy)
 		c.err.score = min(c.err.score, 3*cfg.PooledThreshold)
+		if c.err.runObs == 1 || c.runClasses == nil {
+			c.runClasses = map[string]int{}
+		}
 		if failed {
 			c.failures++
+			c.runClasses[string(o.Class)]++
 		}
 		if c.state.Down() {
-			c.incObs++
+			// The outage's rate is measured up to its latest failure, so the successes being
+			// tested for recovery do not water down what they are tested against.
+			c.sinceFail++
 			if failed {
 				c.incFails++
+				c.incObs += c.sinceFail
+				c.sinceFail = 0
 			}
-			c.err.observeRecovery(failed, float64(c.incFails)/float64(c.incObs))
+			c.err.observeRecovery(failed, float64(c.incFails)/float64(max(c.incObs, 1)))
 		}
 	}
 	if !o.ok() {

@@ -73,9 +73,10 @@ var OpenAIPriors = Priors{
 //     40 weeks across three components (SingleThreshold 13 nats with MinFailures 4), while a
 //     25 % error rate collects that evidence in about four minutes on average.
 //   - Two or more components failing together are a shared backend or edge failing: their
-//     summed evidence (PooledThreshold 22 nats: about six failures between them, two each)
+//     summed evidence (PooledThreshold 19 nats: five failures between them, two each)
 //     confirms a full outage after two or three probe rounds (15-30 s), yet a one-minute blip of
-//     30 % errors on two components reaches it about once in a hundred blips.
+//     30 % errors on two components reaches it about once in twenty such blips (replayed over
+//     twenty seeds, healthy-7d raised two false alarms in twenty weeks).
 //   - Recovery needs RecoveryThreshold ln(60) nats and four straight successes: one minute
 //     after a 95 % outage, one and a half after a 50 % one, two after 40 %, longer after 25 %
 //     (telling 25 % from healthy takes that long). A failure resets it; a relapse within Reopen
@@ -89,7 +90,7 @@ var Defaults = Config{
 	PartialAlt:           0.25,
 	SingleThreshold:      13,
 	MinFailures:          4,
-	PooledThreshold:      22,
+	PooledThreshold:      19,
 	RecoveryThreshold:    4.1,
 	MinRecoverySuccesses: 4,
 	LatencyThreshold:     10,

@@ -91,7 +91,7 @@ func (d *Detector) step(c *component, at time.Time) []Transition {
 			if c.err.severity >= cfg.MajorRate {
 				c.state = Major
 			}
-			c.incObs, c.incFails, c.err.recovery, c.err.streak = 0, 0, 0, 0
+			c.incObs, c.incFails, c.sinceFail, c.err.recovery, c.err.streak = c.err.runObs, c.err.runFails, 0, 0, 0
 			d.open(c, c.err.runStart, at)
 			break
 		}
@@ -149,6 +149,12 @@ func (d *Detector) open(c *component, started, at time.Time) {
 	}
 	if last := c.lastInc; last != nil && last.ResolvedAt != nil && at.Sub(*last.ResolvedAt) <= d.cfg.Reopen {
 		last.ResolvedAt, c.inc = nil, last // a relapse soon after recovery is the same incident
+		if c.state.Down() {
+			for k, v := range c.runClasses {
+				last.Classes[k] += v
+			}
+			last.Samples, last.Failures = last.Samples+c.err.runObs, last.Failures+c.err.runFails
+		}
 		return
 	}
 	if started.IsZero() || started.After(at) {
@@ -161,6 +167,12 @@ func (d *Detector) open(c *component, started, at time.Time) {
 	}
 	c.inc = &Incident{ID: fmt.Sprintf("%s-%d", name, d.seq), Target: c.target, Component: c.name, Worst: c.state,
 		State: c.state, StartedAt: started, DetectedAt: at, Classes: map[string]int{}}
+	if c.state.Down() { // the failures that led to the detection belong to the incident
+		for k, v := range c.runClasses {
+			c.inc.Classes[k] = v
+		}
+		c.inc.Samples, c.inc.Failures = c.err.runObs, c.err.runFails
+	}
 	c.lastInc = c.inc
 	d.incidents = append(d.incidents, c.inc)
 }

@@ -1,6 +1,6 @@
 // Package module is the JS binding of the extension: the k6/x/chatgpt module with target() and
-// probe(). It holds the process-wide state shared by all VUs (the embedded simulator today, the
-// detector as it lands) and stays thin: measuring is the probe package's job, metrics are
+// probe(). It holds the process-wide state shared by all VUs (the embedded simulator and the
+// outage detector) and stays thin: measuring is the probe package's job, metrics are
 // telemetry's.
 package module
 
@@ -12,6 +12,7 @@ import (
 	"go.k6.io/k6/v2/js/common"
 	"go.k6.io/k6/v2/js/modules"
 
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/detect"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/sim"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/telemetry"
 )
@@ -30,6 +31,9 @@ type RootModule struct {
 
 	mu   sync.Mutex
 	sims map[string]*sim.Running // chatgpt.simulator() instances by options
+
+	detOnce sync.Once
+	det     *detect.Detector // shared by every VU and target
 }
 
 var _ modules.Module = (*RootModule)(nil)
@@ -85,6 +89,7 @@ func (i *Instance) Exports() modules.Exports {
 	return modules.Exports{Named: map[string]any{
 		"target":    i.target,
 		"simulator": i.simulator,
+		"state":     i.state,
 		"version":   Version,
 	}}
 }

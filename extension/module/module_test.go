@@ -79,6 +79,13 @@ func TestProbeThroughJS(t *testing.T) {
 	if want := `[true,"chat_stream","ok",true,8,3,true,true,"string"]`; got.String() != want {
 		t.Fatalf("got %s, want %s", got, want)
 	}
+	st, err := rt.RunOnEventLoop(`const s = chatgpt.state(); JSON.stringify([r.state, s.overall, s.components.length, s.components.every(c => c.state === "operational" && c.observations > 0), typeof s.verdict])`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `["operational","operational",3,true,"string"]`; st.String() != want {
+		t.Fatalf("state: got %s, want %s", st, want)
+	}
 	names := map[string]int{}
 	for _, c := range metrics.GetBufferedSamples(samples) {
 		for _, s := range c.GetSamples() {
@@ -94,7 +101,7 @@ func TestProbeThroughJS(t *testing.T) {
 			}
 		}
 	}
-	for _, m := range []string{"chatgpt_probes", "chatgpt_available", "chatgpt_ttfb", "chatgpt_ttft", "chatgpt_duration"} {
+	for _, m := range []string{"chatgpt_probes", "chatgpt_available", "chatgpt_ttfb", "chatgpt_ttft", "chatgpt_duration", "chatgpt_state", "chatgpt_degraded"} {
 		if names[m] == 0 {
 			t.Errorf("no %s samples (got %v)", m, names)
 		}

@@ -228,7 +228,10 @@ func (t *Target) async(what string, work func(run func(probe.Component) *probe.R
 	run := func(c probe.Component) *probe.Result {
 		r := probe.Run(ctx, state.Transport, &t.cfg, c)
 		if !r.Aborted {
-			telemetry.Push(ctx, state.Samples, t.inst.metrics.Samples(&r, base, time.Now()))
+			now := time.Now()
+			det := t.observe(&r, base, now)
+			telemetry.Push(ctx, state.Samples, t.inst.metrics.Samples(&r, base, now))
+			telemetry.Push(ctx, state.Samples, det)
 		}
 		return &r
 	}

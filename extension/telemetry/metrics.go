@@ -10,6 +10,7 @@ import (
 
 	"go.k6.io/k6/v2/metrics"
 
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/detect"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/probe"
 )
 
@@ -34,6 +35,11 @@ const (
 	Duration        = "chatgpt_duration"
 	TokensPerSecond = "chatgpt_tokens_per_second"
 	Tokens          = "chatgpt_tokens"
+	StateLevel      = "chatgpt_state"
+	Degraded        = "chatgpt_degraded"
+	Incidents       = "chatgpt_incidents"
+	IncidentLength  = "chatgpt_incident_duration"
+	TimeToDetect    = "chatgpt_time_to_detect"
 )
 
 // Defs is the table of every metric.
@@ -47,6 +53,11 @@ var Defs = []Def{
 	{Duration, metrics.Trend, metrics.Time, "", "whole probe, request start to last byte"},
 	{TokensPerSecond, metrics.Trend, metrics.Default, "", "output tokens per second after the first token (streams)"},
 	{Tokens, metrics.Counter, metrics.Default, "direction", "tokens used by probes (input, output)"},
+	{StateLevel, metrics.Gauge, metrics.Default, "", "detected component state after each probe: 0 operational, 1 degraded, 2 partial, 3 major outage"},
+	{Degraded, metrics.Rate, metrics.Default, "", "share of probes after which the component was not operational"},
+	{Incidents, metrics.Counter, metrics.Default, "state", "incidents opened by the detector, by the state that opened them"},
+	{IncidentLength, metrics.Trend, metrics.Time, "", "duration of each resolved incident, first bad observation to recovery"},
+	{TimeToDetect, metrics.Trend, metrics.Time, "", "first bad observation to the detector's confirmation, per incident"},
 }
 
 // Metrics holds the registered metrics of one k6 test.
@@ -70,17 +81,7 @@ func Register(reg *metrics.Registry) (*Metrics, error) {
 // Samples turns one probe result into samples. base carries the VU's tags and metadata; the
 // probe's own tags are added to a copy.
 func (ms *Metrics) Samples(r *probe.Result, base metrics.TagsAndMeta, at time.Time) metrics.ConnectedSamples {
-	tags := base.Tags.With("component", string(r.Component)).With("provider", r.Provider).With("model", r.Model)
-	meta := make(map[string]string, len(base.Metadata)+2)
-	for k, v := range base.Metadata {
-		meta[k] = v
-	}
-	if r.RequestID != "" {
-		meta["request_id"] = r.RequestID
-	}
-	if r.TraceID != "" {
-		meta["trace_id"] = r.TraceID
-	}
+	tags, meta := tagsAndMeta(r, base)
 	classTags := tags.With("class", string(r.Class))
 	if r.Blame != "" {
 		classTags = classTags.With("blame", string(r.Blame))
@@ -117,6 +118,43 @@ func (ms *Metrics) Samples(r *probe.Result, base metrics.TagsAndMeta, at time.Ti
 		add(Tokens, tags.With("direction", "output"), float64(r.Usage.Output))
 	}
 	return metrics.ConnectedSamples{Samples: out, Tags: tags, Time: at}
+}
+
+// DetectorSamples are the detector's view after one probe: the component's state and, for the
+// transitions the probe caused, incidents opened and resolved.
+func (ms *Metrics) DetectorSamples(r *probe.Result, base metrics.TagsAndMeta, at time.Time, state detect.State,
+	opened []detect.Incident, resolved []detect.Incident) metrics.ConnectedSamples {
+	tags, meta := tagsAndMeta(r, base)
+	out := make([]metrics.Sample, 0, 4)
+	add := func(name string, t *metrics.TagSet, v float64) {
+		out = append(out, metrics.Sample{TimeSeries: metrics.TimeSeries{Metric: ms.m[name], Tags: t}, Time: at, Value: v, Metadata: meta})
+	}
+	add(StateLevel, tags, float64(state.Level()))
+	add(Degraded, tags, metrics.B(state != detect.Operational && state != detect.Maintenance))
+	for _, in := range opened {
+		add(Incidents, tags.With("state", string(in.State)), 1)
+		add(TimeToDetect, tags, float64(in.TimeToDetect())/float64(time.Millisecond))
+	}
+	for _, in := range resolved {
+		add(IncidentLength, tags, float64(in.Duration(at))/float64(time.Millisecond))
+	}
+	return metrics.ConnectedSamples{Samples: out, Tags: tags, Time: at}
+}
+
+// tagsAndMeta are a probe's tags (low-cardinality) and sample metadata (its ids).
+func tagsAndMeta(r *probe.Result, base metrics.TagsAndMeta) (*metrics.TagSet, map[string]string) {
+	tags := base.Tags.With("component", string(r.Component)).With("provider", r.Provider).With("model", r.Model)
+	meta := make(map[string]string, len(base.Metadata)+2)
+	for k, v := range base.Metadata {
+		meta[k] = v
+	}
+	if r.RequestID != "" {
+		meta["request_id"] = r.RequestID
+	}
+	if r.TraceID != "" {
+		meta["trace_id"] = r.TraceID
+	}
+	return tags, meta
 }
 
 // Push sends the samples unless ctx is done (the test is ending).

@@ -1,0 +1,72 @@
+package module
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"go.k6.io/k6/v2/metrics"
+
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/detect"
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/probe"
+)
+
+// detector is the process-wide outage detector every VU feeds.
+func (r *RootModule) detector() *detect.Detector {
+	r.detOnce.Do(func() { r.det = detect.New(detect.Defaults) })
+	return r.det
+}
+
+// observe feeds one finished probe to the shared detector, sets the component's state on the
+// result, logs state changes (so k6's own output tells the story) and returns the detector's
+// samples.
+func (t *Target) observe(r *probe.Result, base metrics.TagsAndMeta, at time.Time) metrics.ConnectedSamples {
+	det := t.inst.root.detector()
+	changes := det.Observe(detect.Observation{At: at, Target: r.Provider, Component: string(r.Component), Class: r.Class,
+		Blame: r.Blame, TTFTMs: r.Timings.TTFT, ITLMs: r.Timings.ITL, TotalMs: r.Timings.Total})
+	state := det.State(r.Provider, string(r.Component))
+	r.State = string(state)
+	var opened, resolved []detect.Incident
+	if len(changes) > 0 {
+		byID := map[string]detect.Incident{}
+		for _, in := range det.Incidents() {
+			byID[in.ID] = in
+		}
+		log := t.inst.vu.State().Logger
+		for _, c := range changes {
+			in := byID[c.Incident]
+			switch {
+			case c.From == detect.Operational:
+				if c.Component == string(r.Component) {
+					opened = append(opened, in)
+				}
+				log.Warnf("xk6-chatgpt: %s/%s %s -> %s (incident %s, first bad probe %s ago)", c.Target, c.Component,
+					c.From, c.To, c.Incident, at.Sub(in.StartedAt).Round(time.Second))
+			case c.To == detect.Operational:
+				if c.Component == string(r.Component) {
+					resolved = append(resolved, in)
+				}
+				log.Infof("xk6-chatgpt: %s/%s recovered, %s -> %s (incident %s lasted %s)", c.Target, c.Component,
+					c.From, c.To, c.Incident, in.Duration(at).Round(time.Second))
+			default:
+				log.Warnf("xk6-chatgpt: %s/%s %s -> %s (incident %s)", c.Target, c.Component, c.From, c.To, c.Incident)
+			}
+		}
+	}
+	return t.inst.metrics.DetectorSamples(r, base, at, state, opened, resolved)
+}
+
+// state is chatgpt.state(): the shared detector's snapshot, with the same keys as the JSON
+// report (overall, verdict, down, degraded, local, components, incidents).
+func (i *Instance) state() (map[string]any, error) {
+	snap := i.root.detector().Snapshot(time.Now())
+	b, err := json.Marshal(snap)
+	if err != nil {
+		return nil, fmt.Errorf("chatgpt.state: %w", err)
+	}
+	var out map[string]any
+	if err := json.Unmarshal(b, &out); err != nil {
+		return nil, fmt.Errorf("chatgpt.state: %w", err)
+	}
+	return out, nil
+}
