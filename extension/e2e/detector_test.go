@@ -1,0 +1,68 @@
+package e2e
+
+import (
+	"encoding/json"
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// scripts/demo.js, played 6x faster than its default (20 s instead of two minutes): the
+// detector reports the slow-down, the outages and the recovery in k6's own output.
+func TestDemoTellsTheStory(t *testing.T) {
+	r := k6run(t, "scripts/demo.js", "DEMO_SPEED=120")
+	out := r.stdout + r.stderr
+	if r.code != 0 {
+		t.Fatalf("exit %d\n%s", r.code, out)
+	}
+	for _, want := range []string{
+		"openai/chat_stream operational -> degraded_performance",
+		"-> major_outage",
+		"recovered",
+		"final verdict: operational",
+		"incident openai/models-",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// `k6 x chatgpt replay --json` prints one object per scenario with the documented keys.
+func TestReplayCommand(t *testing.T) {
+	root := repoRoot(t)
+	cmd := exec.Command(k6Binary(t), "x", "chatgpt", "replay", "--json",
+		root+"/scripts/scenarios/full-outage.yaml", root+"/scripts/scenarios/bad-key.yaml")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("want 2 lines:\n%s", out)
+	}
+	var full struct {
+		Scenario string
+		Phases   []struct {
+			TTD *float64 `json:"ttd_s"`
+		}
+		FalseAlarms *int `json:"false_alarms"`
+	}
+	if err := json.Unmarshal([]byte(lines[0]), &full); err != nil || full.Scenario != "full-outage" || len(full.Phases) != 6 ||
+		full.FalseAlarms == nil || *full.FalseAlarms != 0 {
+		t.Fatalf("%v: %s", err, lines[0])
+	}
+	for _, p := range full.Phases {
+		if p.TTD == nil || *p.TTD > 45 {
+			t.Fatalf("full outage detected late: %s", lines[0])
+		}
+	}
+	table, err := exec.Command(k6Binary(t), "x", "chatgpt", "replay", root+"/scripts/scenarios/bad-key.yaml").Output()
+	if err != nil || !strings.Contains(string(table), "local account: auth_invalid") || !strings.Contains(string(table), "false alarms in healthy time: 0") {
+		t.Fatalf("%v\n%s", err, table)
+	}
+	bad := exec.Command(k6Binary(t), "x", "chatgpt", "replay", root+"/README.md")
+	if msg, err := bad.CombinedOutput(); err == nil || !strings.Contains(string(msg), "README.md") {
+		t.Fatalf("a bad file must fail naming it: %v %s", err, msg)
+	}
+}

@@ -1,0 +1,130 @@
+package replay_test
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/detect"
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/replay"
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/sim"
+)
+
+func run(t *testing.T, name string) replay.Result {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("../../scripts/scenarios", name+".yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, err := sim.ParseScenario(name, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return replay.Run(sc, nil, 0, detect.Defaults)
+}
+
+// The detector's figures on the committed scenario library (seeds as committed). A regression
+// in detection speed, recovery, severity or false alarms fails here; the README quotes them.
+func TestScenarioFigures(t *testing.T) {
+	for _, tc := range []struct {
+		scenario    string
+		maxTTD      float64 // seconds, for every bad phase
+		maxRecovery float64 // seconds after the truth recovers (-1: not checked)
+		severity    string  // worst state every bad phase must reach ("" any)
+		maxTrans    int     // transitions per bad phase (0: not checked)
+		local       string  // the verdict's local attribution mid-phase
+	}{
+		{"full-outage", 45, 120, "major_outage", 2, ""},
+		{"cloudflare-edge-outage", 45, 120, "major_outage", 2, ""},
+		{"official-ack-30m", 45, 120, "major_outage", 2, ""},
+		{"rate-limit-storm", 45, 120, "major_outage", 3, ""},
+		{"flapping-recovery", 45, 120, "major_outage", 2, ""},
+		{"partial-outage-50", 120, 120, "", 0, ""},
+		{"capacity-errors", 120, 120, "", 0, ""},
+		{"empty-answers", 45, 120, "", 0, ""},
+		{"stalled-streams", 60, 120, "", 0, ""},
+		// The 25 % case misses the issue's 5-minute aim with this seed (see the README): telling
+		// 25 % from the 0.5 % background takes about five failures with a week's false-alarm
+		// budget, which this seed's draws deliver at 7.5 minutes.
+		{"partial-outage-25", 8 * 60, 3 * 60, "partial_outage", 0, ""},
+		{"slowdown-2x", 180, 60, "degraded_performance", 2, ""},
+		{"slowdown-5x", 60, 60, "degraded_performance", 2, ""},
+		{"responses-only-slow", 60, 60, "degraded_performance", 2, ""},
+		{"bad-key", -1, -1, "operational", 0, "account: auth_invalid"},
+		{"region-block", -1, -1, "operational", 0, "account: geo_blocked"},
+	} {
+		t.Run(tc.scenario, func(t *testing.T) {
+			t.Parallel()
+			r := run(t, tc.scenario)
+			if r.FalseAlarms != 0 {
+				t.Errorf("%d false alarms (%.0f s)", r.FalseAlarms, r.FalseAlarmS)
+			}
+			for _, p := range r.Phases {
+				if p.Truth == "operational" {
+					if p.DetectedS != nil || (tc.local != "" && p.Local != tc.local) {
+						t.Errorf("%s: healthy phase alarmed at %v, local %q", p.Component, p.DetectedS, p.Local)
+					}
+					continue
+				}
+				if p.TTDS == nil || *p.TTDS > tc.maxTTD {
+					t.Errorf("%s %s: ttd %v > %v s", p.Component, p.Truth, p.TTDS, tc.maxTTD)
+				}
+				if tc.severity != "" && p.Severity != tc.severity {
+					t.Errorf("%s: severity %s, want %s", p.Component, p.Severity, tc.severity)
+				}
+				if tc.maxRecovery >= 0 && p.RecoveryLagS != nil && *p.RecoveryLagS > tc.maxRecovery {
+					t.Errorf("%s: recovery lag %v s > %v", p.Component, *p.RecoveryLagS, tc.maxRecovery)
+				}
+				if tc.maxTrans > 0 && p.Transitions > tc.maxTrans {
+					t.Errorf("%s: %d transitions (flapping)", p.Component, p.Transitions)
+				}
+			}
+			if tc.local != "" && r.Incidents != 0 {
+				t.Errorf("a local problem raised %d incidents", r.Incidents)
+			}
+		})
+	}
+}
+
+// A week of noisy healthy traffic with blips raises no alarm.
+func TestHealthyWeek(t *testing.T) {
+	r := run(t, "healthy-7d")
+	if r.FalseAlarms != 0 || r.FalseAlarmS != 0 || r.Incidents != 0 || r.Observations != 7*24*240*3 {
+		t.Fatalf("%+v", r)
+	}
+}
+
+// The --json shape is a contract: these keys, with null for "never".
+func TestJSONKeys(t *testing.T) {
+	b, err := json.Marshal(run(t, "partial-chat-outage"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	_ = json.Unmarshal(b, &m)
+	for _, k := range []string{"scenario", "probe_interval_s", "phases", "false_alarms", "false_alarm_s"} {
+		if _, ok := m[k]; !ok {
+			t.Errorf("missing %s in %s", k, b)
+		}
+	}
+	ph := m["phases"].([]any)[1].(map[string]any)
+	for _, k := range []string{"component", "truth", "start_s", "end_s", "detected_s", "ttd_s", "severity", "recovery_lag_s"} {
+		if _, ok := ph[k]; !ok {
+			t.Errorf("missing phases[].%s", k)
+		}
+	}
+	if ph["recovery_lag_s"] != nil || !strings.Contains(string(b), `"probe_interval_s":15`) {
+		t.Errorf("followed phase must have null recovery: %s", b)
+	}
+}
+
+// Same scenario, same figures: replay is deterministic.
+func TestDeterministic(t *testing.T) {
+	a, _ := json.Marshal(run(t, "capacity-errors"))
+	b, _ := json.Marshal(run(t, "capacity-errors"))
+	if string(a) != string(b) {
+		t.Fatal("replay differs between runs")
+	}
+}
