@@ -102,7 +102,8 @@ declare module "k6/x/chatgpt" {
     finishReason: string;
     requestId: string;
     traceId: string;
-    state: string;
+    /** The component's detected state after this probe (the shared detector, see chatgpt.state()). */
+    state: State;
     /** Provider's message or the failure, bounded and with secrets removed. */
     message: string;
     /** One line for a human: whose problem and what to do. */
@@ -144,9 +145,80 @@ declare module "k6/x/chatgpt" {
    */
   export function simulator(options?: SimulatorOptions): string;
 
+  /** Component states, in the status-page vocabulary. */
+  export type State = "operational" | "degraded_performance" | "partial_outage" | "major_outage" | "under_maintenance";
+
+  export interface ComponentStatus {
+    /** The target's provider; components of one target share evidence. */
+    target?: string;
+    component: string;
+    state: State;
+    /** 0 operational, 1 degraded, 2 partial, 3 major outage: the chatgpt_state gauge. */
+    level: number;
+    /** Signs of recovery are being confirmed. */
+    recovering: boolean;
+    since?: string;
+    last_seen: string;
+    /** Not observed for ten minutes: its state is old news. */
+    stale: boolean;
+    observations: number;
+    /** Failures blamed on the provider or its edge. */
+    failures: number;
+    recent_error_rate: number;
+    baseline_error_rate: number;
+    /** Latest response's latency over the learned baseline. */
+    latency_ratio: number;
+    /** "prior" until enough healthy samples are learned, then "learned". */
+    baseline: "prior" | "learned";
+    /** The account or network failure class that dominates recent probes, if any. */
+    local?: string;
+    incident?: string;
+  }
+
+  export interface Incident {
+    id: string;
+    target?: string;
+    component: string;
+    worst: State;
+    state: State;
+    /** First bad observation (RFC 3339). */
+    started_at: string;
+    /** When the detector confirmed it. */
+    detected_at: string;
+    /** Null while open. */
+    resolved_at: string | null;
+    /** Failure classes seen, with counts. */
+    classes: Record<string, number>;
+    samples: number;
+    failures: number;
+  }
+
+  export interface DetectorState {
+    at: string;
+    /** major_outage when every probed component is down, partial_outage when some are. */
+    overall: State;
+    /** One sentence for people: what is down, since when, and whether it is you. */
+    verdict: string;
+    down: string[];
+    degraded: string[];
+    /** Set when account errors (key, quota, region) or network errors on every component dominate: it's you, not them. */
+    local?: { blame: Blame; class: Class; advice: string; components: string[] };
+    components: ComponentStatus[];
+    incidents: Incident[];
+  }
+
+  /**
+   * The outage detector's snapshot, shared by every VU: states per component, the verdict and
+   * the incidents so far. Every probe feeds it.
+   * @example
+   * const s = chatgpt.state();
+   * if (s.overall !== "operational") console.warn(s.verdict);
+   */
+  export function state(): DetectorState;
+
   /** The extension's version. */
   export const version: string;
 
-  const chatgpt: { target: typeof target; simulator: typeof simulator; version: typeof version };
+  const chatgpt: { target: typeof target; simulator: typeof simulator; state: typeof state; version: typeof version };
   export default chatgpt;
 }
