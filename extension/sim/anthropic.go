@@ -117,26 +117,18 @@ func (s *Server) messagesStream(ctx context.Context, w http.ResponseWriter, rsp 
 		!send("ping", `{"type": "ping"}`) || !sleep(ctx, rsp.ttft) {
 		return
 	}
-	for i, tok := range rsp.tokens {
-		if i > 0 && !sleep(ctx, rsp.gaps[i-1]) {
-			return
+	if !rsp.playTokens(ctx, func(tok string) bool {
+		return send("content_block_delta", `{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":`+quote(tok)+`}}`)
+	}, func() {
+		switch rsp.fault {
+		case "stream_truncate":
+		case "stream_stall":
+			<-ctx.Done()
+		default:
+			send("error", `{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}`)
 		}
-		if rsp.fault == "empty_200" {
-			break
-		}
-		if i == faultAfter && rsp.fault != "" {
-			switch rsp.fault {
-			case "stream_truncate":
-			case "stream_stall":
-				<-ctx.Done()
-			default:
-				send("error", `{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}`)
-			}
-			return
-		}
-		if !send("content_block_delta", `{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":`+quote(tok)+`}}`) {
-			return
-		}
+	}) {
+		return
 	}
 	n := len(rsp.tokens)
 	if rsp.fault == "empty_200" {

@@ -142,21 +142,9 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, rsp response, us
 	if !send(`{"role":"assistant","content":"","refusal":null}`, "null", "") || !sleep(ctx, rsp.ttft) {
 		return
 	}
-	for i, tok := range rsp.tokens {
-		if i > 0 && !sleep(ctx, rsp.gaps[i-1]) {
-			return
-		}
-		if rsp.fault == "empty_200" {
-			break
-		}
-		if i == faultAfter && rsp.fault != "" {
-			streamFault(ctx, w, rc, rsp.fault)
-			return
-		}
-		q, _ := json.Marshal(tok)
-		if !send(`{"content":`+string(q)+`}`, "null", "") {
-			return
-		}
+	if !rsp.playTokens(ctx, func(tok string) bool { return send(`{"content":`+quote(tok)+`}`, "null", "") },
+		func() { streamFault(ctx, w, rc, rsp.fault) }) {
+		return
 	}
 	if !send(`{}`, `"stop"`, "") {
 		return
@@ -202,6 +190,27 @@ func (rsp *response) playWithoutStream(w http.ResponseWriter) bool {
 
 // faultAfter is how many tokens a stream fault lets through first.
 const faultAfter = 2
+
+// playTokens paces the planned tokens (the first is due at once: the caller waited for the
+// first token after its preamble), stops early for empty_200, and acts out a stream fault with
+// fault after faultAfter tokens. It reports whether the stream goes on to its normal ending.
+func (rsp *response) playTokens(ctx context.Context, emit func(tok string) bool, fault func()) bool {
+	for i, tok := range rsp.tokens {
+		if i > 0 && !sleep(ctx, rsp.gaps[i-1]) {
+			return false
+		}
+		switch {
+		case rsp.fault == "empty_200":
+			return true
+		case i == faultAfter && rsp.fault != "":
+			fault()
+			return false
+		case !emit(tok):
+			return false
+		}
+	}
+	return true
+}
 
 // preResponseFault acts out faults that happen before any response body: error responses,
 // transport cuts and a stalled first byte. It reports whether the request is finished.

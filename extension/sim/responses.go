@@ -84,30 +84,22 @@ func (s *Server) responsesStream(ctx context.Context, w http.ResponseWriter, rsp
 		return
 	}
 	var text strings.Builder
-	for i, tok := range rsp.tokens {
-		if i > 0 && !sleep(ctx, rsp.gaps[i-1]) {
-			return
-		}
-		if rsp.fault == "empty_200" {
-			break
-		}
-		if i == faultAfter && rsp.fault != "" {
-			switch rsp.fault {
-			case "responses_failed", "stream_error_record":
-				failed := strings.Replace(rsp.responseObject("failed", text.String()), `"usage":null`,
-					`"usage":null,"error":{"code":"server_error","message":"The model failed to generate a response."}`, 1)
-				send("response.failed", `,"response":`+failed)
-			case "responses_error_event":
-				send("error", `,"code":"server_error","message":"The server had an error while processing your request.","param":null`)
-			case "stream_stall":
-				<-ctx.Done()
-			}
-			return // stream_truncate: EOF without a terminal event
-		}
+	if !rsp.playTokens(ctx, func(tok string) bool {
 		text.WriteString(tok)
-		if !send("response.output_text.delta", fmt.Sprintf(`,"item_id":"msg_sim","output_index":0,"content_index":0,"delta":%s`, quote(tok))) {
-			return
-		}
+		return send("response.output_text.delta", fmt.Sprintf(`,"item_id":"msg_sim","output_index":0,"content_index":0,"delta":%s`, quote(tok)))
+	}, func() {
+		switch rsp.fault {
+		case "responses_failed", "stream_error_record":
+			failed := strings.Replace(rsp.responseObject("failed", text.String()), `"usage":null`,
+				`"usage":null,"error":{"code":"server_error","message":"The model failed to generate a response."}`, 1)
+			send("response.failed", `,"response":`+failed)
+		case "responses_error_event":
+			send("error", `,"code":"server_error","message":"The server had an error while processing your request.","param":null`)
+		case "stream_stall":
+			<-ctx.Done()
+		} // stream_truncate: EOF without a terminal event
+	}) {
+		return
 	}
 	t := quote(text.String())
 	_ = send("response.output_text.done", `,"item_id":"msg_sim","output_index":0,"content_index":0,"text":`+t) &&
