@@ -58,3 +58,14 @@ export default async function () {
     }
   }
 }
+
+// The detector's verdict for the run (shared by all VUs): what is down, since when, and whether
+// the problem is on your side.
+export function teardown() {
+  const s = chatgpt.state();
+  console.log(`xk6-chatgpt verdict: ${s.verdict}`);
+  for (const i of s.incidents) {
+    console.log(`incident ${i.id}: worst ${i.worst}, started ${i.started_at}, detected ${i.detected_at}, ` +
+      `${i.resolved_at ? `resolved ${i.resolved_at}` : "still open"}, classes ${JSON.stringify(i.classes)}`);
+  }
+}
