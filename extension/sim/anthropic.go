@@ -17,13 +17,10 @@ import (
 // Cloudflare faults stay Cloudflare's, since they come from the edge in front of either API.
 
 type messagesRequest struct {
-	Model     string `json:"model"`
-	MaxTokens int    `json:"max_tokens"`
-	Stream    bool   `json:"stream"`
-	Messages  []struct {
-		Role    string          `json:"role"`
-		Content json.RawMessage `json:"content"`
-	} `json:"messages"`
+	Model     string    `json:"model"`
+	MaxTokens int       `json:"max_tokens"`
+	Stream    bool      `json:"stream"`
+	Messages  []message `json:"messages"`
 }
 
 func (s *Server) messages(w http.ResponseWriter, r *http.Request) {
@@ -46,22 +43,11 @@ func (s *Server) messages(w http.ResponseWriter, r *http.Request) {
 	if s.anthropicFault(w, r, fault) {
 		return
 	}
-	creq := &chatRequest{Model: req.Model, MaxTokens: req.MaxTokens}
-	for _, m := range req.Messages {
-		creq.Messages = append(creq.Messages, struct {
-			Role    string          `json:"role"`
-			Content json.RawMessage `json:"content"`
-		}{m.Role, m.Content})
-	}
-	rsp := s.plan(creq, factor)
+	rsp := s.plan(&chatRequest{Model: req.Model, MaxTokens: req.MaxTokens, Messages: req.Messages}, factor)
 	rsp.fault, rsp.stamps = fault, s.stamps(r)
 	rsp.id = "msg_" + strings.TrimPrefix(rsp.id, "chatcmpl-")
 	h := w.Header()
-	s.headersInto(h, rsp)
-	for _, k := range []string{"Openai-Processing-Ms", "Openai-Version", "X-Ratelimit-Limit-Requests", "X-Ratelimit-Remaining-Requests",
-		"X-Ratelimit-Reset-Requests", "X-Ratelimit-Limit-Tokens", "X-Ratelimit-Remaining-Tokens", "X-Ratelimit-Reset-Tokens", "X-Request-Id"} {
-		h.Del(k)
-	}
+	simHeaders(h, rsp)
 	h.Set("Request-Id", "req_"+rsp.id[4:])
 	h.Set("Anthropic-Ratelimit-Requests-Limit", "4000")
 	h.Set("Anthropic-Ratelimit-Requests-Remaining", "3999")

@@ -24,10 +24,13 @@ type chatRequest struct {
 	StreamOptions       struct {
 		IncludeUsage bool `json:"include_usage"`
 	} `json:"stream_options"`
-	Messages []struct {
-		Role    string          `json:"role"`
-		Content json.RawMessage `json:"content"`
-	} `json:"messages"`
+	Messages []message `json:"messages"`
+}
+
+// message is one chat message, in the shape both the OpenAI and the Anthropic API take.
+type message struct {
+	Role    string          `json:"role"`
+	Content json.RawMessage `json:"content"`
 }
 
 // maxRequest bounds request bodies; probes send a few hundred bytes.
@@ -258,6 +261,11 @@ func (s *Server) headersInto(h http.Header, rsp response) {
 	h.Set("X-Ratelimit-Limit-Tokens", "10000000")
 	h.Set("X-Ratelimit-Remaining-Tokens", "9999980")
 	h.Set("X-Ratelimit-Reset-Tokens", "0s")
+	simHeaders(h, rsp)
+}
+
+// simHeaders are the simulator's ground truth for the response, in any dialect.
+func simHeaders(h http.Header, rsp response) {
 	h.Set("X-Sim-Fault", cmp.Or(rsp.fault, "none"))
 	h.Set("X-Sim-Ttft-Ms", strconv.FormatFloat(float64(rsp.ttft)/float64(time.Millisecond), 'f', 3, 64))
 }

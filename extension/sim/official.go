@@ -133,6 +133,11 @@ func (sc *Scenario) official(t time.Duration) officialView {
 			return done && len(in.updates) > 1
 		})
 	}
+	return v.fill()
+}
+
+// fill marks the components no entry has named yet as operational.
+func (v officialView) fill() officialView {
 	for i := range v.states {
 		if v.states[i] == "" {
 			v.states[i] = "operational"

@@ -13,8 +13,8 @@ import (
 //	: t=1732312345123456789
 //	data: {...}
 //
-// SSE clients ignore comment lines, so stamped streams stay valid for every SDK. The response
-// also carries X-Sim-Received-At, the time the request was read. A test on the same machine
+// SSE clients ignore comment lines, so stamped streams stay valid for every SDK. A test on the
+// same machine
 // compares what the client measured with what the server actually did (sleeps overshoot, and a
 // loaded machine delays the server too), not with what it planned to do.
 

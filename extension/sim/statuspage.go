@@ -73,15 +73,6 @@ func (s *Server) officialNow() (officialView, func(time.Duration) string) {
 	return sc.official(t), wall
 }
 
-func (v officialView) fill() officialView {
-	for i := range v.states {
-		if v.states[i] == "" {
-			v.states[i] = "operational"
-		}
-	}
-	return v
-}
-
 func spPage(wall func(time.Duration) string) map[string]any {
 	return map[string]any{"id": statusPageID, "name": "OpenAI (simulated)", "url": "http://status.sim.invalid",
 		"time_zone": "Etc/UTC", "updated_at": wall(0)}
