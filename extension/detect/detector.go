@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"sync"
@@ -21,9 +22,6 @@ type Detector struct {
 func New(cfg Config) *Detector {
 	return &Detector{cfg: cfg.withDefaults()}
 }
-
-// Config is the detector's configuration with defaults filled in.
-func (d *Detector) Config() Config { return d.cfg }
 
 func (d *Detector) component(target, name string) *component {
 	for _, c := range d.comps {
@@ -177,6 +175,18 @@ func (d *Detector) open(c *component, started, at time.Time) {
 	d.incidents = append(d.incidents, c.inc)
 }
 
+// Incident returns the incident with the given id.
+func (d *Detector) Incident(id string) (Incident, bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for _, in := range d.incidents {
+		if in.ID == id {
+			return in.clone(), true
+		}
+	}
+	return Incident{}, false
+}
+
 // Incidents returns every incident so far, oldest first.
 func (d *Detector) Incidents() []Incident {
 	d.mu.Lock()
@@ -188,23 +198,11 @@ func (d *Detector) Incidents() []Incident {
 	return out
 }
 
-// sortedComponents is the components in name order, for stable output.
+// sortedComponents is the components in target then name order, for stable output.
 func (d *Detector) sortedComponents() []*component {
 	cs := slices.Clone(d.comps)
 	slices.SortFunc(cs, func(a, b *component) int {
-		if a.target != b.target {
-			if a.target < b.target {
-				return -1
-			}
-			return 1
-		}
-		if a.name < b.name {
-			return -1
-		}
-		if a.name > b.name {
-			return 1
-		}
-		return 0
+		return cmp.Or(cmp.Compare(a.target, b.target), cmp.Compare(a.name, b.name))
 	})
 	return cs
 }

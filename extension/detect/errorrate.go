@@ -29,12 +29,7 @@ const (
 )
 
 func newErrorTest(prior float64) errorTest {
-	return errorTest{}.withPrior(prior)
-}
-
-func (e errorTest) withPrior(prior float64) errorTest {
-	e.fails, e.n = prior*pseudoCount, pseudoCount
-	return e
+	return errorTest{fails: prior * pseudoCount, n: pseudoCount}
 }
 
 // p0 is the baseline failure rate, kept within bounds so one quiet week cannot make a single

@@ -5,10 +5,9 @@ import (
 	"fmt"
 	"time"
 
-	"go.k6.io/k6/v2/metrics"
-
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/detect"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/probe"
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/telemetry"
 )
 
 // detector is the process-wide outage detector every VU feeds.
@@ -19,41 +18,35 @@ func (r *RootModule) detector() *detect.Detector {
 
 // observe feeds one finished probe to the shared detector, sets the component's state on the
 // result, logs state changes (so k6's own output tells the story) and returns the detector's
-// samples.
-func (t *Target) observe(r *probe.Result, base metrics.TagsAndMeta, at time.Time) metrics.ConnectedSamples {
+// view for the probe's samples.
+func (t *Target) observe(r *probe.Result, at time.Time) telemetry.Detection {
 	det := t.inst.root.detector()
 	changes := det.Observe(detect.Observation{At: at, Target: r.Provider, Component: string(r.Component), Class: r.Class,
 		Blame: r.Blame, TTFTMs: r.Timings.TTFT, ITLMs: r.Timings.ITL, TotalMs: r.Timings.Total})
-	state := det.State(r.Provider, string(r.Component))
-	r.State = string(state)
-	var opened, resolved []detect.Incident
-	if len(changes) > 0 {
-		byID := map[string]detect.Incident{}
-		for _, in := range det.Incidents() {
-			byID[in.ID] = in
-		}
-		log := t.inst.vu.State().Logger
-		for _, c := range changes {
-			in := byID[c.Incident]
-			switch {
-			case c.From == detect.Operational:
-				if c.Component == string(r.Component) {
-					opened = append(opened, in)
-				}
-				log.Warnf("xk6-chatgpt: %s/%s %s -> %s (incident %s, first bad probe %s ago)", c.Target, c.Component,
-					c.From, c.To, c.Incident, at.Sub(in.StartedAt).Round(time.Second))
-			case c.To == detect.Operational:
-				if c.Component == string(r.Component) {
-					resolved = append(resolved, in)
-				}
-				log.Infof("xk6-chatgpt: %s/%s recovered, %s -> %s (incident %s lasted %s)", c.Target, c.Component,
-					c.From, c.To, c.Incident, in.Duration(at).Round(time.Second))
-			default:
-				log.Warnf("xk6-chatgpt: %s/%s %s -> %s (incident %s)", c.Target, c.Component, c.From, c.To, c.Incident)
+	view := telemetry.Detection{State: det.State(r.Provider, string(r.Component))}
+	r.State = string(view.State)
+	log := t.inst.vu.State().Logger
+	for _, c := range changes {
+		in, _ := det.Incident(c.Incident)
+		mine := c.Component == string(r.Component)
+		switch {
+		case c.From == detect.Operational:
+			if mine {
+				view.Opened = append(view.Opened, in)
 			}
+			log.Warnf("xk6-chatgpt: %s/%s %s -> %s (incident %s, first bad probe %s ago)", c.Target, c.Component,
+				c.From, c.To, c.Incident, at.Sub(in.StartedAt).Round(time.Second))
+		case c.To == detect.Operational:
+			if mine {
+				view.Resolved = append(view.Resolved, in)
+			}
+			log.Infof("xk6-chatgpt: %s/%s recovered, %s -> %s (incident %s lasted %s)", c.Target, c.Component,
+				c.From, c.To, c.Incident, in.Duration(at).Round(time.Second))
+		default:
+			log.Warnf("xk6-chatgpt: %s/%s %s -> %s (incident %s)", c.Target, c.Component, c.From, c.To, c.Incident)
 		}
 	}
-	return t.inst.metrics.DetectorSamples(r, base, at, state, opened, resolved)
+	return view
 }
 
 // state is chatgpt.state(): the shared detector's snapshot, with the same keys as the JSON

@@ -229,9 +229,8 @@ func (t *Target) async(what string, work func(run func(probe.Component) *probe.R
 		r := probe.Run(ctx, state.Transport, &t.cfg, c)
 		if !r.Aborted {
 			now := time.Now()
-			det := t.observe(&r, base, now)
-			telemetry.Push(ctx, state.Samples, t.inst.metrics.Samples(&r, base, now))
-			telemetry.Push(ctx, state.Samples, det)
+			det := t.observe(&r, now) // sets r.State first
+			telemetry.Push(ctx, state.Samples, t.inst.metrics.Samples(&r, base, now, det))
 		}
 		return &r
 	}

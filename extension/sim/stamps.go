@@ -14,9 +14,8 @@ import (
 //	data: {...}
 //
 // SSE clients ignore comment lines, so stamped streams stay valid for every SDK. A test on the
-// same machine
-// compares what the client measured with what the server actually did (sleeps overshoot, and a
-// loaded machine delays the server too), not with what it planned to do.
+// same machine compares what the client measured with what the server actually did (sleeps
+// overshoot, and a loaded machine delays the server too), not with what it planned to do.
 
 // StampHeader is the request header that asks for stamped streams.
 const StampHeader = "X-Sim-Stamps"

@@ -78,15 +78,22 @@ func Register(reg *metrics.Registry) (*Metrics, error) {
 	return ms, nil
 }
 
-// Samples turns one probe result into samples. base carries the VU's tags and metadata; the
+// Detection is the detector's view after one probe: the component's state, and the incidents
+// the probe opened or resolved.
+type Detection struct {
+	State            detect.State
+	Opened, Resolved []detect.Incident
+}
+
+// Samples turns one probe result, and the detector's view after it, into samples. base carries the VU's tags and metadata; the
 // probe's own tags are added to a copy.
-func (ms *Metrics) Samples(r *probe.Result, base metrics.TagsAndMeta, at time.Time) metrics.ConnectedSamples {
+func (ms *Metrics) Samples(r *probe.Result, base metrics.TagsAndMeta, at time.Time, det Detection) metrics.ConnectedSamples {
 	tags, meta := tagsAndMeta(r, base)
 	classTags := tags.With("class", string(r.Class))
 	if r.Blame != "" {
 		classTags = classTags.With("blame", string(r.Blame))
 	}
-	out := make([]metrics.Sample, 0, 10)
+	out := make([]metrics.Sample, 0, 12)
 	add := func(name string, t *metrics.TagSet, v float64) {
 		out = append(out, metrics.Sample{TimeSeries: metrics.TimeSeries{Metric: ms.m[name], Tags: t}, Time: at, Value: v, Metadata: meta})
 	}
@@ -117,25 +124,13 @@ func (ms *Metrics) Samples(r *probe.Result, base metrics.TagsAndMeta, at time.Ti
 	if r.Usage.Output > 0 {
 		add(Tokens, tags.With("direction", "output"), float64(r.Usage.Output))
 	}
-	return metrics.ConnectedSamples{Samples: out, Tags: tags, Time: at}
-}
-
-// DetectorSamples are the detector's view after one probe: the component's state and, for the
-// transitions the probe caused, incidents opened and resolved.
-func (ms *Metrics) DetectorSamples(r *probe.Result, base metrics.TagsAndMeta, at time.Time, state detect.State,
-	opened []detect.Incident, resolved []detect.Incident) metrics.ConnectedSamples {
-	tags, meta := tagsAndMeta(r, base)
-	out := make([]metrics.Sample, 0, 4)
-	add := func(name string, t *metrics.TagSet, v float64) {
-		out = append(out, metrics.Sample{TimeSeries: metrics.TimeSeries{Metric: ms.m[name], Tags: t}, Time: at, Value: v, Metadata: meta})
-	}
-	add(StateLevel, tags, float64(state.Level()))
-	add(Degraded, tags, metrics.B(state != detect.Operational && state != detect.Maintenance))
-	for _, in := range opened {
+	add(StateLevel, tags, float64(det.State.Level()))
+	add(Degraded, tags, metrics.B(det.State != detect.Operational && det.State != detect.Maintenance))
+	for _, in := range det.Opened {
 		add(Incidents, tags.With("state", string(in.State)), 1)
 		add(TimeToDetect, tags, float64(in.TimeToDetect())/float64(time.Millisecond))
 	}
-	for _, in := range resolved {
+	for _, in := range det.Resolved {
 		add(IncidentLength, tags, float64(in.Duration(at))/float64(time.Millisecond))
 	}
 	return metrics.ConnectedSamples{Samples: out, Tags: tags, Time: at}
