@@ -55,6 +55,7 @@ func TestClassify(t *testing.T) {
 		{"429 with headroom is the provider's", Outcome{Status: 429, Header: hdr("X-Ratelimit-Remaining-Requests", "9000", "X-Ratelimit-Remaining-Tokens", "100000", "Retry-After", "30"),
 			Body: []byte(`{"error":{"message":"Rate limit reached for requests","type":"requests","param":null,"code":"rate_limit_exceeded"}}`)}, RateLimited, BlameProvider, 30 * time.Second},
 		{"nonstandard 429", Outcome{Status: 429, Body: []byte(`{"status": "come back later"}`)}, RateLimitedAnomalous, BlameProvider, 0},
+		{"responses object is not an error", Outcome{Status: 200, Content: 4, ExpectAnswer: true, Body: []byte(`{"object":"response","status":"completed","error":null}`)}, OK, "", 0},
 		{"overloaded 429 (2023)", Outcome{Status: 429, Body: []byte(`{"error":{"message":"That model is currently overloaded with other requests. You can retry your request.","type":"server_error","param":null,"code":null}}`)}, CapacityOverloaded, BlameProvider, 0},
 		{"anthropic 529", Outcome{Status: 529, Header: hdr("Request-Id", "req_1", "X-Should-Retry", "true"), Body: []byte(`{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"},"request_id":"req_1"}`)}, CapacityOverloaded, BlameProvider, 0},
 		{"gemini wrapped 429", Outcome{Status: 429, Body: []byte(`{"error":{"message":"{\n  \"error\": {\n    \"code\": 429,\n    \"message\": \"Resource has been exhausted (e.g. check quota).\",\n    \"status\": \"RESOURCE_EXHAUSTED\"\n  }\n}\n","code":429,"status":"Too Many Requests"}}`)}, RateLimited, BlameAccount, 0},

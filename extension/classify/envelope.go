@@ -97,7 +97,7 @@ func parseEnvelope(body []byte) envelope {
 		} else {
 			e.message = text(detail)
 		}
-	case isString(status): // {"status":"come back later"}
+	case isString(status) && text(object) != "response": // {"status":"come back later"}; a Responses object has a status too
 		e = envelope{found: true, message: text(status)}
 	}
 	e.message = bound(e.message)

@@ -5,17 +5,22 @@ import (
 	"fmt"
 )
 
-// ChatStream accumulates what a probe needs from a chat-completions event stream: the terminal
-// marker, an error record, answer and reasoning bytes, finish reason, usage and model. Both the
-// live probe (which adds timing) and offline classification of a captured body feed it.
-type ChatStream struct {
-	Terminal     bool   // [DONE] arrived
-	ErrorEvent   []byte // payload of an error record or "event: error"
+// MaxText bounds the answer text a dialect keeps for answer checks: a canary's answer is a few
+// bytes, and a runaway stream must not grow memory.
+const MaxText = 4 << 10
+
+// Summary is what a probe needs from a response, whatever the dialect: the terminal marker, an
+// error record, answer bytes and tokens, finish reason, usage and model.
+type Summary struct {
+	Terminal     bool   // the dialect's terminal marker arrived ([DONE], response.completed, message_stop)
+	ErrorEvent   []byte // an error record, as an {"error":{…}} envelope the classifier reads
 	Content      int    // answer bytes
 	Tokens       int    // events that carried answer or reasoning text
-	FinishReason string
+	Text         string // answer text, only when KeepText (bounded by MaxText)
+	FinishReason string // normalised to OpenAI's words: stop, length, content_filter, tool_calls
 	Model        string
 	Usage        *Usage
+	KeepText     bool // set before the first Add to keep answer text
 }
 
 // Step is what one event meant.
@@ -25,8 +30,30 @@ type Step struct {
 	Done   bool // nothing more to read: terminal marker or error
 }
 
-// Add folds one event in. A record that is not valid JSON is an error; the caller decides what
-// a malformed stream means.
+// Dialect folds one provider's stream events into a Summary. A record that is not valid JSON is
+// an error; the caller decides what a malformed stream means.
+type Dialect interface {
+	Add(ev Event) (Step, error)
+	Facts() *Summary
+}
+
+// text records answer bytes and, when asked, the text itself.
+func (s *Summary) text(t string) {
+	s.Content += len(t)
+	if s.KeepText && len(s.Text) < MaxText {
+		s.Text += t[:min(len(t), MaxText-len(s.Text))]
+	}
+}
+
+// Facts returns the summary.
+func (s *Summary) Facts() *Summary { return s }
+
+// ChatStream accumulates an OpenAI chat-completions stream (also Azure's, Gemini's compatible
+// endpoint and every OpenAI-compatible server). Both the live probe (which adds timing) and
+// offline classification of a captured body feed it.
+type ChatStream struct{ Summary }
+
+// Add folds one event in.
 func (s *ChatStream) Add(ev Event) (Step, error) {
 	if bytes.Equal(ev.Data, Done) {
 		s.Terminal = true
@@ -36,7 +63,7 @@ func (s *ChatStream) Add(ev Event) (Step, error) {
 		s.ErrorEvent = bytes.Clone(ev.Data)
 		return Step{Done: true}, nil
 	}
-	c, err := ParseChatChunk(ev.Data, false)
+	c, err := ParseChatChunk(ev.Data, s.KeepText)
 	if err != nil {
 		return Step{Done: true}, fmt.Errorf("malformed stream record: %w", err)
 	}
@@ -59,5 +86,8 @@ func (s *ChatStream) Add(ev Event) (Step, error) {
 	}
 	s.Tokens++
 	s.Content += c.Content
+	if s.KeepText && len(s.Text) < MaxText {
+		s.Text += c.Text[:min(len(c.Text), MaxText-len(s.Text))]
+	}
 	return Step{Token: true, Answer: c.Content > 0}, nil
 }

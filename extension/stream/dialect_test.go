@@ -1,0 +1,133 @@
+package stream
+
+import (
+	"strings"
+	"testing"
+)
+
+// play feeds events (type, data) to d and returns the steps.
+func play(t *testing.T, d Dialect, evs [][2]string) []Step {
+	t.Helper()
+	var out []Step
+	for _, e := range evs {
+		st, err := d.Add(Event{Type: e[0], Data: []byte(e[1])})
+		if err != nil {
+			t.Fatalf("event %s: %v", e[0], err)
+		}
+		out = append(out, st)
+	}
+	return out
+}
+
+func TestResponsesStream(t *testing.T) {
+	s := &ResponsesStream{Summary{KeepText: true}}
+	steps := play(t, s, [][2]string{
+		{"response.created", `{"type":"response.created","response":{"model":"gpt-4o-mini","status":"in_progress"}}`},
+		{"response.reasoning_summary_text.delta", `{"type":"response.reasoning_summary_text.delta","delta":"hmm"}`},
+		{"response.output_text.delta", `{"type":"response.output_text.delta","delta":"42"}`},
+		{"response.output_text.delta", `{"type":"response.output_text.delta","delta":""}`},
+		{"response.completed", `{"type":"response.completed","response":{"status":"completed","model":"gpt-4o-mini-2024","usage":{"input_tokens":9,"output_tokens":2}}}`},
+	})
+	want := []Step{{}, {Token: true}, {Token: true, Answer: true}, {}, {Done: true}}
+	for i := range want {
+		if steps[i] != want[i] {
+			t.Fatalf("step %d = %+v, want %+v", i, steps[i], want[i])
+		}
+	}
+	f := s.Facts()
+	if !f.Terminal || f.Text != "42" || f.Content != 2 || f.Tokens != 2 || f.FinishReason != "stop" ||
+		f.Model != "gpt-4o-mini-2024" || f.Usage == nil || f.Usage.Output != 2 || f.Usage.Input != 9 {
+		t.Fatalf("summary %+v", f)
+	}
+}
+
+func TestResponsesErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name, typ, data, want string
+	}{
+		{"failed", "response.failed", `{"type":"response.failed","response":{"status":"failed","error":{"code":"server_error","message":"The model failed to generate a response."}}}`, `"code":"server_error"`},
+		{"error event", "error", `{"type":"error","code":"ERR_X","message":"Something went wrong","sequence_number":4}`, `"code":"ERR_X"`},
+		{"error without code", "error", `{"type":"error"}`, `"type":"server_error"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := &ResponsesStream{}
+			st := play(t, s, [][2]string{{tc.typ, tc.data}})[0]
+			if !st.Done || s.Terminal || !strings.HasPrefix(string(s.ErrorEvent), `{"error":`) || !strings.Contains(string(s.ErrorEvent), tc.want) {
+				t.Fatalf("step %+v, error event %s", st, s.ErrorEvent)
+			}
+		})
+	}
+	s := &ResponsesStream{}
+	play(t, s, [][2]string{{"response.incomplete", `{"type":"response.incomplete","response":{"status":"incomplete","incomplete_details":{"reason":"content_filter"}}}`}})
+	if !s.Terminal || s.FinishReason != "content_filter" {
+		t.Fatalf("incomplete: %+v", s.Summary)
+	}
+	if _, err := s.Add(Event{Data: []byte("{nope")}); err == nil {
+		t.Fatal("malformed event accepted")
+	}
+}
+
+func TestMessagesStream(t *testing.T) {
+	s := &MessagesStream{Summary{KeepText: true}}
+	steps := play(t, s, [][2]string{
+		{"message_start", `{"type":"message_start","message":{"model":"claude-haiku-4-5","usage":{"input_tokens":12,"output_tokens":1}}}`},
+		{"content_block_start", `{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}`},
+		{"ping", `{"type": "ping"}`},
+		{"content_block_delta", `{"type":"content_block_delta","index":0,"delta":{"type":"thinking_delta","thinking":"sum"}}`},
+		{"content_block_delta", `{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"4"}}`},
+		{"content_block_delta", `{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"2"}}`},
+		{"content_block_stop", `{"type":"content_block_stop","index":0}`},
+		{"message_delta", `{"type":"message_delta","delta":{"stop_reason":"end_turn"},"usage":{"output_tokens":3}}`},
+		{"message_stop", `{"type":"message_stop"}`},
+	})
+	want := []Step{{}, {}, {}, {Token: true}, {Token: true, Answer: true}, {Token: true, Answer: true}, {}, {}, {Done: true}}
+	for i := range want {
+		if steps[i] != want[i] {
+			t.Fatalf("step %d = %+v, want %+v", i, steps[i], want[i])
+		}
+	}
+	f := s.Facts()
+	if !f.Terminal || f.Text != "42" || f.Tokens != 3 || f.FinishReason != "stop" || f.Model != "claude-haiku-4-5" ||
+		f.Usage == nil || f.Usage.Input != 12 || f.Usage.Output != 3 {
+		t.Fatalf("summary %+v usage %+v", f, f.Usage)
+	}
+	e := &MessagesStream{}
+	st := play(t, e, [][2]string{{"error", `{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}`}})[0]
+	if !st.Done || !strings.Contains(string(e.ErrorEvent), "overloaded_error") {
+		t.Fatalf("error event: %+v %s", st, e.ErrorEvent)
+	}
+}
+
+func TestWholeBodies(t *testing.T) {
+	r, err := ParseResponse([]byte(`{"id":"resp_1","object":"response","status":"completed","model":"m","output":[{"type":"message","content":[{"type":"output_text","text":"pong"}]}],"usage":{"input_tokens":3,"output_tokens":1}}`), true)
+	if err != nil || !r.Terminal || r.Text != "pong" || r.Usage.Output != 1 {
+		t.Fatalf("response: %+v, %v", r, err)
+	}
+	r, err = ParseResponse([]byte(`{"object":"response","status":"failed","error":{"code":"server_error","message":"x"}}`), false)
+	if err != nil || r.Terminal || !strings.Contains(string(r.ErrorEvent), "server_error") {
+		t.Fatalf("failed response: %+v, %v", r, err)
+	}
+	if _, err := ParseResponse([]byte(`{"object":"list"}`), false); err == nil {
+		t.Fatal("a list accepted as a response")
+	}
+	m, err := ParseMessage([]byte(`{"type":"message","model":"claude","content":[{"type":"text","text":"pong"}],"stop_reason":"max_tokens","usage":{"input_tokens":5,"output_tokens":16}}`), true)
+	if err != nil || m.Text != "pong" || m.FinishReason != "length" || m.Usage.Output != 16 {
+		t.Fatalf("message: %+v, %v", m, err)
+	}
+	if _, err := ParseMessage([]byte(`{"type":"error","error":{}}`), false); err == nil {
+		t.Fatal("an error accepted as a message")
+	}
+}
+
+func TestKeptTextIsBounded(t *testing.T) {
+	s := &ChatStream{Summary{KeepText: true}}
+	chunk := `{"choices":[{"delta":{"content":"` + strings.Repeat("a", 3000) + `"}}]}`
+	for range 3 {
+		if _, err := s.Add(Event{Data: []byte(chunk)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(s.Text) != MaxText || s.Content != 9000 {
+		t.Fatalf("text %d bytes, content %d", len(s.Text), s.Content)
+	}
+}
