@@ -2,11 +2,13 @@ package probe
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -37,27 +39,78 @@ func fastSim(t *testing.T) string {
 	return s.URL
 }
 
-func TestHealthyComponents(t *testing.T) {
-	base := fastSim(t)
-	for _, c := range Components {
-		t.Run(string(c), func(t *testing.T) {
-			r := Run(context.Background(), http.DefaultTransport, target(t, base), c)
-			if !r.OK || r.Class != classify.OK || r.Status != 200 {
-				t.Fatalf("result %+v", r)
-			}
-			if r.RequestID == "" || r.Timings.TTFB <= 0 || r.Timings.Total < r.Timings.TTFB {
-				t.Fatalf("timings or id missing: %+v", r)
-			}
-			if c == ChatStream {
-				tm := r.Timings
-				if tm.TTFT < 30 || tm.TTFT > tm.Total || tm.ITL <= 0 || r.Usage.Output != 8 || r.TokensEstimated || r.TokensPerSecond <= 0 {
-					t.Fatalf("stream measurements off: %+v", r)
+// recorder keeps the headers of every request it carries.
+type recorder struct {
+	mu   sync.Mutex
+	reqs []*http.Request
+}
+
+func (rc *recorder) RoundTrip(r *http.Request) (*http.Response, error) {
+	rc.mu.Lock()
+	rc.reqs = append(rc.reqs, r)
+	rc.mu.Unlock()
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+// Every provider's every component, against the simulator: ok, measured, in its own dialect,
+// with its key in its own header and never on the public pages.
+func TestProvidersAndComponents(t *testing.T) {
+	base := strings.TrimSuffix(fastSim(t), "/v1")
+	bases := map[string]string{OpenAI: base + "/v1", Azure: base, Anthropic: base + "/v1", Gemini: base + "/v1beta/openai", Compatible: base + "/v1"}
+	auth := map[string]string{OpenAI: "Authorization", Azure: "Api-Key", Anthropic: "X-Api-Key", Gemini: "Authorization", Compatible: "Authorization"}
+	for _, prov := range Providers {
+		for _, c := range supported[prov] {
+			t.Run(prov+"/"+string(c), func(t *testing.T) {
+				tg := target(t, bases[prov])
+				tg.Provider, tg.WebURL, tg.StatusURL = prov, base+"/web/", base+"/api/v2/summary.json"
+				if err := tg.Validate(); err != nil {
+					t.Fatal(err)
 				}
-				if tm.TTFB > tm.TTFT-20 { // the role chunk comes at once; the first token 30 ms later
-					t.Fatalf("TTFB %v should precede TTFT %v: role-only chunk counted as a token?", tm.TTFB, tm.TTFT)
+				rec := &recorder{}
+				r := Run(context.Background(), rec, tg, c)
+				if !r.OK || r.Class != classify.OK || r.Status != 200 {
+					t.Fatalf("result %+v", r)
 				}
-			}
-		})
+				if r.Timings.TTFB <= 0 || r.Timings.Total < r.Timings.TTFB || r.BytesIn == 0 {
+					t.Fatalf("timings or size missing: %+v", r)
+				}
+				h := rec.reqs[0].Header
+				public := c == Web || c == Status
+				if got := h.Get(auth[prov]); (got != "") == public || strings.Contains(fmt.Sprint(h), "sk-test") == public {
+					t.Fatalf("%s header %q on a %s request (headers %v)", auth[prov], got, c, h)
+				}
+				if h.Get("User-Agent") != DefaultUserAgent {
+					t.Fatalf("user agent %q", h.Get("User-Agent"))
+				}
+				if c == Canary && r.Answer != "42" {
+					t.Fatalf("canary answer %q", r.Answer)
+				}
+				if !public && c != Models && c != Moderations && (!r.CostKnown || r.CostUSD <= 0 || (r.Usage.Input == 0 && c != Images)) {
+					t.Fatalf("no usage or cost: %+v", r)
+				}
+				if streamed(c) {
+					tm := r.Timings
+					if tm.TTFT < 30 || tm.TTFT > tm.Total || tm.ITL <= 0 || r.Usage.Output != 8 || r.TokensEstimated || r.TokensPerSecond <= 0 {
+						t.Fatalf("stream measurements off: %+v", r)
+					}
+					if tm.TTFB > tm.TTFT-20 { // the preamble comes at once; the first token 30 ms later
+						t.Fatalf("TTFB %v should precede TTFT %v: a preamble event counted as a token?", tm.TTFB, tm.TTFT)
+					}
+				}
+			})
+		}
+	}
+}
+
+func TestUnsupportedComponent(t *testing.T) {
+	tg := target(t, "http://127.0.0.1:1/v1")
+	tg.Provider = Anthropic
+	if err := tg.CheckComponents([]Component{Chat, Embeddings}); err == nil || !strings.Contains(err.Error(), "anthropic has no embeddings") {
+		t.Fatalf("error %v", err)
+	}
+	tg.Provider, tg.WebURL = Compatible, ""
+	if err := tg.CheckComponents([]Component{Web}); err == nil {
+		t.Fatal("web without a URL accepted")
 	}
 }
 

@@ -2,60 +2,195 @@ package probe
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"mime"
 	"net/http"
+	"regexp"
+	"strings"
 	"time"
 
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/classify"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/stream"
 )
 
+// imageScan is how much of an image response is kept to judge it; the rest (a base64 PNG of a
+// megabyte or more) is counted and discarded, up to imageCap.
+const (
+	imageScan = 64 << 10
+	imageCap  = 32 << 20
+)
+
 // read consumes the response body into the outcome and result.
 func (p *run) read(resp *http.Response, c Component, o *classify.Outcome, r *Result) {
+	ok := resp.StatusCode >= 200 && resp.StatusCode < 300
 	ct, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
-	if resp.StatusCode >= 200 && resp.StatusCode < 300 && c == ChatStream && ct == "text/event-stream" {
-		p.readStream(resp.Body, o, r)
+	if ok && streamed(c) && ct == "text/event-stream" {
+		p.readStream(resp.Body, p.dialect(c), o, r)
 		return
 	}
 	limit := int64(SuccessBodyCap)
-	if resp.StatusCode < 200 || resp.StatusCode >= 300 {
+	if !ok {
 		limit = ErrorBodyCap
+	} else if c == Images {
+		limit = imageScan
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, limit))
 	r.BytesIn = int64(len(body))
+	if ok && c == Images && err == nil {
+		n, derr := io.Copy(io.Discard, io.LimitReader(resp.Body, imageCap))
+		r.BytesIn += n
+		err = derr
+	}
 	o.Body = body
 	if err != nil {
 		o.Err = err
 		return
 	}
-	if resp.StatusCode < 200 || resp.StatusCode >= 300 {
-		return
-	}
-	switch c {
-	case Models:
-		if !bytes.Contains(body, []byte(`"data"`)) {
-			o.Err, o.Malformed = errors.New("expected a JSON model list, got something else"), true
-		}
-	case Chat, ChatStream: // a streaming request answered with plain JSON is judged as JSON
-		chunk, err := stream.ParseChatChunk(body, false)
-		if err != nil {
-			o.Err, o.Malformed = fmt.Errorf("malformed completion: %w", err), true
-			return
-		}
-		o.Content, o.FinishReason = chunk.Content, chunk.FinishReason
-		r.FinishReason, r.ResponseModel = chunk.FinishReason, chunk.Model
-		if chunk.Usage != nil {
-			r.Usage = Usage{Input: chunk.Usage.Input, Output: chunk.Usage.Output}
-		}
+	if ok {
+		p.judge(c, body, o, r)
 	}
 }
 
-// readStream decodes a chat-completions SSE stream. Tokens are timed by the arrival of their
+// dialect is the stream accumulator of the target's provider for component c.
+func (p *run) dialect(c Component) stream.Dialect {
+	switch {
+	case c == Responses:
+		return &stream.ResponsesStream{}
+	case p.target.Provider == Anthropic:
+		return &stream.MessagesStream{}
+	}
+	return &stream.ChatStream{}
+}
+
+// judge applies component c's success rule to a whole 2xx body.
+func (p *run) judge(c Component, body []byte, o *classify.Outcome, r *Result) {
+	malformed := func(format string, args ...any) {
+		o.Err, o.Malformed = fmt.Errorf(format, args...), true
+	}
+	switch c {
+	case Chat, ChatStream, Canary, Responses: // a streaming request answered with plain JSON is judged as JSON
+		s, err := p.wholeAnswer(c, body)
+		if err != nil {
+			malformed("malformed answer: %w", err)
+			return
+		}
+		p.summarize(c, &s, o, r)
+		if len(s.ErrorEvent) > 0 { // a failed response object: classify it as the error it carries
+			o.Stream = &classify.StreamFacts{Terminal: s.Terminal, ErrorEvent: s.ErrorEvent}
+		}
+	case Models:
+		var m struct {
+			Data []json.RawMessage `json:"data"`
+		}
+		if json.Unmarshal(body, &m) != nil || m.Data == nil {
+			malformed("expected a JSON model list, got something else")
+		}
+	case Embeddings:
+		var e struct {
+			Data []struct {
+				Embedding json.RawMessage `json:"embedding"`
+			} `json:"data"`
+			Usage *stream.Usage `json:"usage"`
+		}
+		if json.Unmarshal(body, &e) != nil || e.Data == nil {
+			malformed("expected a JSON embedding list, got something else")
+			return
+		}
+		if len(e.Data) > 0 && len(e.Data[0].Embedding) > 2 { // "[]" is empty
+			o.Content = len(e.Data[0].Embedding)
+		}
+		if e.Usage != nil {
+			r.Usage.Input = e.Usage.Input
+		}
+	case Moderations:
+		var m struct {
+			Results []json.RawMessage `json:"results"`
+		}
+		if json.Unmarshal(body, &m) != nil || m.Results == nil {
+			malformed("expected JSON moderation results, got something else")
+			return
+		}
+		o.Content = len(m.Results)
+	case Images:
+		// Only the head was kept: a data entry with an image or its URL proves one was made.
+		if !bytes.HasPrefix(bytes.TrimSpace(body), []byte("{")) {
+			malformed("expected a JSON image response, got something else")
+			return
+		}
+		if m := imageField.FindSubmatch(body); m != nil {
+			o.Content = len(m[1])
+		}
+	case Web, Status:
+		o.Content = len(bytes.TrimSpace(body)) // reachability: a page with something on it
+	}
+	if c == Models {
+		o.Content = len(body)
+	}
+}
+
+// imageField finds the first non-empty image payload or URL in an images response head.
+var imageField = regexp.MustCompile(`"(?:b64_json|url)"\s*:\s*"([^"]{1,64})`)
+
+// wholeAnswer parses a non-streamed answer in the dialect of the target and component.
+func (p *run) wholeAnswer(c Component, body []byte) (stream.Summary, error) {
+	keep := c == Canary
+	switch {
+	case c == Responses:
+		return stream.ParseResponse(body, keep)
+	case p.target.Provider == Anthropic:
+		return stream.ParseMessage(body, keep)
+	}
+	ch, err := stream.ParseChatChunk(body, keep)
+	if err != nil {
+		return stream.Summary{}, err
+	}
+	s := stream.Summary{Terminal: true, Content: ch.Content, Text: ch.Text, FinishReason: ch.FinishReason, Model: ch.Model, Usage: ch.Usage}
+	if len(ch.Text) > stream.MaxText {
+		s.Text = ch.Text[:stream.MaxText]
+	}
+	return s, nil
+}
+
+// summarize moves what a dialect accumulated into the outcome and result.
+func (p *run) summarize(c Component, s *stream.Summary, o *classify.Outcome, r *Result) {
+	o.Content, o.FinishReason = s.Content, s.FinishReason
+	r.FinishReason, r.ResponseModel = s.FinishReason, s.Model
+	if s.Usage != nil {
+		r.Usage = Usage{Input: s.Usage.Input, Output: s.Usage.Output}
+	}
+	if c == Canary {
+		r.Answer = s.Text
+		o.AnswerWrong = s.Content > 0 && !answers(s.Text, p.target.Canary.Answer)
+	}
+}
+
+// answers reports whether text contains want as a whole word, ignoring case: "42", "42." and
+// "The answer is 42" answer 42; "420" does not.
+func answers(text, want string) bool {
+	text, want = strings.ToLower(text), strings.ToLower(strings.TrimSpace(want))
+	for i := 0; ; {
+		j := strings.Index(text[i:], want)
+		if j < 0 {
+			return false
+		}
+		start, end := i+j, i+j+len(want)
+		if (start == 0 || !wordByte(text[start-1])) && (end == len(text) || !wordByte(text[end])) {
+			return true
+		}
+		i = start + 1
+	}
+}
+
+func wordByte(b byte) bool {
+	return b == '_' || b >= '0' && b <= '9' || b >= 'a' && b <= 'z' || b >= 0x80
+}
+
+// readStream decodes an event stream in dialect d. Tokens are timed by the arrival of their
 // bytes; a first-token deadline and then a stall deadline between tokens run as a watchdog.
-func (p *run) readStream(body io.Reader, o *classify.Outcome, r *Result) {
+func (p *run) readStream(body io.Reader, d stream.Dialect, o *classify.Outcome, r *Result) {
 	to := p.target.Timeouts
 	firstDeadline := to.FirstToken - time.Since(p.start)
 	p.mu.Lock()
@@ -63,7 +198,6 @@ func (p *run) readStream(body io.Reader, o *classify.Outcome, r *Result) {
 	p.mu.Unlock()
 
 	dec := stream.NewDecoder(body)
-	var acc stream.ChatStream
 	var first, firstAnswer, last time.Time
 	var gaps, maxGap time.Duration
 	for {
@@ -74,7 +208,7 @@ func (p *run) readStream(body io.Reader, o *classify.Outcome, r *Result) {
 			}
 			break
 		}
-		st, err := acc.Add(ev)
+		st, err := d.Add(ev)
 		if err != nil {
 			o.Err, o.Malformed = err, true
 			break
@@ -98,13 +232,10 @@ func (p *run) readStream(body io.Reader, o *classify.Outcome, r *Result) {
 		}
 		last = ev.At
 	}
-	o.Stream = &classify.StreamFacts{Terminal: acc.Terminal, ErrorEvent: acc.ErrorEvent}
-	o.Content, o.FinishReason = acc.Content, acc.FinishReason
-	r.FinishReason, r.ResponseModel = acc.FinishReason, acc.Model
-	if acc.Usage != nil {
-		r.Usage = Usage{Input: acc.Usage.Input, Output: acc.Usage.Output}
-	}
-	tokens := acc.Tokens
+	s := d.Facts()
+	o.Stream = &classify.StreamFacts{Terminal: s.Terminal, ErrorEvent: s.ErrorEvent}
+	p.summarize(ChatStream, s, o, r)
+	tokens := s.Tokens
 	r.BytesIn = dec.BytesRead()
 	r.Timings.TTFT = ms(p.start, first)
 	r.Timings.TTFA = ms(p.start, firstAnswer)
@@ -113,6 +244,6 @@ func (p *run) readStream(body io.Reader, o *classify.Outcome, r *Result) {
 		r.Timings.ITLMax = float64(maxGap) / float64(time.Millisecond)
 	}
 	if r.Usage.Output == 0 && tokens > 0 {
-		r.Usage.Output, r.TokensEstimated = tokens, true // no usage chunk: one chunk ≈ one token
+		r.Usage.Output, r.TokensEstimated = tokens, true // no usage report: one event ≈ one token
 	}
 }

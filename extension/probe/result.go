@@ -52,7 +52,10 @@ type Result struct {
 	FinishReason    string         `js:"finishReason" json:"finish_reason,omitempty"`
 	RequestID       string         `js:"requestId" json:"request_id,omitempty"`
 	TraceID         string         `js:"traceId" json:"trace_id,omitempty"`
-	State           string         `js:"state" json:"state,omitempty"` // component state after this probe
+	CostUSD         float64        `js:"costUsd" json:"cost_usd"`          // at list prices (Policy)
+	CostKnown       bool           `js:"costKnown" json:"cost_known"`      // false: the model's prices are unknown
+	Skipped         string         `js:"skipped" json:"skipped,omitempty"` // not sent: "retry_after", "backoff" or "budget"
+	State           string         `js:"state" json:"state,omitempty"`     // component state after this probe
 	Message         string         `js:"message" json:"message,omitempty"`
 	Advice          string         `js:"advice" json:"advice,omitempty"`
 

@@ -1,13 +1,9 @@
 package probe
 
 import (
-	"bytes"
 	"context"
 	"crypto/tls"
-	"encoding/json"
 	"errors"
-	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptrace"
 	"sync"
@@ -36,7 +32,7 @@ var (
 // and always returns within t.Timeouts.Total (plus scheduling slack); the caller's ctx ending
 // aborts it. t must have passed Validate.
 func Run(parent context.Context, rt http.RoundTripper, t *Target, c Component) Result {
-	r := Result{Component: c, Provider: t.Provider, Model: t.Model}
+	r := Result{Component: c, Provider: t.Provider}
 	req, err := newRequest(t, c)
 	if err != nil { // only a bug in our own request building gets here
 		r.Class, r.Blame, r.Message = classify.RequestInvalid, classify.BlameClient, err.Error()
@@ -55,6 +51,9 @@ func Run(parent context.Context, rt http.RoundTripper, t *Target, c Component) R
 		return http.ErrUseLastResponse // never follow a redirect with the key attached
 	}}
 	o := classify.Outcome{Provider: t.Provider, ExpectAnswer: c != Models}
+	if c != Web && c != Status {
+		r.Model = t.modelOf(c)
+	}
 	resp, err := client.Do(req)
 	if err != nil {
 		o.Err, o.Phase = err, p.phase()
@@ -93,6 +92,11 @@ func Run(parent context.Context, rt http.RoundTripper, t *Target, c Component) R
 	r.Class, r.Blame, r.Retryable, r.RetryAfterMs = cl.Class, cl.Blame, cl.Retryable, cl.RetryAfterMs
 	r.RateLimitKind, r.ProviderCode, r.Advice = cl.RateLimitKind, cl.ProviderCode, cl.Advice
 	r.Message = secret.Redact(cl.Message, t.APIKey)
+	images := 0
+	if c == Images && r.OK {
+		images = 1
+	}
+	r.CostUSD, r.CostKnown = Cost(r.Model, r.Usage, images)
 	return r
 }
 
@@ -103,58 +107,6 @@ func firstHeader(h http.Header, keys ...string) string {
 		}
 	}
 	return ""
-}
-
-func newRequest(t *Target, c Component) (*http.Request, error) {
-	method, path := http.MethodPost, "/chat/completions"
-	var body []byte
-	switch c {
-	case Models:
-		method, path = http.MethodGet, "/models"
-	case Chat, ChatStream:
-		m := map[string]any{
-			"model":    t.Model,
-			"messages": []map[string]string{{"role": "user", "content": t.Prompt}},
-		}
-		// OpenAI deprecated max_tokens (reasoning models reject it); compatible servers such as
-		// older vLLM only know max_tokens.
-		if t.Provider == "openai" {
-			m["max_completion_tokens"] = t.MaxTokens
-		} else {
-			m["max_tokens"] = t.MaxTokens
-		}
-		if c == ChatStream {
-			m["stream"] = true
-			m["stream_options"] = map[string]bool{"include_usage": true}
-		}
-		var err error
-		if body, err = json.Marshal(m); err != nil {
-			return nil, fmt.Errorf("encode request: %w", err)
-		}
-	default:
-		return nil, fmt.Errorf("component %q has no request", c)
-	}
-	var rd io.Reader
-	if body != nil {
-		rd = bytes.NewReader(body)
-	}
-	req, err := http.NewRequest(method, t.BaseURL+path, rd)
-	if err != nil {
-		return nil, errors.New("build request: " + secret.Redact(err.Error(), t.APIKey))
-	}
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if c == ChatStream {
-		req.Header.Set("Accept", "text/event-stream")
-	} else {
-		req.Header.Set("Accept", "application/json")
-	}
-	req.Header.Set("User-Agent", t.UserAgent)
-	if t.APIKey != "" {
-		req.Header.Set("Authorization", "Bearer "+t.APIKey)
-	}
-	return req, nil
 }
 
 // run holds one probe's clock readings; httptrace calls back from other goroutines.

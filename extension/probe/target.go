@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 )
@@ -11,15 +12,22 @@ import (
 // Component is one probed part of a provider's service.
 type Component string
 
-// Components implemented by this package.
+// Components implemented by this package. Each has its own request and success rule.
 const (
-	Chat       Component = "chat"        // non-streaming chat completion
-	ChatStream Component = "chat_stream" // streamed chat completion (SSE)
-	Models     Component = "models"      // token-free control probe
+	Chat        Component = "chat"        // non-streaming chat completion
+	ChatStream  Component = "chat_stream" // streamed chat completion (SSE)
+	Responses   Component = "responses"   // streamed Responses API
+	Models      Component = "models"      // token-free control probe
+	Embeddings  Component = "embeddings"  // one tiny embedding
+	Moderations Component = "moderations" // free moderation model
+	Images      Component = "images"      // one low-quality image: costs money, opt in
+	Web         Component = "web"         // the ChatGPT web front door: app page or edge error
+	Status      Component = "status"      // the official status page answers (parsing is statuspage's)
+	Canary      Component = "canary"      // a question of known answer: wrong_answer when wrong
 )
 
 // Components lists what can be probed, in display order.
-var Components = []Component{Chat, ChatStream, Models}
+var Components = []Component{Chat, ChatStream, Responses, Models, Embeddings, Moderations, Images, Web, Status, Canary}
 
 // ParseComponent validates a component name.
 func ParseComponent(s string) (Component, error) {
@@ -28,11 +36,45 @@ func ParseComponent(s string) (Component, error) {
 			return c, nil
 		}
 	}
-	names := make([]string, len(Components))
-	for i, c := range Components {
+	return "", fmt.Errorf("unknown component %q (known: %s)", s, joinNames(Components))
+}
+
+func joinNames[T ~string](list []T) string {
+	names := make([]string, len(list))
+	for i, c := range list {
 		names[i] = string(c)
 	}
-	return "", fmt.Errorf("unknown component %q (known: %s)", s, strings.Join(names, ", "))
+	return strings.Join(names, ", ")
+}
+
+// Providers: one API dialect each.
+const (
+	OpenAI     = "openai"
+	Azure      = "azure"      // api-key header, deployments, api-version
+	Anthropic  = "anthropic"  // Messages API and its events
+	Gemini     = "gemini"     // Google's OpenAI-compatible endpoint
+	Compatible = "compatible" // vLLM, llama.cpp, Ollama, gateways
+)
+
+// Providers lists the supported providers.
+var Providers = []string{OpenAI, Azure, Anthropic, Gemini, Compatible}
+
+// supported is what each provider's API offers; web and status are plain pages any target may
+// check. Compatible servers and gateways offer what they proxy, so everything is allowed.
+var supported = map[string][]Component{
+	OpenAI:     Components,
+	Azure:      {Chat, ChatStream, Embeddings, Images, Web, Status, Canary},
+	Anthropic:  {Chat, ChatStream, Models, Web, Status, Canary},
+	Gemini:     {Chat, ChatStream, Models, Embeddings, Web, Status, Canary},
+	Compatible: Components,
+}
+
+// Supports reports whether the target's provider has component c, with an error naming what it has.
+func (t *Target) Supports(c Component) error {
+	if slices.Contains(supported[t.Provider], c) {
+		return nil
+	}
+	return fmt.Errorf("provider %s has no %s component (it has: %s)", t.Provider, c, joinNames(supported[t.Provider]))
 }
 
 // Timeouts are the phase deadlines. Defaults suit reasoning models, which may think for minutes.
@@ -51,48 +93,122 @@ func DefaultTimeouts() Timeouts {
 		Stall: 20 * time.Second, Total: 120 * time.Second}
 }
 
+// CanaryCheck is a question whose answer is known; a different answer is a wrong_answer failure.
+type CanaryCheck struct {
+	Question string
+	Answer   string // expected, matched case-insensitively as a whole word
+}
+
+// DefaultCanary is arithmetic every chat model gets right in a couple of tokens.
+var DefaultCanary = CanaryCheck{Question: "What is 17 + 25? Reply with the number only.", Answer: "42"}
+
 // Target is one provider endpoint with credentials. APIKey never leaves this struct except in
-// the Authorization header.
+// the provider's auth header, and never goes to the web or status pages.
 type Target struct {
-	Provider  string
-	Model     string
-	BaseURL   string // e.g. https://api.openai.com/v1
-	APIKey    string
-	Prompt    string
-	MaxTokens int
-	Timeouts  Timeouts
-	UserAgent string
+	Provider   string
+	Model      string
+	BaseURL    string               // e.g. https://api.openai.com/v1; Azure: https://{resource}.openai.azure.com
+	APIKey     string               // Bearer for openai, gemini and compatible; api-key for azure; x-api-key for anthropic
+	APIVersion string               // azure only
+	ModelFor   map[Component]string // models (Azure: deployments) for embeddings, moderations, images
+	Prompt     string
+	MaxTokens  int    // 0: the model's minimum (see Policy)
+	Effort     string // reasoning effort; "" picks the cheapest the model accepts, "off" sends none
+	Canary     CanaryCheck
+	WebURL     string // the web front door; default by provider
+	StatusURL  string // the official status page; default by provider
+	Timeouts   Timeouts
+	UserAgent  string
 }
 
 // DefaultPrompt asks for a tiny answer so a probe costs a handful of tokens.
 const DefaultPrompt = "Reply with the single word: pong"
 
-// DefaultMaxTokens is the smallest limit every current OpenAI model accepts (some reject < 16).
-const DefaultMaxTokens = 16
+// DefaultAzureAPIVersion is Azure OpenAI's GA data-plane version with max_completion_tokens.
+const DefaultAzureAPIVersion = "2024-10-21"
+
+// DefaultUserAgent identifies the monitor to providers, as k6 identifies itself.
+const DefaultUserAgent = "xk6-chatgpt (+https://github.com/xk6-chatgpt/xk6-chatgpt)"
+
+// defaultModelFor are the cheapest models of the non-chat components (OpenAI names).
+var defaultModelFor = map[Component]string{
+	Embeddings:  "text-embedding-3-small",
+	Moderations: "omni-moderation-latest",
+	Images:      "gpt-image-1-mini",
+}
+
+// Pages are the public web and status pages of a provider.
+type Pages struct{ Web, Status string }
+
+// DefaultPages by provider; compatible servers have none.
+var DefaultPages = map[string]Pages{
+	OpenAI:    {"https://chatgpt.com/", "https://status.openai.com/api/v2/summary.json"},
+	Azure:     {"https://chatgpt.com/", "https://status.openai.com/api/v2/summary.json"},
+	Anthropic: {"https://claude.ai/", "https://status.claude.com/api/v2/summary.json"},
+	Gemini:    {"https://gemini.google.com/", "https://aistudio.google.com/status"},
+}
 
 // Validate fills defaults and checks the target; errors name the field.
 func (t *Target) Validate() error {
 	if t.Provider == "" {
-		t.Provider = "openai"
+		t.Provider = OpenAI
 	}
-	switch t.Provider {
-	case "openai", "compatible":
-	default:
-		return fmt.Errorf("provider %q is not supported yet (supported: openai, compatible)", t.Provider)
+	if !slices.Contains(Providers, t.Provider) {
+		return fmt.Errorf("provider %q is not supported (supported: %s)", t.Provider, strings.Join(Providers, ", "))
 	}
 	if t.Model == "" {
 		return errors.New("model is required")
 	}
-	u, err := url.Parse(t.BaseURL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("baseURL %q is not an http(s) URL", t.BaseURL)
+	if err := httpURL("baseURL", t.BaseURL); err != nil {
+		return err
 	}
 	t.BaseURL = strings.TrimRight(t.BaseURL, "/")
+	if t.Provider == Azure {
+		t.BaseURL = strings.TrimSuffix(t.BaseURL, "/openai")
+		if t.APIVersion == "" {
+			t.APIVersion = DefaultAzureAPIVersion
+		}
+	}
+	for c, m := range defaultModelFor {
+		if c == Embeddings && t.Provider == Gemini {
+			m = "gemini-embedding-001"
+		}
+		if t.ModelFor[c] == "" {
+			if t.ModelFor == nil {
+				t.ModelFor = map[Component]string{}
+			}
+			t.ModelFor[c] = m
+		}
+	}
 	if t.Prompt == "" {
 		t.Prompt = DefaultPrompt
 	}
-	if t.MaxTokens <= 0 {
-		t.MaxTokens = DefaultMaxTokens
+	if t.Canary.Question == "" {
+		t.Canary = DefaultCanary
+	} else if strings.TrimSpace(t.Canary.Answer) == "" {
+		return errors.New("canary.answer is required with canary.question")
+	}
+	if t.MaxTokens < 0 {
+		return fmt.Errorf("maxTokens must be positive, got %d", t.MaxTokens)
+	}
+	switch t.Effort {
+	case "", "off", "none", "minimal", "low", "medium", "high":
+	default:
+		return fmt.Errorf("reasoningEffort %q is not one of off, none, minimal, low, medium, high", t.Effort)
+	}
+	p := DefaultPages[t.Provider]
+	if t.WebURL == "" {
+		t.WebURL = p.Web
+	}
+	if t.StatusURL == "" {
+		t.StatusURL = p.Status
+	}
+	for _, u := range []struct{ name, v string }{{"webURL", t.WebURL}, {"statusURL", t.StatusURL}} {
+		if u.v != "" {
+			if err := httpURL(u.name, u.v); err != nil {
+				return err
+			}
+		}
 	}
 	d := DefaultTimeouts()
 	for _, p := range []struct {
@@ -105,7 +221,45 @@ func (t *Target) Validate() error {
 		}
 	}
 	if t.UserAgent == "" {
-		t.UserAgent = "xk6-chatgpt (https://github.com/xk6-chatgpt/xk6-chatgpt)"
+		t.UserAgent = DefaultUserAgent
 	}
 	return nil
+}
+
+// CheckComponents validates a component list against the provider and the configured pages.
+func (t *Target) CheckComponents(cs []Component) error {
+	for _, c := range cs {
+		if err := t.Supports(c); err != nil {
+			return err
+		}
+		if c == Web && t.WebURL == "" {
+			return errors.New("component web needs webURL for a compatible provider")
+		}
+		if c == Status && t.StatusURL == "" {
+			return errors.New("component status needs statusURL for a compatible provider")
+		}
+	}
+	return nil
+}
+
+func httpURL(name, s string) error {
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("%s %q is not an http(s) URL", name, secretFreeURL(s))
+	}
+	return nil
+}
+
+// secretFreeURL drops the query (keys sometimes travel as ?key=) and user info from a URL for
+// error messages.
+func secretFreeURL(s string) string {
+	if i := strings.IndexAny(s, "?#"); i >= 0 {
+		s = s[:i]
+	}
+	if i := strings.Index(s, "@"); i >= 0 {
+		if j := strings.Index(s, "://"); j >= 0 && j < i {
+			s = s[:j+3] + s[i+1:]
+		}
+	}
+	return s
 }

@@ -39,12 +39,14 @@ func (s *Server) messages(w http.ResponseWriter, r *http.Request) {
 		writeAnthropicError(w, 400, "invalid_request_error", "messages: at least one message is required")
 		return
 	}
-	fault, factor := s.decide("messages")
+	comp, answer, canary := component(req.Messages, "messages")
+	fault, factor := s.decide(comp)
 	if s.anthropicFault(w, r, fault) {
 		return
 	}
 	rsp := s.plan(&chatRequest{Model: req.Model, MaxTokens: req.MaxTokens, Messages: req.Messages}, factor)
 	rsp.fault, rsp.stamps = fault, s.stamps(r)
+	rsp.settle(answer, canary)
 	rsp.id = "msg_" + strings.TrimPrefix(rsp.id, "chatcmpl-")
 	h := w.Header()
 	simHeaders(h, rsp)

@@ -46,6 +46,7 @@ type response struct {
 	tokens  []string
 	prompt  int
 	fault   string // stream or timing fault to act out, "" for none
+	truth   string // a fault that changes only the answer (wrong_answer), for X-Sim-Fault
 	stamps  bool   // precede each SSE event with its write time (see stamp)
 }
 
@@ -165,13 +166,15 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, rsp response, us
 // begin opens an answer for component: it plays a fault that happens before the response,
 // else plans the tokens (with the phase's latency factor) and writes the origin headers. It
 // reports false when the request is already finished.
-func (s *Server) begin(w http.ResponseWriter, r *http.Request, req *chatRequest, component string) (response, bool) {
-	fault, factor := s.decide(component)
+func (s *Server) begin(w http.ResponseWriter, r *http.Request, req *chatRequest, plain string) (response, bool) {
+	comp, answer, canary := component(req.Messages, plain)
+	fault, factor := s.decide(comp)
 	if s.preResponseFault(w, r, fault) {
 		return response{}, false
 	}
 	rsp := s.plan(req, factor)
 	rsp.fault, rsp.stamps = fault, s.stamps(r)
+	rsp.settle(answer, canary)
 	s.headers(w, rsp)
 	return rsp, true
 }
@@ -266,7 +269,7 @@ func (s *Server) headersInto(h http.Header, rsp response) {
 
 // simHeaders are the simulator's ground truth for the response, in any dialect.
 func simHeaders(h http.Header, rsp response) {
-	h.Set("X-Sim-Fault", cmp.Or(rsp.fault, "none"))
+	h.Set("X-Sim-Fault", cmp.Or(rsp.fault, rsp.truth, "none"))
 	h.Set("X-Sim-Ttft-Ms", strconv.FormatFloat(float64(rsp.ttft)/float64(time.Millisecond), 'f', 3, 64))
 }
 

@@ -33,6 +33,7 @@ func TestEveryFaultClassifies(t *testing.T) {
 		"conn_refused": classify.ServerError, "dns_fail": classify.ServerError, "tls_fail": classify.ServerError,
 		"anthropic_529": classify.CapacityOverloaded, "gemini_503": classify.CapacityOverloaded,
 		"gemini_429_wrapped": classify.RateLimited, "llamacpp_loading": classify.CapacityOverloaded,
+		"wrong_answer": classify.WrongAnswer, // probed through the canary, which asks a question of known answer
 	}
 	if len(want) != len(sim.FaultIDs) {
 		t.Fatalf("table covers %d of %d fault ids", len(want), len(sim.FaultIDs))
@@ -40,10 +41,14 @@ func TestEveryFaultClassifies(t *testing.T) {
 	for _, id := range sim.FaultIDs {
 		t.Run(id, func(t *testing.T) {
 			t.Parallel()
+			comp := probe.ChatStream
+			if id == "wrong_answer" {
+				comp = probe.Canary
+			}
 			sc, err := sim.ParseScenario("t.yaml", []byte(fmt.Sprintf(`name: t
 duration: 1h
 baseline: {ttft: {median: 5ms}, itl: {median: 1ms}}
-phases: [{at: 0s, until: 1h, components: [chat_stream], truth: major_outage, error_rate: 1, faults: {%s: 1}}]`, id)))
+phases: [{at: 0s, until: 1h, components: [%s], truth: major_outage, error_rate: 1, faults: {%s: 1}}]`, comp, id)))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -59,7 +64,7 @@ phases: [{at: 0s, until: 1h, components: [chat_stream], truth: major_outage, err
 			}
 			tr := &http.Transport{}
 			defer tr.CloseIdleConnections()
-			r := probe.Run(context.Background(), tr, tg, probe.ChatStream)
+			r := probe.Run(context.Background(), tr, tg, comp)
 			if r.OK || r.Class != want[id] {
 				t.Fatalf("class %s (%s), want %s", r.Class, r.Message, want[id])
 			}

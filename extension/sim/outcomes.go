@@ -57,7 +57,7 @@ func (sc *Scenario) outcome(t time.Duration, component string, r *rand.Rand) Out
 	c := faultClass(fault)
 	o.Class, o.Blame = c.Class, c.Blame
 	switch {
-	case fault == "" || fault == "ttfb_stall": // a stalled first byte under default deadlines is a slow success
+	case fault == "" || fault == "ttfb_stall" || fault == "wrong_answer": // a stalled first byte under default deadlines is a slow success
 		if fault == "ttfb_stall" {
 			ttft += float64(30 * time.Second)
 		}
@@ -114,6 +114,7 @@ var faultClasses = func() map[string]classify.Classification {
 	out["stream_truncate"] = stream(classify.StreamFacts{}, classify.Outcome{Content: 8})
 	out["stream_stall"] = stream(classify.StreamFacts{}, classify.Outcome{Content: 8, Err: errors.New("stalled"), Phase: classify.PhaseBody, Stalled: true})
 	out["empty_200"] = stream(classify.StreamFacts{Terminal: true}, classify.Outcome{})
+	out["wrong_answer"] = stream(classify.StreamFacts{Terminal: true}, classify.Outcome{Content: 2, AnswerWrong: true})
 	reset := classify.Classify(classify.Outcome{Err: syscall.ECONNRESET, Phase: classify.PhaseTTFB})
 	for _, id := range []string{"conn_refused", "dns_fail", "tls_fail"} {
 		out[id] = reset

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -10,9 +11,10 @@ import (
 )
 
 type responsesRequest struct {
-	Model           string `json:"model"`
-	Stream          bool   `json:"stream"`
-	MaxOutputTokens int    `json:"max_output_tokens"`
+	Model           string          `json:"model"`
+	Stream          bool            `json:"stream"`
+	MaxOutputTokens int             `json:"max_output_tokens"`
+	Input           json.RawMessage `json:"input"`
 }
 
 // responses serves POST /v1/responses: a response object, or with stream=true the named-event
@@ -26,7 +28,8 @@ func (s *Server) responses(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "Missing required parameter: 'model'.", "invalid_request_error", "model", "missing_required_parameter")
 		return
 	}
-	rsp, ok := s.begin(w, r, &chatRequest{Model: req.Model, MaxTokens: req.MaxOutputTokens}, "responses")
+	msgs := []message{{Role: "user", Content: req.Input}}
+	rsp, ok := s.begin(w, r, &chatRequest{Model: req.Model, MaxTokens: req.MaxOutputTokens, Messages: msgs}, "responses")
 	if !ok {
 		return
 	}

@@ -59,7 +59,7 @@ var FaultIDs = []string{
 	"auth_401", "geo_403", "model_404", "ctx_400", "filter_400", "ttfb_stall", "stream_error_record",
 	"stream_truncate", "stream_stall", "responses_failed", "responses_error_event", "empty_200",
 	"edge_challenge", "conn_refused", "dns_fail", "tls_fail", "anthropic_529", "gemini_503",
-	"gemini_429_wrapped", "llamacpp_loading",
+	"gemini_429_wrapped", "llamacpp_loading", "wrong_answer",
 }
 
 // States is the status-page vocabulary used for truth labels and status entries.

@@ -123,6 +123,7 @@ func New(cfg Config) *Server {
 	s.mux.HandleFunc("POST /v1/images/generations", s.simpleEndpoint("images", "prompt", imageBody))
 	s.mux.HandleFunc("POST /v1/messages", s.messages)
 	s.mux.HandleFunc("GET /web/{$}", s.web)
+	s.routeDialects()
 	s.routeStatusPage()
 	s.mux.HandleFunc("GET /{$}", s.root)
 	s.mux.HandleFunc("/", s.notFound)

@@ -40,7 +40,7 @@ func (s *Server) web(w http.ResponseWriter, r *http.Request) {
 	case "rl_rpm", "rl_tpm", "rl_rpd", "rl_false", "rl_nonstandard", "slow_down":
 		h.Set("Content-Type", "application/json")
 		status, body = 429, `{"detail":"Too many requests in 1 hour. Try again later."}`
-	case "", "empty_200", "stream_error_record", "stream_truncate", "stream_stall", "responses_failed", "responses_error_event":
+	case "", "wrong_answer", "empty_200", "stream_error_record", "stream_truncate", "stream_stall", "responses_failed", "responses_error_event":
 		// stream faults have no meaning for a page load: serve it
 	default: // challenges, transport cuts, the first-byte stall, and account errors as the API gives them
 		if s.preResponseFault(w, r, fault) {
