@@ -1,0 +1,144 @@
+package probe
+
+import (
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/classify"
+)
+
+// Skip reasons: why a probe was not sent.
+const (
+	SkipRetryAfter = "retry_after" // the provider asked us to wait (Retry-After)
+	SkipBackoff    = "backoff"     // the component keeps failing: probed at a reduced rate
+	SkipBudget     = "budget"      // the run's spend cap would be exceeded
+)
+
+// Gate keeps a monitor polite: it honours Retry-After for the whole target, and when a
+// component keeps failing on the provider's side it lets only every second, then every fourth
+// probe through until one succeeds ("continuously trying to access the service might exacerbate
+// the problem"). It also holds the target's spend cap. It is clock-free (callers pass the time)
+// and safe for concurrent use; one Gate serves every VU probing the same target.
+type Gate struct {
+	// DownAfter consecutive provider or edge failures start the backoff; MaxFactor bounds it
+	// (1 probe in MaxFactor); MaxRetryAfter bounds how long a Retry-After may silence a target.
+	DownAfter     int
+	MaxFactor     int
+	MaxRetryAfter time.Duration
+	// BudgetUSD caps what this target's probes may spend in the run; 0 means no cap.
+	BudgetUSD float64
+
+	mu        sync.Mutex
+	until     time.Time
+	untilWhy  classify.Class
+	retryWait time.Duration
+	comps     map[Component]*backoff
+	spent     float64
+	reserved  float64
+}
+
+type backoff struct {
+	fails   int // consecutive provider/edge failures of sent probes
+	skipped int // probes held back since the last one sent
+	class   classify.Class
+}
+
+// NewGate returns a gate with the defaults: back off after 4 failures in a row (the detector's
+// MinFailures, so detection is never slowed), down to 1 probe in 4, Retry-After honoured up to
+// 10 minutes, and the given spend cap.
+func NewGate(budgetUSD float64) *Gate {
+	return &Gate{DownAfter: 4, MaxFactor: 4, MaxRetryAfter: 10 * time.Minute, BudgetUSD: budgetUSD}
+}
+
+// Ticket is an admitted probe's reservation; Done must be called with its result.
+type Ticket struct {
+	c        Component
+	estimate float64
+}
+
+// Admit decides whether a probe of c may be sent at now. When it may not, the returned result
+// says why (Skipped, Class, Message) and carries no measurement. estimate is the most the probe
+// can cost (Target.Estimate).
+func (g *Gate) Admit(c Component, now time.Time, estimate float64) (*Ticket, *Result) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	skip := func(why string, class classify.Class, msg string) (*Ticket, *Result) {
+		return nil, &Result{Component: c, Skipped: why, Class: class, Start: now, Message: msg}
+	}
+	if now.Before(g.until) {
+		return skip(SkipRetryAfter, g.untilWhy, fmt.Sprintf("not sent: the provider asked to retry after %s (%s); %s left",
+			g.retryWait.Round(time.Second), g.untilWhy, g.until.Sub(now).Round(time.Second)))
+	}
+	b := g.comp(c)
+	if f := g.factor(b.fails); b.skipped+1 < f {
+		b.skipped++
+		return skip(SkipBackoff, b.class, fmt.Sprintf("not sent: %d failures in a row (%s), probing 1 in %d until it answers",
+			b.fails, b.class, f))
+	}
+	if g.BudgetUSD > 0 && g.spent+g.reserved+estimate > g.BudgetUSD {
+		return skip(SkipBudget, "", fmt.Sprintf("not sent: this probe could cost up to $%.6f and the run has spent $%.6f of its $%.2f cap",
+			estimate, g.spent+g.reserved, g.BudgetUSD))
+	}
+	b.skipped = 0
+	g.reserved += estimate
+	return &Ticket{c: c, estimate: estimate}, nil
+}
+
+// Done records the result of an admitted probe at now.
+func (g *Gate) Done(t *Ticket, r *Result, now time.Time) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.reserved -= t.estimate
+	g.spent += r.CostUSD
+	if r.Aborted {
+		return
+	}
+	b := g.comp(t.c)
+	switch {
+	case r.OK:
+		b.fails, b.class = 0, ""
+	case r.RetryAfterMs > 0: // the provider said when to come back: that wait is the backoff
+	case r.Blame == classify.BlameProvider || r.Blame == classify.BlameEdge:
+		b.fails++
+		b.class = r.Class
+	}
+	if r.RetryAfterMs > 0 {
+		wait := min(time.Duration(r.RetryAfterMs)*time.Millisecond, g.MaxRetryAfter)
+		if u := now.Add(wait); u.After(g.until) {
+			g.until, g.untilWhy, g.retryWait = u, r.Class, wait
+		}
+	}
+}
+
+// Spent is what admitted probes have cost so far, at list prices.
+func (g *Gate) Spent() float64 {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.spent
+}
+
+func (g *Gate) comp(c Component) *backoff {
+	if g.comps == nil {
+		g.comps = map[Component]*backoff{}
+	}
+	b := g.comps[c]
+	if b == nil {
+		b = &backoff{}
+		g.comps[c] = b
+	}
+	return b
+}
+
+// factor is 1 in how many probes is sent after fails consecutive failures: all until DownAfter,
+// then doubling every DownAfter failures up to MaxFactor.
+func (g *Gate) factor(fails int) int {
+	if g.DownAfter <= 0 || fails < g.DownAfter {
+		return 1
+	}
+	f := 2
+	for n := fails - g.DownAfter; n >= g.DownAfter && f < g.MaxFactor; n -= g.DownAfter {
+		f *= 2
+	}
+	return min(f, max(g.MaxFactor, 1))
+}

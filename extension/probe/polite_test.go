@@ -1,0 +1,206 @@
+package probe
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/classify"
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/sim"
+)
+
+// During a 429 storm with Retry-After: 30, probes to the target drop to one per 30 s, and
+// resume at the full rate once the storm is over. Scenario time is a fake clock shared by the
+// server and the gate; the probes themselves are real HTTP requests.
+func TestRetryAfterStorm(t *testing.T) {
+	var now atomic.Int64 // seconds into the scenario
+	stormFrom, stormUntil := int64(60), int64(180)
+	var sent [300 / 5]bool
+	healthy := sim.New(sim.Config{Baseline: sim.Baseline{TTFT: sim.Latency{Median: time.Millisecond}, ITL: sim.Latency{Median: time.Millisecond}}})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		at := now.Load()
+		sent[at/5] = true
+		if at >= stormFrom && at < stormUntil {
+			_, _ = io.Copy(io.Discard, r.Body)
+			w.Header().Set("Retry-After", "30")
+			w.Header().Set("X-Request-Id", "req_storm")
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(429)
+			_, _ = io.WriteString(w, `{"error":{"message":"Rate limit reached for gpt-4o-mini in organization org-x on requests per min (RPM): Limit 500, Used 500, Requested 1. Please try again in 120ms.","type":"requests","param":null,"code":"rate_limit_exceeded"}}`)
+			return
+		}
+		healthy.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	tg := target(t, srv.URL+"/v1")
+	g := NewGate(0)
+	t0 := time.Unix(1_700_000_000, 0)
+	var skipped []string
+	for at := int64(0); at < 300; at += 5 { // one probe every 5 s
+		now.Store(at)
+		clock := t0.Add(time.Duration(at) * time.Second)
+		ticket, skip := g.Admit(Chat, clock, tg.Estimate(Chat))
+		if skip != nil {
+			if skip.Skipped != SkipRetryAfter || skip.Class != classify.RateLimited || skip.OK {
+				t.Fatalf("t=%ds: skip %+v", at, skip)
+			}
+			skipped = append(skipped, skip.Message)
+			continue
+		}
+		r := Run(context.Background(), http.DefaultTransport, tg, Chat)
+		g.Done(ticket, &r, clock)
+		if storm := at >= stormFrom && at < stormUntil; storm != (r.Class == classify.RateLimited) || r.OK == storm {
+			t.Fatalf("t=%ds: class %s", at, r.Class)
+		}
+	}
+	count := func(from, to int64) (n int) {
+		for at := from; at < to; at += 5 {
+			if sent[at/5] {
+				n++
+			}
+		}
+		return n
+	}
+	before, during, after := count(0, stormFrom), count(stormFrom, stormUntil), count(stormUntil, 300)
+	t.Logf("probes sent: %d of 12 before the storm, %d of 24 during it, %d of 24 after; first skip: %q", before, during, after, skipped[0])
+	if before != 12 || during != 4 || after != 24 {
+		t.Fatalf("sent %d/%d/%d before/during/after the storm, want 12/4 (one per Retry-After)/24", before, during, after)
+	}
+}
+
+// A component failing on the provider's side is probed 1 in 2, then 1 in 4 times, and at the
+// full rate again after one success; other components are unaffected.
+func TestBackoffWhileDown(t *testing.T) {
+	g := NewGate(0)
+	now := time.Unix(0, 0)
+	down := &Result{Class: classify.ServerError, Blame: classify.BlameProvider}
+	var pattern []bool
+	for range 28 {
+		tk, skip := g.Admit(ChatStream, now, 0)
+		pattern = append(pattern, skip == nil)
+		if skip == nil {
+			g.Done(tk, down, now)
+		} else if skip.Skipped != SkipBackoff || skip.Class != classify.ServerError {
+			t.Fatalf("skip %+v", skip)
+		}
+		if _, other := g.Admit(Models, now, 0); other != nil {
+			t.Fatal("a healthy component was held back")
+		}
+	}
+	got := ""
+	for _, s := range pattern {
+		got += map[bool]string{true: "x", false: "."}[s]
+	}
+	// 4 failures at the full rate, 4 more at 1 in 2, then 1 in 4.
+	if want := "xxxx.x.x.x.x...x...x...x...x"; got != want {
+		t.Fatalf("send pattern %s, want %s", got, want)
+	}
+	tk, _ := g.Admit(ChatStream, now, 0)
+	for tk == nil {
+		tk, _ = g.Admit(ChatStream, now, 0)
+	}
+	g.Done(tk, &Result{OK: true, Class: classify.OK}, now)
+	for range 3 {
+		tk, skip := g.Admit(ChatStream, now, 0)
+		if skip != nil {
+			t.Fatal("still backing off after a success")
+		}
+		g.Done(tk, &Result{OK: true}, now)
+	}
+	// Account failures (a bad key) are ours to fix, not load to shed: no backoff.
+	for range 10 {
+		tk, skip := g.Admit(Chat, now, 0)
+		if skip != nil {
+			t.Fatal("backed off on an account failure")
+		}
+		g.Done(tk, &Result{Class: classify.AuthInvalid, Blame: classify.BlameAccount}, now)
+	}
+}
+
+// The spend cap holds even with probes in flight: admission reserves the worst case.
+func TestBudget(t *testing.T) {
+	g := NewGate(0.001)
+	now := time.Unix(0, 0)
+	a, _ := g.Admit(Chat, now, 0.0004)
+	b, _ := g.Admit(Chat, now, 0.0004)
+	if a == nil || b == nil {
+		t.Fatal("probes within the cap refused")
+	}
+	if _, skip := g.Admit(Chat, now, 0.0004); skip == nil || skip.Skipped != SkipBudget {
+		t.Fatalf("third in-flight probe admitted past the cap: %+v", skip)
+	}
+	g.Done(a, &Result{OK: true, CostUSD: 0.0001}, now)
+	g.Done(b, &Result{OK: true, CostUSD: 0.0001}, now)
+	if c, _ := g.Admit(Chat, now, 0.0004); c == nil {
+		t.Fatal("refused after the actual spend came in under the estimates")
+	}
+	if _, skip := g.Admit(Models, now, 0); skip != nil {
+		t.Fatal("a free probe refused by the budget")
+	}
+	if s := g.Spent(); s < 0.0002-1e-12 || s > 0.0002+1e-12 {
+		t.Fatalf("spent %v", s)
+	}
+}
+
+func TestEstimateAndCost(t *testing.T) {
+	tg := target(t, "http://127.0.0.1:1/v1")
+	est := tg.Estimate(ChatStream)
+	// gpt-4o-mini, 16 output tokens at $0.60/M dominate: about $1.2e-5.
+	if est < 9e-6 || est > 2e-5 {
+		t.Fatalf("estimate %v", est)
+	}
+	if tg.Estimate(Models) != 0 || tg.Estimate(Web) != 0 || tg.Estimate(Moderations) != 0 {
+		t.Fatal("free components estimated to cost")
+	}
+	if c, ok := Cost("gpt-4o-mini-2024-07-18", Usage{Input: 1_000_000, Output: 1_000_000}, 0); !ok || c != 0.75 {
+		t.Fatalf("dated model cost %v %v", c, ok)
+	}
+	if _, ok := Cost("my-local-llama", Usage{Input: 10}, 0); ok {
+		t.Fatal("unknown model priced")
+	}
+	if p := PolicyFor("gpt-4o"); p.InputPerM != 2.5 { // not gpt-4o-mini
+		t.Fatalf("gpt-4o policy %+v", p)
+	}
+	for model, want := range map[string]struct {
+		tokens int
+		effort string
+	}{"gpt-4o-mini": {16, ""}, "gpt-5-mini": {64, "minimal"}, "gpt-5.1": {16, "none"}, "o4-mini": {256, "low"}, "unknown": {16, ""}} {
+		if tg.maxTokens(model) != want.tokens || tg.effort(model) != want.effort {
+			t.Errorf("%s: max tokens %d effort %q, want %+v", model, tg.maxTokens(model), tg.effort(model), want)
+		}
+	}
+}
+
+// --http-debug dumps carry no credentials, and full dumps carry the bodies without disturbing
+// the stream's measurement.
+func TestDebugTransportRedacts(t *testing.T) {
+	base := strings.TrimSuffix(fastSim(t), "/v1")
+	for _, prov := range []string{OpenAI, Azure, Anthropic} {
+		var mu sync.Mutex
+		var logs []string
+		tg := target(t, base+map[string]string{OpenAI: "/v1", Azure: "", Anthropic: "/v1"}[prov])
+		tg.Provider = prov
+		if err := tg.Validate(); err != nil {
+			t.Fatal(err)
+		}
+		rt := &DebugTransport{Next: http.DefaultTransport, Full: true, Secrets: []string{tg.APIKey},
+			Log: func(m string) { mu.Lock(); logs = append(logs, m); mu.Unlock() }}
+		r := Run(context.Background(), rt, tg, ChatStream)
+		if !r.OK {
+			t.Fatalf("%s: %+v", prov, r)
+		}
+		all := strings.Join(logs, "\n")
+		if strings.Contains(all, "sk-test-secret") || !strings.Contains(all, "[REDACTED]") {
+			t.Fatalf("%s: key in the dump or not masked:\n%s", prov, all)
+		}
+		if len(logs) != 2 || !strings.Contains(logs[0], `"stream":true`) || !strings.Contains(logs[1], "200 OK") || !strings.Contains(logs[1], "data: ") {
+			t.Fatalf("%s: dump incomplete:\n%s", prov, all)
+		}
+	}
+}
