@@ -7,12 +7,14 @@ package module
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 
 	"go.k6.io/k6/v2/js/common"
 	"go.k6.io/k6/v2/js/modules"
 
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/detect"
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/probe"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/sim"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/telemetry"
 )
@@ -34,6 +36,8 @@ type RootModule struct {
 
 	detOnce sync.Once
 	det     *detect.Detector // shared by every VU and target
+
+	gates map[string]*probe.Gate // politeness and spend per target, shared by every VU (guarded by mu)
 }
 
 var _ modules.Module = (*RootModule)(nil)
@@ -64,6 +68,34 @@ func (r *RootModule) simulator() (*sim.Running, bool, error) {
 		started = r.simErr == nil
 	})
 	return r.sim, started, r.simErr
+}
+
+// gate returns the politeness gate of the target with key, creating it with budget.
+func (r *RootModule) gate(key string, budgetUSD float64) *probe.Gate {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.gates == nil {
+		r.gates = map[string]*probe.Gate{}
+	}
+	g, ok := r.gates[key]
+	if !ok {
+		g = probe.NewGate(budgetUSD)
+		r.gates[key] = g
+	}
+	return g
+}
+
+// simOrigin is the origin of the chatgpt.simulator() serving baseURL, if there is one.
+func (r *RootModule) simOrigin(baseURL string) string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, s := range r.sims {
+		origin := strings.TrimSuffix(s.URL, "/v1")
+		if baseURL == origin || strings.HasPrefix(baseURL, origin+"/") {
+			return origin
+		}
+	}
+	return ""
 }
 
 // Instance is the module as one VU sees it.

@@ -1,27 +1,19 @@
 package module
 
 import (
-	"errors"
 	"fmt"
-	"slices"
-	"sort"
-	"strconv"
+	"net/http"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/grafana/sobek"
 	"go.k6.io/k6/v2/js/promises"
+	"go.k6.io/k6/v2/lib"
 
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/probe"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/telemetry"
 )
-
-// OpenAIBaseURL is used when a key is given without a base URL.
-const OpenAIBaseURL = "https://api.openai.com/v1"
-
-// DefaultModel is cheap and fast, which a probe every 15 s needs.
-const DefaultModel = "gpt-4o-mini"
 
 // Target is what chatgpt.target() returns to JS. Exported fields are read-only views of the
 // configuration; the API key is not among them.
@@ -31,160 +23,80 @@ type Target struct {
 	BaseURL    string   `js:"baseURL"`
 	Components []string `js:"components"`
 	Simulated  bool     `js:"simulated"`
+	BudgetUSD  float64  `js:"budgetUSD"`
 
 	cfg   probe.Target
 	comps []probe.Component
 	inst  *Instance
+	gate  *probe.Gate
 }
 
-var knownOptions = []string{"provider", "model", "baseURL", "apiKey", "components", "prompt", "maxTokens", "timeouts"}
-
 func newTarget(i *Instance, opts map[string]any) (*Target, error) {
-	for k := range opts {
-		if !slices.Contains(knownOptions, k) {
-			return nil, fmt.Errorf("unknown option %q (known: %s)", k, strings.Join(knownOptions, ", "))
-		}
-	}
 	t := &Target{inst: i}
-	var err error
-	str := func(key, envKey, def string) string {
-		if err != nil {
-			return ""
-		}
-		if v, ok := opts[key]; ok && v != nil {
-			s, isStr := v.(string)
-			if !isStr {
-				err = fmt.Errorf("option %s must be a string, got %T", key, v)
-			}
-			return s
-		}
-		if envKey != "" {
-			if v := i.env(envKey); v != "" {
-				return v
-			}
-		}
-		return def
-	}
+	o := &options{m: opts}
 	c := &t.cfg
-	c.Provider = str("provider", "", "openai")
-	c.Model = str("model", "", DefaultModel)
-	c.APIKey = str("apiKey", "OPENAI_API_KEY", "")
-	c.BaseURL = str("baseURL", "OPENAI_BASE_URL", "")
-	c.Prompt = str("prompt", "", "")
-	if err != nil {
-		return nil, err
+	t.BudgetUSD = o.parse(c, i.env)
+	if o.err != nil {
+		return nil, o.err
 	}
-	if v, ok := opts["maxTokens"]; ok {
-		n, ok := toInt(v)
-		if !ok || n <= 0 {
-			return nil, fmt.Errorf("option maxTokens must be a positive integer, got %v", v)
-		}
-		c.MaxTokens = n
-	}
-	if v, ok := opts["timeouts"]; ok {
-		if c.Timeouts, err = parseTimeouts(v); err != nil {
-			return nil, err
-		}
-	}
+	var err error
 	if t.comps, err = parseComponents(opts["components"]); err != nil {
 		return nil, err
 	}
-	if c.BaseURL == "" && c.APIKey == "" {
-		s, started, serr := i.root.simulator()
-		if serr != nil {
-			return nil, fmt.Errorf("no OPENAI_API_KEY or OPENAI_BASE_URL, and the embedded simulator failed: %w", serr)
-		}
-		if started {
-			i.vu.InitEnv().Logger.Warnf("xk6-chatgpt: no OPENAI_API_KEY or OPENAI_BASE_URL set, so this run probes the embedded "+
-				"simulator at %s, not a real API. Set OPENAI_API_KEY=sk-... to probe OpenAI, or OPENAI_BASE_URL for any "+
-				"OpenAI-compatible endpoint.", s.URL)
-		}
-		c.BaseURL, t.Simulated = s.URL, true
-	} else if c.BaseURL == "" {
-		c.BaseURL = OpenAIBaseURL
+	if err := i.resolveBaseURL(t); err != nil {
+		return nil, err
 	}
 	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	if err := c.CheckComponents(t.comps); err != nil {
 		return nil, err
 	}
 	t.Provider, t.Model, t.BaseURL = c.Provider, c.Model, c.BaseURL
 	for _, pc := range t.comps {
 		t.Components = append(t.Components, string(pc))
 	}
+	t.gate = i.root.gate(c.Provider+"|"+c.BaseURL+"|"+c.Model, t.BudgetUSD)
 	return t, nil
 }
 
-func parseComponents(v any) ([]probe.Component, error) {
-	if v == nil {
-		return []probe.Component{probe.Chat, probe.ChatStream, probe.Models}, nil
-	}
-	list, ok := v.([]any)
-	if !ok || len(list) == 0 {
-		return nil, fmt.Errorf("option components must be a non-empty array of names, got %v", v)
-	}
-	out := make([]probe.Component, 0, len(list))
-	for _, e := range list {
-		s, _ := e.(string)
-		c, err := probe.ParseComponent(s)
+// resolveBaseURL picks the API URL: the option or environment, else the provider's public API
+// when a key is set, else the embedded simulator. A simulator's target gets the simulator's web
+// and status pages too, so a rehearsal never reaches the real ones.
+func (i *Instance) resolveBaseURL(t *Target) error {
+	c := &t.cfg
+	origin := ""
+	switch {
+	case c.BaseURL != "":
+		origin = i.root.simOrigin(c.BaseURL)
+	case c.APIKey != "":
+		c.BaseURL = providerEnv[c.Provider].url
+		if c.BaseURL == "" {
+			return fmt.Errorf("provider %s needs baseURL (or %s)", c.Provider, providerEnv[c.Provider].base)
+		}
+	default:
+		s, started, err := i.root.simulator()
 		if err != nil {
-			return nil, err
+			return fmt.Errorf("no API key or base URL, and the embedded simulator failed: %w", err)
 		}
-		out = append(out, c)
-	}
-	return out, nil
-}
-
-func parseTimeouts(v any) (probe.Timeouts, error) {
-	m, ok := v.(map[string]any)
-	if !ok {
-		return probe.Timeouts{}, fmt.Errorf("option timeouts must be an object, got %T", v)
-	}
-	var to probe.Timeouts
-	fields := map[string]*time.Duration{"connect": &to.Connect, "ttfb": &to.TTFB, "firstToken": &to.FirstToken,
-		"stall": &to.Stall, "total": &to.Total}
-	for k, val := range m {
-		dst, ok := fields[k]
-		if !ok {
-			keys := make([]string, 0, len(fields))
-			for f := range fields {
-				keys = append(keys, f)
-			}
-			sort.Strings(keys)
-			return to, fmt.Errorf("unknown timeout %q (known: %s)", k, strings.Join(keys, ", "))
+		if started {
+			i.vu.InitEnv().Logger.Warnf("xk6-chatgpt: no API key or base URL set, so this run probes the embedded "+
+				"simulator at %s, not a real API. Set OPENAI_API_KEY=sk-... to probe OpenAI, or OPENAI_BASE_URL for any "+
+				"OpenAI-compatible endpoint.", s.URL)
 		}
-		d, err := toDuration(val)
-		if err != nil || d <= 0 {
-			return to, fmt.Errorf("timeouts.%s must be a positive duration like \"30s\" or milliseconds, got %v", k, val)
+		origin, t.Simulated = strings.TrimSuffix(s.URL, "/v1"), true
+		c.BaseURL = origin + simPaths[c.Provider]
+	}
+	if origin != "" {
+		t.Simulated = true
+		if c.WebURL == "" {
+			c.WebURL = origin + "/web/"
 		}
-		*dst = d
-	}
-	return to, nil
-}
-
-func toDuration(v any) (time.Duration, error) {
-	if s, ok := v.(string); ok {
-		return time.ParseDuration(s)
-	}
-	if n, ok := toInt(v); ok {
-		return time.Duration(n) * time.Millisecond, nil
-	}
-	return 0, errors.New("not a duration")
-}
-
-func toInt(v any) (int, bool) {
-	switch n := v.(type) {
-	case int64:
-		return int(n), true
-	case int:
-		return n, true
-	case float64:
-		if n == float64(int(n)) {
-			return int(n), true
+		if c.StatusURL == "" {
+			c.StatusURL = origin + "/api/v2/summary.json"
 		}
-	case string:
-		i, err := strconv.Atoi(n)
-		return i, err == nil
 	}
-	return 0, false
+	return nil
 }
 
 // Probe is target.probe(component): a Promise of a ProbeResult. HTTP and stream failures resolve
@@ -194,10 +106,9 @@ func (t *Target) Probe(component string) (*sobek.Promise, error) {
 	if err != nil {
 		return nil, err
 	}
-	return t.start(c)
-}
-
-func (t *Target) start(c probe.Component) (*sobek.Promise, error) {
+	if err := t.cfg.CheckComponents([]probe.Component{c}); err != nil {
+		return nil, err
+	}
 	return t.async("probe()", func(run func(probe.Component) *probe.Result) any { return run(c) })
 }
 
@@ -225,10 +136,23 @@ func (t *Target) async(what string, work func(run func(probe.Component) *probe.R
 	}
 	base := state.Tags.GetCurrentValues()
 	ctx := vu.Context()
+	rt := t.transport(state)
 	run := func(c probe.Component) *probe.Result {
-		r := probe.Run(ctx, state.Transport, &t.cfg, c)
+		ticket, skip := t.gate.Admit(c, time.Now(), t.cfg.Estimate(c))
+		if skip != nil {
+			skip.Provider, skip.Model = t.cfg.Provider, t.cfg.ModelOf(c)
+			telemetry.Push(ctx, state.Samples, t.inst.metrics.SkippedSamples(skip, base, skip.Start))
+			return skip
+		}
+		var r probe.Result
+		if l := state.RPSLimit; l != nil && l.Wait(ctx) != nil { // k6's --rps applies to probes as to its own requests
+			r = probe.Result{Component: c, Provider: t.cfg.Provider, Model: t.cfg.ModelOf(c), Aborted: true}
+		} else {
+			r = probe.Run(ctx, rt, &t.cfg, c)
+		}
+		now := time.Now()
+		t.gate.Done(ticket, &r, now)
 		if !r.Aborted {
-			now := time.Now()
 			det := t.observe(&r, now) // sets r.State first
 			telemetry.Push(ctx, state.Samples, t.inst.metrics.Samples(&r, base, now, det))
 		}
@@ -237,4 +161,16 @@ func (t *Target) async(what string, work func(run func(probe.Component) *probe.R
 	p, resolve, _ := promises.New(vu)
 	go func() { resolve(work(run)) }()
 	return p, nil
+}
+
+// transport is the VU's transport (k6's dialer, TLS settings, data_sent/data_received), wrapped
+// for --http-debug like k6's own requests.
+func (t *Target) transport(state *lib.State) http.RoundTripper {
+	rt := state.Transport
+	if mode := state.Options.HTTPDebug.String; mode != "" {
+		log := state.Logger.WithField("source", "http-debug")
+		rt = &probe.DebugTransport{Next: rt, Full: mode == "full", Secrets: []string{t.cfg.APIKey},
+			Log: func(m string) { log.Info(m) }}
+	}
+	return rt
 }

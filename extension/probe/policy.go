@@ -101,7 +101,7 @@ func Cost(model string, u Usage, images int) (float64, bool) {
 // tokens-per-byte rate and the whole answer budget. The spend cap compares this, so a run never
 // ends above its cap.
 func (t *Target) Estimate(c Component) float64 {
-	model := t.modelOf(c)
+	model := t.ModelOf(c)
 	var u Usage
 	images := 0
 	switch c {
@@ -120,8 +120,8 @@ func (t *Target) Estimate(c Component) float64 {
 	return cost
 }
 
-// modelOf is the model (Azure: deployment) a component's request names.
-func (t *Target) modelOf(c Component) string {
+// ModelOf is the model (Azure: deployment) the request of component c names.
+func (t *Target) ModelOf(c Component) string {
 	if m := t.ModelFor[c]; m != "" {
 		return m
 	}

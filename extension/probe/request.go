@@ -71,7 +71,7 @@ func newRequest(t *Target, c Component) (*http.Request, error) {
 
 // endpoint is the method, URL and JSON body (nil for none) of component c.
 func (t *Target) endpoint(c Component) (method, target string, body map[string]any, err error) {
-	model := t.modelOf(c)
+	model := t.ModelOf(c)
 	switch c {
 	case Web:
 		return http.MethodGet, t.WebURL, nil, nil

@@ -52,7 +52,7 @@ func Run(parent context.Context, rt http.RoundTripper, t *Target, c Component) R
 	}}
 	o := classify.Outcome{Provider: t.Provider, ExpectAnswer: c != Models}
 	if c != Web && c != Status {
-		r.Model = t.modelOf(c)
+		r.Model = t.ModelOf(c)
 	}
 	resp, err := client.Do(req)
 	if err != nil {

@@ -35,6 +35,8 @@ const (
 	Duration        = "chatgpt_duration"
 	TokensPerSecond = "chatgpt_tokens_per_second"
 	Tokens          = "chatgpt_tokens"
+	Cost            = "chatgpt_cost_usd"
+	Skipped         = "chatgpt_probes_skipped"
 	StateLevel      = "chatgpt_state"
 	Degraded        = "chatgpt_degraded"
 	Incidents       = "chatgpt_incidents"
@@ -53,6 +55,8 @@ var Defs = []Def{
 	{Duration, metrics.Trend, metrics.Time, "", "whole probe, request start to last byte"},
 	{TokensPerSecond, metrics.Trend, metrics.Default, "", "output tokens per second after the first token (streams)"},
 	{Tokens, metrics.Counter, metrics.Default, "direction", "tokens used by probes (input, output)"},
+	{Cost, metrics.Counter, metrics.Default, "", "what probes cost at list prices, in USD (models with known prices)"},
+	{Skipped, metrics.Counter, metrics.Default, "reason", "probes not sent: retry_after (the provider asked to wait), backoff (failing component probed at a reduced rate), budget (spend cap)"},
 	{StateLevel, metrics.Gauge, metrics.Default, "", "detected component state after each probe: 0 operational, 1 degraded, 2 partial, 3 major outage"},
 	{Degraded, metrics.Rate, metrics.Default, "", "share of probes after which the component was not operational"},
 	{Incidents, metrics.Counter, metrics.Default, "state", "incidents opened by the detector, by the state that opened them"},
@@ -124,6 +128,9 @@ func (ms *Metrics) Samples(r *probe.Result, base metrics.TagsAndMeta, at time.Ti
 	if r.Usage.Output > 0 {
 		add(Tokens, tags.With("direction", "output"), float64(r.Usage.Output))
 	}
+	if r.CostUSD > 0 {
+		add(Cost, tags, r.CostUSD)
+	}
 	add(StateLevel, tags, float64(det.State.Level()))
 	add(Degraded, tags, metrics.B(det.State != detect.Operational && det.State != detect.Maintenance))
 	for _, in := range det.Opened {
@@ -134,6 +141,14 @@ func (ms *Metrics) Samples(r *probe.Result, base metrics.TagsAndMeta, at time.Ti
 		add(IncidentLength, tags, float64(in.Duration(at))/float64(time.Millisecond))
 	}
 	return metrics.ConnectedSamples{Samples: out, Tags: tags, Time: at}
+}
+
+// SkippedSamples counts a probe the politeness gate held back.
+func (ms *Metrics) SkippedSamples(r *probe.Result, base metrics.TagsAndMeta, at time.Time) metrics.ConnectedSamples {
+	tags, meta := tagsAndMeta(r, base)
+	tags = tags.With("reason", r.Skipped)
+	s := metrics.Sample{TimeSeries: metrics.TimeSeries{Metric: ms.m[Skipped], Tags: tags}, Time: at, Value: 1, Metadata: meta}
+	return metrics.ConnectedSamples{Samples: []metrics.Sample{s}, Tags: tags, Time: at}
 }
 
 // tagsAndMeta are a probe's tags (low-cardinality) and sample metadata (its ids).

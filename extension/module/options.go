@@ -1,0 +1,212 @@
+package module
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/probe"
+)
+
+// providerEnv are each provider's environment variables (key, base URL), its public API URL
+// (empty: the user must give one) and its cheap default model.
+var providerEnv = map[string]struct{ key, base, url, model string }{
+	probe.OpenAI:     {"OPENAI_API_KEY", "OPENAI_BASE_URL", "https://api.openai.com/v1", "gpt-4o-mini"},
+	probe.Compatible: {"OPENAI_API_KEY", "OPENAI_BASE_URL", "", "gpt-4o-mini"},
+	probe.Azure:      {"AZURE_OPENAI_API_KEY", "AZURE_OPENAI_ENDPOINT", "", "gpt-4o-mini"},
+	probe.Anthropic:  {"ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL", "https://api.anthropic.com/v1", "claude-haiku-4-5"},
+	probe.Gemini:     {"GEMINI_API_KEY", "GEMINI_BASE_URL", "https://generativelanguage.googleapis.com/v1beta/openai", "gemini-2.5-flash-lite"},
+}
+
+// simPaths is where the simulator serves each provider's dialect, under its origin.
+var simPaths = map[string]string{probe.OpenAI: "/v1", probe.Compatible: "/v1", probe.Anthropic: "/v1", probe.Gemini: "/v1beta/openai", probe.Azure: ""}
+
+// DefaultBudgetUSD caps each target's spend per run: a scheduled run spends cents, so reaching
+// it means a misconfigured load (many VUs, long runs) and stopping is the kind thing to do.
+const DefaultBudgetUSD = 1.0
+
+var knownOptions = []string{"provider", "model", "baseURL", "apiKey", "apiVersion", "components", "prompt", "maxTokens",
+	"reasoningEffort", "modelFor", "canary", "webURL", "statusURL", "timeouts", "budgetUSD"}
+
+// options reads chatgpt.target()'s options object with typed accessors; the first error sticks.
+type options struct {
+	m   map[string]any
+	err error
+}
+
+func (o *options) str(key string) string {
+	v, ok := o.m[key]
+	if !ok || v == nil || o.err != nil {
+		return ""
+	}
+	s, isStr := v.(string)
+	if !isStr {
+		o.err = fmt.Errorf("option %s must be a string, got %T", key, v)
+	}
+	return s
+}
+
+func (o *options) strMap(key string) map[string]string {
+	v, ok := o.m[key]
+	if !ok || v == nil || o.err != nil {
+		return nil
+	}
+	m, isMap := v.(map[string]any)
+	if !isMap {
+		o.err = fmt.Errorf("option %s must be an object, got %T", key, v)
+		return nil
+	}
+	out := make(map[string]string, len(m))
+	for k, val := range m {
+		s, isStr := val.(string)
+		if !isStr {
+			o.err = fmt.Errorf("option %s.%s must be a string, got %T", key, k, val)
+			return nil
+		}
+		out[k] = s
+	}
+	return out
+}
+
+// parse fills the probe target's fields from the options; env resolves defaults.
+func (o *options) parse(c *probe.Target, env func(string) string) (budget float64) {
+	for k := range o.m {
+		if !slices.Contains(knownOptions, k) {
+			o.err = fmt.Errorf("unknown option %q (known: %s)", k, strings.Join(knownOptions, ", "))
+			return 0
+		}
+	}
+	c.Provider = cmpOr(o.str("provider"), probe.OpenAI)
+	pe, ok := providerEnv[c.Provider]
+	if !ok && o.err == nil {
+		o.err = fmt.Errorf("option provider %q is not supported (supported: %s)", c.Provider, strings.Join(probe.Providers, ", "))
+		return 0
+	}
+	c.Model = cmpOr(o.str("model"), pe.model)
+	c.APIKey = cmpOr(o.str("apiKey"), env(pe.key))
+	c.BaseURL = cmpOr(o.str("baseURL"), env(pe.base))
+	c.APIVersion, c.Prompt, c.Effort = o.str("apiVersion"), o.str("prompt"), o.str("reasoningEffort")
+	c.WebURL, c.StatusURL = o.str("webURL"), o.str("statusURL")
+	if mf := o.strMap("modelFor"); mf != nil {
+		c.ModelFor = map[probe.Component]string{}
+		for k, v := range mf {
+			comp, err := probe.ParseComponent(k)
+			if err != nil && o.err == nil {
+				o.err = fmt.Errorf("option modelFor: %w", err)
+			}
+			c.ModelFor[comp] = v
+		}
+	}
+	if cm := o.strMap("canary"); cm != nil {
+		for k := range cm {
+			if k != "question" && k != "answer" && o.err == nil {
+				o.err = fmt.Errorf("option canary.%s is unknown (known: question, answer)", k)
+			}
+		}
+		c.Canary = probe.CanaryCheck{Question: cm["question"], Answer: cm["answer"]}
+	}
+	if v, ok := o.m["maxTokens"]; ok && o.err == nil {
+		n, ok := toInt(v)
+		if !ok || n <= 0 {
+			o.err = fmt.Errorf("option maxTokens must be a positive integer, got %v", v)
+		}
+		c.MaxTokens = n
+	}
+	if v, ok := o.m["timeouts"]; ok && o.err == nil {
+		c.Timeouts, o.err = parseTimeouts(v)
+	}
+	budget = DefaultBudgetUSD
+	if v, ok := o.m["budgetUSD"]; ok && o.err == nil {
+		f, ok := toFloat(v)
+		if !ok || f < 0 {
+			o.err = fmt.Errorf("option budgetUSD must be a number of dollars, 0 for no cap, got %v", v)
+		}
+		budget = f
+	}
+	return budget
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+func parseComponents(v any) ([]probe.Component, error) {
+	if v == nil {
+		return []probe.Component{probe.Chat, probe.ChatStream, probe.Models}, nil
+	}
+	list, ok := v.([]any)
+	if !ok || len(list) == 0 {
+		return nil, fmt.Errorf("option components must be a non-empty array of names, got %v", v)
+	}
+	out := make([]probe.Component, 0, len(list))
+	for _, e := range list {
+		s, _ := e.(string)
+		c, err := probe.ParseComponent(s)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+func parseTimeouts(v any) (probe.Timeouts, error) {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return probe.Timeouts{}, fmt.Errorf("option timeouts must be an object, got %T", v)
+	}
+	var to probe.Timeouts
+	fields := map[string]*time.Duration{"connect": &to.Connect, "ttfb": &to.TTFB, "firstToken": &to.FirstToken,
+		"stall": &to.Stall, "total": &to.Total}
+	for k, val := range m {
+		dst, ok := fields[k]
+		if !ok {
+			keys := make([]string, 0, len(fields))
+			for f := range fields {
+				keys = append(keys, f)
+			}
+			sort.Strings(keys)
+			return to, fmt.Errorf("unknown timeout %q (known: %s)", k, strings.Join(keys, ", "))
+		}
+		d, err := toDuration(val)
+		if err != nil || d <= 0 {
+			return to, fmt.Errorf("timeouts.%s must be a positive duration like \"30s\" or milliseconds, got %v", k, val)
+		}
+		*dst = d
+	}
+	return to, nil
+}
+
+func toDuration(v any) (time.Duration, error) {
+	if s, ok := v.(string); ok {
+		return time.ParseDuration(s)
+	}
+	if n, ok := toInt(v); ok {
+		return time.Duration(n) * time.Millisecond, nil
+	}
+	return 0, errors.New("not a duration")
+}
+
+func toInt(v any) (int, bool) {
+	switch n := v.(type) {
+	case int64:
+		return int(n), true
+	case int:
+		return n, true
+	case float64:
+		if n == float64(int(n)) {
+			return int(n), true
+		}
+	case string:
+		i, err := strconv.Atoi(n)
+		return i, err == nil
+	}
+	return 0, false
+}
