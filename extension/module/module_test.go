@@ -72,11 +72,11 @@ func TestProbeThroughJS(t *testing.T) {
 	if err != nil {
 		t.Fatal(v, err)
 	}
-	got, err := rt.RunOnEventLoop(`JSON.stringify([r.ok, r.component, r.class, r.timings.ttft > 0, r.usage.output, all.length, all.every(x => x.ok), r.apiKey === undefined, typeof target.baseURL])`)
+	got, err := rt.RunOnEventLoop(`JSON.stringify([r.ok, r.component, r.class, r.timings.ttft > 0, r.usage.output, all.length, all.every(x => x.ok), r.apiKey === undefined, typeof target.baseURL, r.class === "ok" && r.component === "chat_stream" && typeof r.blame === "string"])`)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := `[true,"chat_stream","ok",true,8,3,true,true,"string"]`; got.String() != want {
+	if want := `[true,"chat_stream","ok",true,8,3,true,true,"string",true]`; got.String() != want {
 		t.Fatalf("got %s, want %s", got, want)
 	}
 	st, err := rt.RunOnEventLoop(`const s = chatgpt.state(); JSON.stringify([r.state, s.overall, s.components.length, s.components.every(c => c.state === "operational" && c.observations > 0), typeof s.verdict])`)

@@ -109,7 +109,7 @@ func (t *Target) Probe(component string) (*sobek.Promise, error) {
 	if err := t.cfg.CheckComponents([]probe.Component{c}); err != nil {
 		return nil, err
 	}
-	return t.async("probe()", func(run func(probe.Component) *probe.Result) any { return run(c) })
+	return t.async("probe()", func(run func(probe.Component) *probe.Result) any { return jsResult(run(c)) })
 }
 
 // ProbeAll is target.probeAll(): every configured component at once, a Promise of an array of
@@ -122,7 +122,7 @@ func (t *Target) ProbeAll() (*sobek.Promise, error) {
 			wg.Go(func() { out[n] = run(c) })
 		}
 		wg.Wait()
-		return out
+		return jsResults(out)
 	})
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptrace"
 	"sync"
@@ -92,6 +93,10 @@ func Run(parent context.Context, rt http.RoundTripper, t *Target, c Component) R
 	r.Class, r.Blame, r.Retryable, r.RetryAfterMs = cl.Class, cl.Blame, cl.Retryable, cl.RetryAfterMs
 	r.RateLimitKind, r.ProviderCode, r.Advice = cl.RateLimitKind, cl.ProviderCode, cl.Advice
 	r.Message = secret.Redact(cl.Message, t.APIKey)
+	if cl.Class == classify.WrongAnswer { // the canary's few words are the evidence
+		a := []rune(r.Answer)
+		r.Message = fmt.Sprintf("%s: got %q, expected %q", r.Message, string(a[:min(len(a), 64)]), t.Canary.Answer)
+	}
 	images := 0
 	if c == Images && r.OK {
 		images = 1
