@@ -76,7 +76,7 @@ func TestProbeThroughJS(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := `[true,"chat_stream","ok",true,8,3,true,true,"string",true]`; got.String() != want {
+	if want := `[true,"chat_stream","ok",true,5,3,true,true,"string",true]`; got.String() != want {
 		t.Fatalf("got %s, want %s", got, want)
 	}
 	st, err := rt.RunOnEventLoop(`const s = chatgpt.state(); JSON.stringify([r.state, s.overall, s.components.length, s.components.every(c => c.state === "operational" && c.observations > 0), typeof s.verdict])`)

@@ -13,18 +13,24 @@ type Policy struct {
 	Priced     bool    // the prices are known
 }
 
-// DefaultMinTokens is the smallest limit every current chat model accepts (some reject < 16).
+// DefaultMinTokens is the budget for models not in the table: the smallest limit every current
+// chat model accepts (some reject fewer than 16).
 const DefaultMinTokens = 16
 
+// ResponsesMinTokens is the Responses API's floor for max_output_tokens, whatever the model.
+const ResponsesMinTokens = 16
+
 // policies are matched by longest model-name prefix. Prices are list prices in USD per million
-// tokens (standard tier) as published by each provider in 2025–2026; reasoning minimums leave
-// room for the few reasoning tokens the cheapest effort still spends.
+// tokens (standard tier) as published by each provider in 2025–2026. OpenAI's chat models answer
+// "pong" or "42" in one or two tokens, so 5 is plenty and keeps the default monitor under $1 a
+// month (README); reasoning minimums leave room for the few reasoning tokens the cheapest effort
+// still spends.
 var policies = map[string]Policy{
-	"gpt-4o-mini":            {InputPerM: 0.15, OutputPerM: 0.60},
-	"gpt-4o":                 {InputPerM: 2.50, OutputPerM: 10},
-	"gpt-4.1-nano":           {InputPerM: 0.10, OutputPerM: 0.40},
-	"gpt-4.1-mini":           {InputPerM: 0.40, OutputPerM: 1.60},
-	"gpt-4.1":                {InputPerM: 2, OutputPerM: 8},
+	"gpt-4o-mini":            {MinTokens: 5, InputPerM: 0.15, OutputPerM: 0.60},
+	"gpt-4o":                 {MinTokens: 5, InputPerM: 2.50, OutputPerM: 10},
+	"gpt-4.1-nano":           {MinTokens: 5, InputPerM: 0.10, OutputPerM: 0.40},
+	"gpt-4.1-mini":           {MinTokens: 5, InputPerM: 0.40, OutputPerM: 1.60},
+	"gpt-4.1":                {MinTokens: 5, InputPerM: 2, OutputPerM: 8},
 	"gpt-5-nano":             {MinTokens: 64, Effort: "minimal", InputPerM: 0.05, OutputPerM: 0.40},
 	"gpt-5-mini":             {MinTokens: 64, Effort: "minimal", InputPerM: 0.25, OutputPerM: 2},
 	"gpt-5-pro":              {MinTokens: 1024, InputPerM: 15, OutputPerM: 120}, // high effort only
@@ -68,7 +74,9 @@ func PolicyFor(model string) Policy {
 		return Policy{MinTokens: DefaultMinTokens}
 	}
 	p.Priced = true
-	p.MinTokens = max(p.MinTokens, DefaultMinTokens)
+	if p.MinTokens == 0 {
+		p.MinTokens = DefaultMinTokens
+	}
 	return p
 }
 
@@ -113,6 +121,8 @@ func (t *Target) Estimate(c Component) float64 {
 		u.Input, images = len(imagePrompt)/2+8, 1
 	case Canary:
 		u = Usage{Input: len(t.Canary.Question)/2 + 16, Output: t.maxTokens(model)}
+	case Responses:
+		u = Usage{Input: len(t.Prompt)/2 + 16, Output: max(t.maxTokens(model), ResponsesMinTokens)}
 	default:
 		u = Usage{Input: len(t.Prompt)/2 + 16, Output: t.maxTokens(model)}
 	}

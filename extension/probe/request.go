@@ -96,7 +96,7 @@ func (t *Target) endpoint(c Component) (method, target string, body map[string]a
 		return http.MethodPost, t.path("chat/completions", model), body, nil
 	case Responses:
 		body = map[string]any{"model": model, "input": t.Prompt, "stream": true,
-			"max_output_tokens": t.maxTokens(model), "store": false}
+			"max_output_tokens": max(t.maxTokens(model), ResponsesMinTokens), "store": false}
 		if e := t.effort(model); e != "" && t.Provider == OpenAI {
 			body["reasoning"] = map[string]string{"effort": e}
 		}

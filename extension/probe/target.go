@@ -112,7 +112,7 @@ type Target struct {
 	APIVersion string               // azure only
 	ModelFor   map[Component]string // models (Azure: deployments) for embeddings, moderations, images
 	Prompt     string
-	MaxTokens  int    // 0: the model's minimum (see Policy)
+	MaxTokens  int    // 0: the model's budget (see Policy)
 	Effort     string // reasoning effort; "" picks the cheapest the model accepts, "off" sends none
 	Canary     CanaryCheck
 	WebURL     string // the web front door; default by provider
