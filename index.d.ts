@@ -12,11 +12,28 @@
  * ```
  */
 declare module "k6/x/chatgpt" {
-  /** A probed part of the service. */
-  export type Component = "chat" | "chat_stream" | "models";
+  /**
+   * A probed part of the service, each with its own request and success rule: chat (non-streaming
+   * completion), chat_stream (SSE), responses (Responses API stream), models (token-free control),
+   * embeddings, moderations (free), images (one low-quality image: costs money), web (the web
+   * front door: app page or edge error), status (the official status page answers) and canary (a
+   * question of known answer; a different answer fails with class wrong_answer).
+   */
+  export type Component =
+    | "chat" | "chat_stream" | "responses" | "models" | "embeddings" | "moderations" | "images"
+    | "web" | "status" | "canary";
 
-  /** Provider dialect. */
-  export type Provider = "openai" | "compatible";
+  /**
+   * Provider dialect. azure: api-key header, deployments, api-version (chat, chat_stream,
+   * embeddings, images, canary); anthropic: Messages API and its events (chat, chat_stream,
+   * models, canary); gemini: Google's OpenAI-compatible endpoint (chat, chat_stream, models,
+   * embeddings, canary); compatible: vLLM, llama.cpp, Ollama, gateways (everything, max_tokens).
+   * web and status work with every provider.
+   */
+  export type Provider = "openai" | "azure" | "anthropic" | "gemini" | "compatible";
+
+  /** Why a probe was not sent: the provider asked to wait, the component is being probed at a reduced rate while it fails, or the target's spend cap is reached. */
+  export type SkipReason = "" | "retry_after" | "backoff" | "budget";
 
   /** A duration: a Go-style string such as "30s" or "1m30s", or milliseconds. */
   export type Duration = string | number;
@@ -34,20 +51,38 @@ declare module "k6/x/chatgpt" {
   export type Blame = "" | "provider" | "edge" | "network" | "account" | "client" | "unknown";
 
   export interface TargetOptions {
-    /** Default "openai". "compatible" sends max_tokens instead of max_completion_tokens. */
+    /** Default "openai". */
     provider?: Provider;
-    /** Default "gpt-4o-mini". */
+    /** Default: the provider's cheap model (gpt-4o-mini, claude-haiku-4-5, gemini-2.5-flash-lite). Azure: the deployment. */
     model?: string;
-    /** Default $OPENAI_BASE_URL, else https://api.openai.com/v1 with a key, else the embedded simulator. */
+    /**
+     * Default: the provider's base URL variable (OPENAI_BASE_URL, AZURE_OPENAI_ENDPOINT,
+     * ANTHROPIC_BASE_URL, GEMINI_BASE_URL), else its public API when a key is set, else the
+     * embedded simulator. Azure: https://{resource}.openai.azure.com.
+     */
     baseURL?: string;
-    /** Default $OPENAI_API_KEY. Never logged, returned, or put in metrics. */
+    /** Default: the provider's key variable (OPENAI_API_KEY, AZURE_OPENAI_API_KEY, ANTHROPIC_API_KEY, GEMINI_API_KEY). Never logged, returned, put in metrics, or sent to web/status pages. */
     apiKey?: string;
+    /** Azure api-version. Default "2024-10-21". */
+    apiVersion?: string;
     /** What probeAll() probes. Default ["chat", "chat_stream", "models"]. */
     components?: Component[];
+    /** Models (Azure: deployments) of the non-chat components. Defaults: embeddings text-embedding-3-small (gemini: gemini-embedding-001), moderations omni-moderation-latest, images gpt-image-1-mini. */
+    modelFor?: Partial<Record<Component, string>>;
     /** The probe's question. Default "Reply with the single word: pong". */
     prompt?: string;
-    /** Answer budget. Default 16 (some models reject fewer). */
+    /** Answer budget. Default: the model's (5 for OpenAI chat models, 64–256 for reasoning models, 16 otherwise); lower values are raised to it. */
     maxTokens?: number;
+    /** Reasoning effort. Default: the cheapest the model accepts (none for gpt-5.1+, minimal for gpt-5, low for o-series); "off" sends none. */
+    reasoningEffort?: "off" | "none" | "minimal" | "low" | "medium" | "high";
+    /** The canary's question and expected answer (a whole word, any case). Default "What is 17 + 25? Reply with the number only." / "42". */
+    canary?: { question: string; answer: string };
+    /** The web front door. Default by provider (https://chatgpt.com/ for openai and azure); the simulator's /web/ on a simulator. */
+    webURL?: string;
+    /** The official status page. Default by provider (https://status.openai.com/api/v2/summary.json for openai and azure). */
+    statusURL?: string;
+    /** Spend cap for this target in one run, in USD at list prices; probes that could exceed it are skipped. Default 1; 0 means no cap. */
+    budgetUSD?: number;
     /** Phase deadlines. Defaults: connect 10s, ttfb 60s, firstToken 60s, stall 20s, total 120s. */
     timeouts?: {
       connect?: Duration;
@@ -97,6 +132,12 @@ declare module "k6/x/chatgpt" {
     usage: { input: number; output: number };
     /** Output tokens per second after the first token (streams). */
     tokensPerSecond: number;
+    /** What the probe cost at list prices, USD. */
+    costUsd: number;
+    /** False when the model's prices are unknown (costUsd is then 0). */
+    costKnown: boolean;
+    /** Set when the probe was not sent (ok is false, class is the failure that caused the wait, message says how long). */
+    skipped: SkipReason;
     /** True when no usage report came and chunks were counted instead. */
     tokensEstimated: boolean;
     finishReason: string;
@@ -115,9 +156,11 @@ declare module "k6/x/chatgpt" {
     readonly model: string;
     readonly baseURL: string;
     readonly components: Component[];
-    /** True when probing the embedded simulator. */
+    /** True when probing a simulator (embedded or chatgpt.simulator()). */
     readonly simulated: boolean;
-    /** Probe one component. Resolves on HTTP and stream failures (ok=false); throws only on misuse. */
+    /** The spend cap per run, USD (0: none). */
+    readonly budgetUSD: number;
+    /** Probe one component. Resolves on HTTP and stream failures (ok=false), and at once when the probe is skipped; throws only on misuse (unknown component, one the provider lacks, init context). */
     probe(component: Component): Promise<ProbeResult>;
     /** Probe every configured component concurrently; results in configuration order. */
     probeAll(): Promise<ProbeResult[]>;
