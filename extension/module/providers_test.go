@@ -1,7 +1,10 @@
 package module
 
 import (
+	"time"
+
 	"bytes"
+	"golang.org/x/time/rate"
 	"strings"
 	"testing"
 
@@ -104,5 +107,23 @@ func TestSkippedAndDebug(t *testing.T) {
 	dump := logs.String()
 	if !strings.Contains(dump, "GET /v1/models") || !strings.Contains(dump, "http-debug") || strings.Contains(dump, "sk-test-module") {
 		t.Errorf("debug dump missing or leaking:\n%s", dump)
+	}
+}
+
+// k6's --rps limiter paces probes as it paces k6's own requests.
+func TestRPSLimitApplies(t *testing.T) {
+	rt, _ := newRuntime(t, map[string]string{"OPENAI_BASE_URL": fastSim(t), "OPENAI_API_KEY": "sk-test-rps"})
+	if _, err := rt.RunOnEventLoop(`globalThis.tg = require("k6/x/chatgpt").target({components: ["models"]});`); err != nil {
+		t.Fatal(err)
+	}
+	toVU(rt)
+	rt.VU.StateField.RPSLimit = rate.NewLimiter(rate.Limit(10), 1)
+	start := time.Now()
+	if _, err := rt.RunOnEventLoop(`for (let i = 0; i < 6; i++) tg.probe("models");`); err != nil {
+		t.Fatal(err)
+	}
+	// Six requests at 10/s with a burst of one take at least half a second.
+	if el := time.Since(start); el < 450*time.Millisecond {
+		t.Fatalf("6 probes in %v: the --rps limit was not applied", el)
 	}
 }

@@ -13,7 +13,6 @@ import chatgpt from "k6/x/chatgpt";
 const openai = chatgpt.target({
   components: ["chat", "chat_stream", "responses", "models", "embeddings", "moderations", "web", "status", "canary"],
 });
-const images = chatgpt.target({ components: ["images"] });
 const azure = chatgpt.target({
   provider: "azure",
   model: "gpt-4o-mini", // the deployment name
@@ -22,6 +21,7 @@ const azure = chatgpt.target({
 });
 const anthropic = chatgpt.target({ provider: "anthropic", components: ["chat", "chat_stream", "models", "canary"] });
 const gemini = chatgpt.target({ provider: "gemini", components: ["chat", "chat_stream", "models", "embeddings"] });
+const images = chatgpt.target({ components: ["images"] }); // costs about $0.005 a probe on the real API
 
 const targets = [openai, azure, anthropic, gemini];
 if (openai.simulated || __ENV.PROBE_IMAGES === "1") targets.push(images);
