@@ -4,7 +4,6 @@ import (
 	"context"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -105,13 +104,9 @@ func TestDialectFaults(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				_, _ = io.Copy(io.Discard, r.Body)
-				tc.handler(w, r)
-			}))
-			defer srv.Close()
-			tg := target(t, srv.URL+"/v1")
-			tg.Provider, tg.WebURL, tg.StatusURL = tc.provider, srv.URL+"/web/", srv.URL+"/status.json"
+			url := serve(t, tc.handler)
+			tg := target(t, url+"/v1")
+			tg.Provider, tg.WebURL, tg.StatusURL = tc.provider, url+"/web/", url+"/status.json"
 			if err := tg.Validate(); err != nil {
 				t.Fatal(err)
 			}

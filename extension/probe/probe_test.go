@@ -136,6 +136,17 @@ func TestClosedPortIsConnectionError(t *testing.T) {
 }
 
 // handlerCase is a misbehaving server and what the probe must make of it.
+// serve starts a test server running h, stopped when the test ends.
+func serve(t *testing.T, h http.HandlerFunc) string {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Go's server notices a client hang-up only once the request body is consumed.
+		_, _ = io.Copy(io.Discard, r.Body)
+		h(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
 type handlerCase struct {
 	name    string
 	comp    Component
@@ -204,14 +215,8 @@ func TestFaults(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				// Go's server notices a client hang-up only once the request body is consumed.
-				_, _ = io.Copy(io.Discard, r.Body)
-				tc.handler(w, r)
-			}))
-			defer srv.Close()
 			start := time.Now()
-			r := Run(context.Background(), http.DefaultTransport, target(t, srv.URL+"/v1"), tc.comp)
+			r := Run(context.Background(), http.DefaultTransport, target(t, serve(t, tc.handler)+"/v1"), tc.comp)
 			if r.OK || r.Class != tc.class {
 				t.Fatalf("class %s (%s), want %s", r.Class, r.Message, tc.class)
 			}
