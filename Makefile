@@ -44,6 +44,7 @@ bench:
 FUZZTIME ?= 60s
 fuzz:
 	go test -run '^$$' -fuzz FuzzDecoder -fuzztime $(FUZZTIME) ./extension/stream
+	go test -run '^$$' -fuzz FuzzDialects -fuzztime $(FUZZTIME) ./extension/stream
 	go test -run '^$$' -fuzz FuzzClassifyRaw -fuzztime $(FUZZTIME) ./extension/classify
 	go test -run '^$$' -fuzz FuzzParseScenario -fuzztime $(FUZZTIME) ./extension/sim
 
