@@ -47,6 +47,7 @@ fuzz:
 	go test -run '^$$' -fuzz FuzzDialects -fuzztime $(FUZZTIME) ./extension/stream
 	go test -run '^$$' -fuzz FuzzClassifyRaw -fuzztime $(FUZZTIME) ./extension/classify
 	go test -run '^$$' -fuzz FuzzParseScenario -fuzztime $(FUZZTIME) ./extension/sim
+	go test -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME) ./extension/statuspage
 
 ## lint: gofmt, go vet, staticcheck
 lint: $(STATICCHECK)
