@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"strings"
 	"time"
@@ -78,6 +79,13 @@ func writeTable(w io.Writer, sc *sim.Scenario, r replay.Result, took time.Durati
 		}
 		if p.Local != "" {
 			note = strings.TrimSpace(note + " local " + p.Local)
+		}
+		if p.LeadS != nil {
+			ahead := "ahead of"
+			if *p.LeadS < 0 {
+				ahead = "behind"
+			}
+			note = strings.TrimSpace(fmt.Sprintf("%s %s %s the status page (acknowledged at %s)", note, fmtDur(math.Abs(*p.LeadS)), ahead, fmtDur(*p.OfficialAckS)))
 		}
 		fmt.Fprintf(w, "  %-12s %-21s %9s %9s %9s %7s %-21s %9s %s\n", p.Component, p.Truth, fmtDur(p.StartS), fmtDur(p.EndS),
 			dur(p.DetectedS), dur(p.TTDS), p.Severity, dur(p.RecoveryLagS), note)

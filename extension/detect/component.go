@@ -25,7 +25,8 @@ type component struct {
 	classes      [window]classify.Class
 	nb           int
 	obs          int
-	failures     int // counted failures, all time
+	failures     int          // counted failures, all time
+	official     officialView // the status page's latest word
 }
 
 func newComponent(target, name string, p Priors) *component {
@@ -46,6 +47,9 @@ func (c *component) observe(o Observation, cfg *Config) {
 		}
 	}
 	counted, failed := o.counts()
+	if c.state == Maintenance { // planned: failures are expected and must not teach the baseline
+		counted = false
+	}
 	if counted {
 		healthy := c.state == Operational && c.err.score < cfg.SingleThreshold/2
 		c.err.observe(o.At, failed, cfg.PartialAlt, healthy)

@@ -38,6 +38,9 @@ type Config struct {
 	MajorRate float64
 	// Reopen is how soon after recovery a relapse reopens the same incident.
 	Reopen time.Duration
+	// AlertInMaintenance keeps detecting during a maintenance the official page declares;
+	// by default such a window puts components under_maintenance and holds alerts.
+	AlertInMaintenance bool
 	// Priors are the baselines used until enough healthy samples are learned.
 	Priors Priors
 }

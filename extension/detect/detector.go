@@ -77,6 +77,9 @@ func (d *Detector) pooled(target string) (sum float64, n int) {
 func (d *Detector) step(c *component, at time.Time) []Transition {
 	cfg := &d.cfg
 	from := c.state
+	if from == Maintenance {
+		return nil // declared by the page; ObserveOfficial ends it
+	}
 	switch {
 	case !c.state.Down():
 		alarm := c.err.score >= cfg.SingleThreshold && c.err.runFails >= cfg.MinFailures
@@ -172,6 +175,7 @@ func (d *Detector) open(c *component, started, at time.Time) {
 		c.inc.Samples, c.inc.Failures = c.err.runObs, c.err.runFails
 	}
 	c.lastInc = c.inc
+	acknowledge(c.inc, c.official) // the page may have been first
 	d.incidents = append(d.incidents, c.inc)
 }
 

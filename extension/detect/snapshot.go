@@ -26,6 +26,8 @@ type ComponentStatus struct {
 	Baseline     string    `json:"baseline"`        // "prior" or "learned"
 	Local        string    `json:"local,omitempty"` // the account or network class that dominates
 	Incident     string    `json:"incident,omitempty"`
+	Official     State     `json:"official,omitempty"`  // what the provider's status page says
+	Agreement    string    `json:"agreement,omitempty"` // agree, unacknowledged, official_only
 }
 
 // Local says the problem is on the caller's side: which blame, which class, what to do.
@@ -38,14 +40,19 @@ type Local struct {
 
 // Snapshot is the detector's view at one time.
 type Snapshot struct {
-	At         time.Time         `json:"at"`
-	Overall    State             `json:"overall"`
-	Verdict    string            `json:"verdict"` // one sentence for people
-	Down       []string          `json:"down"`
-	Degraded   []string          `json:"degraded"`
-	Local      *Local            `json:"local,omitempty"`
-	Components []ComponentStatus `json:"components"`
-	Incidents  []Incident        `json:"incidents"`
+	At       time.Time `json:"at"`
+	Overall  State     `json:"overall"`
+	Verdict  string    `json:"verdict"` // one sentence for people
+	Down     []string  `json:"down"`
+	Degraded []string  `json:"degraded"`
+	// Unacknowledged are components we see down that the official page calls fine;
+	// OfficialOnly those the page declares in trouble that our probes see working.
+	Unacknowledged []string          `json:"unacknowledged"`
+	OfficialOnly   []string          `json:"official_only"`
+	Maintenance    []string          `json:"maintenance"` // under a maintenance the page declares
+	Local          *Local            `json:"local,omitempty"`
+	Components     []ComponentStatus `json:"components"`
+	Incidents      []Incident        `json:"incidents"`
 }
 
 // Snapshot returns the state of every component at time at and the overall verdict: major
@@ -53,7 +60,8 @@ type Snapshot struct {
 func (d *Detector) Snapshot(at time.Time) Snapshot {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	s := Snapshot{At: at, Overall: Operational, Down: []string{}, Degraded: []string{}, Incidents: []Incident{}}
+	s := Snapshot{At: at, Overall: Operational, Down: []string{}, Degraded: []string{}, Incidents: []Incident{},
+		Unacknowledged: []string{}, OfficialOnly: []string{}, Maintenance: []string{}}
 	locals := map[classify.Blame][]string{}
 	var localClass = map[classify.Blame]classify.Class{}
 	for _, c := range d.sortedComponents() {
@@ -71,6 +79,13 @@ func (d *Detector) Snapshot(at time.Time) Snapshot {
 		if c.inc != nil {
 			cs.Incident = c.inc.ID
 		}
+		cs.Official, cs.Agreement = c.official.state, c.agreement()
+		switch cs.Agreement {
+		case Unacknowledged:
+			s.Unacknowledged = append(s.Unacknowledged, name)
+		case OfficialOnly:
+			s.OfficialOnly = append(s.OfficialOnly, name)
+		}
 		if b, cl := c.local(); b != "" {
 			cs.Local = string(cl)
 			locals[b] = append(locals[b], name)
@@ -81,6 +96,8 @@ func (d *Detector) Snapshot(at time.Time) Snapshot {
 			s.Down = append(s.Down, name)
 		case c.state == Degraded:
 			s.Degraded = append(s.Degraded, name)
+		case c.state == Maintenance:
+			s.Maintenance = append(s.Maintenance, name)
 		}
 		s.Components = append(s.Components, cs)
 	}
@@ -142,6 +159,15 @@ func (s *Snapshot) verdict(d *Detector) string {
 		if !since.IsZero() {
 			fmt.Fprintf(&b, " since %s", since.UTC().Format(time.RFC3339))
 		}
+	}
+	if len(s.Maintenance) > 0 {
+		fmt.Fprintf(&b, "; under declared maintenance: %s", strings.Join(s.Maintenance, ", "))
+	}
+	if len(s.Unacknowledged) > 0 {
+		fmt.Fprintf(&b, "; the official status page does not acknowledge %s yet", strings.Join(s.Unacknowledged, ", "))
+	}
+	if len(s.OfficialOnly) > 0 {
+		fmt.Fprintf(&b, "; the official status page reports trouble on %s that probes do not see", strings.Join(s.OfficialOnly, ", "))
 	}
 	if s.Local != nil {
 		who := "your account"

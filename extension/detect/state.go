@@ -83,6 +83,11 @@ type Incident struct {
 	Classes    map[string]int `json:"classes"`     // failure classes seen, with counts
 	Samples    int            `json:"samples"`     // observations during the incident
 	Failures   int            `json:"failures"`
+	// OfficialAck is when the provider's status page first acknowledged it (its incident's
+	// first update), LeadS how long before that we detected it (negative: the page was first).
+	OfficialAck      *time.Time `json:"official_ack_at,omitempty"`
+	OfficialIncident string     `json:"official_incident,omitempty"`
+	LeadS            *float64   `json:"detection_lead_s,omitempty"`
 }
 
 // TimeToDetect is DetectedAt - StartedAt.
@@ -105,6 +110,10 @@ func (in *Incident) clone() Incident {
 	if in.ResolvedAt != nil {
 		t := *in.ResolvedAt
 		c.ResolvedAt = &t
+	}
+	if in.OfficialAck != nil {
+		t, l := *in.OfficialAck, *in.LeadS
+		c.OfficialAck, c.LeadS = &t, &l
 	}
 	return c
 }

@@ -42,6 +42,10 @@ type PhaseRow struct {
 	RecoveryLagS *float64 `json:"recovery_lag_s"`
 	Transitions  int      `json:"transitions"`
 	Local        string   `json:"local,omitempty"` // what the verdict blamed on your side mid-phase
+	// OfficialAckS is when the status page acknowledged the incident we detected (scenario
+	// seconds), LeadS how long before that we detected it.
+	OfficialAckS *float64 `json:"official_ack_s,omitempty"`
+	LeadS        *float64 `json:"detection_lead_s,omitempty"`
 }
 
 // epoch anchors virtual time; any fixed instant would do.
@@ -64,8 +68,15 @@ func Run(sc *sim.Scenario, components []string, interval time.Duration, cfg dete
 	}
 	mids := midpoints(sc)
 	var local = map[int]string{}
+	events := officialEvents(sc, components)
 	sc.Outcomes(components, interval, func(o sim.Outcome) bool {
 		at := epoch.Add(time.Duration(o.AtS * float64(time.Second)))
+		for len(events) > 0 && !events[0].At.After(at) {
+			for _, t := range d.ObserveOfficial(events[0]) {
+				tl[t.Component].add(t.At.Sub(epoch), t.To)
+			}
+			events = events[1:]
+		}
 		for len(mids) > 0 && !at.Before(mids[0].at) {
 			if s := d.Snapshot(at); s.Local != nil {
 				local[mids[0].phase] = string(s.Local.Blame) + ": " + string(s.Local.Class)
@@ -79,7 +90,8 @@ func Run(sc *sim.Scenario, components []string, interval time.Duration, cfg dete
 		}
 		return true
 	})
-	res.Incidents = len(d.Incidents())
+	incidents := d.Incidents()
+	res.Incidents = len(incidents)
 	for i, ph := range sc.Phases {
 		for _, c := range ph.Components {
 			if tl[c] == nil {
@@ -88,6 +100,7 @@ func Run(sc *sim.Scenario, components []string, interval time.Duration, cfg dete
 			row := score(tl[c], ph, adjacentAfter(sc, i, c))
 			row.Component = c
 			row.Local = local[i]
+			official(&row, incidents, c)
 			res.Phases = append(res.Phases, row)
 		}
 	}

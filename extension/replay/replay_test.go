@@ -54,6 +54,8 @@ func TestScenarioFigures(t *testing.T) {
 		{"responses-only-slow", 60, 60, "degraded_performance", 2, ""},
 		{"bad-key", -1, -1, "operational", 0, "account: auth_invalid"},
 		{"region-block", -1, -1, "operational", 0, "account: geo_blocked"},
+		// Declared by the page five minutes early: under_maintenance at once, no incident.
+		{"maintenance", 0, 5 * 60, "under_maintenance", 2, ""},
 	} {
 		t.Run(tc.scenario, func(t *testing.T) {
 			t.Parallel()
@@ -85,6 +87,27 @@ func TestScenarioFigures(t *testing.T) {
 				t.Errorf("a local problem raised %d incidents", r.Incidents)
 			}
 		})
+	}
+}
+
+// The page acknowledges 30 minutes after the outage starts. The lead is read from the page's
+// acknowledgement time, not from when it was polled, so it equals the true lead (acknowledgement
+// minus our detection) exactly, and falls short of the 30 minutes only by the time to detect.
+func TestDetectionLeadOverStatusPage(t *testing.T) {
+	r := run(t, "official-ack-30m")
+	const ack, interval = 90 * 60.0, 15.0
+	for _, p := range r.Phases {
+		if p.LeadS == nil || p.OfficialAckS == nil || *p.OfficialAckS != ack {
+			t.Fatalf("%s: no acknowledgement or lead: %+v", p.Component, p)
+		}
+		truth := ack - *p.DetectedS
+		if d := *p.LeadS - truth; d < -interval || d > interval {
+			t.Errorf("%s: lead %v s, truth %v s", p.Component, *p.LeadS, truth)
+		}
+		if *p.LeadS < 30*60-2*interval {
+			t.Errorf("%s: lead %v s: detection took more than two probes", p.Component, *p.LeadS)
+		}
+		t.Logf("%s: detected at %v s, acknowledged at %v s: lead %v s (truth %v s)", p.Component, *p.DetectedS, *p.OfficialAckS, *p.LeadS, truth)
 	}
 }
 

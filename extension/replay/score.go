@@ -100,16 +100,18 @@ func (t *timeline) falseAlarms(bad [][2]time.Duration, total time.Duration) (n i
 		}
 		return false
 	}
+	// A maintenance the official page declares is not an alarm.
+	calm := func(s detect.State) bool { return s == detect.Operational || s == detect.Maintenance }
 	prev := detect.Operational
 	for i, at := range t.at {
-		if prev == detect.Operational && t.to[i] != detect.Operational && !inBad(at) {
+		if calm(prev) && !calm(t.to[i]) && !inBad(at) {
 			n++
 		}
 		prev = t.to[i]
 	}
-	// Seconds away from operational in healthy time, summed per second of the step function.
+	// Seconds alarmed in healthy time, summed per second of the step function.
 	for i, at := range t.at {
-		if t.to[i] == detect.Operational {
+		if calm(t.to[i]) {
 			continue
 		}
 		until := total
