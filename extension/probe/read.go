@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/classify"
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/statuspage"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/stream"
 )
 
@@ -32,10 +33,13 @@ func (p *run) read(resp *http.Response, c Component, o *classify.Outcome, r *Res
 		return
 	}
 	limit := int64(SuccessBodyCap)
-	if !ok {
+	switch {
+	case !ok:
 		limit = ErrorBodyCap
-	} else if c == Images {
+	case c == Images:
 		limit = imageScan
+	case c == Status:
+		limit = statuspage.MaxBody
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, limit))
 	r.BytesIn = int64(len(body))
@@ -48,6 +52,9 @@ func (p *run) read(resp *http.Response, c Component, o *classify.Outcome, r *Res
 	if err != nil {
 		o.Err = err
 		return
+	}
+	if ok && c == Status {
+		p.body = body
 	}
 	if ok {
 		p.judge(c, body, o, r)

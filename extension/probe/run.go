@@ -33,13 +33,23 @@ var (
 // and always returns within t.Timeouts.Total (plus scheduling slack); the caller's ctx ending
 // aborts it. t must have passed Validate.
 func Run(parent context.Context, rt http.RoundTripper, t *Target, c Component) Result {
+	r, _ := runProbe(parent, rt, t, c, "")
+	return r
+}
+
+// runProbe is Run with a conditional request (etag sent as If-None-Match, for the status page)
+// that also returns the body a status probe read.
+func runProbe(parent context.Context, rt http.RoundTripper, t *Target, c Component, etag string) (Result, *run) {
 	r := Result{Component: c, Provider: t.Provider}
+	p := &run{target: t, start: time.Now()}
 	req, err := newRequest(t, c)
 	if err != nil { // only a bug in our own request building gets here
 		r.Class, r.Blame, r.Message = classify.RequestInvalid, classify.BlameClient, err.Error()
-		return r
+		return r, p
 	}
-	p := &run{target: t, start: time.Now()}
+	if etag != "" {
+		req.Header.Set("If-None-Match", etag)
+	}
 	r.Start = p.start
 	ctx, cancel := context.WithCancelCause(parent)
 	defer cancel(nil)
@@ -62,7 +72,12 @@ func Run(parent context.Context, rt http.RoundTripper, t *Target, c Component) R
 		p.headersAt(time.Now())
 		o.Status, o.Header, o.Phase = resp.StatusCode, resp.Header, classify.PhaseBody
 		r.Status, r.RequestID, r.SimFault = resp.StatusCode, firstHeader(resp.Header, "X-Request-Id", "Request-Id", "Apim-Request-Id"), resp.Header.Get("X-Sim-Fault")
-		p.read(resp, c, &o, &r)
+		if c == Status && resp.StatusCode == http.StatusNotModified && etag != "" {
+			o.Status, o.Content, p.notModified = http.StatusOK, 1, true // the page as last read
+		} else {
+			p.read(resp, c, &o, &r)
+		}
+		p.etag = resp.Header.Get("Etag")
 		_ = resp.Body.Close()
 	}
 	end := time.Now()
@@ -102,7 +117,7 @@ func Run(parent context.Context, rt http.RoundTripper, t *Target, c Component) R
 		images = 1
 	}
 	r.CostUSD, r.CostKnown = Cost(r.Model, r.Usage, images)
-	return r
+	return r, p
 }
 
 func firstHeader(h http.Header, keys ...string) string {
@@ -127,6 +142,11 @@ type run struct {
 	gotConn, firstByte, hdrs time.Time
 	timers                   []*time.Timer
 	stall                    *time.Timer
+
+	// status pages: the body read, the validator sent back, and whether the page was unchanged
+	body        []byte
+	etag        string
+	notModified bool
 }
 
 func (p *run) trace() *httptrace.ClientTrace {
