@@ -27,6 +27,7 @@ type component struct {
 	obs          int
 	failures     int          // counted failures, all time
 	official     officialView // the status page's latest word
+	ttft         float64      // recent time to first token of successes (EWMA), for ranking alternatives
 }
 
 func newComponent(target, name string, p Priors) *component {
@@ -75,6 +76,12 @@ func (c *component) observe(o Observation, cfg *Config) {
 	}
 	if !o.ok() {
 		return
+	}
+	if o.TTFTMs > 0 {
+		if c.ttft == 0 {
+			c.ttft = o.TTFTMs
+		}
+		c.ttft += (o.TTFTMs - c.ttft) * 0.3
 	}
 	before := c.lat.score
 	added := c.lat.observe(o, cfg.DegradedFactor, cfg.LatencyThreshold)

@@ -16,6 +16,8 @@ type Detector struct {
 	comps     []*component
 	incidents []*Incident
 	seq       int
+
+	alternatives map[string]bool // targets that are fallbacks for the others
 }
 
 // New returns a detector starting from cfg's priors.

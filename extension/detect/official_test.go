@@ -84,3 +84,43 @@ func TestMaintenanceSuppresses(t *testing.T) {
 		}
 	}
 }
+
+// With the primary down, the verdict names the alternatives that answer, fastest first; with
+// them down too, it says so.
+func TestAlternatives(t *testing.T) {
+	d := New(Defaults)
+	d.SetAlternative("anthropic")
+	d.SetAlternative("gemini")
+	at := t0
+	obs := func(target, comp string, fail bool, ttft float64) {
+		o := Observation{At: at, Target: target, Component: comp, Class: "ok", TTFTMs: ttft, ITLMs: 25, TotalMs: ttft + 200}
+		if fail {
+			o = Observation{At: at, Target: target, Component: comp, Class: "server_error", Blame: "provider"}
+		}
+		d.Observe(o)
+	}
+	for i := range 50 {
+		at = t0.Add(time.Duration(i) * 15 * time.Second)
+		down := i >= 40
+		obs("openai", "chat", down, 400)
+		obs("openai", "chat_stream", down, 400)
+		obs("anthropic", "chat_stream", false, 600)
+		obs("gemini", "chat_stream", false, 450)
+	}
+	s := d.Snapshot(at)
+	if len(s.Alternatives) != 2 || s.Alternatives[0].Target != "gemini" || !s.Alternatives[1].Up {
+		t.Fatalf("alternatives %+v", s.Alternatives)
+	}
+	if !strings.Contains(s.Verdict, "alternatives up: gemini (operational, TTFT 450 ms), anthropic (operational, TTFT 600 ms)") {
+		t.Fatalf("verdict %q", s.Verdict)
+	}
+	for i := 50; i < 60; i++ {
+		at = t0.Add(time.Duration(i) * 15 * time.Second)
+		obs("openai", "chat", true, 0)
+		obs("anthropic", "chat_stream", true, 0)
+		obs("gemini", "chat_stream", true, 0)
+	}
+	if s := d.Snapshot(at); s.Overall != Major || !strings.Contains(s.Verdict, "no alternative is up either") || s.Alternatives[0].Up {
+		t.Fatalf("all down: %q %+v", s.Verdict, s.Alternatives)
+	}
+}

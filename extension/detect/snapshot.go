@@ -47,12 +47,14 @@ type Snapshot struct {
 	Degraded []string  `json:"degraded"`
 	// Unacknowledged are components we see down that the official page calls fine;
 	// OfficialOnly those the page declares in trouble that our probes see working.
-	Unacknowledged []string          `json:"unacknowledged"`
-	OfficialOnly   []string          `json:"official_only"`
-	Maintenance    []string          `json:"maintenance"` // under a maintenance the page declares
-	Local          *Local            `json:"local,omitempty"`
-	Components     []ComponentStatus `json:"components"`
-	Incidents      []Incident        `json:"incidents"`
+	Unacknowledged []string `json:"unacknowledged"`
+	OfficialOnly   []string `json:"official_only"`
+	Maintenance    []string `json:"maintenance"` // under a maintenance the page declares
+	Local          *Local   `json:"local,omitempty"`
+	// Alternatives are the fallback targets, ranked: up first, then healthiest and fastest.
+	Alternatives []Alternative     `json:"alternatives"`
+	Components   []ComponentStatus `json:"components"`
+	Incidents    []Incident        `json:"incidents"`
 }
 
 // Snapshot returns the state of every component at time at and the overall verdict: major
@@ -121,8 +123,23 @@ func (d *Detector) Snapshot(at time.Time) Snapshot {
 		cl := localClass[classify.BlameNetwork]
 		s.Local = &Local{Blame: classify.BlameNetwork, Class: cl, Advice: classify.Advice(cl), Where: where}
 	}
+	s.Alternatives = d.rankAlternatives()
 	s.Verdict = s.verdict(d)
 	return s
+}
+
+// primaryDown reports whether a component of a primary (non-alternative) target is down while
+// alternatives are configured.
+func primaryDown(s *Snapshot, d *Detector) bool {
+	if len(s.Alternatives) == 0 {
+		return false
+	}
+	for _, c := range s.Components {
+		if c.State.Down() && !d.alternatives[c.Target] {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *Snapshot) verdict(d *Detector) string {
@@ -159,6 +176,9 @@ func (s *Snapshot) verdict(d *Detector) string {
 		if !since.IsZero() {
 			fmt.Fprintf(&b, " since %s", since.UTC().Format(time.RFC3339))
 		}
+	}
+	if primaryDown(s, d) {
+		b.WriteString("; " + alternativesSentence(s.Alternatives))
 	}
 	if len(s.Maintenance) > 0 {
 		fmt.Fprintf(&b, "; under declared maintenance: %s", strings.Join(s.Maintenance, ", "))
