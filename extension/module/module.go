@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"time"
 
 	"go.k6.io/k6/v2/js/common"
 	"go.k6.io/k6/v2/js/modules"
@@ -37,7 +38,8 @@ type RootModule struct {
 	detOnce sync.Once
 	det     *detect.Detector // shared by every VU and target
 
-	gates map[string]*probe.Gate // politeness and spend per target, shared by every VU (guarded by mu)
+	gates   map[string]*probe.Gate         // politeness and spend per target, shared by every VU (guarded by mu)
+	pollers map[string]*probe.StatusPoller // the official status page per target (guarded by mu)
 }
 
 var _ modules.Module = (*RootModule)(nil)
@@ -70,19 +72,20 @@ func (r *RootModule) simulator() (*sim.Running, bool, error) {
 	return r.sim, started, r.simErr
 }
 
-// gate returns the politeness gate of the target with key, creating it with budget.
-func (r *RootModule) gate(key string, budgetUSD float64) *probe.Gate {
+// gate returns the politeness gate and status poller of the target with key, creating them
+// with the first caller's budget and status interval.
+func (r *RootModule) gate(key string, budgetUSD float64, statusEvery time.Duration) (*probe.Gate, *probe.StatusPoller) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.gates == nil {
-		r.gates = map[string]*probe.Gate{}
+		r.gates, r.pollers = map[string]*probe.Gate{}, map[string]*probe.StatusPoller{}
 	}
 	g, ok := r.gates[key]
 	if !ok {
 		g = probe.NewGate(budgetUSD)
-		r.gates[key] = g
+		r.gates[key], r.pollers[key] = g, &probe.StatusPoller{Interval: statusEvery}
 	}
-	return g
+	return g, r.pollers[key]
 }
 
 // simOrigin is the origin of the chatgpt.simulator() serving baseURL, if there is one.

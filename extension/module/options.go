@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/probe"
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/statuspage"
 )
 
 // providerEnv are each provider's environment variables (key, base URL), its public API URL
@@ -29,8 +30,18 @@ var simPaths = map[string]string{probe.OpenAI: "/v1", probe.Compatible: "/v1", p
 // it means a misconfigured load (many VUs, long runs) and stopping is the kind thing to do.
 const DefaultBudgetUSD = 1.0
 
-var knownOptions = []string{"provider", "model", "baseURL", "apiKey", "apiVersion", "components", "prompt", "maxTokens",
-	"reasoningEffort", "modelFor", "canary", "webURL", "statusURL", "timeouts", "budgetUSD"}
+var knownOptions = []string{"name", "alternative", "provider", "model", "baseURL", "apiKey", "apiVersion", "components", "prompt",
+	"maxTokens", "reasoningEffort", "modelFor", "canary", "webURL", "statusURL", "statusInterval", "officialComponents", "timeouts",
+	"budgetUSD"}
+
+// targetExtras are the options that configure the monitor around a probe target.
+type targetExtras struct {
+	name           string
+	alternative    bool
+	budget         float64
+	statusInterval time.Duration
+	official       statuspage.Map
+}
 
 // options reads chatgpt.target()'s options object with typed accessors; the first error sticks.
 type options struct {
@@ -73,18 +84,27 @@ func (o *options) strMap(key string) map[string]string {
 }
 
 // parse fills the probe target's fields from the options; env resolves defaults.
-func (o *options) parse(c *probe.Target, env func(string) string) (budget float64) {
+func (o *options) parse(c *probe.Target, env func(string) string) (x targetExtras) {
 	for k := range o.m {
 		if !slices.Contains(knownOptions, k) {
 			o.err = fmt.Errorf("unknown option %q (known: %s)", k, strings.Join(knownOptions, ", "))
-			return 0
+			return x
 		}
+	}
+	defer func() { x.name = cmpOr(x.name, c.Provider) }()
+	x.name = o.str("name")
+	if v, ok := o.m["alternative"]; ok && o.err == nil {
+		b, isBool := v.(bool)
+		if !isBool {
+			o.err = fmt.Errorf("option alternative must be true or false, got %v", v)
+		}
+		x.alternative = b
 	}
 	c.Provider = cmpOr(o.str("provider"), probe.OpenAI)
 	pe, ok := providerEnv[c.Provider]
 	if !ok && o.err == nil {
 		o.err = fmt.Errorf("option provider %q is not supported (supported: %s)", c.Provider, strings.Join(probe.Providers, ", "))
-		return 0
+		return x
 	}
 	c.Model = cmpOr(o.str("model"), pe.model)
 	c.APIKey = cmpOr(o.str("apiKey"), env(pe.key))
@@ -119,15 +139,55 @@ func (o *options) parse(c *probe.Target, env func(string) string) (budget float6
 	if v, ok := o.m["timeouts"]; ok && o.err == nil {
 		c.Timeouts, o.err = parseTimeouts(v)
 	}
-	budget = DefaultBudgetUSD
+	x.budget = DefaultBudgetUSD
 	if v, ok := o.m["budgetUSD"]; ok && o.err == nil {
 		f, ok := toFloat(v)
 		if !ok || f < 0 {
 			o.err = fmt.Errorf("option budgetUSD must be a number of dollars, 0 for no cap, got %v", v)
 		}
-		budget = f
+		x.budget = f
 	}
-	return budget
+	if v, ok := o.m["statusInterval"]; ok && o.err == nil {
+		d, err := toDuration(v)
+		if err != nil || d <= 0 {
+			o.err = fmt.Errorf("option statusInterval must be a positive duration like \"60s\", got %v", v)
+		}
+		x.statusInterval = d
+	}
+	x.official = statuspage.DefaultMaps[c.Provider]
+	if v, ok := o.m["officialComponents"]; ok && o.err == nil {
+		x.official, o.err = parseOfficialMap(v)
+	}
+	return x
+}
+
+// parseOfficialMap reads {component: "Official name" | ["Name", …]}.
+func parseOfficialMap(v any) (statuspage.Map, error) {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("option officialComponents must be an object of component: official name(s), got %T", v)
+	}
+	out := statuspage.Map{}
+	for k, val := range m {
+		if _, err := probe.ParseComponent(k); err != nil {
+			return nil, fmt.Errorf("option officialComponents: %w", err)
+		}
+		switch n := val.(type) {
+		case string:
+			out[k] = []string{n}
+		case []any:
+			for _, e := range n {
+				s, isStr := e.(string)
+				if !isStr {
+					return nil, fmt.Errorf("option officialComponents.%s must be a name or a list of names", k)
+				}
+				out[k] = append(out[k], s)
+			}
+		default:
+			return nil, fmt.Errorf("option officialComponents.%s must be a name or a list of names", k)
+		}
+	}
+	return out, nil
 }
 
 func cmpOr(a, b string) string {

@@ -21,32 +21,35 @@ func (r *RootModule) detector() *detect.Detector {
 // view for the probe's samples.
 func (t *Target) observe(r *probe.Result, at time.Time) telemetry.Detection {
 	det := t.inst.root.detector()
-	changes := det.Observe(detect.Observation{At: at, Target: r.Provider, Component: string(r.Component), Class: r.Class,
+	changes := det.Observe(detect.Observation{At: at, Target: t.Name, Component: string(r.Component), Class: r.Class,
 		Blame: r.Blame, TTFTMs: r.Timings.TTFT, ITLMs: r.Timings.ITL, TotalMs: r.Timings.Total})
-	view := telemetry.Detection{State: det.State(r.Provider, string(r.Component))}
+	view := telemetry.Detection{State: det.State(t.Name, string(r.Component))}
 	r.State = string(view.State)
+	t.logChanges(det, changes, at, &view)
+	return view
+}
+
+// logChanges writes state changes to k6's log (so its own output tells the story) and collects
+// the incidents they opened or resolved into view.
+func (t *Target) logChanges(det *detect.Detector, changes []detect.Transition, at time.Time, view *telemetry.Detection) {
 	log := t.inst.vu.State().Logger
 	for _, c := range changes {
 		in, _ := det.Incident(c.Incident)
-		mine := c.Component == string(r.Component)
 		switch {
+		case c.To == detect.Maintenance || c.From == detect.Maintenance:
+			log.Infof("xk6-chatgpt: %s/%s %s -> %s (declared by the official status page)", c.Target, c.Component, c.From, c.To)
 		case c.From == detect.Operational:
-			if mine {
-				view.Opened = append(view.Opened, in)
-			}
+			view.Opened = append(view.Opened, in) // a sibling's too: pooled evidence opens several at once
 			log.Warnf("xk6-chatgpt: %s/%s %s -> %s (incident %s, first bad probe %s ago)", c.Target, c.Component,
 				c.From, c.To, c.Incident, at.Sub(in.StartedAt).Round(time.Second))
 		case c.To == detect.Operational:
-			if mine {
-				view.Resolved = append(view.Resolved, in)
-			}
+			view.Resolved = append(view.Resolved, in)
 			log.Infof("xk6-chatgpt: %s/%s recovered, %s -> %s (incident %s lasted %s)", c.Target, c.Component,
 				c.From, c.To, c.Incident, in.Duration(at).Round(time.Second))
 		default:
 			log.Warnf("xk6-chatgpt: %s/%s %s -> %s (incident %s)", c.Target, c.Component, c.From, c.To, c.Incident)
 		}
 	}
-	return view
 }
 
 // state is chatgpt.state(): the shared detector's snapshot, with the same keys as the JSON

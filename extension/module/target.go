@@ -12,33 +12,39 @@ import (
 	"go.k6.io/k6/v2/lib"
 
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/probe"
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/statuspage"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/telemetry"
 )
 
 // Target is what chatgpt.target() returns to JS. Exported fields are read-only views of the
 // configuration; the API key is not among them.
 type Target struct {
-	Provider   string   `js:"provider"`
-	Model      string   `js:"model"`
-	BaseURL    string   `js:"baseURL"`
-	Components []string `js:"components"`
-	Simulated  bool     `js:"simulated"`
-	BudgetUSD  float64  `js:"budgetUSD"`
+	Provider    string   `js:"provider"`
+	Model       string   `js:"model"`
+	BaseURL     string   `js:"baseURL"`
+	Components  []string `js:"components"`
+	Simulated   bool     `js:"simulated"`
+	BudgetUSD   float64  `js:"budgetUSD"`
+	Name        string   `js:"name"`        // the detector's name for it (default: the provider)
+	Alternative bool     `js:"alternative"` // a fallback for the other targets
 
-	cfg   probe.Target
-	comps []probe.Component
-	inst  *Instance
-	gate  *probe.Gate
+	cfg         probe.Target
+	comps       []probe.Component
+	inst        *Instance
+	gate        *probe.Gate
+	poller      *probe.StatusPoller
+	officialMap statuspage.Map
 }
 
 func newTarget(i *Instance, opts map[string]any) (*Target, error) {
 	t := &Target{inst: i}
 	o := &options{m: opts}
 	c := &t.cfg
-	t.BudgetUSD = o.parse(c, i.env)
+	x := o.parse(c, i.env)
 	if o.err != nil {
 		return nil, o.err
 	}
+	t.BudgetUSD, t.Name, t.Alternative, t.officialMap = x.budget, x.name, x.alternative, x.official
 	var err error
 	if t.comps, err = parseComponents(opts["components"]); err != nil {
 		return nil, err
@@ -56,7 +62,10 @@ func newTarget(i *Instance, opts map[string]any) (*Target, error) {
 	for _, pc := range t.comps {
 		t.Components = append(t.Components, string(pc))
 	}
-	t.gate = i.root.gate(c.Provider+"|"+c.BaseURL+"|"+c.Model, t.BudgetUSD)
+	t.gate, t.poller = i.root.gate(c.Provider+"|"+c.BaseURL+"|"+c.Model, t.BudgetUSD, x.statusInterval)
+	if t.Alternative {
+		i.root.detector().SetAlternative(t.Name)
+	}
 	return t, nil
 }
 
@@ -138,6 +147,9 @@ func (t *Target) async(what string, work func(run func(probe.Component) *probe.R
 	ctx := vu.Context()
 	rt := t.transport(state)
 	run := func(c probe.Component) *probe.Result {
+		if c == probe.Status {
+			return t.pollStatus(ctx, rt, state, base)
+		}
 		ticket, skip := t.gate.Admit(c, time.Now(), t.cfg.Estimate(c))
 		if skip != nil {
 			skip.Provider, skip.Model = t.cfg.Provider, t.cfg.ModelOf(c)

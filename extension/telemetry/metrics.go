@@ -37,6 +37,7 @@ const (
 	Tokens          = "chatgpt_tokens"
 	Cost            = "chatgpt_cost_usd"
 	Skipped         = "chatgpt_probes_skipped"
+	OfficialStatus  = "chatgpt_official_status"
 	StateLevel      = "chatgpt_state"
 	Degraded        = "chatgpt_degraded"
 	Incidents       = "chatgpt_incidents"
@@ -57,6 +58,7 @@ var Defs = []Def{
 	{Tokens, metrics.Counter, metrics.Default, "direction", "tokens used by probes (input, output)"},
 	{Cost, metrics.Counter, metrics.Default, "", "what probes cost at list prices, in USD (models with known prices)"},
 	{Skipped, metrics.Counter, metrics.Default, "reason", "probes not sent: retry_after (the provider asked to wait), backoff (failing component probed at a reduced rate), budget (spend cap)"},
+	{OfficialStatus, metrics.Gauge, metrics.Default, "", "what the provider's official status page says of each component, on chatgpt_state's 0-3 scale (read by the status component)"},
 	{StateLevel, metrics.Gauge, metrics.Default, "", "detected component state after each probe: 0 operational, 1 degraded, 2 partial, 3 major outage"},
 	{Degraded, metrics.Rate, metrics.Default, "", "share of probes after which the component was not operational"},
 	{Incidents, metrics.Counter, metrics.Default, "state", "incidents opened by the detector, by the state that opened them"},
@@ -133,12 +135,13 @@ func (ms *Metrics) Samples(r *probe.Result, base metrics.TagsAndMeta, at time.Ti
 	}
 	add(StateLevel, tags, float64(det.State.Level()))
 	add(Degraded, tags, metrics.B(det.State != detect.Operational && det.State != detect.Maintenance))
-	for _, in := range det.Opened {
-		add(Incidents, tags.With("state", string(in.State)), 1)
-		add(TimeToDetect, tags, float64(in.TimeToDetect())/float64(time.Millisecond))
+	for _, in := range det.Opened { // tagged with their own component: one probe can confirm a sibling's outage
+		ct := tags.With("component", in.Component)
+		add(Incidents, ct.With("state", string(in.State)), 1)
+		add(TimeToDetect, ct, float64(in.TimeToDetect())/float64(time.Millisecond))
 	}
 	for _, in := range det.Resolved {
-		add(IncidentLength, tags, float64(in.Duration(at))/float64(time.Millisecond))
+		add(IncidentLength, tags.With("component", in.Component), float64(in.Duration(at))/float64(time.Millisecond))
 	}
 	return metrics.ConnectedSamples{Samples: out, Tags: tags, Time: at}
 }
@@ -149,6 +152,12 @@ func (ms *Metrics) SkippedSamples(r *probe.Result, base metrics.TagsAndMeta, at 
 	tags = tags.With("reason", r.Skipped)
 	s := metrics.Sample{TimeSeries: metrics.TimeSeries{Metric: ms.m[Skipped], Tags: tags}, Time: at, Value: 1, Metadata: meta}
 	return metrics.ConnectedSamples{Samples: []metrics.Sample{s}, Tags: tags, Time: at}
+}
+
+// OfficialSample is the official status page's level for one of our components.
+func (ms *Metrics) OfficialSample(provider, model, component string, level int, base metrics.TagsAndMeta, at time.Time) metrics.Sample {
+	tags := base.Tags.With("component", component).With("provider", provider).With("model", model)
+	return metrics.Sample{TimeSeries: metrics.TimeSeries{Metric: ms.m[OfficialStatus], Tags: tags}, Time: at, Value: float64(level), Metadata: base.Metadata}
 }
 
 // tagsAndMeta are a probe's tags (low-cardinality) and sample metadata (its ids).
