@@ -51,6 +51,10 @@ declare module "k6/x/chatgpt" {
   export type Blame = "" | "provider" | "edge" | "network" | "account" | "client" | "unknown";
 
   export interface TargetOptions {
+    /** The detector's name for the target, in states and incidents. Default: the provider. */
+    name?: string;
+    /** A fallback for the other targets: chatgpt.state() ranks the alternatives, and a primary outage's verdict names those that are up. */
+    alternative?: boolean;
     /** Default "openai". */
     provider?: Provider;
     /** Default: the provider's cheap model (gpt-4o-mini, claude-haiku-4-5, gemini-2.5-flash-lite). Azure: the deployment. */
@@ -81,6 +85,10 @@ declare module "k6/x/chatgpt" {
     webURL?: string;
     /** The official status page. Default by provider (https://status.openai.com/api/v2/summary.json for openai and azure). */
     statusURL?: string;
+    /** How often the status component reads the official page (between reads it resolves with the last read, cached). Default "60s". */
+    statusInterval?: Duration;
+    /** Our components' official counterparts on the status page, e.g. { chat_stream: "Chat Completions" }. Defaults per provider (OpenAI, Anthropic, Gemini's Google Cloud products). */
+    officialComponents?: Partial<Record<Component, string | string[]>>;
     /** Spend cap for this target in one run, in USD at list prices; probes that could exceed it are skipped. Default 1; 0 means no cap. */
     budgetUSD?: number;
     /** Phase deadlines. Defaults: connect 10s, ttfb 60s, firstToken 60s, stall 20s, total 120s. */
@@ -136,6 +144,8 @@ declare module "k6/x/chatgpt" {
     costUsd: number;
     /** False when the model's prices are unknown (costUsd is then 0). */
     costKnown: boolean;
+    /** status only: the last read of the page, returned between reads. */
+    cached: boolean;
     /** Set when the probe was not sent (ok is false, class is the failure that caused the wait, message says how long). */
     skipped: SkipReason;
     /** True when no usage report came and chunks were counted instead. */
@@ -216,6 +226,10 @@ declare module "k6/x/chatgpt" {
     /** The account or network failure class that dominates recent probes, if any. */
     local?: string;
     incident?: string;
+    /** What the provider's official status page says of it (the status component reads it). */
+    official?: State;
+    /** agree; unacknowledged: we see it down, the page does not; official_only: the page declares trouble our probes do not see. */
+    agreement?: "agree" | "unacknowledged" | "official_only";
   }
 
   export interface Incident {
@@ -234,6 +248,22 @@ declare module "k6/x/chatgpt" {
     classes: Record<string, number>;
     samples: number;
     failures: number;
+    /** When the official status page first acknowledged it (its incident's first update). */
+    official_ack_at?: string;
+    official_incident?: string;
+    /** Seconds from our detection to the page's acknowledgement: how far ahead we were (negative: the page was first). */
+    detection_lead_s?: number;
+  }
+
+  /** A fallback target's standing. */
+  export interface Alternative {
+    target: string;
+    /** Its worst component. */
+    state: State;
+    /** Recent time to first token (0: not measured). */
+    ttft_ms: number;
+    /** Answering: not in an outage. */
+    up: boolean;
   }
 
   export interface DetectorState {
@@ -244,6 +274,14 @@ declare module "k6/x/chatgpt" {
     verdict: string;
     down: string[];
     degraded: string[];
+    /** Down here, fine on the official status page. */
+    unacknowledged: string[];
+    /** In trouble on the official status page, fine here. */
+    official_only: string[];
+    /** Under a maintenance the official page declares (alerts held). */
+    maintenance: string[];
+    /** Targets marked alternative: ranked, up first, then healthiest and fastest. */
+    alternatives: Alternative[];
     /** Set when account errors (key, quota, region) or network errors on every component dominate: it's you, not them. */
     local?: { blame: Blame; class: Class; advice: string; components: string[] };
     components: ComponentStatus[];

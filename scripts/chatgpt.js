@@ -6,8 +6,8 @@
 // OPENAI_BASE_URL it probes the embedded simulator and says so.
 //
 // At its defaults (one round every 15 s: a streamed completion of at most 5 tokens, the free
-// model list and the free moderation model) it costs under $1 a month on gpt-4o-mini; the
-// README shows the arithmetic.
+// model list and the free moderation model, and the official status page once a minute) it
+// costs under $1 a month on gpt-4o-mini; the README shows the arithmetic.
 //
 // Environment knobs (all optional):
 //   OPENAI_API_KEY     API key; with it and no base URL, the real OpenAI API is probed
@@ -15,7 +15,8 @@
 //   CHATGPT_PROVIDER   openai (default) | azure | anthropic | gemini | compatible (each reads its
 //                      own key: AZURE_OPENAI_API_KEY + AZURE_OPENAI_ENDPOINT, ANTHROPIC_API_KEY, GEMINI_API_KEY)
 //   CHATGPT_MODEL      model to probe (default: the provider's cheap one, gpt-4o-mini for OpenAI)
-//   CHATGPT_COMPONENTS comma-separated components (default chat_stream,models,moderations)
+//   CHATGPT_COMPONENTS comma-separated components (default chat_stream,models,moderations, and
+//                      status without OPENAI_BASE_URL: the official page, read once a minute)
 //   CHATGPT_INTERVAL   time between probe rounds (default 15s, the cadence the detector is tuned for)
 //   CHATGPT_DURATION   run length (default 1m)
 //   CHATGPT_MIN_AVAILABILITY  share of probes that must succeed (default 0.95)
@@ -29,7 +30,14 @@ const minAvailability = Number(__ENV.CHATGPT_MIN_AVAILABILITY || 0.95);
 const ttftP95 = Number(__ENV.CHATGPT_TTFT_P95_MS || 5000);
 
 const provider = __ENV.CHATGPT_PROVIDER || "openai";
-const defaults = { openai: "chat_stream,models,moderations", azure: "chat_stream,canary" };
+// The official status page is compared only when probing the provider's own API (or the
+// simulator standing in for it): a gateway or local server has no official page.
+const ownAPI = !__ENV.OPENAI_BASE_URL;
+const defaults = {
+  openai: "chat_stream,models,moderations" + (ownAPI ? ",status" : ""),
+  azure: "chat_stream,canary",
+  anthropic: "chat_stream,models,status",
+};
 const target = chatgpt.target({
   provider,
   model: __ENV.CHATGPT_MODEL || undefined,
@@ -74,7 +82,13 @@ export function teardown() {
   const s = chatgpt.state();
   console.log(`xk6-chatgpt verdict: ${s.verdict}`);
   for (const i of s.incidents) {
+    const official = i.official_ack_at
+      ? `, acknowledged by the status page ${i.official_ack_at} (we were ${i.detection_lead_s.toFixed(0)} s ahead)`
+      : "";
     console.log(`incident ${i.id}: worst ${i.worst}, started ${i.started_at}, detected ${i.detected_at}, ` +
-      `${i.resolved_at ? `resolved ${i.resolved_at}` : "still open"}, classes ${JSON.stringify(i.classes)}`);
+      `${i.resolved_at ? `resolved ${i.resolved_at}` : "still open"}, classes ${JSON.stringify(i.classes)}${official}`);
+  }
+  for (const a of s.alternatives) {
+    console.log(`alternative ${a.target}: ${a.up ? "up" : "down"} (${a.state}, TTFT ${Math.round(a.ttft_ms)} ms)`);
   }
 }

@@ -144,7 +144,8 @@ type Pages struct{ Web, Status string }
 var DefaultPages = map[string]Pages{
 	OpenAI:    {"https://chatgpt.com/", "https://status.openai.com/api/v2/summary.json"},
 	Azure:     {"https://chatgpt.com/", "https://status.openai.com/api/v2/summary.json"},
-	Anthropic: {"https://claude.ai/", "https://status.claude.com/api/v2/summary.json"},
+	// status.claude.com answers bots with a CloudFront challenge; the Statuspage origin serves the same page.
+	Anthropic: {"https://claude.ai/", "https://anthropic.statuspage.io/api/v2/summary.json"},
 	Gemini:    {"https://gemini.google.com/", "https://aistudio.google.com/status"},
 }
 
