@@ -142,8 +142,8 @@ type Pages struct{ Web, Status string }
 
 // DefaultPages by provider; compatible servers have none.
 var DefaultPages = map[string]Pages{
-	OpenAI:    {"https://chatgpt.com/", "https://status.openai.com/api/v2/summary.json"},
-	Azure:     {"https://chatgpt.com/", "https://status.openai.com/api/v2/summary.json"},
+	OpenAI: {"https://chatgpt.com/", "https://status.openai.com/api/v2/summary.json"},
+	Azure:  {"https://chatgpt.com/", "https://status.openai.com/api/v2/summary.json"},
 	// status.claude.com answers bots with a CloudFront challenge; the Statuspage origin serves the same page.
 	Anthropic: {"https://claude.ai/", "https://anthropic.statuspage.io/api/v2/summary.json"},
 	Gemini:    {"https://gemini.google.com/", "https://aistudio.google.com/status"},
