@@ -19,19 +19,23 @@ import (
 // is a probe like any other (metrics, detector) and, when the page parses, gives the detector
 // the page's word on each of the target's components and chatgpt_official_status its gauge.
 // Between reads it resolves at once with the last result, marked cached, and records nothing.
-func (t *Target) pollStatus(ctx context.Context, rt http.RoundTripper, state *lib.State, base metrics.TagsAndMeta) *probe.Result {
-	r, page, fresh := t.poller.Poll(ctx, rt, &t.cfg, time.Now())
-	r.Provider = t.cfg.Provider
-	if !fresh {
+func (t *Target) pollStatus(ctx, parent context.Context, rt http.RoundTripper, state *lib.State, base metrics.TagsAndMeta) *probe.Result {
+	if !t.poller.Due(time.Now()) {
+		r, _, _ := t.poller.Poll(ctx, rt, &t.cfg, time.Now())
+		r.Provider = t.cfg.Provider
 		return &r
 	}
-	now := time.Now()
-	det := t.observe(&r, now)
-	samples := t.inst.metrics.Samples(&r, base, now, det)
-	if page != nil {
-		samples.Samples = append(samples.Samples, t.official(page, now, base)...)
+	sctx, span := telemetry.StartProbe(parent, state.TracerProvider, t.spanTarget(), probe.Status, "")
+	r, page, fresh := t.poller.Poll(sctx, rt, &t.cfg, time.Now())
+	r.Provider = t.cfg.Provider
+	if !fresh { // another VU read it meanwhile
+		span.End()
+		return &r
 	}
-	telemetry.Push(ctx, state.Samples, samples)
+	t.finish(ctx, span, &r, state, base)
+	if page != nil {
+		telemetry.Push(ctx, state.Samples, metrics.ConnectedSamples{Samples: t.official(page, time.Now(), base), Time: time.Now()})
+	}
 	return &r
 }
 

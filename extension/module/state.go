@@ -26,6 +26,7 @@ func (t *Target) observe(r *probe.Result, at time.Time) telemetry.Detection {
 	view := telemetry.Detection{State: det.State(t.Name, string(r.Component))}
 	r.State = string(view.State)
 	t.logChanges(det, changes, at, &view)
+	view.Changes = changes
 	return view
 }
 

@@ -1,6 +1,7 @@
 package module
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strings"
@@ -10,6 +11,8 @@ import (
 	"github.com/grafana/sobek"
 	"go.k6.io/k6/v2/js/promises"
 	"go.k6.io/k6/v2/lib"
+	"go.k6.io/k6/v2/metrics"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/probe"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/statuspage"
@@ -145,10 +148,11 @@ func (t *Target) async(what string, work func(run func(probe.Component) *probe.R
 	}
 	base := state.Tags.GetCurrentValues()
 	ctx := vu.Context()
-	rt := t.transport(state)
+	parent := telemetry.ParentFromTraceparent(ctx, t.inst.env("K6_TRACE_PARENT"))
+	rt := telemetry.Propagate{Next: t.transport(state)}
 	run := func(c probe.Component) *probe.Result {
 		if c == probe.Status {
-			return t.pollStatus(ctx, rt, state, base)
+			return t.pollStatus(ctx, parent, rt, state, base)
 		}
 		ticket, skip := t.gate.Admit(c, time.Now(), t.cfg.Estimate(c))
 		if skip != nil {
@@ -159,20 +163,39 @@ func (t *Target) async(what string, work func(run func(probe.Component) *probe.R
 		var r probe.Result
 		if l := state.RPSLimit; l != nil && l.Wait(ctx) != nil { // k6's --rps applies to probes as to its own requests
 			r = probe.Result{Component: c, Provider: t.cfg.Provider, Model: t.cfg.ModelOf(c), Aborted: true}
-		} else {
-			r = probe.Run(ctx, rt, &t.cfg, c)
+			t.gate.Done(ticket, &r, time.Now())
+			return &r
 		}
-		now := time.Now()
-		t.gate.Done(ticket, &r, now)
-		if !r.Aborted {
-			det := t.observe(&r, now) // sets r.State first
-			telemetry.Push(ctx, state.Samples, t.inst.metrics.Samples(&r, base, now, det))
-		}
+		sctx, span := telemetry.StartProbe(parent, state.TracerProvider, t.spanTarget(), c, t.cfg.ModelOf(c))
+		r = probe.Run(sctx, rt, &t.cfg, c)
+		t.finish(ctx, span, &r, state, base)
+		t.gate.Done(ticket, &r, time.Now())
 		return &r
 	}
 	p, resolve, _ := promises.New(vu)
 	go func() { resolve(work(run)) }()
 	return p, nil
+}
+
+// finish records a sent probe: the detector, its samples and its span. The trace id goes to
+// the result and the samples' metadata.
+func (t *Target) finish(ctx context.Context, span trace.Span, r *probe.Result, state *lib.State, base metrics.TagsAndMeta) telemetry.Detection {
+	if sc := span.SpanContext(); sc.IsValid() && sc.IsSampled() {
+		r.TraceID = sc.TraceID().String()
+	}
+	if r.Aborted {
+		span.End()
+		return telemetry.Detection{}
+	}
+	now := time.Now()
+	det := t.observe(r, now) // sets r.State first
+	telemetry.EndProbe(span, t.spanTarget(), r, det.Changes)
+	telemetry.Push(ctx, state.Samples, t.inst.metrics.Samples(r, base, now, det))
+	return det
+}
+
+func (t *Target) spanTarget() telemetry.SpanTarget {
+	return telemetry.SpanTarget{Provider: t.cfg.Provider, Model: t.cfg.Model, Prompt: t.cfg.Prompt, RecordContent: t.cfg.RecordContent}
 }
 
 // transport is the VU's transport (k6's dialer, TLS settings, data_sent/data_received), wrapped

@@ -74,6 +74,13 @@ func (s *StatusPoller) Poll(ctx context.Context, rt http.RoundTripper, t *Target
 	return r, s.page, true
 }
 
+// Due reports whether a Poll at now would read the page.
+func (s *StatusPoller) Due(now time.Time) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return !s.polling && (s.last.IsZero() || now.Sub(s.last) >= s.interval())
+}
+
 func (s *StatusPoller) interval() time.Duration {
 	if s.Interval <= 0 {
 		return DefaultStatusInterval

@@ -63,13 +63,14 @@ func (p *run) read(resp *http.Response, c Component, o *classify.Outcome, r *Res
 
 // dialect is the stream accumulator of the target's provider for component c.
 func (p *run) dialect(c Component) stream.Dialect {
+	keep := stream.Summary{KeepText: p.target.RecordContent}
 	switch {
 	case c == Responses:
-		return &stream.ResponsesStream{}
+		return &stream.ResponsesStream{Summary: keep}
 	case p.target.Provider == Anthropic:
-		return &stream.MessagesStream{}
+		return &stream.MessagesStream{Summary: keep}
 	}
-	return &stream.ChatStream{}
+	return &stream.ChatStream{Summary: keep}
 }
 
 // judge applies component c's success rule to a whole 2xx body.
@@ -143,7 +144,7 @@ var imageField = regexp.MustCompile(`"(?:b64_json|url)"\s*:\s*"([^"]{1,64})`)
 
 // wholeAnswer parses a non-streamed answer in the dialect of the target and component.
 func (p *run) wholeAnswer(c Component, body []byte) (stream.Summary, error) {
-	keep := c == Canary
+	keep := c == Canary || p.target.RecordContent
 	switch {
 	case c == Responses:
 		return stream.ParseResponse(body, keep)
@@ -168,8 +169,10 @@ func (p *run) summarize(c Component, s *stream.Summary, o *classify.Outcome, r *
 	if s.Usage != nil {
 		r.Usage = Usage{Input: s.Usage.Input, Output: s.Usage.Output}
 	}
-	if c == Canary {
+	if c == Canary || p.target.RecordContent {
 		r.Answer = s.Text
+	}
+	if c == Canary {
 		o.AnswerWrong = s.Content > 0 && !answers(s.Text, p.target.Canary.Answer)
 	}
 }

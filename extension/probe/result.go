@@ -24,6 +24,13 @@ type Timings struct {
 	Total   float64 `js:"total" json:"total"`
 }
 
+// SpanHeaders are the response headers a trace carries: ids to quote to support, rate-limit
+// state, and the simulator's ground truth.
+var SpanHeaders = []string{"X-Request-Id", "Request-Id", "Apim-Request-Id", "Cf-Ray", "Openai-Processing-Ms", "Retry-After",
+	"X-Ratelimit-Limit-Requests", "X-Ratelimit-Remaining-Requests", "X-Ratelimit-Reset-Requests",
+	"X-Ratelimit-Limit-Tokens", "X-Ratelimit-Remaining-Tokens", "X-Ratelimit-Reset-Tokens",
+	"Anthropic-Ratelimit-Requests-Remaining", "Anthropic-Ratelimit-Tokens-Remaining", "X-Sim-Fault"}
+
 // Usage is token accounting, from the server's usage report when it sent one.
 type Usage struct {
 	Input  int `js:"input" json:"input"`
@@ -65,4 +72,10 @@ type Result struct {
 	Answer   string    `js:"-" json:"-"` // kept only for answer checks
 	BytesIn  int64     `js:"-" json:"-"`
 	SimFault string    `js:"-" json:"-"` // simulator ground truth (x-sim-fault), for scoring
+	// For spans: the response headers worth quoting (request ids, rate limits), where the
+	// request went (no query: keys sometimes travel there), and its answer budget.
+	Headers   map[string]string `js:"-" json:"-"`
+	Host      string            `js:"-" json:"-"`
+	MaxTokens int               `js:"-" json:"-"`
+	Stream    bool              `js:"-" json:"-"`
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptrace"
+	"strings"
 	"sync"
 	"time"
 
@@ -50,6 +51,13 @@ func runProbe(parent context.Context, rt http.RoundTripper, t *Target, c Compone
 	if etag != "" {
 		req.Header.Set("If-None-Match", etag)
 	}
+	r.Host, r.Stream = req.URL.Host, streamed(c)
+	if _, isChat := operationsWithTokens[c]; isChat {
+		r.MaxTokens = t.maxTokens(t.ModelOf(c))
+		if c == Responses {
+			r.MaxTokens = max(r.MaxTokens, ResponsesMinTokens)
+		}
+	}
 	r.Start = p.start
 	ctx, cancel := context.WithCancelCause(parent)
 	defer cancel(nil)
@@ -72,6 +80,14 @@ func runProbe(parent context.Context, rt http.RoundTripper, t *Target, c Compone
 		p.headersAt(time.Now())
 		o.Status, o.Header, o.Phase = resp.StatusCode, resp.Header, classify.PhaseBody
 		r.Status, r.RequestID, r.SimFault = resp.StatusCode, firstHeader(resp.Header, "X-Request-Id", "Request-Id", "Apim-Request-Id"), resp.Header.Get("X-Sim-Fault")
+		for _, h := range SpanHeaders {
+			if v := resp.Header.Get(h); v != "" {
+				if r.Headers == nil {
+					r.Headers = map[string]string{}
+				}
+				r.Headers[strings.ToLower(h)] = v
+			}
+		}
 		if c == Status && resp.StatusCode == http.StatusNotModified && etag != "" {
 			o.Status, o.Content, p.notModified = http.StatusOK, 1, true // the page as last read
 		} else {
@@ -119,6 +135,9 @@ func runProbe(parent context.Context, rt http.RoundTripper, t *Target, c Compone
 	r.CostUSD, r.CostKnown = Cost(r.Model, r.Usage, images)
 	return r, p
 }
+
+// operationsWithTokens are the components whose request carries an answer budget.
+var operationsWithTokens = map[Component]bool{Chat: true, ChatStream: true, Canary: true, Responses: true}
 
 func firstHeader(h http.Header, keys ...string) string {
 	for _, k := range keys {

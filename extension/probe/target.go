@@ -119,6 +119,9 @@ type Target struct {
 	StatusURL  string // the official status page; default by provider
 	Timeouts   Timeouts
 	UserAgent  string
+	// RecordContent keeps the answer text (bounded) so spans can carry prompt and completion;
+	// off by default: traces should not hold what people ask models.
+	RecordContent bool
 }
 
 // DefaultPrompt asks for a tiny answer so a probe costs a handful of tokens.

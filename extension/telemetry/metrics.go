@@ -89,6 +89,7 @@ func Register(reg *metrics.Registry) (*Metrics, error) {
 type Detection struct {
 	State            detect.State
 	Opened, Resolved []detect.Incident
+	Changes          []detect.Transition // every state change the probe caused, for its span
 }
 
 // Samples turns one probe result, and the detector's view after it, into samples. base carries the VU's tags and metadata; the
