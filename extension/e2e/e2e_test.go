@@ -58,9 +58,15 @@ type run struct {
 // machine, so no test can ever reach a real provider.
 func k6run(t *testing.T, script string, env ...string) run {
 	t.Helper()
+	return k6runArgs(t, nil, script, env...)
+}
+
+// k6runArgs is k6run with extra `k6 run` flags.
+func k6runArgs(t *testing.T, args []string, script string, env ...string) run {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, k6Binary(t), "run", "--no-color", "--quiet", script)
+	cmd := exec.CommandContext(ctx, k6Binary(t), append(append([]string{"run", "--no-color", "--quiet"}, args...), script)...)
 	cmd.Dir = repoRoot(t)
 	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "K6_NO_USAGE_REPORT=true"}, env...)
 	var so, se bytes.Buffer

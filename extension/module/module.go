@@ -106,6 +106,7 @@ type Instance struct {
 	vu      modules.VU
 	root    *RootModule
 	metrics *telemetry.Metrics
+	spans   *telemetry.ExportWatch
 }
 
 var _ modules.Instance = (*Instance)(nil)
@@ -116,7 +117,8 @@ func (r *RootModule) NewModuleInstance(vu modules.VU) modules.Instance {
 	if err != nil {
 		common.Throw(vu.Runtime(), fmt.Errorf("xk6-chatgpt: %w", err))
 	}
-	return &Instance{vu: vu, root: r, metrics: ms}
+	log := vu.InitEnv().Logger
+	return &Instance{vu: vu, root: r, metrics: ms, spans: telemetry.WatchExports(log.Warnf)}
 }
 
 // Exports are the module's JS API (index.d.ts).

@@ -190,7 +190,11 @@ func (t *Target) finish(ctx context.Context, span trace.Span, r *probe.Result, s
 	now := time.Now()
 	det := t.observe(r, now) // sets r.State first
 	telemetry.EndProbe(span, t.spanTarget(), r, det.Changes)
-	telemetry.Push(ctx, state.Samples, t.inst.metrics.Samples(r, base, now, det))
+	samples := t.inst.metrics.Samples(r, base, now, det)
+	if n := t.inst.spans.TakeNew(); n > 0 {
+		samples.Samples = append(samples.Samples, t.inst.metrics.LostSpansSample(n, base, now))
+	}
+	telemetry.Push(ctx, state.Samples, samples)
 	return det
 }
 

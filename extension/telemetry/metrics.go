@@ -38,6 +38,7 @@ const (
 	Cost            = "chatgpt_cost_usd"
 	Skipped         = "chatgpt_probes_skipped"
 	OfficialStatus  = "chatgpt_official_status"
+	SpansLost       = "chatgpt_spans_lost"
 	StateLevel      = "chatgpt_state"
 	Degraded        = "chatgpt_degraded"
 	Incidents       = "chatgpt_incidents"
@@ -59,6 +60,7 @@ var Defs = []Def{
 	{Cost, metrics.Counter, metrics.Default, "", "what probes cost at list prices, in USD (models with known prices)"},
 	{Skipped, metrics.Counter, metrics.Default, "reason", "probes not sent: retry_after (the provider asked to wait), backoff (failing component probed at a reduced rate), budget (spend cap)"},
 	{OfficialStatus, metrics.Gauge, metrics.Default, "", "what the provider's official status page says of each component, on chatgpt_state's 0-3 scale (read by the status component)"},
+	{SpansLost, metrics.Counter, metrics.Default, "", "probe spans the trace exporter lost: dropped from k6's full span queue or in a failed export (only with --traces-output)"},
 	{StateLevel, metrics.Gauge, metrics.Default, "", "detected component state after each probe: 0 operational, 1 degraded, 2 partial, 3 major outage"},
 	{Degraded, metrics.Rate, metrics.Default, "", "share of probes after which the component was not operational"},
 	{Incidents, metrics.Counter, metrics.Default, "state", "incidents opened by the detector, by the state that opened them"},
@@ -153,6 +155,11 @@ func (ms *Metrics) SkippedSamples(r *probe.Result, base metrics.TagsAndMeta, at 
 	tags = tags.With("reason", r.Skipped)
 	s := metrics.Sample{TimeSeries: metrics.TimeSeries{Metric: ms.m[Skipped], Tags: tags}, Time: at, Value: 1, Metadata: meta}
 	return metrics.ConnectedSamples{Samples: []metrics.Sample{s}, Tags: tags, Time: at}
+}
+
+// LostSpansSample counts spans the exporter lost since the last report.
+func (ms *Metrics) LostSpansSample(n int64, base metrics.TagsAndMeta, at time.Time) metrics.Sample {
+	return metrics.Sample{TimeSeries: metrics.TimeSeries{Metric: ms.m[SpansLost], Tags: base.Tags}, Time: at, Value: float64(n), Metadata: base.Metadata}
 }
 
 // OfficialSample is the official status page's level for one of our components.
