@@ -3,7 +3,6 @@ package telemetry
 import (
 	"context"
 	"errors"
-	"sync"
 	"testing"
 	"time"
 
@@ -13,7 +12,6 @@ import (
 // failing is an exporter whose backend is gone; block holds exports to fill the queue.
 type failing struct {
 	block chan struct{}
-	once  sync.Once
 }
 
 func (f *failing) ExportSpans(ctx context.Context, _ []sdktrace.ReadOnlySpan) error {
