@@ -89,6 +89,8 @@ declare module "k6/x/chatgpt" {
     statusInterval?: Duration;
     /** Our components' official counterparts on the status page, e.g. { chat_stream: "Chat Completions" }. Defaults per provider (OpenAI, Anthropic, Gemini's Google Cloud products). */
     officialComponents?: Partial<Record<Component, string | string[]>>;
+    /** Put the prompt and the answer on probe spans (gen_ai.input.messages / gen_ai.output.messages). Default false. */
+    recordContent?: boolean;
     /** Spend cap for this target in one run, in USD at list prices; probes that could exceed it are skipped. Default 1; 0 means no cap. */
     budgetUSD?: number;
     /** Phase deadlines. Defaults: connect 10s, ttfb 60s, firstToken 60s, stall 20s, total 120s. */
@@ -152,6 +154,7 @@ declare module "k6/x/chatgpt" {
     tokensEstimated: boolean;
     finishReason: string;
     requestId: string;
+    /** The probe span's trace id, with --traces-output (also in every chatgpt_* sample's metadata). */
     traceId: string;
     /** The component's detected state after this probe (the shared detector, see chatgpt.state()). */
     state: State;
