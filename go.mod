@@ -3,8 +3,10 @@ module github.com/xk6-chatgpt/xk6-chatgpt
 go 1.25.0
 
 require (
+	github.com/go-logr/logr v1.4.3
 	github.com/grafana/sobek v0.0.0-20260727154728-7781506a890f
 	github.com/openai/openai-go/v3 v3.60.0
+	github.com/santhosh-tekuri/jsonschema/v6 v6.0.1
 	github.com/sirupsen/logrus v1.9.3
 	github.com/spf13/cobra v1.4.0
 	go.k6.io/k6/v2 v2.2.0
@@ -37,7 +39,6 @@ require (
 	github.com/fatih/color v1.19.0 // indirect
 	github.com/fsnotify/fsnotify v1.10.1 // indirect
 	github.com/go-json-experiment/json v0.0.0-20250211171154-1ae217ad3535 // indirect
-	github.com/go-logr/logr v1.4.3 // indirect
 	github.com/go-logr/stdr v1.2.2 // indirect
 	github.com/go-sourcemap/sourcemap v2.1.4+incompatible // indirect
 	github.com/golang/protobuf v1.5.4 // indirect
