@@ -10,6 +10,7 @@ OPENAI_NODE_VERSION := 6.30.1
 OPENAI_NODE  := $(CURDIR)/.tools/node/node_modules/openai
 # Jaeger v2 (module v1.62.0: the newest the proxy serves whole), the OTLP backend of the trace test
 JAEGER       := $(TOOLS)/jaeger
+DEBIAN_TOOLS := $(CURDIR)/.tools/debian.ok
 K6           := $(CURDIR)/k6
 export CGO_ENABLED := 0
 export GOFLAGS     := -trimpath -buildvcs=false
@@ -34,8 +35,9 @@ run: $(K6)
 ## test: lint, unit tests (incl. JS binding), end-to-end k6 runs against simulators
 test: lint test-unit
 
-test-unit: $(K6) $(OPENAI_NODE)/package.json $(JAEGER)
-	K6_BIN=$(K6) OPENAI_NODE=$(OPENAI_NODE) JAEGER_BIN=$(JAEGER) go test -count=1 -timeout 10m ./...
+test-unit: $(K6) $(OPENAI_NODE)/package.json $(JAEGER) $(DEBIAN_TOOLS)
+	K6_BIN=$(K6) OPENAI_NODE=$(OPENAI_NODE) JAEGER_BIN=$(JAEGER) XMLLINT=$$(command -v xmllint) CHROMIUM=$$(command -v chromium) \
+		go test -count=1 -timeout 10m ./...
 	go test -count=1 -run '^$$' -bench . -benchtime 1x ./... > /dev/null  # benchmarks still run (not timed)
 
 ## bench: Go benchmarks (figures, not pass/fail; compare runs with benchstat)
@@ -60,11 +62,18 @@ lint: $(STATICCHECK)
 fmt:
 	gofmt -w extension
 
-tools: $(STATICCHECK) $(OPENAI_NODE)/package.json $(JAEGER)
+tools: $(STATICCHECK) $(OPENAI_NODE)/package.json $(JAEGER) $(DEBIAN_TOOLS)
 
 # about 2.5 min cold on 2 cores (plus downloads), then cached in .tools/
 $(JAEGER): .ci/tools/jaeger/go.mod .ci/tools/jaeger/go.sum
 	cd .ci/tools/jaeger && go build -ldflags="-s -w" -o $(JAEGER) github.com/jaegertracing/jaeger/cmd/jaeger
+
+# xmllint (the JUnit report's schema check) and headless Chromium (the HTML report's rendering
+# check) come from Debian's packages when the machine has none.
+$(DEBIAN_TOOLS):
+	@command -v xmllint >/dev/null && command -v chromium >/dev/null || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libxml2-utils chromium fonts-dejavu-core; }
+	mkdir -p $(dir $@) && touch $@
 
 # Node.js comes from Debian's packages when the machine has none.
 $(OPENAI_NODE)/package.json:

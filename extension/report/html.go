@@ -149,7 +149,11 @@ func HTML(r Run, h *History) ([]byte, error) {
 	}
 	v.Chart.MaxMs = maxMs
 	for _, f := range []float64{0, 0.5, 1} {
-		v.Chart.Ticks = append(v.Chart.Ticks, tick{Y: plotH - plotH*f, Label: ms(maxMs * f)})
+		label := ms(maxMs * f)
+		if f == 0 {
+			label = "0"
+		}
+		v.Chart.Ticks = append(v.Chart.Ticks, tick{Y: plotH - plotH*f, Label: label})
 	}
 	var buf bytes.Buffer
 	if err := page.Execute(&buf, v); err != nil {
