@@ -16,6 +16,7 @@ import (
 
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/detect"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/probe"
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/report"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/sim"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/telemetry"
 )
@@ -37,6 +38,9 @@ type RootModule struct {
 
 	detOnce sync.Once
 	det     *detect.Detector // shared by every VU and target
+
+	recOnce sync.Once
+	rec     *report.Recorder // what the end-of-run report shows
 
 	gates   map[string]*probe.Gate         // politeness and spend per target, shared by every VU (guarded by mu)
 	pollers map[string]*probe.StatusPoller // the official status page per target (guarded by mu)
@@ -70,6 +74,12 @@ func (r *RootModule) simulator() (*sim.Running, bool, error) {
 		started = r.simErr == nil
 	})
 	return r.sim, started, r.simErr
+}
+
+// recorder is the process-wide report recorder, started with the first VU.
+func (r *RootModule) recorder() *report.Recorder {
+	r.recOnce.Do(func() { r.rec = report.NewRecorder(time.Now(), time.Minute) })
+	return r.rec
 }
 
 // gate returns the politeness gate and status poller of the target with key, creating them
@@ -117,6 +127,7 @@ func (r *RootModule) NewModuleInstance(vu modules.VU) modules.Instance {
 	if err != nil {
 		common.Throw(vu.Runtime(), fmt.Errorf("xk6-chatgpt: %w", err))
 	}
+	r.recorder() // the run starts now
 	log := vu.InitEnv().Logger
 	return &Instance{vu: vu, root: r, metrics: ms, spans: telemetry.WatchExports(log.Warnf)}
 }
@@ -127,6 +138,7 @@ func (i *Instance) Exports() modules.Exports {
 		"target":    i.target,
 		"simulator": i.simulator,
 		"state":     i.state,
+		"report":    i.report,
 		"version":   Version,
 	}}
 }

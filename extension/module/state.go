@@ -25,6 +25,7 @@ func (t *Target) observe(r *probe.Result, at time.Time) telemetry.Detection {
 		Blame: r.Blame, TTFTMs: r.Timings.TTFT, ITLMs: r.Timings.ITL, TotalMs: r.Timings.Total})
 	view := telemetry.Detection{State: det.State(t.Name, string(r.Component))}
 	r.State = string(view.State)
+	t.inst.root.recorder().Observe(at, t.Name, string(r.Component), r.Class, r.Advice, r.Message, r.Timings.TTFT, view.State)
 	t.logChanges(det, changes, at, &view)
 	view.Changes = changes
 	return view
@@ -51,6 +52,14 @@ func (t *Target) logChanges(det *detect.Detector, changes []detect.Transition, a
 			log.Warnf("xk6-chatgpt: %s/%s %s -> %s (incident %s)", c.Target, c.Component, c.From, c.To, c.Incident)
 		}
 	}
+}
+
+func jsonIndent(v any) (string, error) {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return "", fmt.Errorf("encode: %w", err)
+	}
+	return string(b) + "\n", nil
 }
 
 // state is chatgpt.state(): the shared detector's snapshot, with the same keys as the JSON

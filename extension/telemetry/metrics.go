@@ -10,6 +10,7 @@ import (
 
 	"go.k6.io/k6/v2/metrics"
 
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/classify"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/detect"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/probe"
 )
@@ -41,6 +42,7 @@ const (
 	SpansLost       = "chatgpt_spans_lost"
 	StateLevel      = "chatgpt_state"
 	Degraded        = "chatgpt_degraded"
+	Local           = "chatgpt_local"
 	Incidents       = "chatgpt_incidents"
 	IncidentLength  = "chatgpt_incident_duration"
 	TimeToDetect    = "chatgpt_time_to_detect"
@@ -62,6 +64,7 @@ var Defs = []Def{
 	{OfficialStatus, metrics.Gauge, metrics.Default, "", "what the provider's official status page says of each component, on chatgpt_state's 0-3 scale (read by the status component)"},
 	{SpansLost, metrics.Counter, metrics.Default, "", "probe spans the trace exporter lost: dropped from k6's full span queue or in a failed export (only with --traces-output)"},
 	{StateLevel, metrics.Gauge, metrics.Default, "", "detected component state after each probe: 0 operational, 1 degraded, 2 partial, 3 major outage"},
+	{Local, metrics.Rate, metrics.Default, "", "share of probes that failed on your side (blame account or network: bad key, quota, region, DNS, proxy); a threshold on it pages the account owner, not the provider's watchers"},
 	{Degraded, metrics.Rate, metrics.Default, "", "share of probes after which the component was not operational"},
 	{Incidents, metrics.Counter, metrics.Default, "state", "incidents opened by the detector, by the state that opened them"},
 	{IncidentLength, metrics.Trend, metrics.Time, "", "duration of each resolved incident, first bad observation to recovery"},
@@ -138,6 +141,7 @@ func (ms *Metrics) Samples(r *probe.Result, base metrics.TagsAndMeta, at time.Ti
 	}
 	add(StateLevel, tags, float64(det.State.Level()))
 	add(Degraded, tags, metrics.B(det.State != detect.Operational && det.State != detect.Maintenance))
+	add(Local, tags, metrics.B(!r.OK && (r.Blame == classify.BlameAccount || r.Blame == classify.BlameNetwork)))
 	for _, in := range det.Opened { // tagged with their own component: one probe can confirm a sibling's outage
 		ct := tags.With("component", in.Component)
 		add(Incidents, ct.With("state", string(in.State)), 1)
