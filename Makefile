@@ -5,6 +5,7 @@
 SHELL        := /bin/bash
 TOOLS        := $(CURDIR)/.tools/bin
 STATICCHECK  := $(TOOLS)/staticcheck
+ACTIONLINT   := $(TOOLS)/actionlint
 # the official openai npm package (6.30.1 is the newest that runs on Node 20), for the simulator's SDK test
 OPENAI_NODE_VERSION := 6.30.1
 OPENAI_NODE  := $(CURDIR)/.tools/node/node_modules/openai
@@ -12,6 +13,8 @@ OPENAI_NODE  := $(CURDIR)/.tools/node/node_modules/openai
 JAEGER       := $(TOOLS)/jaeger
 DEBIAN_TOOLS := $(CURDIR)/.tools/debian.ok
 K6           := $(CURDIR)/k6
+# Debian packages need root: sudo when not already root (GitHub's runners), nothing in a container
+SUDO         := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 export CGO_ENABLED := 0
 export GOFLAGS     := -trimpath -buildvcs=false
 export GOTOOLCHAIN := local
@@ -53,16 +56,17 @@ fuzz:
 	go test -run '^$$' -fuzz FuzzParseScenario -fuzztime $(FUZZTIME) ./extension/sim
 	go test -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME) ./extension/statuspage
 
-## lint: gofmt, go vet, staticcheck
-lint: $(STATICCHECK)
+## lint: gofmt, go vet, staticcheck, actionlint (the GitHub workflows)
+lint: $(STATICCHECK) $(ACTIONLINT)
 	@unformatted=$$(gofmt -l extension); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	go vet ./...
 	$(STATICCHECK) ./...
+	$(ACTIONLINT) .github/workflows/*.yml
 
 fmt:
 	gofmt -w extension
 
-tools: $(STATICCHECK) $(OPENAI_NODE)/package.json $(JAEGER) $(DEBIAN_TOOLS)
+tools: $(STATICCHECK) $(ACTIONLINT) $(OPENAI_NODE)/package.json $(JAEGER) $(DEBIAN_TOOLS)
 
 # about 2.5 min cold on 2 cores (plus downloads), then cached in .tools/
 $(JAEGER): .ci/tools/jaeger/go.mod .ci/tools/jaeger/go.sum
@@ -71,19 +75,22 @@ $(JAEGER): .ci/tools/jaeger/go.mod .ci/tools/jaeger/go.sum
 # xmllint (the JUnit report's schema check) and headless Chromium (the HTML report's rendering
 # check) come from Debian's packages when the machine has none.
 $(DEBIAN_TOOLS):
-	@command -v xmllint >/dev/null && command -v chromium >/dev/null || { apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libxml2-utils chromium fonts-dejavu-core; }
+	@command -v xmllint >/dev/null && command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends libxml2-utils chromium fonts-dejavu-core; }
 	mkdir -p $(dir $@) && touch $@
 
 # Node.js comes from Debian's packages when the machine has none.
 $(OPENAI_NODE)/package.json:
-	@command -v npm >/dev/null || { apt-get update -qq && apt-get install -y -qq nodejs npm; }
+	@command -v npm >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq nodejs npm; }
 	mkdir -p .tools/node
 	cd .tools/node && npm install --no-audit --no-fund --loglevel=error --prefix . openai@$(OPENAI_NODE_VERSION)
 	test -f $@
 
 $(STATICCHECK): .ci/tools/go.mod .ci/tools/go.sum
 	cd .ci/tools && go build -o $(STATICCHECK) honnef.co/go/tools/cmd/staticcheck
+
+$(ACTIONLINT): .ci/tools/go.mod .ci/tools/go.sum
+	cd .ci/tools && go build -o $(ACTIONLINT) github.com/rhysd/actionlint/cmd/actionlint
 
 clean:
 	rm -rf $(K6) .tools
