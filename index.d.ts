@@ -300,9 +300,35 @@ declare module "k6/x/chatgpt" {
    */
   export function state(): DetectorState;
 
+  export interface ReportOptions {
+    /** Include k6's summary and the verdict on stdout. Default true. */
+    stdout?: boolean;
+    /** Where to write the Markdown report (fits $GITHUB_STEP_SUMMARY). */
+    markdown?: string;
+    /** Where to write JUnit XML: a test case per component and per threshold. */
+    junit?: string;
+    /** Where to write the JSON report (schema: extension/report/report.schema.json, schema_version 1). */
+    json?: string;
+    /** Where to write the self-contained HTML report. */
+    html?: string;
+    /** A folder of earlier runs' JSON reports: the HTML shows 90 days of uptime and incidents. */
+    history?: string;
+    /** A folder for one SVG status badge per component, and overall.svg. */
+    badges?: string;
+    /** The previous scheduled run's start (RFC 3339): the report shows the gap. */
+    previousRun?: string;
+  }
+
+  /**
+   * The end-of-run report, for handleSummary: file paths (and "stdout") to contents.
+   * @example
+   * export function handleSummary(data) { return chatgpt.report(data, { markdown: "report.md", json: "report.json" }); }
+   */
+  export function report(data: object, options?: ReportOptions): Record<string, string>;
+
   /** The extension's version. */
   export const version: string;
 
-  const chatgpt: { target: typeof target; simulator: typeof simulator; state: typeof state; version: typeof version };
+  const chatgpt: { target: typeof target; simulator: typeof simulator; state: typeof state; report: typeof report; version: typeof version };
   export default chatgpt;
 }
