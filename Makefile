@@ -21,7 +21,7 @@ export GOTOOLCHAIN := local
 
 GO_SOURCES := $(shell find extension -name '*.go' -not -name '*_test.go') go.mod go.sum
 
-.PHONY: all build run test test-unit bench fuzz lint fmt clean tools
+.PHONY: all build run test test-unit bench fuzz lint fmt clean tools dashboards stack stack-down
 
 all: lint test
 
@@ -40,7 +40,7 @@ test: lint test-unit
 
 test-unit: $(K6) $(OPENAI_NODE)/package.json $(JAEGER) $(DEBIAN_TOOLS)
 	K6_BIN=$(K6) OPENAI_NODE=$(OPENAI_NODE) JAEGER_BIN=$(JAEGER) XMLLINT=$$(command -v xmllint) CHROMIUM=$$(command -v chromium) \
-		go test -count=1 -timeout 10m ./...
+		PROMETHEUS=$$(command -v prometheus) PROMTOOL=$$(command -v promtool) go test -count=1 -timeout 10m ./...
 	go test -count=1 -run '^$$' -bench . -benchtime 1x ./... > /dev/null  # benchmarks still run (not timed)
 
 ## bench: Go benchmarks (figures, not pass/fail; compare runs with benchstat)
@@ -58,13 +58,25 @@ fuzz:
 
 ## lint: gofmt, go vet, staticcheck, actionlint (the GitHub workflows)
 lint: $(STATICCHECK) $(ACTIONLINT)
-	@unformatted=$$(gofmt -l extension); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
+	@unformatted=$$(gofmt -l extension dashboards); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	go vet ./...
 	$(STATICCHECK) ./...
 	$(ACTIONLINT) .github/workflows/*.yml
 
 fmt:
-	gofmt -w extension
+	gofmt -w extension dashboards
+
+## dashboards: regenerate the Grafana dashboard JSON from dashboards/*.go
+dashboards:
+	go run ./dashboards/gen
+
+## stack: Grafana, Tempo and Prometheus with the dashboards, for `make run` to feed (needs Docker)
+stack:
+	docker compose -f dashboards/docker-compose.yml up -d
+	@echo "Grafana: http://127.0.0.1:3000 — now: K6_PROMETHEUS_RW_SERVER_URL=http://127.0.0.1:9090/api/v1/write K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM=true ./k6 run -o experimental-prometheus-rw --traces-output=otel=http://127.0.0.1:4318/v1/traces scripts/chatgpt.js"
+
+stack-down:
+	docker compose -f dashboards/docker-compose.yml down
 
 tools: $(STATICCHECK) $(ACTIONLINT) $(OPENAI_NODE)/package.json $(JAEGER) $(DEBIAN_TOOLS)
 
@@ -72,11 +84,12 @@ tools: $(STATICCHECK) $(ACTIONLINT) $(OPENAI_NODE)/package.json $(JAEGER) $(DEBI
 $(JAEGER): .ci/tools/jaeger/go.mod .ci/tools/jaeger/go.sum
 	cd .ci/tools/jaeger && go build -ldflags="-s -w" -o $(JAEGER) github.com/jaegertracing/jaeger/cmd/jaeger
 
-# xmllint (the JUnit report's schema check) and headless Chromium (the HTML report's rendering
-# check) come from Debian's packages when the machine has none.
+# xmllint (the JUnit report's schema check), headless Chromium (the HTML report's rendering
+# check) and Prometheus with promtool (alert rule tests, dashboard queries) come from Debian's
+# packages when the machine has none.
 $(DEBIAN_TOOLS):
-	@command -v xmllint >/dev/null && command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends libxml2-utils chromium fonts-dejavu-core; }
+	@command -v xmllint >/dev/null && command -v chromium >/dev/null && command -v promtool >/dev/null || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends libxml2-utils chromium fonts-dejavu-core prometheus; }
 	mkdir -p $(dir $@) && touch $@
 
 # Node.js comes from Debian's packages when the machine has none.
