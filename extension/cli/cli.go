@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 	"go.k6.io/k6/v2/cmd/state"
@@ -31,16 +32,29 @@ func simulateCmd(gs *state.GlobalState) *cobra.Command {
 	var listen, scenarioFile string
 	var seed uint64
 	var speed float64
+	var ttft, ttftP99, itl, itlP99 time.Duration
+	var tokens int
+	var stamps bool
 	cmd := &cobra.Command{
 		Use:   "simulate",
 		Short: "Serve the OpenAI-compatible simulator until interrupted",
 		Example: "  k6 x chatgpt simulate --listen 127.0.0.1:8080\n" +
 			"  k6 x chatgpt simulate --scenario scripts/scenarios/partial-chat-outage.yaml --speed 60\n" +
-			"  OPENAI_BASE_URL=http://127.0.0.1:8080/v1 OPENAI_API_KEY=x k6 run scripts/chatgpt.js",
+			"  OPENAI_BASE_URL=http://127.0.0.1:8080/v1 OPENAI_API_KEY=x k6 run scripts/chatgpt.js\n" +
+			"  k6 x chatgpt simulate --ttft 200ms --itl 20ms --tokens 20 --stamps   # a fixed load-test target with ground truth",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg := sim.DefaultConfig()
-			cfg.Seed, cfg.Speed = seed, speed
+			cfg.Seed, cfg.Speed, cfg.Stamps = seed, speed, stamps
+			if ttft > 0 {
+				cfg.Baseline.TTFT = sim.Latency{Median: ttft, P99: ttftP99}
+			}
+			if itl > 0 {
+				cfg.Baseline.ITL = sim.Latency{Median: itl, P99: itlP99}
+			}
+			if tokens > 0 {
+				cfg.Baseline.OutputTokens = tokens
+			}
 			if scenarioFile != "" {
 				data, err := os.ReadFile(scenarioFile) //nolint:gosec // the operator names the file
 				if err != nil {
@@ -69,5 +83,11 @@ func simulateCmd(gs *state.GlobalState) *cobra.Command {
 	cmd.Flags().Uint64Var(&seed, "seed", 1, "random seed of the latency model (a scenario's own seed wins)")
 	cmd.Flags().StringVar(&scenarioFile, "scenario", "", "scenario file (YAML or JSON) to serve; none: healthy forever")
 	cmd.Flags().Float64Var(&speed, "speed", 1, "scenario minutes per minute (latencies are not compressed)")
+	cmd.Flags().DurationVar(&ttft, "ttft", 0, "median time to first token (default 400ms with a long tail); with no --ttft-p99, exactly this")
+	cmd.Flags().DurationVar(&ttftP99, "ttft-p99", 0, "99th percentile time to first token")
+	cmd.Flags().DurationVar(&itl, "itl", 0, "median gap between tokens (default 25ms); with no --itl-p99, exactly this")
+	cmd.Flags().DurationVar(&itlP99, "itl-p99", 0, "99th percentile gap between tokens")
+	cmd.Flags().IntVar(&tokens, "tokens", 0, "answer length in tokens, capped by the request's max tokens (default 8)")
+	cmd.Flags().BoolVar(&stamps, "stamps", false, "precede every SSE event with its write time (': t=<unix ns>'), the ground truth of timing checks")
 	return cmd
 }

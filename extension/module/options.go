@@ -32,7 +32,7 @@ const DefaultBudgetUSD = 1.0
 
 var knownOptions = []string{"name", "alternative", "provider", "model", "baseURL", "apiKey", "apiVersion", "components", "prompt",
 	"maxTokens", "reasoningEffort", "modelFor", "canary", "webURL", "statusURL", "statusInterval", "officialComponents", "timeouts",
-	"budgetUSD", "recordContent"}
+	"budgetUSD", "recordContent", "groundTruth"}
 
 // targetExtras are the options that configure the monitor around a probe target.
 type targetExtras struct {
@@ -93,6 +93,13 @@ func (o *options) parse(c *probe.Target, env func(string) string) (x targetExtra
 	}
 	defer func() { x.name = cmpOr(x.name, c.Provider) }()
 	x.name = o.str("name")
+	if v, ok := o.m["groundTruth"]; ok && o.err == nil {
+		b, isBool := v.(bool)
+		if !isBool {
+			o.err = fmt.Errorf("option groundTruth must be true or false, got %v", v)
+		}
+		c.GroundTruth = b
+	}
 	if v, ok := o.m["recordContent"]; ok && o.err == nil {
 		b, isBool := v.(bool)
 		if !isBool {

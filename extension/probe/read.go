@@ -209,6 +209,7 @@ func (p *run) readStream(body io.Reader, d stream.Dialect, o *classify.Outcome, 
 
 	dec := stream.NewDecoder(body)
 	var first, firstAnswer, last time.Time
+	var firstStamp int64
 	var gaps, maxGap time.Duration
 	for {
 		ev, err := dec.Next()
@@ -231,7 +232,7 @@ func (p *run) readStream(body io.Reader, d stream.Dialect, o *classify.Outcome, 
 		}
 		p.stall.Reset(to.Stall)
 		if first.IsZero() {
-			first = ev.At
+			first, firstStamp = ev.At, ev.Stamp
 		} else {
 			g := ev.At.Sub(last)
 			gaps += g
@@ -248,6 +249,9 @@ func (p *run) readStream(body io.Reader, d stream.Dialect, o *classify.Outcome, 
 	tokens := s.Tokens
 	r.BytesIn = dec.BytesRead()
 	r.Timings.TTFT = ms(p.start, first)
+	if firstStamp > 0 && !first.IsZero() { // a stamping simulator: what the first token really took
+		r.TrueTTFT = float64(firstStamp-p.start.UnixNano()) / float64(time.Millisecond)
+	}
 	r.Timings.TTFA = ms(p.start, firstAnswer)
 	if tokens > 1 {
 		r.Timings.ITL = float64(gaps) / float64(tokens-1) / float64(time.Millisecond)

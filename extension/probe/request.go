@@ -52,6 +52,9 @@ func newRequest(t *Target, c Component) (*http.Request, error) {
 		req.Header.Set("Accept", "application/json")
 	}
 	req.Header.Set("User-Agent", t.UserAgent)
+	if t.GroundTruth && streamed(c) {
+		req.Header.Set("X-Sim-Stamps", "1") // sim.StampHeader; probe does not import sim
+	}
 	if c == Web || c == Status || t.APIKey == "" {
 		return req, nil // public pages never see the key
 	}

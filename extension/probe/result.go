@@ -74,8 +74,11 @@ type Result struct {
 	SimFault string    `js:"-" json:"-"` // simulator ground truth (x-sim-fault), for scoring
 	// For spans: the response headers worth quoting (request ids, rate limits), where the
 	// request went (no query: keys sometimes travel there), and its answer budget.
-	Headers   map[string]string `js:"-" json:"-"`
-	Host      string            `js:"-" json:"-"`
-	MaxTokens int               `js:"-" json:"-"`
-	Stream    bool              `js:"-" json:"-"`
+	Headers map[string]string `js:"-" json:"-"`
+	// TrueTTFT is the server's own account of the first token (its write stamp minus our start),
+	// when a stamping simulator is probed with GroundTruth: the yardstick of TTFT accuracy.
+	TrueTTFT  float64 `js:"trueTtft" json:"true_ttft,omitempty"`
+	Host      string  `js:"-" json:"-"`
+	MaxTokens int     `js:"-" json:"-"`
+	Stream    bool    `js:"-" json:"-"`
 }

@@ -122,6 +122,9 @@ type Target struct {
 	// RecordContent keeps the answer text (bounded) so spans can carry prompt and completion;
 	// off by default: traces should not hold what people ask models.
 	RecordContent bool
+	// GroundTruth asks a stamping simulator (sim.StampHeader) for write stamps, so each stream
+	// also yields TrueTTFT: for measuring the monitor's own accuracy, never for real providers.
+	GroundTruth bool
 }
 
 // DefaultPrompt asks for a tiny answer so a probe costs a handful of tokens.

@@ -17,6 +17,24 @@ import (
 // anything near this is a hostile or broken server, and reading it unbounded would exhaust memory.
 const MaxLineBytes = 1 << 20
 
+// stampPrefix starts a write-stamp comment (sim.StampPrefix).
+var stampPrefix = []byte(": t=")
+
+// digits parses a decimal without allocating; anything else gives 0.
+func digits(b []byte) int64 {
+	var n int64
+	if len(b) == 0 || len(b) > 19 {
+		return 0
+	}
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0
+		}
+		n = n*10 + int64(c-'0')
+	}
+	return n
+}
+
 // ErrLineTooLong reports a line over the decoder's limit.
 var ErrLineTooLong = errors.New("sse: line exceeds limit")
 
@@ -25,6 +43,9 @@ type Event struct {
 	Type string    // the "event:" field; empty means "message"
 	Data []byte    // "data:" lines joined by '\n'
 	At   time.Time // arrival time of the event's last byte (monotonic)
+	// Stamp is the server's write time (Unix ns) from a ": t=" comment before the event, as the
+	// stamping simulator sends: ground truth for timing checks. 0 when absent.
+	Stamp int64
 }
 
 // Decoder reads SSE events from r. It allocates per event only when the event type changes.
@@ -37,6 +58,7 @@ type Decoder struct {
 	evType  string
 	typeBuf []byte
 	hasData bool
+	stamp   int64
 }
 
 // NewDecoder returns a decoder reading r with the default line limit.
@@ -60,6 +82,7 @@ func (d *Decoder) BytesRead() int64 { return d.tr.n }
 func (d *Decoder) Next() (Event, error) {
 	d.data = d.data[:0]
 	d.hasData = false
+	d.stamp = 0
 	d.typeBuf = d.typeBuf[:0]
 	hasType := false
 	for {
@@ -93,12 +116,15 @@ func (d *Decoder) event(hasType bool) Event {
 	} else if d.evType != string(d.typeBuf) { // compiler avoids the allocation in the comparison
 		d.evType = string(d.typeBuf)
 	}
-	return Event{Type: d.evType, Data: d.data, At: d.tr.last}
+	return Event{Type: d.evType, Data: d.data, At: d.tr.last, Stamp: d.stamp}
 }
 
 // field applies one non-empty line; it reports whether the line set the event type.
 func (d *Decoder) field(line []byte) bool {
-	if line[0] == ':' { // comment / keep-alive
+	if line[0] == ':' { // comment / keep-alive, or a write stamp
+		if bytes.HasPrefix(line, stampPrefix) {
+			d.stamp = digits(line[len(stampPrefix):])
+		}
 		return false
 	}
 	name, value := line, []byte(nil)

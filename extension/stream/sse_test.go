@@ -127,3 +127,15 @@ func TestParseChatChunk(t *testing.T) {
 		t.Fatal("HTML parsed as a chunk")
 	}
 }
+
+// A stamping simulator's ": t=" comment gives the next event its write time; other comments
+// and malformed stamps give none.
+func TestStamps(t *testing.T) {
+	d := NewDecoder(strings.NewReader(": t=1732312345123456789\ndata: a\n\n: keep-alive\ndata: b\n\n: t=12x\ndata: c\n\n"))
+	for i, want := range []int64{1732312345123456789, 0, 0} {
+		ev, err := d.Next()
+		if err != nil || ev.Stamp != want {
+			t.Fatalf("event %d: stamp %d, err %v; want %d", i, ev.Stamp, err, want)
+		}
+	}
+}

@@ -40,6 +40,7 @@ const (
 	Skipped         = "chatgpt_probes_skipped"
 	OfficialStatus  = "chatgpt_official_status"
 	SpansLost       = "chatgpt_spans_lost"
+	TTFTError       = "chatgpt_ttft_error"
 	StateLevel      = "chatgpt_state"
 	Degraded        = "chatgpt_degraded"
 	Local           = "chatgpt_local"
@@ -62,6 +63,7 @@ var Defs = []Def{
 	{Cost, metrics.Counter, metrics.Default, "", "what probes cost at list prices, in USD (models with known prices)"},
 	{Skipped, metrics.Counter, metrics.Default, "reason", "probes not sent: retry_after (the provider asked to wait), backoff (failing component probed at a reduced rate), budget (spend cap)"},
 	{OfficialStatus, metrics.Gauge, metrics.Default, "", "what the provider's official status page says of each component, on chatgpt_state's 0-3 scale (read by the status component)"},
+	{TTFTError, metrics.Trend, metrics.Time, "", "measured TTFT minus the stamping simulator's own (groundTruth targets only): the monitor's accuracy"},
 	{SpansLost, metrics.Counter, metrics.Default, "", "probe spans the trace exporter lost: dropped from k6's full span queue or in a failed export (only with --traces-output)"},
 	{StateLevel, metrics.Gauge, metrics.Default, "", "detected component state after each probe: 0 operational, 1 degraded, 2 partial, 3 major outage"},
 	{Local, metrics.Rate, metrics.Default, "", "share of probes that failed on your side (blame account or network: bad key, quota, region, DNS, proxy); a threshold on it pages the account owner, not the provider's watchers"},
@@ -121,6 +123,9 @@ func (ms *Metrics) Samples(r *probe.Result, base metrics.TagsAndMeta, at time.Ti
 	if r.OK { // latency of failures is their own story (timeouts would poison the trends)
 		if tm.TTFT > 0 {
 			add(TTFT, tags, tm.TTFT)
+			if r.TrueTTFT > 0 {
+				add(TTFTError, tags, tm.TTFT-r.TrueTTFT)
+			}
 		}
 		if tm.ITL > 0 {
 			add(ITL, tags, tm.ITL)
