@@ -32,10 +32,11 @@ const DefaultBudgetUSD = 1.0
 
 var knownOptions = []string{"name", "alternative", "provider", "model", "baseURL", "apiKey", "apiVersion", "components", "prompt",
 	"maxTokens", "reasoningEffort", "modelFor", "canary", "webURL", "statusURL", "statusInterval", "officialComponents", "timeouts",
-	"budgetUSD", "recordContent", "groundTruth"}
+	"budgetUSD", "recordContent", "groundTruth", "polite"}
 
 // targetExtras are the options that configure the monitor around a probe target.
 type targetExtras struct {
+	impolite       bool // polite: false — a load test keeps its load
 	name           string
 	alternative    bool
 	budget         float64
@@ -93,6 +94,13 @@ func (o *options) parse(c *probe.Target, env func(string) string) (x targetExtra
 	}
 	defer func() { x.name = cmpOr(x.name, c.Provider) }()
 	x.name = o.str("name")
+	if v, ok := o.m["polite"]; ok && o.err == nil {
+		b, isBool := v.(bool)
+		if !isBool {
+			o.err = fmt.Errorf("option polite must be true or false, got %v", v)
+		}
+		x.impolite = !b
+	}
 	if v, ok := o.m["groundTruth"]; ok && o.err == nil {
 		b, isBool := v.(bool)
 		if !isBool {

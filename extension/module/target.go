@@ -65,7 +65,14 @@ func newTarget(i *Instance, opts map[string]any) (*Target, error) {
 	for _, pc := range t.comps {
 		t.Components = append(t.Components, string(pc))
 	}
-	t.gate, t.poller = i.root.gate(c.Provider+"|"+c.BaseURL+"|"+c.Model, t.BudgetUSD, x.statusInterval)
+	key := c.Provider + "|" + c.BaseURL + "|" + c.Model
+	if x.impolite {
+		key += "|load"
+	}
+	t.gate, t.poller = i.root.gate(key, t.BudgetUSD, x.statusInterval)
+	if x.impolite { // a load test: no backoff, no waiting out Retry-After; the budget still holds
+		t.gate.Impolite()
+	}
 	if t.Alternative {
 		i.root.detector().SetAlternative(t.Name)
 	}

@@ -51,6 +51,14 @@ func NewGate(budgetUSD float64) *Gate {
 	return &Gate{DownAfter: 4, MaxFactor: 4, MaxRetryAfter: 10 * time.Minute, BudgetUSD: budgetUSD}
 }
 
+// Impolite turns off backoff and Retry-After for load tests, which must keep their load; the
+// spend cap stays.
+func (g *Gate) Impolite() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.DownAfter, g.MaxRetryAfter = 0, 0
+}
+
 // Ticket is an admitted probe's reservation; Done must be called with its result.
 type Ticket struct {
 	c        Component
@@ -103,7 +111,7 @@ func (g *Gate) Done(t *Ticket, r *Result, now time.Time) {
 		b.fails++
 		b.class = r.Class
 	}
-	if r.RetryAfterMs > 0 {
+	if r.RetryAfterMs > 0 && g.MaxRetryAfter > 0 {
 		wait := min(time.Duration(r.RetryAfterMs)*time.Millisecond, g.MaxRetryAfter)
 		if u := now.Add(wait); u.After(g.until) {
 			g.until, g.untilWhy, g.retryWait = u, r.Class, wait
