@@ -51,7 +51,10 @@ func (s *Summary) Facts() *Summary { return s }
 // ChatStream accumulates an OpenAI chat-completions stream (also Azure's, Gemini's compatible
 // endpoint and every OpenAI-compatible server). Both the live probe (which adds timing) and
 // offline classification of a captured body feed it.
-type ChatStream struct{ Summary }
+type ChatStream struct {
+	Summary
+	view chunkView // reused: no allocation per record
+}
 
 // Add folds one event in.
 func (s *ChatStream) Add(ev Event) (Step, error) {
@@ -63,31 +66,31 @@ func (s *ChatStream) Add(ev Event) (Step, error) {
 		s.ErrorEvent = bytes.Clone(ev.Data)
 		return Step{Done: true}, nil
 	}
-	c, err := ParseChatChunk(ev.Data, s.KeepText)
-	if err != nil {
-		return Step{Done: true}, fmt.Errorf("malformed stream record: %w", err)
+	v := &s.view
+	if err := parseChunk(ev.Data, s.KeepText, v); err != nil {
+		return Step{Done: true}, fmt.Errorf("malformed stream record: chat chunk: %w", err)
 	}
-	if c.Error != nil {
+	if v.errRaw != nil {
 		s.ErrorEvent = bytes.Clone(ev.Data)
 		return Step{Done: true}, nil
 	}
-	if c.Model != "" {
-		s.Model = c.Model
+	if v.model.present() && len(v.model.raw) > 0 && !v.model.equals(s.Model) {
+		s.Model = v.model.text() // once per stream: the model does not change between chunks
 	}
-	if c.FinishReason != "" {
-		s.FinishReason = c.FinishReason
+	if v.finishReason.present() && !v.finishReason.equals(s.FinishReason) {
+		s.FinishReason = v.finishReason.text()
 	}
-	if c.Usage != nil {
-		u := *c.Usage
+	if v.usage != nil {
+		u := *v.usage
 		s.Usage = &u
 	}
-	if c.Content == 0 && c.Reasoning == 0 {
+	if v.content == 0 && v.reasoning == 0 {
 		return Step{}, nil // role-only, empty and finish chunks are not tokens
 	}
 	s.Tokens++
-	s.Content += c.Content
+	s.Content += v.content
 	if s.KeepText && len(s.Text) < MaxText {
-		s.Text += c.Text[:min(len(c.Text), MaxText-len(s.Text))]
+		s.Text += string(v.text[:min(len(v.text), MaxText-len(s.Text))])
 	}
-	return Step{Token: true, Answer: c.Content > 0}, nil
+	return Step{Token: true, Answer: v.content > 0}, nil
 }

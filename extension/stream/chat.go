@@ -2,7 +2,6 @@ package stream
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 )
 
@@ -18,7 +17,6 @@ type Usage struct {
 // ChatChunk is what a probe needs from one chat.completion.chunk (or one full chat.completion).
 // Unknown fields (obfuscation, service_tier, logprobs …) are ignored.
 type ChatChunk struct {
-	ID           string
 	Model        string
 	Content      int    // bytes of answer text in this chunk
 	Reasoning    int    // bytes of reasoning text in this chunk
@@ -28,56 +26,22 @@ type ChatChunk struct {
 	Error        []byte // raw "error" value when the record is an error envelope
 }
 
-type wireChoice struct {
-	Delta struct {
-		Content          *string `json:"content"`
-		ReasoningContent *string `json:"reasoning_content"`
-		Reasoning        *string `json:"reasoning"`
-	} `json:"delta"`
-	Message struct {
-		Content          *string `json:"content"`
-		ReasoningContent *string `json:"reasoning_content"`
-	} `json:"message"`
-	FinishReason *string `json:"finish_reason"`
-}
-
-type wireChunk struct {
-	ID      string          `json:"id"`
-	Model   string          `json:"model"`
-	Choices []wireChoice    `json:"choices"`
-	Usage   *Usage          `json:"usage"`
-	Error   json.RawMessage `json:"error"`
-}
-
 // ParseChatChunk decodes one chat-completions record: a streamed chunk or a whole response.
 // keepText copies the answer text (needed only for answer checks).
 func ParseChatChunk(data []byte, keepText bool) (ChatChunk, error) {
-	var w wireChunk
-	if err := json.Unmarshal(data, &w); err != nil {
+	var v chunkView
+	if err := parseChunk(data, keepText, &v); err != nil {
 		return ChatChunk{}, fmt.Errorf("chat chunk: %w", err)
 	}
-	c := ChatChunk{ID: w.ID, Model: w.Model, Usage: w.Usage}
-	if len(w.Error) > 0 && !bytes.Equal(w.Error, []byte("null")) {
-		c.Error = w.Error
+	c := ChatChunk{Content: v.content, Reasoning: v.reasoning, Text: string(v.text), Usage: v.usage}
+	if v.model.present() {
+		c.Model = v.model.text()
 	}
-	for i := range w.Choices {
-		ch := &w.Choices[i]
-		for _, s := range []*string{ch.Delta.Content, ch.Message.Content} {
-			if s != nil {
-				c.Content += len(*s)
-				if keepText {
-					c.Text += *s
-				}
-			}
-		}
-		for _, s := range []*string{ch.Delta.ReasoningContent, ch.Delta.Reasoning, ch.Message.ReasoningContent} {
-			if s != nil {
-				c.Reasoning += len(*s)
-			}
-		}
-		if ch.FinishReason != nil && *ch.FinishReason != "" {
-			c.FinishReason = *ch.FinishReason
-		}
+	if v.finishReason.present() {
+		c.FinishReason = v.finishReason.text()
+	}
+	if v.errRaw != nil {
+		c.Error = bytes.Clone(v.errRaw)
 	}
 	return c, nil
 }

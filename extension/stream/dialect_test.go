@@ -120,7 +120,7 @@ func TestWholeBodies(t *testing.T) {
 }
 
 func TestKeptTextIsBounded(t *testing.T) {
-	s := &ChatStream{Summary{KeepText: true}}
+	s := &ChatStream{Summary: Summary{KeepText: true}}
 	chunk := `{"choices":[{"delta":{"content":"` + strings.Repeat("a", 3000) + `"}}]}`
 	for range 3 {
 		if _, err := s.Add(Event{Data: []byte(chunk)}); err != nil {

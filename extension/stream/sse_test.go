@@ -99,7 +99,7 @@ func TestParseChatChunk(t *testing.T) {
 		want ChatChunk
 	}{
 		{"role only", `{"id":"c1","model":"m","choices":[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}]}`,
-			ChatChunk{ID: "c1", Model: "m"}},
+			ChatChunk{Model: "m"}},
 		{"content", `{"choices":[{"delta":{"content":"Hello"},"finish_reason":null}],"obfuscation":"x"}`, ChatChunk{Content: 5, Text: "Hello"}},
 		{"reasoning", `{"choices":[{"delta":{"reasoning_content":"hmm"}}]}`, ChatChunk{Reasoning: 3}},
 		{"finish", `{"choices":[{"delta":{},"finish_reason":"stop"}]}`, ChatChunk{FinishReason: "stop"}},
@@ -115,7 +115,7 @@ func TestParseChatChunk(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got.ID != tt.want.ID || got.Model != tt.want.Model || got.Content != tt.want.Content ||
+			if got.Model != tt.want.Model || got.Content != tt.want.Content ||
 				got.Reasoning != tt.want.Reasoning || got.Text != tt.want.Text || got.FinishReason != tt.want.FinishReason ||
 				string(got.Error) != string(tt.want.Error) || (got.Usage == nil) != (tt.want.Usage == nil) ||
 				(got.Usage != nil && *got.Usage != *tt.want.Usage) {

@@ -1,0 +1,226 @@
+package stream
+
+import (
+	"bytes"
+	"strconv"
+	"unicode/utf8"
+)
+
+// strField is a string member as encoding/json would store it in a *string: absent, null
+// (set, nil) or a string's raw contents.
+type strField struct {
+	set, null, escaped bool
+	raw                []byte
+}
+
+func (f strField) present() bool { return f.set && !f.null }
+
+// text is the decoded string.
+func (f strField) text() string {
+	if !f.escaped && utf8.Valid(f.raw) {
+		return string(f.raw)
+	}
+	return unescape(f.raw)
+}
+
+// equals reports whether the decoded string is s, without allocating in the common case.
+func (f strField) equals(s string) bool {
+	if !f.escaped && utf8.Valid(f.raw) {
+		return string(f.raw) == s
+	}
+	return unescape(f.raw) == s
+}
+
+// read stores the next value, which must be a string or null.
+func (f *strField) read(s *scanner) error {
+	*f = strField{set: true}
+	if s.null() {
+		f.null = true
+		return nil
+	}
+	raw, esc, err := s.str()
+	f.raw, f.escaped = raw, esc
+	return err
+}
+
+// chunkView is what one record says, pointing into its bytes.
+type chunkView struct {
+	model        strField
+	content      int
+	reasoning    int
+	finishReason strField
+	usage        *Usage
+	usageNull    bool
+	errRaw       []byte
+	text         []byte // answer text, only when kept
+}
+
+type choiceView struct {
+	delta, message          struct{ content, reasoningContent, reasoning strField }
+	finishReason            strField
+	deltaNull, messageValid bool
+}
+
+// parseChunk reads one chat-completions record into v. keepText appends the answer text.
+func parseChunk(data []byte, keepText bool, v *chunkView) error {
+	s := &scanner{b: data}
+	*v = chunkView{}
+	if s.null() {
+		return s.end()
+	}
+	if s.peek() != '{' {
+		return errSyntax
+	}
+	err := s.object(func(key string, raw []byte) error {
+		switch {
+		case is(key, raw, "model"):
+			return v.model.read(s)
+		case is(key, raw, "id"):
+			var f strField
+			return f.read(s)
+		case is(key, raw, "choices"):
+			return v.choices(s, keepText)
+		case is(key, raw, "usage"):
+			return v.readUsage(s)
+		case is(key, raw, "error"):
+			start := s.i
+			if err := s.skip(0); err != nil {
+				return err
+			}
+			v.errRaw = bytes.TrimSpace(s.b[start:s.i])
+			if bytes.Equal(v.errRaw, []byte("null")) {
+				v.errRaw = nil
+			}
+			return nil
+		}
+		return s.skip(0)
+	}, 0)
+	if err != nil {
+		return err
+	}
+	return s.end()
+}
+
+func (s *scanner) end() error {
+	s.ws()
+	if s.i != len(s.b) {
+		return errSyntax
+	}
+	return nil
+}
+
+func (v *chunkView) choices(s *scanner, keepText bool) error {
+	v.content, v.reasoning, v.finishReason, v.text = 0, 0, strField{}, v.text[:0]
+	if s.null() {
+		return nil
+	}
+	if s.peek() != '[' {
+		return errSyntax
+	}
+	return s.array(func() error {
+		var c choiceView
+		if s.null() {
+			return nil
+		}
+		if s.peek() != '{' {
+			return errSyntax
+		}
+		err := s.object(func(key string, raw []byte) error {
+			switch {
+			case is(key, raw, "delta"):
+				return readMessage(s, &c.delta, true)
+			case is(key, raw, "message"):
+				return readMessage(s, &c.message, false)
+			case is(key, raw, "finish_reason"):
+				return c.finishReason.read(s)
+			}
+			return s.skip(0)
+		}, 1)
+		if err != nil {
+			return err
+		}
+		for _, f := range []strField{c.delta.content, c.message.content} {
+			if f.present() {
+				v.content += decodedLen(f.raw, f.escaped)
+				if keepText {
+					v.text = appendText(v.text, f)
+				}
+			}
+		}
+		for _, f := range []strField{c.delta.reasoningContent, c.delta.reasoning, c.message.reasoningContent} {
+			if f.present() {
+				v.reasoning += decodedLen(f.raw, f.escaped)
+			}
+		}
+		if c.finishReason.present() && len(c.finishReason.raw) > 0 {
+			v.finishReason = c.finishReason
+		}
+		return nil
+	})
+}
+
+// readMessage reads a delta or message object (null leaves it as it was, as encoding/json does).
+func readMessage(s *scanner, m *struct{ content, reasoningContent, reasoning strField }, delta bool) error {
+	if s.null() {
+		return nil
+	}
+	if s.peek() != '{' {
+		return errSyntax
+	}
+	return s.object(func(key string, raw []byte) error {
+		switch {
+		case is(key, raw, "content"):
+			return m.content.read(s)
+		case is(key, raw, "reasoning_content"):
+			return m.reasoningContent.read(s)
+		case delta && is(key, raw, "reasoning"):
+			return m.reasoning.read(s)
+		}
+		return s.skip(0)
+	}, 2)
+}
+
+func (v *chunkView) readUsage(s *scanner) error {
+	if s.null() {
+		v.usage = nil
+		return nil
+	}
+	if s.peek() != '{' {
+		return errSyntax
+	}
+	if v.usage == nil {
+		v.usage = &Usage{}
+	}
+	u := v.usage
+	return s.object(func(key string, raw []byte) error {
+		var dst *int
+		switch {
+		case is(key, raw, "prompt_tokens"):
+			dst = &u.Input
+		case is(key, raw, "completion_tokens"):
+			dst = &u.Output
+		default:
+			return s.skip(0)
+		}
+		if s.null() {
+			return nil
+		}
+		num, err := s.number()
+		if err != nil {
+			return err
+		}
+		n, err := strconv.Atoi(string(num)) // encoding/json rejects fractions and exponents for an int too
+		if err != nil {
+			return errSyntax
+		}
+		*dst = n
+		return nil
+	}, 1)
+}
+
+func appendText(dst []byte, f strField) []byte {
+	if !f.escaped && utf8.Valid(f.raw) {
+		return append(dst, f.raw...)
+	}
+	return append(dst, unescape(f.raw)...)
+}
