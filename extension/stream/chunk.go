@@ -50,15 +50,13 @@ type chunkView struct {
 	reasoning    int
 	finishReason strField
 	usage        *Usage
-	usageNull    bool
 	errRaw       []byte
 	text         []byte // answer text, only when kept
 }
 
 type choiceView struct {
-	delta, message          struct{ content, reasoningContent, reasoning strField }
-	finishReason            strField
-	deltaNull, messageValid bool
+	delta, message struct{ content, reasoningContent, reasoning strField }
+	finishReason   strField
 }
 
 // parseChunk reads one chat-completions record into v. keepText appends the answer text.
