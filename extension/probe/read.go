@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/classify"
@@ -203,8 +204,29 @@ func wordByte(b byte) bool {
 func (p *run) readStream(body io.Reader, d stream.Dialect, o *classify.Outcome, r *Result) {
 	to := p.target.Timeouts
 	firstDeadline := to.FirstToken - time.Since(p.start)
+	// One watchdog for the whole stream: each token only records its time, and the timer, when
+	// it fires, re-arms itself for what is left of the stall window (a Reset per token was a
+	// visible share of CPU at hundreds of streams).
+	var lastToken atomic.Int64 // monotonic ns since p.start; 0 until the first token
+	var check func()
+	check = func() {
+		last := lastToken.Load()
+		if last == 0 {
+			p.cancel(errStalled) // the first-token deadline passed
+			return
+		}
+		if left := time.Duration(last) + to.Stall - time.Since(p.start); left > 0 {
+			p.mu.Lock()
+			if !p.disarmed {
+				p.stall.Reset(left)
+			}
+			p.mu.Unlock()
+			return
+		}
+		p.cancel(errStalled)
+	}
 	p.mu.Lock()
-	p.stall = time.AfterFunc(max(firstDeadline, 0), func() { p.cancel(errStalled) })
+	p.stall = time.AfterFunc(max(firstDeadline, 0), check)
 	p.mu.Unlock()
 
 	dec := stream.NewDecoder(body)
@@ -230,7 +252,14 @@ func (p *run) readStream(body io.Reader, d stream.Dialect, o *classify.Outcome, 
 		if !st.Token {
 			continue
 		}
-		p.stall.Reset(to.Stall)
+		if lastToken.Load() == 0 { // the first token: from now on the deadline is the stall window
+			lastToken.Store(max(int64(ev.At.Sub(p.start)), 1))
+			p.mu.Lock()
+			p.stall.Reset(to.Stall)
+			p.mu.Unlock()
+		} else {
+			lastToken.Store(int64(ev.At.Sub(p.start)))
+		}
 		if first.IsZero() {
 			first, firstStamp = ev.At, ev.Stamp
 		} else {

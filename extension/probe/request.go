@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"sync"
 
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/secret"
 )
@@ -19,26 +20,59 @@ const (
 	AnthropicVersion = "2023-06-01" // the anthropic-version header every Messages API call carries
 )
 
+// requestCache keeps each component's method, URL and encoded body: a target's requests do
+// not change, and building them per probe was a visible share of CPU under load.
+type requestCache struct {
+	mu  sync.Mutex
+	eps map[Component]endpoint
+}
+
+type endpoint struct {
+	method, url string
+	body        []byte // nil: no body
+}
+
+func (rc *requestCache) get(t *Target, c Component) (endpoint, error) {
+	if rc != nil {
+		rc.mu.Lock()
+		defer rc.mu.Unlock()
+		if ep, ok := rc.eps[c]; ok {
+			return ep, nil
+		}
+	}
+	method, url, body, err := t.endpoint(c)
+	if err != nil {
+		return endpoint{}, err
+	}
+	ep := endpoint{method: method, url: url}
+	if body != nil {
+		if ep.body, err = json.Marshal(body); err != nil {
+			return endpoint{}, fmt.Errorf("encode request: %w", err)
+		}
+	}
+	if rc != nil {
+		if rc.eps == nil {
+			rc.eps = map[Component]endpoint{}
+		}
+		rc.eps[c] = ep
+	}
+	return ep, nil
+}
+
 // streamed reports whether component c is read as an event stream.
 func streamed(c Component) bool { return c == ChatStream || c == Responses }
 
 // newRequest builds the request of component c in the target's dialect.
 func newRequest(t *Target, c Component) (*http.Request, error) {
-	method, target, body, err := t.endpoint(c)
+	ep, err := t.cache.get(t, c)
 	if err != nil {
 		return nil, err
 	}
-	var raw []byte
-	if body != nil {
-		if raw, err = json.Marshal(body); err != nil {
-			return nil, fmt.Errorf("encode request: %w", err)
-		}
-	}
-	req, err := http.NewRequest(method, target, bytes.NewReader(raw))
+	req, err := http.NewRequest(ep.method, ep.url, bytes.NewReader(ep.body))
 	if err != nil {
 		return nil, errors.New("build request: " + secret.Redact(err.Error(), t.APIKey))
 	}
-	if body == nil {
+	if ep.body == nil {
 		req.Body, req.ContentLength = http.NoBody, 0
 	} else {
 		req.Header.Set("Content-Type", "application/json")

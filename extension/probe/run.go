@@ -161,6 +161,7 @@ type run struct {
 	gotConn, firstByte, hdrs time.Time
 	timers                   []*time.Timer
 	stall                    *time.Timer
+	disarmed                 bool // the probe is over: the stall watchdog must not re-arm
 
 	// status pages: the body read, the validator sent back, and whether the page was unchanged
 	body        []byte
@@ -225,9 +226,12 @@ func (p *run) disarm() {
 	for _, t := range p.timers {
 		t.Stop()
 	}
+	p.mu.Lock()
+	p.disarmed = true
 	if p.stall != nil {
 		p.stall.Stop()
 	}
+	p.mu.Unlock()
 }
 
 func ms(from, to time.Time) float64 {

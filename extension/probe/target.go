@@ -125,6 +125,8 @@ type Target struct {
 	// GroundTruth asks a stamping simulator (sim.StampHeader) for write stamps, so each stream
 	// also yields TrueTTFT: for measuring the monitor's own accuracy, never for real providers.
 	GroundTruth bool
+
+	cache *requestCache // encoded request bodies, set by Validate
 }
 
 // DefaultPrompt asks for a tiny answer so a probe costs a handful of tokens.
@@ -230,6 +232,7 @@ func (t *Target) Validate() error {
 	if t.UserAgent == "" {
 		t.UserAgent = DefaultUserAgent
 	}
+	t.cache = &requestCache{}
 	return nil
 }
 
