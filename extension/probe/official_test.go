@@ -45,6 +45,9 @@ func TestStatusPoller(t *testing.T) {
 		w.Header().Set("Content-Type", "text/html")
 		_, _ = io.WriteString(w, "<html><head><title>Gemini API status</title></head><body>All good</body></html>")
 	})
+	if err := tg.Validate(); err != nil { // a changed target is validated again (requests are built once)
+		t.Fatal(err)
+	}
 	r, page, _ = html.Poll(context.Background(), http.DefaultTransport, tg, now)
 	if !r.OK || page != nil || !strings.Contains(r.Message, "not readable as a status page") {
 		t.Fatalf("html page: %+v", r)

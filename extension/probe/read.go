@@ -208,8 +208,7 @@ func (p *run) readStream(body io.Reader, d stream.Dialect, o *classify.Outcome, 
 	// it fires, re-arms itself for what is left of the stall window (a Reset per token was a
 	// visible share of CPU at hundreds of streams).
 	var lastToken atomic.Int64 // monotonic ns since p.start; 0 until the first token
-	var check func()
-	check = func() {
+	check := func() {
 		last := lastToken.Load()
 		if last == 0 {
 			p.cancel(errStalled) // the first-token deadline passed

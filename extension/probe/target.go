@@ -157,7 +157,8 @@ var DefaultPages = map[string]Pages{
 	Gemini:    {"https://gemini.google.com/", "https://aistudio.google.com/status"},
 }
 
-// Validate fills defaults and checks the target; errors name the field.
+// Validate fills defaults and checks the target; errors name the field. A target changed after
+// Validate must be validated again: requests are built once per component.
 func (t *Target) Validate() error {
 	if t.Provider == "" {
 		t.Provider = OpenAI
