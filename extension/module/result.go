@@ -1,36 +1,54 @@
 package module
 
 import (
-	"reflect"
-	"strings"
-
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/probe"
 )
 
-// jsResult is a probe result as JS sees it: the js-tagged fields, with named string types
-// (component, class, blame) as plain strings. Sobek would wrap a named string type as an object,
-// and r.class === "rate_limited" would then be false.
-func jsResult(r *probe.Result) map[string]any {
-	v := reflect.ValueOf(r).Elem()
-	ty := v.Type()
-	out := make(map[string]any, ty.NumField())
-	for i := range ty.NumField() {
-		name, _, _ := strings.Cut(ty.Field(i).Tag.Get("js"), ",")
-		if name == "" || name == "-" {
-			continue
-		}
-		f := v.Field(i)
-		if f.Kind() == reflect.String {
-			out[name] = f.String()
-		} else {
-			out[name] = f.Interface()
-		}
-	}
-	return out
+// jsProbeResult is a probe result as JS sees it (index.d.ts ProbeResult): plain field types, so
+// r.class === "rate_limited" holds (sobek wraps named string types as objects), and a struct,
+// which sobek exposes lazily — building a 30-property object per probe was a visible share of
+// allocation under load. A test keeps it in step with probe.Result's js fields.
+type jsProbeResult struct {
+	OK              bool          `js:"ok"`
+	Component       string        `js:"component"`
+	Provider        string        `js:"provider"`
+	Model           string        `js:"model"`
+	ResponseModel   string        `js:"responseModel"`
+	Status          int           `js:"status"`
+	Class           string        `js:"class"`
+	Blame           string        `js:"blame"`
+	Retryable       bool          `js:"retryable"`
+	RetryAfterMs    int64         `js:"retryAfterMs"`
+	RateLimitKind   string        `js:"rateLimitKind"`
+	ProviderCode    string        `js:"providerCode"`
+	Timings         probe.Timings `js:"timings"`
+	Usage           probe.Usage   `js:"usage"`
+	TokensPerSecond float64       `js:"tokensPerSecond"`
+	TokensEstimated bool          `js:"tokensEstimated"`
+	FinishReason    string        `js:"finishReason"`
+	RequestID       string        `js:"requestId"`
+	TraceID         string        `js:"traceId"`
+	CostUSD         float64       `js:"costUsd"`
+	CostKnown       bool          `js:"costKnown"`
+	Skipped         string        `js:"skipped"`
+	Cached          bool          `js:"cached"`
+	State           string        `js:"state"`
+	Message         string        `js:"message"`
+	Advice          string        `js:"advice"`
+	TrueTTFT        float64       `js:"trueTtft"`
 }
 
-func jsResults(rs []*probe.Result) []map[string]any {
-	out := make([]map[string]any, len(rs))
+func jsResult(r *probe.Result) *jsProbeResult {
+	return &jsProbeResult{OK: r.OK, Component: string(r.Component), Provider: r.Provider, Model: r.Model,
+		ResponseModel: r.ResponseModel, Status: r.Status, Class: string(r.Class), Blame: string(r.Blame),
+		Retryable: r.Retryable, RetryAfterMs: r.RetryAfterMs, RateLimitKind: r.RateLimitKind, ProviderCode: r.ProviderCode,
+		Timings: r.Timings, Usage: r.Usage, TokensPerSecond: r.TokensPerSecond, TokensEstimated: r.TokensEstimated,
+		FinishReason: r.FinishReason, RequestID: r.RequestID, TraceID: r.TraceID, CostUSD: r.CostUSD, CostKnown: r.CostKnown,
+		Skipped: r.Skipped, Cached: r.Cached, State: r.State, Message: r.Message, Advice: r.Advice, TrueTTFT: r.TrueTTFT}
+}
+
+func jsResults(rs []*probe.Result) []*jsProbeResult {
+	out := make([]*jsProbeResult, len(rs))
 	for i, r := range rs {
 		out[i] = jsResult(r)
 	}

@@ -229,6 +229,7 @@ func (p *run) readStream(body io.Reader, d stream.Dialect, o *classify.Outcome, 
 	p.mu.Unlock()
 
 	dec := stream.NewDecoder(body)
+	defer dec.Close()
 	var first, firstAnswer, last time.Time
 	var firstStamp int64
 	var gaps, maxGap time.Duration

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 	"time"
 )
 
@@ -66,8 +67,31 @@ func NewDecoder(r io.Reader) *Decoder { return NewDecoderSize(r, MaxLineBytes) }
 
 // NewDecoderSize returns a decoder that rejects lines longer than maxLine bytes.
 func NewDecoderSize(r io.Reader, maxLine int) *Decoder {
-	tr := &timedReader{r: r}
-	return &Decoder{tr: tr, br: bufio.NewReaderSize(tr, 4096), maxLine: maxLine}
+	d, _ := decoders.Get().(*Decoder)
+	if d == nil {
+		d = &Decoder{tr: &timedReader{}}
+		d.br = bufio.NewReaderSize(d.tr, 4096)
+	}
+	*d.tr = timedReader{r: r}
+	d.br.Reset(d.tr)
+	d.maxLine, d.evType, d.hasData, d.stamp = maxLine, "", false, 0
+	d.data, d.line, d.typeBuf = d.data[:0], d.line[:0], d.typeBuf[:0]
+	return d
+}
+
+// decoders recycles decoders and their buffers: one per stream was the largest allocation
+// under load. Close returns one.
+var decoders sync.Pool
+
+// Close releases the decoder for reuse: it and the events it returned must not be used after.
+// Buffers grown by a hostile stream are dropped rather than kept.
+func (d *Decoder) Close() {
+	if d.tr == nil || cap(d.data) > 64<<10 || cap(d.line) > 64<<10 {
+		return
+	}
+	d.tr.r = nil
+	d.br.Reset(d.tr)
+	decoders.Put(d)
 }
 
 // LastRead is the arrival time of the most recent bytes read from the underlying reader.

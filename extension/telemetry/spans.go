@@ -39,19 +39,25 @@ type SpanTarget struct {
 func StartProbe(ctx context.Context, tp Tracers, t SpanTarget, c probe.Component, model string) (context.Context, trace.Span) {
 	op, genai := operations[string(c)]
 	name := string(c)
-	attrs := []attribute.KeyValue{attrComponent.String(string(c))}
 	if genai {
 		name = op + " " + model
-		attrs = append(attrs, attrOperation.String(op), attrRequestModel.String(model))
+	} else if model != "" {
+		name += " " + model
+	}
+	ctx, span := tp.Tracer(TracerName).Start(ctx, name, trace.WithSpanKind(trace.SpanKindClient))
+	if !span.IsRecording() { // no --traces-output: spend nothing on attributes
+		return ctx, span
+	}
+	attrs := []attribute.KeyValue{attrComponent.String(string(c))}
+	if genai {
 		p := t.Provider
 		if n, ok := providerNames[p]; ok {
 			p = n
 		}
-		attrs = append(attrs, attrProvider.String(p))
-	} else if model != "" {
-		name += " " + model
+		attrs = append(attrs, attrOperation.String(op), attrRequestModel.String(model), attrProvider.String(p))
 	}
-	return tp.Tracer(TracerName).Start(ctx, name, trace.WithSpanKind(trace.SpanKindClient), trace.WithAttributes(attrs...))
+	span.SetAttributes(attrs...)
+	return ctx, span
 }
 
 // EndProbe records the probe's outcome on its span and ends it at the probe's own end time:
