@@ -71,5 +71,7 @@ export default async function () {
 
 export function handleSummary(data) {
   const dir = __ENV.CHATGPT_REPORT_DIR;
-  return chatgpt.report(data, dir ? { markdown: `${dir}/load.md`, json: `${dir}/load.json`, junit: `${dir}/load.xml` } : {});
+  const out = chatgpt.report(data, dir ? { markdown: `${dir}/load.md`, json: `${dir}/load.json`, junit: `${dir}/load.xml` } : {});
+  if (__ENV.LOAD_SUMMARY_JSON) out[__ENV.LOAD_SUMMARY_JSON] = JSON.stringify(data); // k6's own numbers, for extension/loadbench
+  return out;
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -11,62 +10,50 @@ import (
 	"time"
 )
 
-// k6Result is one k6 run: its CPU, completions and (for the extension) TTFT errors.
+// k6Result is one k6 run: its CPU, completions and (for the extension) TTFT error p99.
 type k6Result struct {
-	errs        []float64
+	errP99      float64 // ms; -1 when not measured
 	completions int
 	cpu         time.Duration
 }
 
-// runK6 runs script with n VUs for d against base, reading the extension's chatgpt_ttft_error
-// and chatgpt_probes points from k6's JSON output; completions of the plain-http script are
-// its iterations.
+// runK6 runs script with n VUs for d against base and reads k6's own end-of-test numbers
+// (handleSummary data): the extension's chatgpt_ttft_error p99 and successful probes, or the
+// plain-http script's iterations. No per-sample output: writing every sample would load the
+// process being measured.
 func runK6(k6, script, base string, n int, d time.Duration, dir string) (k6Result, error) {
-	out := filepath.Join(dir, fmt.Sprintf("out-%s-%d.json", filepath.Base(script), n))
-	cmd := exec.Command(k6, "run", "--quiet", "--no-color", "--out", "json="+out, script)
+	out := filepath.Join(dir, fmt.Sprintf("summary-%s-%d.json", filepath.Base(script), n))
+	cmd := exec.Command(k6, "run", "--quiet", "--no-color", "--summary-trend-stats", "avg,p(99)", script)
 	cmd.Env = append(os.Environ(), "OPENAI_BASE_URL="+base, "OPENAI_API_KEY=x", fmt.Sprintf("LOAD_VUS=%d", n),
-		fmt.Sprintf("LOAD_DURATION=%ds", int(d.Seconds())), "LOAD_GROUND_TRUTH=1", "LOAD_BUDGET_USD=0", "K6_NO_USAGE_REPORT=true")
+		fmt.Sprintf("LOAD_DURATION=%ds", int(d.Seconds())), "LOAD_GROUND_TRUTH=1", "LOAD_BUDGET_USD=0", "K6_NO_USAGE_REPORT=true",
+		"LOAD_SUMMARY_JSON="+out)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	if err := cmd.Run(); err != nil {
 		return k6Result{}, fmt.Errorf("k6 run %s: %w\n%s", script, err, stderr.String())
 	}
 	st := cmd.ProcessState
-	res := k6Result{cpu: st.UserTime() + st.SystemTime()}
-	f, err := os.Open(out)
+	res := k6Result{cpu: st.UserTime() + st.SystemTime(), errP99: -1}
+	b, err := os.ReadFile(out)
 	if err != nil {
 		return res, err
 	}
-	defer func() { _ = f.Close(); _ = os.Remove(out) }()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for sc.Scan() {
-		line := sc.Bytes()
-		if !bytes.Contains(line, []byte(`"type":"Point"`)) {
-			continue
-		}
-		var p struct {
-			Metric string `json:"metric"`
-			Data   struct {
-				Value float64           `json:"value"`
-				Tags  map[string]string `json:"tags"`
-			} `json:"data"`
-		}
-		if json.Unmarshal(line, &p) != nil {
-			continue
-		}
-		switch p.Metric {
-		case "chatgpt_ttft_error":
-			res.errs = append(res.errs, p.Data.Value)
-		case "chatgpt_probes":
-			if p.Data.Tags["class"] == "ok" {
-				res.completions++
-			}
-		case "iterations":
-			if filepath.Base(script) == "k6http.js" {
-				res.completions++
-			}
-		}
+	defer func() { _ = os.Remove(out) }()
+	var sum struct {
+		Metrics map[string]struct {
+			Values map[string]float64 `json:"values"`
+		} `json:"metrics"`
 	}
-	return res, sc.Err()
+	if err := json.Unmarshal(b, &sum); err != nil {
+		return res, fmt.Errorf("summary: %w", err)
+	}
+	if m, ok := sum.Metrics["chatgpt_ttft_error"]; ok {
+		res.errP99 = m.Values["p(99)"]
+	}
+	if m, ok := sum.Metrics["chatgpt_available"]; ok {
+		res.completions = int(m.Values["passes"])
+	} else if m, ok := sum.Metrics["iterations"]; ok {
+		res.completions = int(m.Values["count"])
+	}
+	return res, nil
 }
