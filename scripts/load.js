@@ -17,13 +17,8 @@
 //   LOAD_MIN_GOODPUT   threshold on goodput (default 0.95)
 //   LOAD_GROUND_TRUTH  1: ask a stamping simulator for write stamps and report chatgpt_ttft_error
 //   CHATGPT_REPORT_DIR the same reports as the monitor
-import { check } from "k6";
-import { Rate } from "k6/metrics";
 import chatgpt from "k6/x/chatgpt";
 
-const goodput = new Rate("chatgpt_goodput");
-const ttftSLO = Number(__ENV.LOAD_TTFT_SLO_MS || 2000);
-const itlSLO = Number(__ENV.LOAD_ITL_SLO_MS || 100);
 const words = Number(__ENV.LOAD_PROMPT_WORDS || 20);
 const duration = __ENV.LOAD_DURATION || "1m";
 
@@ -36,6 +31,8 @@ const target = chatgpt.target({
   polite: false, // a load test keeps its load through 429s; the spend cap (budgetUSD) still holds
   budgetUSD: Number(__ENV.LOAD_BUDGET_USD || 1),
   groundTruth: __ENV.LOAD_GROUND_TRUTH === "1",
+  // goodput (chatgpt_goodput) is counted by the extension, so an iteration does no JS work
+  slo: { ttft: Number(__ENV.LOAD_TTFT_SLO_MS || 2000), itl: Number(__ENV.LOAD_ITL_SLO_MS || 100) },
   timeouts: { ttfb: "30s", firstToken: "30s", stall: "10s", total: "60s" },
 });
 
@@ -63,10 +60,7 @@ export const options = {
 };
 
 export default async function () {
-  const r = await target.probe("chat_stream");
-  const good = r.ok && r.timings.ttft <= ttftSLO && r.timings.itl <= itlSLO;
-  goodput.add(good);
-  check(r, { "served a stream": (r) => r.ok });
+  await target.probe("chat_stream"); // r.good says whether this one met the SLO
 }
 
 export function handleSummary(data) {

@@ -32,7 +32,7 @@ const DefaultBudgetUSD = 1.0
 
 var knownOptions = []string{"name", "alternative", "provider", "model", "baseURL", "apiKey", "apiVersion", "components", "prompt",
 	"maxTokens", "reasoningEffort", "modelFor", "canary", "webURL", "statusURL", "statusInterval", "officialComponents", "timeouts",
-	"budgetUSD", "recordContent", "groundTruth", "polite"}
+	"budgetUSD", "recordContent", "groundTruth", "polite", "slo"}
 
 // targetExtras are the options that configure the monitor around a probe target.
 type targetExtras struct {
@@ -94,6 +94,30 @@ func (o *options) parse(c *probe.Target, env func(string) string) (x targetExtra
 	}
 	defer func() { x.name = cmpOr(x.name, c.Provider) }()
 	x.name = o.str("name")
+	if v, ok := o.m["slo"]; ok && o.err == nil {
+		m, isMap := v.(map[string]any)
+		if !isMap {
+			o.err = fmt.Errorf("option slo must be an object like {ttft: \"2s\", itl: \"100ms\"}, got %T", v)
+			return x
+		}
+		c.SLO = &probe.SLO{}
+		for k, val := range m {
+			d, err := toDuration(val)
+			if err != nil || d <= 0 {
+				o.err = fmt.Errorf("slo.%s must be a positive duration like \"2s\" or milliseconds, got %v", k, val)
+				return x
+			}
+			switch k {
+			case "ttft":
+				c.SLO.TTFTMs = float64(d) / float64(time.Millisecond)
+			case "itl":
+				c.SLO.ITLMs = float64(d) / float64(time.Millisecond)
+			default:
+				o.err = fmt.Errorf("slo.%s is unknown (known: ttft, itl)", k)
+				return x
+			}
+		}
+	}
 	if v, ok := o.m["polite"]; ok && o.err == nil {
 		b, isBool := v.(bool)
 		if !isBool {

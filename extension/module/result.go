@@ -36,6 +36,7 @@ type jsProbeResult struct {
 	Message         string        `js:"message"`
 	Advice          string        `js:"advice"`
 	TrueTTFT        float64       `js:"trueTtft"`
+	Good            bool          `js:"good"`
 }
 
 func jsResult(r *probe.Result) *jsProbeResult {
@@ -44,7 +45,7 @@ func jsResult(r *probe.Result) *jsProbeResult {
 		Retryable: r.Retryable, RetryAfterMs: r.RetryAfterMs, RateLimitKind: r.RateLimitKind, ProviderCode: r.ProviderCode,
 		Timings: r.Timings, Usage: r.Usage, TokensPerSecond: r.TokensPerSecond, TokensEstimated: r.TokensEstimated,
 		FinishReason: r.FinishReason, RequestID: r.RequestID, TraceID: r.TraceID, CostUSD: r.CostUSD, CostKnown: r.CostKnown,
-		Skipped: r.Skipped, Cached: r.Cached, State: r.State, Message: r.Message, Advice: r.Advice, TrueTTFT: r.TrueTTFT}
+		Skipped: r.Skipped, Cached: r.Cached, State: r.State, Message: r.Message, Advice: r.Advice, TrueTTFT: r.TrueTTFT, Good: r.Good}
 }
 
 func jsResults(rs []*probe.Result) []*jsProbeResult {

@@ -24,6 +24,17 @@ type Timings struct {
 	Total   float64 `js:"total" json:"total"`
 }
 
+// SLO is a latency objective: a stream meets it when its TTFT and mean inter-token latency are
+// within these (zero: not checked). Goodput is the share of probes that succeed and meet it.
+type SLO struct {
+	TTFTMs, ITLMs float64
+}
+
+// Met reports whether timings meet the objective.
+func (s *SLO) Met(t Timings) bool {
+	return (s.TTFTMs <= 0 || t.TTFT <= s.TTFTMs) && (s.ITLMs <= 0 || t.ITL <= s.ITLMs)
+}
+
 // SpanHeaders are the response headers a trace carries: ids to quote to support, rate-limit
 // state, and the simulator's ground truth.
 var SpanHeaders = []string{"X-Request-Id", "Request-Id", "Apim-Request-Id", "Cf-Ray", "Openai-Processing-Ms", "Retry-After",
@@ -77,8 +88,11 @@ type Result struct {
 	Headers map[string]string `js:"-" json:"-"`
 	// TrueTTFT is the server's own account of the first token (its write stamp minus our start),
 	// when a stamping simulator is probed with GroundTruth: the yardstick of TTFT accuracy.
-	TrueTTFT  float64 `js:"trueTtft" json:"true_ttft,omitempty"`
-	Host      string  `js:"-" json:"-"`
-	MaxTokens int     `js:"-" json:"-"`
-	Stream    bool    `js:"-" json:"-"`
+	TrueTTFT float64 `js:"trueTtft" json:"true_ttft,omitempty"`
+	// Good is OK and within the target's SLO (always false without one).
+	Good      bool   `js:"good" json:"good,omitempty"`
+	SLO       *SLO   `js:"-" json:"-"` // the target's, for goodput
+	Host      string `js:"-" json:"-"`
+	MaxTokens int    `js:"-" json:"-"`
+	Stream    bool   `js:"-" json:"-"`
 }

@@ -133,6 +133,9 @@ func runProbe(parent context.Context, rt http.RoundTripper, t *Target, c Compone
 		images = 1
 	}
 	r.CostUSD, r.CostKnown = Cost(r.Model, r.Usage, images)
+	if t.SLO != nil {
+		r.SLO, r.Good = t.SLO, r.OK && t.SLO.Met(r.Timings)
+	}
 	return r, p
 }
 

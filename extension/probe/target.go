@@ -125,6 +125,8 @@ type Target struct {
 	// GroundTruth asks a stamping simulator (sim.StampHeader) for write stamps, so each stream
 	// also yields TrueTTFT: for measuring the monitor's own accuracy, never for real providers.
 	GroundTruth bool
+	// SLO, when set, makes every result say whether it was good (chatgpt_goodput).
+	SLO *SLO
 
 	cache *requestCache // encoded request bodies, set by Validate
 }

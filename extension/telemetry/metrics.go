@@ -41,6 +41,7 @@ const (
 	OfficialStatus  = "chatgpt_official_status"
 	SpansLost       = "chatgpt_spans_lost"
 	TTFTError       = "chatgpt_ttft_error"
+	Goodput         = "chatgpt_goodput"
 	StateLevel      = "chatgpt_state"
 	Degraded        = "chatgpt_degraded"
 	Local           = "chatgpt_local"
@@ -63,6 +64,7 @@ var Defs = []Def{
 	{Cost, metrics.Counter, metrics.Default, "", "what probes cost at list prices, in USD (models with known prices)"},
 	{Skipped, metrics.Counter, metrics.Default, "reason", "probes not sent: retry_after (the provider asked to wait), backoff (failing component probed at a reduced rate), budget (spend cap)"},
 	{OfficialStatus, metrics.Gauge, metrics.Default, "", "what the provider's official status page says of each component, on chatgpt_state's 0-3 scale (read by the status component)"},
+	{Goodput, metrics.Rate, metrics.Default, "", "share of probes that succeeded within the target's SLOs (slo: TTFT and inter-token latency; only targets that set one)"},
 	{TTFTError, metrics.Trend, metrics.Time, "", "measured TTFT minus the stamping simulator's own (groundTruth targets only): the monitor's accuracy"},
 	{SpansLost, metrics.Counter, metrics.Default, "", "probe spans the trace exporter lost: dropped from k6's full span queue or in a failed export (only with --traces-output)"},
 	{StateLevel, metrics.Gauge, metrics.Default, "", "detected component state after each probe: 0 operational, 1 degraded, 2 partial, 3 major outage"},
@@ -113,6 +115,9 @@ func (ms *Metrics) Samples(r *probe.Result, base metrics.TagsAndMeta, at time.Ti
 	}
 	add(Probes, classTags, 1)
 	add(Available, tags, metrics.B(r.OK))
+	if r.SLO != nil {
+		add(Goodput, tags, metrics.B(r.OK && r.SLO.Met(r.Timings)))
+	}
 	if !r.OK {
 		add(Errors, classTags, 1)
 	}
