@@ -148,6 +148,36 @@ func (t *Target) ProbeAll() (*sobek.Promise, error) {
 // async captures the VU's state on the JS thread, then runs work in a goroutine and resolves the
 // promise with its value. Every probe's samples are pushed as soon as it ends.
 func (t *Target) async(what string, work func(run func(probe.Component) *probe.Result) any) (*sobek.Promise, error) {
+	run, err := t.runner(what)
+	if err != nil {
+		return nil, err
+	}
+	p, resolve, _ := promises.New(t.inst.vu)
+	go func() { resolve(work(run)) }()
+	return p, nil
+}
+
+// ProbeSync is target.probeSync(component): the same probe, blocking the VU until it ends, as
+// k6's own http calls do. For load tests whose VUs each keep one stream in flight, it saves the
+// promise machinery per request; monitors use probe().
+func (t *Target) ProbeSync(component string) (*jsProbeResult, error) {
+	c, err := probe.ParseComponent(component)
+	if err != nil {
+		return nil, err
+	}
+	if err := t.cfg.CheckComponents([]probe.Component{c}); err != nil {
+		return nil, err
+	}
+	run, err := t.runner("probeSync()")
+	if err != nil {
+		return nil, err
+	}
+	return jsResult(run(c)), nil
+}
+
+// runner captures the VU's state (on the JS thread) and returns the function that runs one
+// probe and records it: gate, --rps, span, probe, detector, metrics.
+func (t *Target) runner(what string) (func(probe.Component) *probe.Result, error) {
 	vu := t.inst.vu
 	state := vu.State()
 	if state == nil {
@@ -157,7 +187,7 @@ func (t *Target) async(what string, work func(run func(probe.Component) *probe.R
 	ctx := vu.Context()
 	parent := telemetry.ParentFromTraceparent(ctx, t.inst.env("K6_TRACE_PARENT"))
 	rt := telemetry.Propagate{Next: t.transport(state)}
-	run := func(c probe.Component) *probe.Result {
+	return func(c probe.Component) *probe.Result {
 		if c == probe.Status {
 			return t.pollStatus(ctx, parent, rt, state, base)
 		}
@@ -178,10 +208,7 @@ func (t *Target) async(what string, work func(run func(probe.Component) *probe.R
 		t.finish(ctx, span, &r, state, base)
 		t.gate.Done(ticket, &r, time.Now())
 		return &r
-	}
-	p, resolve, _ := promises.New(vu)
-	go func() { resolve(work(run)) }()
-	return p, nil
+	}, nil
 }
 
 // finish records a sent probe: the detector, its samples and its span. The trace id goes to
