@@ -72,6 +72,7 @@ func newTarget(i *Instance, opts map[string]any) (*Target, error) {
 	t.gate, t.poller = i.root.gate(key, t.BudgetUSD, x.statusInterval)
 	if x.impolite { // a load test: no backoff, no waiting out Retry-After; the budget still holds
 		t.gate.Impolite()
+		i.root.loadMode(i)
 	}
 	if t.Alternative {
 		i.root.detector().SetAlternative(t.Name)
