@@ -43,9 +43,11 @@ test-unit: $(K6) $(OPENAI_NODE)/package.json $(JAEGER) $(DEBIAN_TOOLS)
 		PROMETHEUS=$$(command -v prometheus) PROMTOOL=$$(command -v promtool) go test -count=1 -timeout 10m ./...
 	go test -count=1 -run '^$$' -bench . -benchtime 1x ./... > /dev/null  # benchmarks still run (not timed)
 
-## bench: Go benchmarks (figures, not pass/fail; compare runs with benchstat)
-bench:
+## bench: Go benchmarks (figures, not pass/fail; compare runs with benchstat), then the end-to-end
+## load benchmark (extension/loadbench: the extension under k6 vs a bare Go SSE reader vs k6 http+JS)
+bench: $(K6)
 	go test -run '^$$' -bench . -benchmem ./...
+	go run ./extension/loadbench -k6 $(K6)
 
 ## fuzz: each fuzz target for FUZZTIME (default 60s); new findings land in the Go cache, crashes in testdata
 FUZZTIME ?= 60s

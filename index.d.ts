@@ -89,6 +89,12 @@ declare module "k6/x/chatgpt" {
     statusInterval?: Duration;
     /** Our components' official counterparts on the status page, e.g. { chat_stream: "Chat Completions" }. Defaults per provider (OpenAI, Anthropic, Gemini's Google Cloud products). */
     officialComponents?: Partial<Record<Component, string | string[]>>;
+    /** Latency objective: results say whether they were good, and chatgpt_goodput counts them. Durations like "2s" or milliseconds. */
+    slo?: { ttft?: Duration; itl?: Duration };
+    /** false for load tests: no backoff, no waiting out Retry-After (the spend cap still holds), and a GC target of 400% unless GOGC is set. Default true. */
+    polite?: boolean;
+    /** Ask a stamping simulator (k6 x chatgpt simulate --stamps) for write stamps: results carry trueTtft and chatgpt_ttft_error measures the monitor's own accuracy. Never for real providers. */
+    groundTruth?: boolean;
     /** Put the prompt and the answer on probe spans (gen_ai.input.messages / gen_ai.output.messages). Default false. */
     recordContent?: boolean;
     /** Spend cap for this target in one run, in USD at list prices; probes that could exceed it are skipped. Default 1; 0 means no cap. */
@@ -148,6 +154,10 @@ declare module "k6/x/chatgpt" {
     costKnown: boolean;
     /** status only: the last read of the page, returned between reads. */
     cached: boolean;
+    /** OK and within the target's slo (false without one). */
+    good: boolean;
+    /** groundTruth only: the server's own time to first token (its write stamp minus our start), ms. */
+    trueTtft: number;
     /** Set when the probe was not sent (ok is false, class is the failure that caused the wait, message says how long). */
     skipped: SkipReason;
     /** True when no usage report came and chunks were counted instead. */
@@ -175,6 +185,8 @@ declare module "k6/x/chatgpt" {
     readonly budgetUSD: number;
     /** Probe one component. Resolves on HTTP and stream failures (ok=false), and at once when the probe is skipped; throws only on misuse (unknown component, one the provider lacks, init context). */
     probe(component: Component): Promise<ProbeResult>;
+    /** Probe one component, blocking the VU until it ends (like k6's http calls): for load tests whose VUs keep one stream each; monitors use probe(). */
+    probeSync(component: Component): ProbeResult;
     /** Probe every configured component concurrently; results in configuration order. */
     probeAll(): Promise<ProbeResult[]>;
   }
