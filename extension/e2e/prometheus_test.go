@@ -11,7 +11,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/xk6-chatgpt/xk6-chatgpt/dashboards"
 )
@@ -38,18 +37,8 @@ func startPrometheus(t *testing.T) string {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait(); _ = logs.Close() })
-	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(100 * time.Millisecond) {
-		if resp, err := http.Get("http://" + addr + "/-/ready"); err == nil {
-			_ = resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return addr
-			}
-		}
-		if time.Now().After(deadline) {
-			b, _ := os.ReadFile(logs.Name())
-			t.Fatalf("prometheus not ready:\n%s", b)
-		}
-	}
+	waitReady(t, "http://"+addr+"/-/ready", logs.Name())
+	return addr
 }
 
 // grafanaVars substitutes the dashboards' variables as Grafana would with "All" selected.

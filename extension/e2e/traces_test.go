@@ -79,20 +79,24 @@ exporters:
 		t.Fatal(err)
 	}
 	t.Cleanup(j.stop)
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		resp, err := http.Get("http://" + j.api + "/api/services")
-		if err == nil {
+	waitReady(t, "http://"+j.api+"/api/services", logs.Name())
+	return j
+}
+
+// waitReady polls url until it answers 200, or fails the test with the server's log.
+func waitReady(t *testing.T, url, log string) {
+	t.Helper()
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		if resp, err := http.Get(url); err == nil {
 			_ = resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
-				return j
+				return
 			}
 		}
 		if time.Now().After(deadline) {
-			b, _ := os.ReadFile(logs.Name())
-			t.Fatalf("jaeger not ready in 30 s:\n%s", b)
+			b, _ := os.ReadFile(log)
+			t.Fatalf("%s not ready in 30 s:\n%s", url, b)
 		}
-		time.Sleep(100 * time.Millisecond)
 	}
 }
 

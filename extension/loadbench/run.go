@@ -88,16 +88,32 @@ func run(k6 string, d time.Duration, sweep string, quick bool) error {
 	type pair struct{ ours, floor float64 }
 	errAt := map[int]pair{}
 	cpuAt := map[int]pair{}
-	for _, n := range levels {
+	// both runs the floor and the extension at n streams, one after the other.
+	both := func(n int) (pair, error) {
 		b := bare(base, n, d)
 		row("bare Go", n, b.completions, p99(b.errs), b.cpu)
 		o, err := runK6(k6, script, base, n, d, dir)
 		if err != nil {
-			return err
+			return pair{}, err
 		}
 		row("xk6-chatgpt", n, o.completions, o.errP99, o.cpu)
 		errAt[n] = pair{o.errP99, p99(b.errs)}
 		cpuAt[n] = pair{cpuPer1k(o.cpu, o.completions), cpuPer1k(b.cpu, b.completions)}
+		if o.completions == 0 {
+			errAt[n] = pair{-1, errAt[n].floor}
+		}
+		return errAt[n], nil
+	}
+	within := func(e pair) bool { return e.ours >= 0 && e.ours <= 5 && e.floor <= 5 }
+	maxStreams := 0
+	for _, n := range levels {
+		e, err := both(n)
+		if err != nil {
+			return err
+		}
+		if within(e) {
+			maxStreams = n
+		}
 	}
 	hi := levels[len(levels)-1]
 	h, err := runK6(k6, k6http, base, hi, d, dir)
@@ -105,25 +121,16 @@ func run(k6 string, d time.Duration, sweep string, quick bool) error {
 		return err
 	}
 	row("k6 http+JS", hi, h.completions, -1, h.cpu)
-	maxStreams := 0
-	for _, n := range levels {
-		if errAt[n].ours <= 5 && errAt[n].floor <= 5 {
-			maxStreams = n
-		}
-	}
 	for _, f := range strings.Split(sweep, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(f))
 		if err != nil || n <= 0 {
 			continue
 		}
-		b := bare(base, n, d)
-		row("bare Go", n, b.completions, p99(b.errs), b.cpu)
-		o, err := runK6(k6, script, base, n, d, dir)
+		e, err := both(n)
 		if err != nil {
 			return err
 		}
-		row("xk6-chatgpt", n, o.completions, o.errP99, o.cpu)
-		if o.errP99 > 5 || p99(b.errs) > 5 || o.completions == 0 {
+		if !within(e) {
 			break
 		}
 		maxStreams = n
