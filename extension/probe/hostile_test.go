@@ -44,8 +44,6 @@ func trickle(w http.ResponseWriter, r *http.Request, chunk string, every time.Du
 	}
 }
 
-func hang(r *http.Request) { <-r.Context().Done() }
-
 func reset(w http.ResponseWriter) {
 	if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
 		_ = conn.(*net.TCPConn).SetLinger(0)
