@@ -1,6 +1,7 @@
 package module
 
 import (
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/probe"
 	"time"
 
 	"bytes"
@@ -125,5 +126,22 @@ func TestRPSLimitApplies(t *testing.T) {
 	// Six requests at 10/s with a burst of one take at least half a second.
 	if el := time.Since(start); el < 450*time.Millisecond {
 		t.Fatalf("6 probes in %v: the --rps limit was not applied", el)
+	}
+}
+
+// A panic while probing (a bug of ours) becomes an unknown-class result without the key.
+func TestPanicBecomesRedactedResult(t *testing.T) {
+	rt, _ := newRuntime(t, map[string]string{"OPENAI_BASE_URL": fastSim(t), "OPENAI_API_KEY": "sk-canary-panic-0123456789abcdef"})
+	v, err := rt.RunOnEventLoop(`require("k6/x/chatgpt").target({})`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tg := v.Export().(*Target)
+	toVU(rt)
+	r := tg.guard(probe.Chat, func(probe.Component) *probe.Result {
+		panic("boom with sk-canary-panic-0123456789abcdef inside")
+	})
+	if r.Class != "unknown" || strings.Contains(r.Message, "sk-canary") || !strings.Contains(r.Message, "internal error") {
+		t.Fatalf("result %+v", r)
 	}
 }

@@ -14,7 +14,9 @@ import (
 	"go.k6.io/k6/v2/metrics"
 	"go.opentelemetry.io/otel/trace"
 
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/classify"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/probe"
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/secret"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/statuspage"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/telemetry"
 )
@@ -158,6 +160,22 @@ func (t *Target) async(what string, work func(run func(probe.Component) *probe.R
 	return p, nil
 }
 
+// guard turns a panic while probing (a bug of ours, never input: input is classified) into an
+// unknown-class result whose message carries no secret, instead of killing the k6 process.
+func (t *Target) guard(c probe.Component, run func(probe.Component) *probe.Result) (r *probe.Result) {
+	defer func() {
+		if rec := recover(); rec != nil {
+			msg := secret.Redact(fmt.Sprintf("internal error while probing: %v", rec), t.cfg.APIKey)
+			if st := t.inst.vu.State(); st != nil && st.Logger != nil {
+				st.Logger.Errorf("xk6-chatgpt: %s (please report it)", msg)
+			}
+			r = &probe.Result{Component: c, Provider: t.cfg.Provider, Model: t.cfg.ModelOf(c), Class: classify.Unknown,
+				Blame: classify.BlameUnknown, Message: msg}
+		}
+	}()
+	return run(c)
+}
+
 // ProbeSync is target.probeSync(component): the same probe, blocking the VU until it ends, as
 // k6's own http calls do. For load tests whose VUs each keep one stream in flight, it saves the
 // promise machinery per request; monitors use probe().
@@ -188,7 +206,8 @@ func (t *Target) runner(what string) (func(probe.Component) *probe.Result, error
 	ctx := vu.Context()
 	parent := telemetry.ParentFromTraceparent(ctx, t.inst.env("K6_TRACE_PARENT"))
 	rt := telemetry.Propagate{Next: t.transport(state)}
-	return func(c probe.Component) *probe.Result {
+	var probeOnce func(probe.Component) *probe.Result
+	probeOnce = func(c probe.Component) *probe.Result {
 		if c == probe.Status {
 			return t.pollStatus(ctx, parent, rt, state, base)
 		}
@@ -209,7 +228,8 @@ func (t *Target) runner(what string) (func(probe.Component) *probe.Result, error
 		t.finish(ctx, span, &r, state, base)
 		t.gate.Done(ticket, &r, time.Now())
 		return &r
-	}, nil
+	}
+	return func(c probe.Component) *probe.Result { return t.guard(c, probeOnce) }, nil
 }
 
 // finish records a sent probe: the detector, its samples and its span. The trace id goes to
