@@ -206,8 +206,7 @@ func (t *Target) runner(what string) (func(probe.Component) *probe.Result, error
 	ctx := vu.Context()
 	parent := telemetry.ParentFromTraceparent(ctx, t.inst.env("K6_TRACE_PARENT"))
 	rt := telemetry.Propagate{Next: t.transport(state)}
-	var probeOnce func(probe.Component) *probe.Result
-	probeOnce = func(c probe.Component) *probe.Result {
+	probeOnce := func(c probe.Component) *probe.Result {
 		if c == probe.Status {
 			return t.pollStatus(ctx, parent, rt, state, base)
 		}
