@@ -2,6 +2,8 @@ package module
 
 import (
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/probe"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"time"
 
 	"bytes"
@@ -143,5 +145,40 @@ func TestPanicBecomesRedactedResult(t *testing.T) {
 	})
 	if r.Class != "unknown" || strings.Contains(r.Message, "sk-canary") || !strings.Contains(r.Message, "internal error") {
 		t.Fatalf("result %+v", r)
+	}
+}
+
+// Accounting: probes started = results returned = chatgpt_probes samples = spans ended, with
+// failures among them.
+func TestAccounting(t *testing.T) {
+	rt, _ := newRuntime(t, map[string]string{})
+	if _, err := rt.RunOnEventLoop(`const chatgpt = require("k6/x/chatgpt");
+		globalThis.ok = chatgpt.target({components: ["chat", "chat_stream", "models", "moderations"]});
+		globalThis.bad = chatgpt.target({provider: "compatible", name: "dead", baseURL: "http://127.0.0.1:9/v1", apiKey: "x", components: ["chat", "models"]});`); err != nil {
+		t.Fatal(err)
+	}
+	samples := toVU(rt)
+	rec := tracetest.NewSpanRecorder()
+	rt.VU.StateField.TracerProvider = sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(rec))
+	if _, err := rt.RunOnEventLoop(`globalThis.n = 0;
+		for (let i = 0; i < 5; i++) {
+			ok.probeAll().then(rs => { n += rs.length; });
+			bad.probeAll().then(rs => { n += rs.length; });
+			ok.probe("chat_stream").then(() => { n++; });
+		}`); err != nil {
+		t.Fatal(err)
+	}
+	n, _ := rt.RunOnEventLoop(`n`)
+	probes := 0
+	for _, c := range metrics.GetBufferedSamples(samples) {
+		for _, s := range c.GetSamples() {
+			if s.Metric.Name == "chatgpt_probes" {
+				probes++
+			}
+		}
+	}
+	const started = 5 * (4 + 2 + 1)
+	if n.ToInteger() != started || probes != started || len(rec.Ended()) != started {
+		t.Fatalf("started %d, results %d, samples %d, spans %d", started, n.ToInteger(), probes, len(rec.Ended()))
 	}
 }
