@@ -210,7 +210,7 @@ func (t *Target) runner(what string) (func(probe.Component) *probe.Result, error
 		if c == probe.Status {
 			return t.pollStatus(ctx, parent, rt, state, base)
 		}
-		ticket, skip := t.gate.Admit(c, time.Now(), t.cfg.Estimate(c))
+		ticket, skip := t.gate.Admit(c, t.cfg.Pool(c), time.Now(), t.cfg.Estimate(c))
 		if skip != nil {
 			skip.Provider, skip.Model = t.cfg.Provider, t.cfg.ModelOf(c)
 			telemetry.Push(ctx, state.Samples, t.inst.metrics.SkippedSamples(skip, base, skip.Start))

@@ -130,6 +130,16 @@ func (t *Target) Estimate(c Component) float64 {
 	return cost
 }
 
+// Pool is the rate-limit pool of component c: the model whose tokens it spends, or, for the
+// free control probes (model list, moderations, web, status), the component itself.
+func (t *Target) Pool(c Component) string {
+	switch c {
+	case Models, Moderations, Web, Status:
+		return string(c)
+	}
+	return "model:" + t.ModelOf(c)
+}
+
 // ModelOf is the model (Azure: deployment) the request of component c names.
 func (t *Target) ModelOf(c Component) string {
 	if m := t.ModelFor[c]; m != "" {

@@ -15,8 +15,10 @@ const (
 	SkipBudget     = "budget"      // the run's spend cap would be exceeded
 )
 
-// Gate keeps a monitor polite: it honours Retry-After for the whole target, and when a
-// component keeps failing on the provider's side it lets only every second, then every fourth
+// Gate keeps a monitor polite: it honours Retry-After for every component sharing the limited
+// pool (the components spending one model's tokens share its rate limits; control probes such as
+// the model list are their own pool, so a rate limit never blinds the monitor to them), and when
+// a component keeps failing on the provider's side it lets only every second, then every fourth
 // probe through until one succeeds ("continuously trying to access the service might exacerbate
 // the problem"). It also holds the target's spend cap. It is clock-free (callers pass the time)
 // and safe for concurrent use; one Gate serves every VU probing the same target.
@@ -29,13 +31,11 @@ type Gate struct {
 	// BudgetUSD caps what this target's probes may spend in the run; 0 means no cap.
 	BudgetUSD float64
 
-	mu        sync.Mutex
-	until     time.Time
-	untilWhy  classify.Class
-	retryWait time.Duration
-	comps     map[Component]*backoff
-	spent     float64
-	reserved  float64
+	mu       sync.Mutex
+	waits    map[string]retryWait // by pool
+	comps    map[Component]*backoff
+	spent    float64
+	reserved float64
 }
 
 type backoff struct {
@@ -59,24 +59,31 @@ func (g *Gate) Impolite() {
 	g.DownAfter, g.MaxRetryAfter = 0, 0
 }
 
+type retryWait struct {
+	until time.Time
+	why   classify.Class
+	wait  time.Duration
+}
+
 // Ticket is an admitted probe's reservation; Done must be called with its result.
 type Ticket struct {
 	c        Component
+	pool     string
 	estimate float64
 }
 
-// Admit decides whether a probe of c may be sent at now. When it may not, the returned result
-// says why (Skipped, Class, Message) and carries no measurement. estimate is the most the probe
-// can cost (Target.Estimate).
-func (g *Gate) Admit(c Component, now time.Time, estimate float64) (*Ticket, *Result) {
+// Admit decides whether a probe of c, in rate-limit pool (Target.Pool), may be sent at now.
+// When it may not, the returned result says why (Skipped, Class, Message) and carries no
+// measurement. estimate is the most the probe can cost (Target.Estimate).
+func (g *Gate) Admit(c Component, pool string, now time.Time, estimate float64) (*Ticket, *Result) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	skip := func(why string, class classify.Class, msg string) (*Ticket, *Result) {
 		return nil, &Result{Component: c, Skipped: why, Class: class, Start: now, Message: msg}
 	}
-	if now.Before(g.until) {
-		return skip(SkipRetryAfter, g.untilWhy, fmt.Sprintf("not sent: the provider asked to retry after %s (%s); %s left",
-			g.retryWait.Round(time.Second), g.untilWhy, g.until.Sub(now).Round(time.Second)))
+	if w := g.waits[pool]; now.Before(w.until) {
+		return skip(SkipRetryAfter, w.why, fmt.Sprintf("not sent: the provider asked to retry after %s (%s); %s left",
+			w.wait.Round(time.Second), w.why, w.until.Sub(now).Round(time.Second)))
 	}
 	b := g.comp(c)
 	if f := g.factor(b.fails); b.skipped+1 < f {
@@ -90,7 +97,7 @@ func (g *Gate) Admit(c Component, now time.Time, estimate float64) (*Ticket, *Re
 	}
 	b.skipped = 0
 	g.reserved += estimate
-	return &Ticket{c: c, estimate: estimate}, nil
+	return &Ticket{c: c, pool: pool, estimate: estimate}, nil
 }
 
 // Done records the result of an admitted probe at now.
@@ -113,8 +120,11 @@ func (g *Gate) Done(t *Ticket, r *Result, now time.Time) {
 	}
 	if r.RetryAfterMs > 0 && g.MaxRetryAfter > 0 {
 		wait := min(time.Duration(r.RetryAfterMs)*time.Millisecond, g.MaxRetryAfter)
-		if u := now.Add(wait); u.After(g.until) {
-			g.until, g.untilWhy, g.retryWait = u, r.Class, wait
+		if u := now.Add(wait); u.After(g.waits[t.pool].until) {
+			if g.waits == nil {
+				g.waits = map[string]retryWait{}
+			}
+			g.waits[t.pool] = retryWait{until: u, why: r.Class, wait: wait}
 		}
 	}
 }

@@ -45,7 +45,7 @@ func TestRetryAfterStorm(t *testing.T) {
 	for at := int64(0); at < 300; at += 5 { // one probe every 5 s
 		now.Store(at)
 		clock := t0.Add(time.Duration(at) * time.Second)
-		ticket, skip := g.Admit(Chat, clock, tg.Estimate(Chat))
+		ticket, skip := g.Admit(Chat, tg.Pool(Chat), clock, tg.Estimate(Chat))
 		if skip != nil {
 			if skip.Skipped != SkipRetryAfter || skip.Class != classify.RateLimited || skip.OK {
 				t.Fatalf("t=%ds: skip %+v", at, skip)
@@ -82,14 +82,14 @@ func TestBackoffWhileDown(t *testing.T) {
 	down := &Result{Class: classify.ServerError, Blame: classify.BlameProvider}
 	var pattern []bool
 	for range 28 {
-		tk, skip := g.Admit(ChatStream, now, 0)
+		tk, skip := g.Admit(ChatStream, "p", now, 0)
 		pattern = append(pattern, skip == nil)
 		if skip == nil {
 			g.Done(tk, down, now)
 		} else if skip.Skipped != SkipBackoff || skip.Class != classify.ServerError {
 			t.Fatalf("skip %+v", skip)
 		}
-		if _, other := g.Admit(Models, now, 0); other != nil {
+		if _, other := g.Admit(Models, "models", now, 0); other != nil {
 			t.Fatal("a healthy component was held back")
 		}
 	}
@@ -101,13 +101,13 @@ func TestBackoffWhileDown(t *testing.T) {
 	if want := "xxxx.x.x.x.x...x...x...x...x"; got != want {
 		t.Fatalf("send pattern %s, want %s", got, want)
 	}
-	tk, _ := g.Admit(ChatStream, now, 0)
+	tk, _ := g.Admit(ChatStream, "p", now, 0)
 	for tk == nil {
-		tk, _ = g.Admit(ChatStream, now, 0)
+		tk, _ = g.Admit(ChatStream, "p", now, 0)
 	}
 	g.Done(tk, &Result{OK: true, Class: classify.OK}, now)
 	for range 3 {
-		tk, skip := g.Admit(ChatStream, now, 0)
+		tk, skip := g.Admit(ChatStream, "p", now, 0)
 		if skip != nil {
 			t.Fatal("still backing off after a success")
 		}
@@ -115,7 +115,7 @@ func TestBackoffWhileDown(t *testing.T) {
 	}
 	// Account failures (a bad key) are ours to fix, not load to shed: no backoff.
 	for range 10 {
-		tk, skip := g.Admit(Chat, now, 0)
+		tk, skip := g.Admit(Chat, "p", now, 0)
 		if skip != nil {
 			t.Fatal("backed off on an account failure")
 		}
@@ -127,20 +127,20 @@ func TestBackoffWhileDown(t *testing.T) {
 func TestBudget(t *testing.T) {
 	g := NewGate(0.001)
 	now := time.Unix(0, 0)
-	a, _ := g.Admit(Chat, now, 0.0004)
-	b, _ := g.Admit(Chat, now, 0.0004)
+	a, _ := g.Admit(Chat, "p", now, 0.0004)
+	b, _ := g.Admit(Chat, "p", now, 0.0004)
 	if a == nil || b == nil {
 		t.Fatal("probes within the cap refused")
 	}
-	if _, skip := g.Admit(Chat, now, 0.0004); skip == nil || skip.Skipped != SkipBudget {
+	if _, skip := g.Admit(Chat, "p", now, 0.0004); skip == nil || skip.Skipped != SkipBudget {
 		t.Fatalf("third in-flight probe admitted past the cap: %+v", skip)
 	}
 	g.Done(a, &Result{OK: true, CostUSD: 0.0001}, now)
 	g.Done(b, &Result{OK: true, CostUSD: 0.0001}, now)
-	if c, _ := g.Admit(Chat, now, 0.0004); c == nil {
+	if c, _ := g.Admit(Chat, "p", now, 0.0004); c == nil {
 		t.Fatal("refused after the actual spend came in under the estimates")
 	}
-	if _, skip := g.Admit(Models, now, 0); skip != nil {
+	if _, skip := g.Admit(Models, "models", now, 0); skip != nil {
 		t.Fatal("a free probe refused by the budget")
 	}
 	if s := g.Spent(); s < 0.0002-1e-12 || s > 0.0002+1e-12 {
@@ -202,5 +202,28 @@ func TestDebugTransportRedacts(t *testing.T) {
 		if len(logs) != 2 || !strings.Contains(logs[0], `"stream":true`) || !strings.Contains(logs[1], "200 OK") || !strings.Contains(logs[1], "data: ") {
 			t.Fatalf("%s: dump incomplete:\n%s", prov, all)
 		}
+	}
+}
+
+// A Retry-After holds back the components spending the same model's tokens, not the control
+// probes: a rate limit must not blind the monitor to what still works.
+func TestRetryAfterPools(t *testing.T) {
+	tg := target(t, "http://127.0.0.1:1/v1")
+	g := NewGate(0)
+	now := time.Unix(0, 0)
+	tk, _ := g.Admit(ChatStream, tg.Pool(ChatStream), now, 0)
+	g.Done(tk, &Result{Class: classify.RateLimited, Blame: classify.BlameAccount, RetryAfterMs: 20000}, now)
+	later := now.Add(5 * time.Second)
+	if _, skip := g.Admit(Chat, tg.Pool(Chat), later, 0); skip == nil || skip.Skipped != SkipRetryAfter {
+		t.Fatal("chat, same model, not held back")
+	}
+	if _, skip := g.Admit(Models, tg.Pool(Models), later, 0); skip != nil {
+		t.Fatal("the model list held back by a chat rate limit")
+	}
+	if _, skip := g.Admit(Embeddings, tg.Pool(Embeddings), later, 0); skip != nil {
+		t.Fatal("embeddings (another model) held back")
+	}
+	if _, skip := g.Admit(Chat, tg.Pool(Chat), now.Add(21*time.Second), 0); skip != nil {
+		t.Fatal("still held back after Retry-After")
 	}
 }
