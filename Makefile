@@ -21,7 +21,7 @@ export GOTOOLCHAIN := local
 
 GO_SOURCES := $(shell find extension -name '*.go' -not -name '*_test.go') go.mod go.sum
 
-.PHONY: all build run test test-unit bench fuzz lint fmt clean tools dashboards stack stack-down
+.PHONY: all build run test test-unit bench fuzz soak lint fmt clean tools dashboards stack stack-down
 
 all: lint test
 
@@ -49,8 +49,13 @@ bench: $(K6)
 	go test -run '^$$' -bench . -benchmem ./...
 	go run ./extension/loadbench -k6 $(K6)
 
-## fuzz: each fuzz target for FUZZTIME (default 60s); new findings land in the Go cache, crashes in testdata
-FUZZTIME ?= 60s
+## soak: 30 minutes of the looping demo scenario at 200 concurrent probes; RSS and goroutines must stay flat
+SOAK_DURATION ?= 30m
+soak: $(K6)
+	K6_BIN=$(K6) SOAK_DURATION=$(SOAK_DURATION) go test -count=1 -timeout 60m -run '^TestSoak$$' -v ./extension/e2e
+
+## fuzz: each fuzz target for FUZZTIME (default 5m); new findings land in the Go cache, crashes in testdata
+FUZZTIME ?= 5m
 fuzz:
 	go test -run '^$$' -fuzz FuzzDecoder -fuzztime $(FUZZTIME) ./extension/stream
 	go test -run '^$$' -fuzz FuzzDialects -fuzztime $(FUZZTIME) ./extension/stream
