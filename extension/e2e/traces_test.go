@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -275,4 +276,42 @@ func TestTraceBackendStoppedMidRun(t *testing.T) {
 		t.Errorf("the run took %v with the backend gone", took)
 	}
 	t.Logf("run took %v with the backend stopped after 3 s", took.Round(100*time.Millisecond))
+}
+
+// A trace backend that accepts connections and never answers: probes keep their cadence, and
+// with OTEL_BSP_EXPORT_TIMEOUT bounding each export the run ends promptly (k6 otherwise waits
+// 30 s per batch at shutdown, which the README says).
+func TestSlowTraceBackend(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = ln.Close() }()
+	go func() {
+		var held []net.Conn
+		defer func() {
+			for _, c := range held {
+				_ = c.Close()
+			}
+		}()
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			held = append(held, c) // read nothing, answer nothing
+		}
+	}()
+	start := time.Now()
+	r := k6runArgs(t, []string{"--traces-output=otel=http://" + ln.Addr().String() + "/v1/traces"}, "scripts/examples/tracing.js",
+		"RATE=4", "DURATION=6s", "OTEL_BSP_EXPORT_TIMEOUT=2000", "OTEL_EXPORTER_OTLP_TRACES_TIMEOUT=2000")
+	took := time.Since(start)
+	if r.code != 0 || !regexp.MustCompile(`iterations\.+: 2[45] `).MatchString(r.stdout) {
+		t.Fatalf("exit %d, cadence not kept:\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	if took > 25*time.Second || !strings.Contains(r.stderr, "trace export failed") {
+		t.Errorf("took %v; stderr:\n%s", took, r.stderr)
+	}
+	t.Logf("hanging trace backend: run took %v", took.Round(100*time.Millisecond))
 }
