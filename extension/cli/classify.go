@@ -53,7 +53,7 @@ func classifyCmd(gs *state.GlobalState) *cobra.Command {
 				}
 				b.WriteString("\r\n")
 				if bodyFile != "" {
-					f, err := os.Open(bodyFile) //nolint:gosec // the operator names the file to read
+					f, err := os.Open(bodyFile) // #nosec G304 -- the operator names the file to read
 					if err != nil {
 						return fmt.Errorf("open body file: %w", err)
 					}

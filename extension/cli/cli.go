@@ -56,7 +56,7 @@ func simulateCmd(gs *state.GlobalState) *cobra.Command {
 				cfg.Baseline.OutputTokens = tokens
 			}
 			if scenarioFile != "" {
-				data, err := os.ReadFile(scenarioFile) //nolint:gosec // the operator names the file
+				data, err := os.ReadFile(scenarioFile) // #nosec G304 -- the operator names the file
 				if err != nil {
 					return fmt.Errorf("read scenario: %w", err)
 				}

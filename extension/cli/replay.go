@@ -31,7 +31,7 @@ func replayCmd() *cobra.Command {
 		RunE: func(cmd *cobra.Command, files []string) error {
 			out := cmd.OutOrStdout()
 			for _, f := range files {
-				data, err := os.ReadFile(f) //nolint:gosec // the operator names the file
+				data, err := os.ReadFile(f) // #nosec G304 -- the operator names the file
 				if err != nil {
 					return fmt.Errorf("read scenario: %w", err)
 				}

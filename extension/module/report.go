@@ -83,7 +83,7 @@ func (i *Instance) report(data map[string]any, opts map[string]any) (map[string]
 	}
 	for p := range out { // k6 writes the files but does not create their folders
 		if dir := filepath.Dir(p); p != "stdout" && p != "stderr" && dir != "." {
-			if err := os.MkdirAll(dir, 0o755); err != nil {
+			if err := os.MkdirAll(dir, 0o750); err != nil {
 				return nil, fmt.Errorf("chatgpt.report: %w", err)
 			}
 		}

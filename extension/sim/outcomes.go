@@ -34,7 +34,7 @@ func (sc *Scenario) Outcomes(components []string, interval time.Duration, fn fun
 	if interval <= 0 {
 		interval = sc.ProbeInterval
 	}
-	r := rand.New(rand.NewPCG(sc.Seed, sc.Seed^0x9e3779b97f4a7c15))
+	r := rand.New(rand.NewPCG(sc.Seed, sc.Seed^0x9e3779b97f4a7c15)) // #nosec G404 -- seeded replay, not security
 	for t := time.Duration(0); t < sc.Duration; t += interval {
 		for _, c := range components {
 			if !fn(sc.outcome(t, c, r)) {

@@ -194,7 +194,7 @@ func ioID(wallRFC3339 string, n int) string {
 		b[i] = alphabet[ms%32]
 		ms /= 32
 	}
-	x := uint64(n)
+	x := uint64(max(n, 0)) // #nosec G115 -- a non-negative sequence number
 	for i := 25; i >= 10; i-- {
 		b[i] = alphabet[x%32]
 		x /= 32

@@ -34,8 +34,8 @@ const (
 	TTFT            = "chatgpt_ttft"
 	ITL             = "chatgpt_itl"
 	Duration        = "chatgpt_duration"
-	TokensPerSecond = "chatgpt_tokens_per_second"
-	Tokens          = "chatgpt_tokens"
+	TokensPerSecond = "chatgpt_tokens_per_second" // #nosec G101 -- a metric name
+	Tokens          = "chatgpt_tokens"            // #nosec G101 -- a metric name
 	Cost            = "chatgpt_cost_usd"
 	Skipped         = "chatgpt_probes_skipped"
 	OfficialStatus  = "chatgpt_official_status"
