@@ -12,7 +12,7 @@ import (
 // alternative that is up, and each incident carries its lead over the official status page.
 func TestAlternativeUpDuringOutage(t *testing.T) {
 	t.Parallel()
-	r := k6run(t, "scripts/examples/alternatives.js")
+	r := k6run(t, "examples/alternatives.js")
 	if r.code != 0 {
 		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
@@ -36,7 +36,7 @@ func TestAlternativeUpDuringOutage(t *testing.T) {
 // the problem is local.
 func TestNoAlternativeAndLocal(t *testing.T) {
 	t.Parallel()
-	r := k6run(t, "scripts/examples/alternatives.js", "ALT_SCENARIO=everything-down", "DURATION=12s")
+	r := k6run(t, "examples/alternatives.js", "ALT_SCENARIO=everything-down", "DURATION=12s")
 	if r.code != 0 || !strings.Contains(r.stderr, "no alternative is up either") || !strings.Contains(r.stderr, "alternative anthropic: down") {
 		t.Errorf("everything down: exit %d\n%s", r.code, r.stderr)
 	}
@@ -46,7 +46,7 @@ func TestNoAlternativeAndLocal(t *testing.T) {
 	}
 	addr := ln.Addr().String()
 	_ = ln.Close()
-	r = k6run(t, "scripts/examples/alternatives.js", "BASE_URL=http://"+addr+"/v1", "DURATION=8s")
+	r = k6run(t, "examples/alternatives.js", "BASE_URL=http://"+addr+"/v1", "DURATION=8s")
 	if r.code != 0 || !strings.Contains(r.stderr, "it's you, not them: your network fails with connection_error") {
 		t.Errorf("nothing answers: exit %d\n%s", r.code, r.stderr)
 	}

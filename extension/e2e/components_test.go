@@ -10,7 +10,7 @@ import (
 // per-component availability thresholds hold, and k6's own network metrics count the probes.
 func TestEveryComponentThroughK6(t *testing.T) {
 	t.Parallel()
-	r := k6run(t, "scripts/examples/providers.js", "ROUNDS=1")
+	r := k6run(t, "examples/providers.js", "ROUNDS=1")
 	if r.code != 0 {
 		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
@@ -38,7 +38,7 @@ func TestEveryComponentThroughK6(t *testing.T) {
 // The canary sees what availability cannot: a model answering wrongly.
 func TestCanaryCatchesWrongAnswers(t *testing.T) {
 	t.Parallel()
-	r := k6run(t, "scripts/examples/canary.js")
+	r := k6run(t, "examples/canary.js")
 	if r.code != 99 {
 		t.Fatalf("exit %d, want 99 (canary threshold crossed)\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
@@ -47,5 +47,14 @@ func TestCanaryCatchesWrongAnswers(t *testing.T) {
 	}
 	if !regexp.MustCompile(`✓ 'rate==1' rate=100.00%`).MatchString(r.stdout) || !strings.Contains(r.stdout, "✗ 'rate>=0.9' rate=0.00%") {
 		t.Errorf("want chat_stream available and canary failing:\n%s", r.stdout)
+	}
+}
+
+// The smoke test xk6 lint runs passes.
+func TestSmoke(t *testing.T) {
+	t.Parallel()
+	r := k6run(t, "examples/smoke.test.js")
+	if r.code != 0 || !strings.Contains(r.stdout, "✓ anthropic chat_stream ok") {
+		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
 }

@@ -53,7 +53,7 @@ var labelValues = regexp.MustCompile(`^label_values\((\w+),\s*(\w+)\)$`)
 func TestDashboardQueriesReturnData(t *testing.T) {
 	t.Parallel()
 	addr := startPrometheus(t)
-	r := k6runArgs(t, []string{"-o", "experimental-prometheus-rw", "--tag", "location=e2e"}, "scripts/examples/dashboards.js",
+	r := k6runArgs(t, []string{"-o", "experimental-prometheus-rw", "--tag", "location=e2e"}, "examples/dashboards.js",
 		"K6_PROMETHEUS_RW_SERVER_URL=http://"+addr+"/api/v1/write", "K6_PROMETHEUS_RW_PUSH_INTERVAL=1s",
 		"K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM=true", "DEAD_URL=http://"+freePort(t)+"/v1")
 	if r.code != 0 {

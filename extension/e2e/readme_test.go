@@ -8,7 +8,7 @@ import (
 	"testing"
 )
 
-// README snippets that introduce themselves with a script path ("`scripts/examples/x.js`
+// README snippets that introduce themselves with a script path ("`examples/x.js`
 // probes …:") are copied from that script, which the e2e tests run: a snippet cannot drift
 // from code that works.
 func TestReadmeSnippetsComeFromRunnableScripts(t *testing.T) {
@@ -17,7 +17,7 @@ func TestReadmeSnippetsComeFromRunnableScripts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	block := regexp.MustCompile("(?s)`(scripts/[^`]+\\.js)`[^`]*?:\n\n```js\n(.*?)```")
+	block := regexp.MustCompile("(?s)`((?:scripts|examples)/[^`]+\\.js)`[^`]*?:\n\n```js\n(.*?)```")
 	found := 0
 	for _, m := range block.FindAllStringSubmatch(string(readme), -1) {
 		script, err := os.ReadFile(filepath.Join(root, m[1]))

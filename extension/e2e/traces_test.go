@@ -196,7 +196,7 @@ func TestTracesInJaeger(t *testing.T) {
 	t.Parallel()
 	j := startJaeger(t)
 	out := filepath.Join(t.TempDir(), "probes.json")
-	r := k6runArgs(t, []string{"--traces-output=otel=http://" + j.otlp + "/v1/traces", "--out", "json=" + out}, "scripts/examples/tracing.js")
+	r := k6runArgs(t, []string{"--traces-output=otel=http://" + j.otlp + "/v1/traces", "--out", "json=" + out}, "examples/tracing.js")
 	if r.code != 0 {
 		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
@@ -258,7 +258,7 @@ func TestTraceBackendStoppedMidRun(t *testing.T) {
 		j.stop()
 	}()
 	start := time.Now()
-	r := k6runArgs(t, []string{"--traces-output=otel=http://" + j.otlp + "/v1/traces"}, "scripts/examples/tracing.js", "RATE=4", "DURATION=6s")
+	r := k6runArgs(t, []string{"--traces-output=otel=http://" + j.otlp + "/v1/traces"}, "examples/tracing.js", "RATE=4", "DURATION=6s")
 	took := time.Since(start)
 	if r.code != 0 {
 		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
@@ -304,7 +304,7 @@ func TestSlowTraceBackend(t *testing.T) {
 		}
 	}()
 	start := time.Now()
-	r := k6runArgs(t, []string{"--traces-output=otel=http://" + ln.Addr().String() + "/v1/traces"}, "scripts/examples/tracing.js",
+	r := k6runArgs(t, []string{"--traces-output=otel=http://" + ln.Addr().String() + "/v1/traces"}, "examples/tracing.js",
 		"RATE=4", "DURATION=6s", "OTEL_BSP_EXPORT_TIMEOUT=2000", "OTEL_EXPORTER_OTLP_TRACES_TIMEOUT=2000")
 	took := time.Since(start)
 	if r.code != 0 || !regexp.MustCompile(`iterations\.+: 2[45] `).MatchString(r.stdout) {

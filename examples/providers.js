@@ -3,7 +3,7 @@
 // deployments, api-version), Anthropic (Messages API and its events) and Gemini's
 // OpenAI-compatible endpoint. Thresholds per component fail the run if any of them fails.
 //
-// Run: ./k6 run scripts/examples/providers.js
+// Run: ./k6 run examples/providers.js
 // Against real APIs, set the keys (OPENAI_API_KEY, AZURE_OPENAI_API_KEY with
 // AZURE_OPENAI_ENDPOINT, ANTHROPIC_API_KEY, GEMINI_API_KEY); images cost money, so they are
 // probed only when PROBE_IMAGES=1 or on the simulator.

@@ -3,7 +3,7 @@
 // with the detector's verdict, the alternatives ranked, and each incident's detection lead over
 // the status page.
 //
-// Run: ./k6 run scripts/examples/alternatives.js
+// Run: ./k6 run examples/alternatives.js
 //   ALT_SCENARIO=everything-down   every provider fails: the verdict says no alternative is up
 //   BASE_URL=http://127.0.0.1:9/v1 nothing answers: the verdict says the problem is yours
 // The simulator plays the scenario at SPEED (default 20: 15 scenario seconds per 0.75 s).
@@ -11,7 +11,7 @@ import chatgpt from "k6/x/chatgpt";
 
 const speed = Number(__ENV.SPEED || 20);
 const scenario = __ENV.ALT_SCENARIO || "openai-down-anthropic-up";
-const url = chatgpt.simulator({ scenario: `../scenarios/${scenario}.yaml`, speed });
+const url = chatgpt.simulator({ scenario: `../scripts/scenarios/${scenario}.yaml`, speed });
 const base = __ENV.BASE_URL || url;
 const statusURL = url.replace(/\/v1$/, "") + "/api/v2/summary.json";
 

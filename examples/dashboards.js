@@ -3,11 +3,11 @@
 // broken (a local problem). Send it to Prometheus with k6's remote-write output:
 //
 //   K6_PROMETHEUS_RW_SERVER_URL=http://127.0.0.1:9090/api/v1/write K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM=true \
-//     ./k6 run -o experimental-prometheus-rw --tag location=laptop scripts/examples/dashboards.js
+//     ./k6 run -o experimental-prometheus-rw --tag location=laptop examples/dashboards.js
 import chatgpt from "k6/x/chatgpt";
 
 const speed = Number(__ENV.SPEED || 20);
-const url = chatgpt.simulator({ scenario: "../scenarios/openai-down-anthropic-up.yaml", speed });
+const url = chatgpt.simulator({ scenario: "../scripts/scenarios/openai-down-anthropic-up.yaml", speed });
 
 const openai = chatgpt.target({
   baseURL: url,

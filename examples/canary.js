@@ -3,11 +3,11 @@
 // sees it, with class wrong_answer. This rehearsal serves scenarios/wrong-answers.yaml, where
 // every canary answer is off by one, so the run fails its canary threshold (exit code 99).
 //
-// Run: ./k6 run scripts/examples/canary.js
+// Run: ./k6 run examples/canary.js
 import { check } from "k6";
 import chatgpt from "k6/x/chatgpt";
 
-const url = chatgpt.simulator({ scenario: "../scenarios/wrong-answers.yaml" });
+const url = chatgpt.simulator({ scenario: "../scripts/scenarios/wrong-answers.yaml" });
 const target = chatgpt.target({
   baseURL: url,
   apiKey: "sk-rehearsal",

@@ -2,12 +2,12 @@
 // tracer provider. Half of the chat probes fail (scenarios/traces.yaml), so some spans carry
 // status Error with the failure class.
 //
-// Run: ./k6 run --traces-output=otel=http://127.0.0.1:4318/v1/traces scripts/examples/tracing.js
+// Run: ./k6 run --traces-output=otel=http://127.0.0.1:4318/v1/traces examples/tracing.js
 // (any OTLP endpoint: Tempo, Jaeger, an OpenTelemetry Collector). Add --out json=probes.json to
 // find each sample's trace_id in its metadata.
 import chatgpt from "k6/x/chatgpt";
 
-const url = chatgpt.simulator({ scenario: "../scenarios/traces.yaml" });
+const url = chatgpt.simulator({ scenario: "../scripts/scenarios/traces.yaml" });
 const target = chatgpt.target({ baseURL: url, apiKey: "sk-trace-test", components: ["chat", "chat_stream", "models"] });
 
 export const options = {
