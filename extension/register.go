@@ -3,6 +3,9 @@
 package extension
 
 import (
+	"strings"
+
+	"go.k6.io/k6/v2/ext"
 	"go.k6.io/k6/v2/js/modules"
 	"go.k6.io/k6/v2/subcommand"
 
@@ -13,4 +16,13 @@ import (
 func init() {
 	modules.Register(module.ImportPath, module.New())
 	subcommand.RegisterExtension(cli.Name, cli.New)
+	// k6 reads an extension's version from the build's module list, which has none when the
+	// extension is the main module (make build): `k6 version` then shows ours.
+	for _, typ := range []ext.ExtensionType{ext.JSExtension, ext.SubcommandExtension} {
+		for _, e := range ext.Get(typ) {
+			if strings.HasPrefix(e.Path, "github.com/xk6-chatgpt/xk6-chatgpt") && e.Version == "" {
+				e.Path, e.Version = "github.com/xk6-chatgpt/xk6-chatgpt", module.Version
+			}
+		}
+	}
 }

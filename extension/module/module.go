@@ -26,8 +26,9 @@ import (
 // ImportPath is the module's name in scripts.
 const ImportPath = "k6/x/chatgpt"
 
-// Version is the extension's version, set by the release build.
-var Version = "v0.1.0-dev"
+// Version is the extension's version: the semver tag of the release (git tag vX.Y.Z and this
+// value change together; a release build may also set it with -ldflags -X).
+var Version = "v0.1.0"
 
 // RootModule is created once per k6 process; its state is shared by every VU.
 type RootModule struct {
