@@ -17,11 +17,17 @@ func init() {
 	modules.Register(module.ImportPath, module.New())
 	subcommand.RegisterExtension(cli.Name, cli.New)
 	// k6 reads an extension's version from the build's module list, which has none when the
-	// extension is the main module (make build): `k6 version` then shows ours.
-	for _, typ := range []ext.ExtensionType{ext.JSExtension, ext.SubcommandExtension} {
+	// extension is the main module (make build): `k6 version` then shows ours. The subcommand is
+	// listed under its package, after the JS module, which tools reading the first line
+	// (xk6 lint) take as the extension's kind.
+	const root = "github.com/xk6-chatgpt/xk6-chatgpt"
+	for typ, path := range map[ext.ExtensionType]string{ext.JSExtension: root, ext.SubcommandExtension: root + "/extension/cli"} {
 		for _, e := range ext.Get(typ) {
-			if strings.HasPrefix(e.Path, "github.com/xk6-chatgpt/xk6-chatgpt") && e.Version == "" {
-				e.Path, e.Version = "github.com/xk6-chatgpt/xk6-chatgpt", module.Version
+			if strings.HasPrefix(e.Path, root) {
+				e.Path = path
+				if e.Version == "" {
+					e.Version = module.Version
+				}
 			}
 		}
 	}
