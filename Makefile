@@ -6,6 +6,8 @@ SHELL        := /bin/bash
 TOOLS        := $(CURDIR)/.tools/bin
 STATICCHECK  := $(TOOLS)/staticcheck
 ACTIONLINT   := $(TOOLS)/actionlint
+XK6          := $(TOOLS)/xk6
+GOSEC        := $(TOOLS)/gosec
 # the official openai npm package (6.30.1 is the newest that runs on Node 20), for the simulator's SDK test
 OPENAI_NODE_VERSION := 6.30.1
 OPENAI_NODE  := $(CURDIR)/.tools/node/node_modules/openai
@@ -63,12 +65,15 @@ fuzz:
 	go test -run '^$$' -fuzz FuzzParseScenario -fuzztime $(FUZZTIME) ./extension/sim
 	go test -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME) ./extension/statuspage
 
-## lint: gofmt, go vet, staticcheck, actionlint (the GitHub workflows)
-lint: $(STATICCHECK) $(ACTIONLINT)
+## lint: gofmt, go vet, staticcheck, actionlint (the GitHub workflows), xk6 lint --preset strict
+lint: $(STATICCHECK) $(ACTIONLINT) $(XK6) $(GOSEC)
 	@unformatted=$$(gofmt -l extension dashboards); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	go vet ./...
 	$(STATICCHECK) ./...
 	$(ACTIONLINT) .github/workflows/*.yml
+	@# the k6 extension compliance checks (gosec, build, smoke, examples, types, …); the
+	@# vulnerability check needs vuln.go.dev, which this network does not reach
+	PATH=$(TOOLS):$$PATH GOFLAGS= $(XK6) lint --preset strict --disable vulnerability
 
 fmt:
 	gofmt -w extension dashboards
@@ -85,7 +90,7 @@ stack:
 stack-down:
 	docker compose -f dashboards/docker-compose.yml down
 
-tools: $(STATICCHECK) $(ACTIONLINT) $(OPENAI_NODE)/package.json $(JAEGER) $(DEBIAN_TOOLS)
+tools: $(STATICCHECK) $(ACTIONLINT) $(XK6) $(GOSEC) $(OPENAI_NODE)/package.json $(JAEGER) $(DEBIAN_TOOLS)
 
 # about 2.5 min cold on 2 cores (plus downloads), then cached in .tools/
 $(JAEGER): .ci/tools/jaeger/go.mod .ci/tools/jaeger/go.sum
@@ -111,6 +116,12 @@ $(STATICCHECK): .ci/tools/go.mod .ci/tools/go.sum
 
 $(ACTIONLINT): .ci/tools/go.mod .ci/tools/go.sum
 	cd .ci/tools && go build -o $(ACTIONLINT) github.com/rhysd/actionlint/cmd/actionlint
+
+$(XK6): .ci/tools/go.mod .ci/tools/go.sum
+	cd .ci/tools && go build -o $(XK6) go.k6.io/xk6
+
+$(GOSEC): .ci/tools/go.mod .ci/tools/go.sum
+	cd .ci/tools && go build -o $(GOSEC) github.com/securego/gosec/v2/cmd/gosec
 
 clean:
 	rm -rf $(K6) .tools
