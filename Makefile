@@ -43,6 +43,8 @@ test: lint test-unit
 test-unit: $(K6) $(OPENAI_NODE)/package.json $(JAEGER) $(DEBIAN_TOOLS)
 	K6_BIN=$(K6) OPENAI_NODE=$(OPENAI_NODE) JAEGER_BIN=$(JAEGER) XMLLINT=$$(command -v xmllint) CHROMIUM=$$(command -v chromium) \
 		PROMETHEUS=$$(command -v prometheus) PROMTOOL=$$(command -v promtool) go test -count=1 -timeout 10m ./...
+	@# the Kubernetes manifests: a module of its own, so the extension does not depend on k8s.io
+	cd deploy && K6_BIN=$(K6) go test -count=1 -timeout 5m ./...
 	go test -count=1 -run '^$$' -bench . -benchtime 1x ./... > /dev/null  # benchmarks still run (not timed)
 
 ## bench: Go benchmarks (figures, not pass/fail; compare runs with benchstat), then the end-to-end
@@ -67,16 +69,17 @@ fuzz:
 
 ## lint: gofmt, go vet, staticcheck, actionlint (the GitHub workflows), xk6 lint --preset strict
 lint: $(STATICCHECK) $(ACTIONLINT) $(XK6) $(GOSEC)
-	@unformatted=$$(gofmt -l extension dashboards); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
+	@unformatted=$$(gofmt -l extension dashboards deploy); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	go vet ./...
 	$(STATICCHECK) ./...
+	cd deploy && go vet ./... && $(STATICCHECK) ./...
 	$(ACTIONLINT) .github/workflows/*.yml
 	@# the k6 extension compliance checks (gosec, build, smoke, examples, types, …); the
 	@# vulnerability check needs vuln.go.dev, which this network does not reach
 	PATH=$(TOOLS):$$PATH GOFLAGS= $(XK6) lint --preset strict --disable vulnerability
 
 fmt:
-	gofmt -w extension dashboards
+	gofmt -w extension dashboards deploy
 
 ## dashboards: regenerate the Grafana dashboard JSON from dashboards/*.go
 dashboards:
