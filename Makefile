@@ -8,6 +8,7 @@ STATICCHECK  := $(TOOLS)/staticcheck
 ACTIONLINT   := $(TOOLS)/actionlint
 XK6          := $(TOOLS)/xk6
 GOSEC        := $(TOOLS)/gosec
+KUBECONFORM  := $(TOOLS)/kubeconform
 # the official openai npm package (6.30.1 is the newest that runs on Node 20), for the simulator's SDK test
 OPENAI_NODE_VERSION := 6.30.1
 OPENAI_NODE  := $(CURDIR)/.tools/node/node_modules/openai
@@ -68,12 +69,16 @@ fuzz:
 	go test -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME) ./extension/statuspage
 
 ## lint: gofmt, go vet, staticcheck, actionlint (the GitHub workflows), xk6 lint --preset strict
-lint: $(STATICCHECK) $(ACTIONLINT) $(XK6) $(GOSEC)
+lint: $(STATICCHECK) $(ACTIONLINT) $(XK6) $(GOSEC) $(KUBECONFORM)
 	@unformatted=$$(gofmt -l extension dashboards deploy); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	go vet ./...
 	$(STATICCHECK) ./...
 	cd deploy && go vet ./... && $(STATICCHECK) ./...
 	$(ACTIONLINT) .github/workflows/*.yml
+	@# the k6-operator TestRuns against the committed schema; the core kinds (CronJob, RBAC, Secret)
+	@# have no schema offline and are decoded strictly into k8s.io/api by deploy's tests instead
+	$(KUBECONFORM) -strict -summary -schema-location 'deploy/schemas/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json' \
+		-skip Secret,ServiceAccount,Role,RoleBinding,CronJob deploy/*.yaml
 	@# the k6 extension compliance checks (gosec, build, smoke, examples, types, …); the
 	@# vulnerability check needs vuln.go.dev, which this network does not reach
 	PATH=$(TOOLS):$$PATH GOFLAGS= $(XK6) lint --preset strict --disable vulnerability
@@ -93,7 +98,7 @@ stack:
 stack-down:
 	docker compose -f dashboards/docker-compose.yml down
 
-tools: $(STATICCHECK) $(ACTIONLINT) $(XK6) $(GOSEC) $(OPENAI_NODE)/package.json $(JAEGER) $(DEBIAN_TOOLS)
+tools: $(STATICCHECK) $(ACTIONLINT) $(XK6) $(GOSEC) $(KUBECONFORM) $(OPENAI_NODE)/package.json $(JAEGER) $(DEBIAN_TOOLS)
 
 # about 2.5 min cold on 2 cores (plus downloads), then cached in .tools/
 $(JAEGER): .ci/tools/jaeger/go.mod .ci/tools/jaeger/go.sum
@@ -125,6 +130,9 @@ $(XK6): .ci/tools/go.mod .ci/tools/go.sum
 
 $(GOSEC): .ci/tools/go.mod .ci/tools/go.sum
 	cd .ci/tools && go build -o $(GOSEC) github.com/securego/gosec/v2/cmd/gosec
+
+$(KUBECONFORM): .ci/tools/go.mod .ci/tools/go.sum
+	cd .ci/tools && go build -o $(KUBECONFORM) github.com/yannh/kubeconform/cmd/kubeconform
 
 clean:
 	rm -rf $(K6) .tools

@@ -7,6 +7,7 @@ package tools
 import (
 	_ "github.com/rhysd/actionlint/cmd/actionlint"
 	_ "github.com/securego/gosec/v2/cmd/gosec"
+	_ "github.com/yannh/kubeconform/cmd/kubeconform"
 	_ "go.k6.io/xk6"
 	_ "honnef.co/go/tools/cmd/staticcheck"
 )

@@ -1,0 +1,70 @@
+package module
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// configReference is the README's "Configuration reference" section.
+func configReference(t *testing.T) string {
+	t.Helper()
+	raw, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme := string(raw)
+	i := strings.Index(readme, "\n## Configuration reference\n")
+	if i < 0 {
+		t.Fatal("README.md has no Configuration reference section")
+	}
+	section := readme[i+1:]
+	if j := strings.Index(section[3:], "\n## "); j >= 0 {
+		section = section[:j+3]
+	}
+	return section
+}
+
+// Every target option, and nothing else, has a row in the options table; every variable the
+// extension or a script reads is in the section.
+func TestConfigReferenceIsComplete(t *testing.T) {
+	ref := configReference(t)
+	known := map[string]bool{}
+	for _, o := range knownOptions {
+		known[o] = true
+		if !strings.Contains(ref, "| `"+o+"` |") {
+			t.Errorf("option %s has no row in the README's configuration reference", o)
+		}
+	}
+	opts := ref[strings.Index(ref, "### `chatgpt.target(options)`"):strings.Index(ref, "### Environment variables")]
+	for _, m := range regexp.MustCompile("(?m)^\\| `([a-zA-Z]+)` \\|").FindAllStringSubmatch(opts, -1) {
+		if !known[m[1]] {
+			t.Errorf("the README documents option %s, which chatgpt.target() rejects", m[1])
+		}
+	}
+	vars := map[string]bool{"K6_TRACE_PARENT": true, "GOGC": true}
+	for _, e := range providerEnv {
+		vars[e.key], vars[e.base] = true, true
+	}
+	scripts, _ := filepath.Glob("../../scripts/*.js")
+	examples, _ := filepath.Glob("../../examples/*.js")
+	for _, f := range append(scripts, examples...) {
+		src, err := os.ReadFile(f) // #nosec G304 -- the repository's own scripts
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range regexp.MustCompile(`__ENV\.([A-Z0-9_]+)`).FindAllStringSubmatch(string(src), -1) {
+			vars[m[1]] = true
+		}
+	}
+	if len(vars) < 20 {
+		t.Fatalf("found only %d variables; is the scan broken?", len(vars))
+	}
+	for v := range vars {
+		if !strings.Contains(ref, "`"+v+"`") {
+			t.Errorf("variable %s is read but not in the README's configuration reference", v)
+		}
+	}
+}
