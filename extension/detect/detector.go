@@ -18,6 +18,7 @@ type Detector struct {
 	seq       int
 
 	alternatives map[string]bool // targets that are fallbacks for the others
+	memory       *Memory         // where the baselines came from (nil: not said)
 }
 
 // New returns a detector starting from cfg's priors.

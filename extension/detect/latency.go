@@ -3,6 +3,7 @@ package detect
 import (
 	"math"
 	"slices"
+	"time"
 )
 
 // metric is one latency metric's baseline: a prior, replaced by the median and MAD (in log
@@ -14,6 +15,7 @@ type metric struct {
 	med     float64 // cached log median
 	sigma   float64
 	stale   int // samples added since the cache was computed
+	hours   *[24]hourStat // baselines by hour of day (nil until a timed sample is learned)
 }
 
 func newMetric(p Baseline) metric {
@@ -25,8 +27,9 @@ func newMetric(p Baseline) metric {
 // minSigma keeps a too-regular baseline from turning a tiny wobble into an alarm.
 const minSigma = 0.05
 
-func (m *metric) learn(ms float64) {
+func (m *metric) learn(ms float64, at time.Time) {
 	x := math.Log(ms)
+	m.learnHour(x, at)
 	if len(m.samples) < maxLearn {
 		m.samples = append(m.samples, x)
 	} else {
@@ -56,8 +59,8 @@ func (m *metric) learned() bool { return len(m.samples) >= MinSamples }
 // llr is the evidence (nats) one sample gives for "slower by factor" against "slower by at
 // most sqrt(factor)", from a Gaussian shift test on the log ratio; ratio is the sample's ratio
 // to the baseline median.
-func (m *metric) llr(ms, factor float64) (llr, ratio float64) {
-	x := math.Log(ms) - m.med
+func (m *metric) llr(ms, factor float64, at time.Time) (llr, ratio float64) {
+	x := math.Log(ms) - m.median(at)
 	d1 := math.Log(factor)
 	d0 := d1 / 2
 	return (d1 - d0) / (m.sigma * m.sigma) * (x - (d0+d1)/2), math.Exp(x)
@@ -83,7 +86,7 @@ func (l *latencyTest) observe(o Observation, factor, threshold float64) float64 
 		if ms <= 0 {
 			return
 		}
-		v, r := m.llr(ms, factor)
+		v, r := m.llr(ms, factor, o.At)
 		sum += v
 		if ratio == 0 {
 			ratio = r
@@ -105,11 +108,11 @@ func (l *latencyTest) observe(o Observation, factor, threshold float64) float64 
 
 func (l *latencyTest) learn(o Observation) {
 	if o.ITLMs > 0 {
-		l.itl.learn(o.ITLMs)
+		l.itl.learn(o.ITLMs, o.At)
 	}
 	if o.TTFTMs > 0 {
-		l.ttft.learn(o.TTFTMs)
+		l.ttft.learn(o.TTFTMs, o.At)
 	} else if o.TotalMs > 0 {
-		l.total.learn(o.TotalMs)
+		l.total.learn(o.TotalMs, o.At)
 	}
 }

@@ -23,7 +23,7 @@ type ComponentStatus struct {
 	RecentErrors float64   `json:"recent_error_rate"` // of the last observations
 	BaselineRate float64   `json:"baseline_error_rate"`
 	LatencyRatio float64   `json:"latency_ratio"`   // latest response vs baseline
-	Baseline     string    `json:"baseline"`        // "prior" or "learned"
+	Baseline     string    `json:"baseline"`        // "prior", "learned" or "learned_by_hour"
 	Local        string    `json:"local,omitempty"` // the account or network class that dominates
 	Incident     string    `json:"incident,omitempty"`
 	Official     State     `json:"official,omitempty"`  // what the provider's status page says
@@ -55,6 +55,8 @@ type Snapshot struct {
 	Alternatives []Alternative     `json:"alternatives"`
 	Components   []ComponentStatus `json:"components"`
 	Incidents    []Incident        `json:"incidents"`
+	// Memory says where the baselines came from: a state file or the priors.
+	Memory *Memory `json:"memory,omitempty"`
 }
 
 // Snapshot returns the state of every component at time at and the overall verdict: major
@@ -64,6 +66,10 @@ func (d *Detector) Snapshot(at time.Time) Snapshot {
 	defer d.mu.Unlock()
 	s := Snapshot{At: at, Overall: Operational, Down: []string{}, Degraded: []string{}, Incidents: []Incident{},
 		Unacknowledged: []string{}, OfficialOnly: []string{}, Maintenance: []string{}}
+	if d.memory != nil {
+		m := *d.memory
+		s.Memory = &m
+	}
 	locals := map[classify.Blame][]string{}
 	var localClass = map[classify.Blame]classify.Class{}
 	for _, c := range d.sortedComponents() {
@@ -77,6 +83,9 @@ func (d *Detector) Snapshot(at time.Time) Snapshot {
 			LatencyRatio: c.lat.ratio, Baseline: "prior"}
 		if c.lat.itl.learned() || c.lat.ttft.learned() || c.lat.total.learned() {
 			cs.Baseline = "learned"
+		}
+		if c.lat.itl.byHour(at) || c.lat.ttft.byHour(at) || c.lat.total.byHour(at) {
+			cs.Baseline = "learned_by_hour"
 		}
 		if c.inc != nil {
 			cs.Incident = c.inc.ID

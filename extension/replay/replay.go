@@ -4,6 +4,9 @@
 package replay
 
 import (
+	"cmp"
+	"encoding/json"
+	"fmt"
 	"slices"
 	"time"
 
@@ -28,6 +31,11 @@ type Result struct {
 	FalseAlarmS    float64    `json:"false_alarm_s"`
 	Incidents      int        `json:"incidents"`
 	Observations   int        `json:"observations"`
+	// Runs is how many consecutive runs the replay was chopped into (0: one continuous run),
+	// handing the detector's state file from each to the next.
+	Runs int `json:"runs,omitempty"`
+	// IncidentList is every incident, as the last run that saw it left it.
+	IncidentList []detect.Incident `json:"incident_list,omitempty"`
 }
 
 // PhaseRow scores one component in one phase.
@@ -54,6 +62,59 @@ var epoch = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 // Run replays sc, probing components (nil: DefaultComponents plus the scenario's own) every
 // interval (0: the scenario's probe interval), with a detector built from cfg.
 func Run(sc *sim.Scenario, components []string, interval time.Duration, cfg detect.Config) Result {
+	return run(sc, components, interval, cfg, 0, true)
+}
+
+// RunChained replays sc as consecutive runs of runLen each, the way a CI schedule runs the
+// monitor: at each run's end the detector's state is saved as the state file's JSON, and the
+// next run's fresh detector starts from it. It measures what chopping a monitor into short runs
+// costs (with a complete state: nothing).
+func RunChained(sc *sim.Scenario, components []string, interval time.Duration, cfg detect.Config, runLen time.Duration) (Result, error) {
+	if runLen <= 0 {
+		return Result{}, fmt.Errorf("run length %s must be positive", runLen)
+	}
+	var err error
+	res := run(sc, components, interval, cfg, runLen, true, func(d *detect.Detector) *detect.Detector {
+		next, herr := handOver(d, cfg)
+		if herr != nil && err == nil {
+			err = herr
+		}
+		return next
+	})
+	return res, err
+}
+
+// RunAmnesic replays sc as consecutive runs of runLen that each start from the priors, as a
+// scheduled monitor without a state file does: the baseline of what memory is worth.
+func RunAmnesic(sc *sim.Scenario, components []string, interval time.Duration, cfg detect.Config, runLen time.Duration) (Result, error) {
+	if runLen <= 0 {
+		return Result{}, fmt.Errorf("run length %s must be positive", runLen)
+	}
+	return run(sc, components, interval, cfg, runLen, false, func(*detect.Detector) *detect.Detector { return detect.New(cfg) }), nil
+}
+
+// handOver saves d's state as JSON and loads it into a new detector, as consecutive k6 runs do.
+func handOver(d *detect.Detector, cfg detect.Config) (*detect.Detector, error) {
+	b, err := json.Marshal(d.Save())
+	if err != nil {
+		return nil, fmt.Errorf("save detector state: %w", err)
+	}
+	var s detect.Saved
+	if err := json.Unmarshal(b, &s); err != nil {
+		return nil, fmt.Errorf("load detector state: %w", err)
+	}
+	next := detect.New(cfg)
+	if err := next.Restore(s); err != nil {
+		return nil, err
+	}
+	return next, nil
+}
+
+// run replays sc; with runLen > 0, handOff gives each next run its detector. remembers says
+// whether an incident id seen in two runs is one incident (carried over) or two (amnesic runs
+// reuse ids).
+func run(sc *sim.Scenario, components []string, interval time.Duration, cfg detect.Config, runLen time.Duration,
+	remembers bool, handOff ...func(*detect.Detector) *detect.Detector) Result {
 	if interval <= 0 {
 		interval = sc.ProbeInterval
 	}
@@ -62,6 +123,17 @@ func Run(sc *sim.Scenario, components []string, interval time.Duration, cfg dete
 	}
 	d := detect.New(cfg)
 	res := Result{Scenario: sc.Name, ProbeIntervalS: interval.Seconds(), Components: components}
+	seen := map[string]detect.Incident{}
+	collect := func() {
+		for _, in := range d.Incidents() {
+			key := in.ID
+			if !remembers {
+				key = fmt.Sprintf("%d/%s", res.Runs, in.ID)
+			}
+			seen[key] = in
+		}
+	}
+	nextRun := epoch.Add(runLen)
 	tl := map[string]*timeline{}
 	for _, c := range components {
 		tl[c] = &timeline{state: detect.Operational}
@@ -71,6 +143,15 @@ func Run(sc *sim.Scenario, components []string, interval time.Duration, cfg dete
 	events := officialEvents(sc, components)
 	sc.Outcomes(components, interval, func(o sim.Outcome) bool {
 		at := epoch.Add(time.Duration(o.AtS * float64(time.Second)))
+		for runLen > 0 && !at.Before(nextRun) && len(handOff) > 0 {
+			collect()
+			d = handOff[0](d)
+			nextRun = nextRun.Add(runLen)
+			res.Runs++
+		}
+		if d == nil {
+			return false
+		}
 		for len(events) > 0 && !events[0].At.After(at) {
 			for _, t := range d.ObserveOfficial(events[0]) {
 				tl[t.Component].add(t.At.Sub(epoch), t.To)
@@ -90,8 +171,20 @@ func Run(sc *sim.Scenario, components []string, interval time.Duration, cfg dete
 		}
 		return true
 	})
-	incidents := d.Incidents()
-	res.Incidents = len(incidents)
+	if d != nil {
+		collect()
+	}
+	if runLen > 0 {
+		res.Runs++
+	}
+	incidents := make([]detect.Incident, 0, len(seen))
+	for _, in := range seen {
+		incidents = append(incidents, in)
+	}
+	slices.SortFunc(incidents, func(a, b detect.Incident) int {
+		return cmp.Or(a.DetectedAt.Compare(b.DetectedAt), cmp.Compare(a.ID, b.ID))
+	})
+	res.Incidents, res.IncidentList = len(incidents), incidents
 	for i, ph := range sc.Phases {
 		for _, c := range ph.Components {
 			if tl[c] == nil {
