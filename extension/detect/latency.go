@@ -14,7 +14,7 @@ type metric struct {
 	next    int
 	med     float64 // cached log median
 	sigma   float64
-	stale   int // samples added since the cache was computed
+	stale   int           // samples added since the cache was computed
 	hours   *[24]hourStat // baselines by hour of day (nil until a timed sample is learned)
 }
 
