@@ -67,6 +67,7 @@ fuzz:
 	go test -run '^$$' -fuzz FuzzClassifyRaw -fuzztime $(FUZZTIME) ./extension/classify
 	go test -run '^$$' -fuzz FuzzParseScenario -fuzztime $(FUZZTIME) ./extension/sim
 	go test -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME) ./extension/statuspage
+	go test -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME) ./extension/statefile
 
 ## lint: gofmt, go vet, staticcheck, actionlint (the GitHub workflows), xk6 lint --preset strict
 lint: $(STATICCHECK) $(ACTIONLINT) $(XK6) $(GOSEC) $(KUBECONFORM)
