@@ -99,6 +99,16 @@ declare module "k6/x/chatgpt" {
     recordContent?: boolean;
     /** Spend cap for this target in one run, in USD at list prices; probes that could exceed it are skipped. Default 1; 0 means no cap. */
     budgetUSD?: number;
+    /**
+     * The detector's state file: loaded when the run starts, saved (atomically) when it ends, so
+     * baselines and open incidents survive from one scheduled run to the next. Default
+     * CHATGPT_STATE; none: start from the provider's priors, and the summary says so. One per
+     * run: the first target that names it decides.
+     * @example chatgpt.target({ state: "state/detector.json" })
+     */
+    state?: string;
+    /** A state older than this (its last observation to this run's start) is decayed toward the priors, not trusted. Default CHATGPT_STATE_MAX_AGE, else "6h". */
+    stateMaxAge?: Duration;
     /** Phase deadlines. Defaults: connect 10s, ttfb 60s, firstToken 60s, stall 20s, total 120s. */
     timeouts?: {
       connect?: Duration;
@@ -301,6 +311,8 @@ declare module "k6/x/chatgpt" {
     local?: { blame: Blame; class: Class; advice: string; components: string[] };
     components: ComponentStatus[];
     incidents: Incident[];
+    /** Where the baselines came from: the state file (and its age) or the provider's priors. */
+    memory?: { source: "state_file" | "priors"; path?: string; age_s?: number; decayed?: boolean; note: string };
   }
 
   /**

@@ -70,6 +70,36 @@ var OpenAIPriors = Priors{
 	Total:     Baseline{MedianMs: 700, Sigma: 0.6},
 }
 
+// AnthropicPriors are for claude-haiku-class models: a slower first token (about 600 ms, with
+// the same heavy tail), faster streaming (about 15 ms between tokens), similar background errors.
+var AnthropicPriors = Priors{
+	ErrorRate: 0.005,
+	TTFT:      Baseline{MedianMs: 600, Sigma: 0.7},
+	ITL:       Baseline{MedianMs: 15, Sigma: 0.3},
+	Total:     Baseline{MedianMs: 900, Sigma: 0.6},
+}
+
+// GeminiPriors are for gemini-flash-lite-class models through the OpenAI-compatible endpoint:
+// a quick first token (about 350 ms) and large, fast chunks (about 10 ms per token).
+var GeminiPriors = Priors{
+	ErrorRate: 0.005,
+	TTFT:      Baseline{MedianMs: 350, Sigma: 0.7},
+	ITL:       Baseline{MedianMs: 10, Sigma: 0.4},
+	Total:     Baseline{MedianMs: 600, Sigma: 0.6},
+}
+
+// PriorsFor returns the documented priors of a provider: OpenAI's for openai, azure and
+// compatible servers (which mostly serve OpenAI-like models), Anthropic's and Gemini's for theirs.
+func PriorsFor(provider string) Priors {
+	switch provider {
+	case "anthropic":
+		return AnthropicPriors
+	case "gemini":
+		return GeminiPriors
+	}
+	return OpenAIPriors
+}
+
 // Defaults are the thresholds, with why:
 //   - A probe every 15 s gives a component 40,320 probes a week. At the 0.5 % background error
 //     rate, four provider failures within about a dozen probes happen by chance about once in

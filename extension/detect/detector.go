@@ -19,6 +19,17 @@ type Detector struct {
 
 	alternatives map[string]bool // targets that are fallbacks for the others
 	memory       *Memory         // where the baselines came from (nil: not said)
+	priors       map[string]Priors
+}
+
+// SetPriors makes target's new components start from p instead of the configured priors.
+func (d *Detector) SetPriors(target string, p Priors) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.priors == nil {
+		d.priors = map[string]Priors{}
+	}
+	d.priors[target] = p
 }
 
 // New returns a detector starting from cfg's priors.
@@ -32,7 +43,11 @@ func (d *Detector) component(target, name string) *component {
 			return c
 		}
 	}
-	c := newComponent(target, name, d.cfg.Priors)
+	p, ok := d.priors[target]
+	if !ok {
+		p = d.cfg.Priors
+	}
+	c := newComponent(target, name, p)
 	d.comps = append(d.comps, c)
 	return c
 }

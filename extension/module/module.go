@@ -41,6 +41,7 @@ type RootModule struct {
 
 	detOnce sync.Once
 	det     *detect.Detector // shared by every VU and target
+	mem     memory           // the detector's state file (guarded by mu)
 
 	loadOnce sync.Once
 	recOnce  sync.Once

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/probe"
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/statefile"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/statuspage"
 )
 
@@ -32,7 +33,7 @@ const DefaultBudgetUSD = 1.0
 
 var knownOptions = []string{"name", "alternative", "provider", "model", "baseURL", "apiKey", "apiVersion", "components", "prompt",
 	"maxTokens", "reasoningEffort", "modelFor", "canary", "webURL", "statusURL", "statusInterval", "officialComponents", "timeouts",
-	"budgetUSD", "recordContent", "groundTruth", "polite", "slo"}
+	"budgetUSD", "recordContent", "groundTruth", "polite", "slo", "state", "stateMaxAge"}
 
 // targetExtras are the options that configure the monitor around a probe target.
 type targetExtras struct {
@@ -42,6 +43,8 @@ type targetExtras struct {
 	budget         float64
 	statusInterval time.Duration
 	official       statuspage.Map
+	statePath      string        // the detector's state file ("" none)
+	stateMaxAge    time.Duration // older states are decayed
 }
 
 // options reads chatgpt.target()'s options object with typed accessors; the first error sticks.
@@ -199,6 +202,19 @@ func (o *options) parse(c *probe.Target, env func(string) string) (x targetExtra
 			o.err = fmt.Errorf("option statusInterval must be a positive duration like \"60s\", got %v", v)
 		}
 		x.statusInterval = d
+	}
+	x.statePath = cmpOr(o.str("state"), env("CHATGPT_STATE"))
+	x.stateMaxAge = statefile.DefaultMaxAge
+	maxAge := any(env("CHATGPT_STATE_MAX_AGE"))
+	if v, ok := o.m["stateMaxAge"]; ok {
+		maxAge = v
+	}
+	if maxAge != "" && o.err == nil {
+		d, err := toDuration(maxAge)
+		if err != nil || d <= 0 {
+			o.err = fmt.Errorf("option stateMaxAge (or CHATGPT_STATE_MAX_AGE) must be a positive duration like \"6h\", got %v", maxAge)
+		}
+		x.stateMaxAge = d
 	}
 	x.official = statuspage.DefaultMaps[c.Provider]
 	if v, ok := o.m["officialComponents"]; ok && o.err == nil {

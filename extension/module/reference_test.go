@@ -44,7 +44,7 @@ func TestConfigReferenceIsComplete(t *testing.T) {
 			t.Errorf("the README documents option %s, which chatgpt.target() rejects", m[1])
 		}
 	}
-	vars := map[string]bool{"K6_TRACE_PARENT": true, "GOGC": true}
+	vars := map[string]bool{"K6_TRACE_PARENT": true, "GOGC": true, "CHATGPT_STATE": true, "CHATGPT_STATE_MAX_AGE": true}
 	for _, e := range providerEnv {
 		vars[e.key], vars[e.base] = true, true
 	}

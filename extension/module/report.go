@@ -38,6 +38,9 @@ func (i *Instance) report(data map[string]any, opts map[string]any) (map[string]
 		}
 		prev = &t
 	}
+	if err := i.root.saveMemory(); err != nil { // the report still goes out; the next run starts from priors
+		i.logger().Warnf("xk6-chatgpt: %v", err)
+	}
 	now := time.Now()
 	run := report.Build(i.root.detector().Snapshot(now), i.root.recorder(), now, report.Thresholds(data), prev)
 	out := map[string]any{}

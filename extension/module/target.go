@@ -76,6 +76,9 @@ func newTarget(i *Instance, opts map[string]any) (*Target, error) {
 		t.gate.Impolite()
 		i.root.loadMode(i)
 	}
+	if err := i.root.useMemory(i, t, x); err != nil {
+		return nil, err
+	}
 	if t.Alternative {
 		i.root.detector().SetAlternative(t.Name)
 	}

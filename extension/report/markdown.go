@@ -31,7 +31,7 @@ func Markdown(r Run) string {
 		for _, in := range r.Incidents {
 			res := "open"
 			if in.ResolvedAt != nil {
-				res = clock(*in.ResolvedAt)
+				res = fmt.Sprintf("%s (lasted %s)", clock(*in.ResolvedAt), in.Duration(*in.ResolvedAt).Round(time.Second))
 			}
 			fmt.Fprintf(&b, "| %s | %s | %s | %s (+%s) | %s | %s | %s |\n", md(in.ID), in.Worst, clock(in.StartedAt), clock(in.DetectedAt),
 				in.TimeToDetect().Round(time.Second), res, orDash(strings.TrimPrefix(lead(in.LeadS), ", ")), md(classes(in.Classes)))
@@ -47,6 +47,9 @@ func Markdown(r Run) string {
 	}
 	if r.Local != nil {
 		fmt.Fprintf(&b, "> **It's you, not them:** %s on %s — %s\n\n", r.Local.Class, md(strings.Join(r.Local.Where, ", ")), md(r.Local.Advice))
+	}
+	if r.Memory != nil {
+		fmt.Fprintf(&b, "_Detector memory: %s._\n\n", md(r.Memory.Note))
 	}
 	if len(r.Thresholds) > 0 {
 		b.WriteString("### Thresholds\n\n| metric | threshold | result |\n|---|---|---|\n")

@@ -31,6 +31,9 @@ type Run struct {
 	Timeline       []Series             `json:"timeline"`
 	Unacknowledged []string             `json:"unacknowledged"`
 	OfficialOnly   []string             `json:"official_only"`
+	// Memory says where the detector's baselines came from: a state file (and its age) or the
+	// provider's priors.
+	Memory *detect.Memory `json:"memory,omitempty"`
 }
 
 // Component is one probed component's run in numbers.

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/detect"
 )
 
 // Text is the report's section for k6's stdout: the verdict, one line per component, the
@@ -20,7 +22,10 @@ func Text(r Run) string {
 	}
 	for _, in := range r.Incidents {
 		fmt.Fprintf(&b, "    incident %s: %s, started %s, detected %s (+%s), %s%s\n", in.ID, in.Worst, clock(in.StartedAt),
-			clock(in.DetectedAt), in.TimeToDetect().Round(time.Second), resolved(in.ResolvedAt), lead(in.LeadS))
+			clock(in.DetectedAt), in.TimeToDetect().Round(time.Second), resolved(in), lead(in.LeadS))
+	}
+	if r.Memory != nil {
+		fmt.Fprintf(&b, "    memory: %s\n", r.Memory.Note)
 	}
 	for _, a := range r.Alternatives {
 		up := "down"
@@ -59,11 +64,11 @@ func classes(m map[string]int) string {
 
 func clock(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05Z") }
 
-func resolved(t *time.Time) string {
-	if t == nil {
+func resolved(in detect.Incident) string {
+	if in.ResolvedAt == nil {
 		return "still open"
 	}
-	return "resolved " + clock(*t)
+	return fmt.Sprintf("resolved %s, lasted %s", clock(*in.ResolvedAt), in.Duration(*in.ResolvedAt).Round(time.Second))
 }
 
 func lead(s *float64) string {
