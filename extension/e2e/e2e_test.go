@@ -153,36 +153,7 @@ func TestMonitorProbesAnotherServerByBaseURL(t *testing.T) {
 // the simulator is stopped by its PID.
 func TestMonitorAgainstSimulateSubcommand(t *testing.T) {
 	t.Parallel()
-	cmd := exec.Command(k6Binary(t), "x", "chatgpt", "simulate", "--listen", "127.0.0.1:0")
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	line := make(chan string, 1)
-	go func() {
-		buf := make([]byte, 512)
-		n, _ := out.Read(buf)
-		line <- string(buf[:n])
-	}()
-	var url string
-	select {
-	case l := <-line:
-		for _, f := range strings.Fields(l) {
-			if strings.HasPrefix(f, "http://127.0.0.1:") {
-				url = f
-			}
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("simulator did not start")
-	}
-	if url == "" {
-		t.Fatal("no URL announced")
-	}
+	url, _, cmd := startSimulate(t)
 	r := k6run(t, "scripts/chatgpt.js", append(short, "OPENAI_BASE_URL="+url, "OPENAI_API_KEY=x")...)
 	if r.code != 0 || strings.Contains(r.stderr, "embedded simulator") {
 		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)

@@ -1,0 +1,137 @@
+package e2e
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/detect"
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/report"
+)
+
+// startSimulate runs `k6 x chatgpt simulate` with args on a free port, returns its base URL
+// and when it started (scenario time zero), and stops it by its PID when the test ends.
+func startSimulate(t *testing.T, args ...string) (string, time.Time, *exec.Cmd) {
+	t.Helper()
+	cmd := exec.Command(k6Binary(t), append([]string{"x", "chatgpt", "simulate", "--listen", "127.0.0.1:0"}, args...)...)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	line := make(chan string, 1)
+	go func() {
+		buf := make([]byte, 512)
+		n, _ := out.Read(buf)
+		line <- string(buf[:n])
+	}()
+	select {
+	case l := <-line:
+		for _, f := range strings.Fields(l) {
+			if strings.HasPrefix(f, "http://127.0.0.1:") {
+				return f, time.Now(), cmd
+			}
+		}
+		t.Fatalf("no URL announced: %q", l)
+	case <-time.After(30 * time.Second):
+		t.Fatal("simulator did not start")
+	}
+	return "", time.Time{}, nil
+}
+
+// Three scheduled runs of scripts/chatgpt.js share one state file, against one simulator whose
+// chat_stream fails from 26 s to 47 s: the outage starts during run 2 and ends during run 3.
+// Run 2 opens one incident and saves it open; run 3 loads it and resolves it, and its report
+// gives the incident's true start (in run 2) and duration.
+func TestStateFileCarriesAnIncidentAcrossRuns(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	scenario := filepath.Join(dir, "outage.yaml")
+	if err := os.WriteFile(scenario, []byte(`name: outage-across-runs
+seed: 5
+duration: 10m
+baseline: {ttft: {median: 200ms, p99: 600ms}, itl: {median: 10ms, p99: 30ms}, output_tokens: 4}
+phases:
+  - {at: 26s, until: 47s, components: [chat_stream], truth: major_outage, error_rate: 1, faults: {server_500: 1}}
+`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	url, t0, _ := startSimulate(t, "--scenario", scenario)
+	state := filepath.Join(dir, "state", "detector.json")
+	type runWindow struct{ start, end time.Time }
+	var windows []runWindow
+	var reports []report.Run
+	for i, startAt := range []time.Duration{0, 18 * time.Second, 40 * time.Second} {
+		time.Sleep(time.Until(t0.Add(startAt)))
+		out := filepath.Join(dir, "run"+string(rune('1'+i)))
+		start := time.Now()
+		r := k6run(t, "scripts/chatgpt.js", "OPENAI_BASE_URL="+url, "OPENAI_API_KEY=x", "CHATGPT_COMPONENTS=chat_stream,models",
+			"CHATGPT_DURATION=15s", "CHATGPT_INTERVAL=1s", "CHATGPT_STATE="+state, "CHATGPT_REPORT_DIR="+out)
+		windows = append(windows, runWindow{start, time.Now()})
+		if r.code != 0 && r.code != 99 {
+			t.Fatalf("run %d: exit %d\n%s\n%s", i+1, r.code, r.stdout, r.stderr)
+		}
+		b, err := os.ReadFile(filepath.Join(out, "report.json"))
+		if err != nil {
+			t.Fatalf("run %d: %v\n%s", i+1, err, r.stderr)
+		}
+		var rep report.Run
+		if err := json.Unmarshal(b, &rep); err != nil {
+			t.Fatal(err)
+		}
+		reports = append(reports, rep)
+		if i == 2 && !strings.Contains(r.stdout, "lasted") {
+			t.Errorf("run 3's summary does not say how long the incident lasted:\n%s", r.stdout)
+		}
+	}
+	if m := reports[0].Memory; m == nil || m.Source != "priors" || !strings.Contains(m.Note, "no detector state") {
+		t.Errorf("run 1 memory: %+v", m)
+	}
+	for i := 1; i < 3; i++ {
+		if m := reports[i].Memory; m == nil || m.Source != "state_file" {
+			t.Errorf("run %d memory: %+v", i+1, m)
+		}
+	}
+	if n := len(reports[0].Incidents); n != 0 {
+		t.Fatalf("run 1 (healthy) has %d incidents", n)
+	}
+	if n := len(reports[1].Incidents); n != 1 {
+		t.Fatalf("run 2: %d incidents, want 1: %+v", n, reports[1].Incidents)
+	}
+	opened := reports[1].Incidents[0]
+	if opened.Component != "chat_stream" || opened.ResolvedAt != nil || !within(opened.StartedAt, windows[1].start, windows[1].end) {
+		t.Fatalf("run 2's incident %+v, run 2 %v–%v", opened, windows[1].start, windows[1].end)
+	}
+	if n := len(reports[2].Incidents); n != 1 {
+		t.Fatalf("run 3: %d incidents, want the one from run 2: %+v", n, reports[2].Incidents)
+	}
+	closed := reports[2].Incidents[0]
+	if closed.ID != opened.ID || !closed.StartedAt.Equal(opened.StartedAt) || !closed.DetectedAt.Equal(opened.DetectedAt) {
+		t.Fatalf("run 3's incident %+v is not run 2's %+v", closed, opened)
+	}
+	if closed.ResolvedAt == nil || !within(*closed.ResolvedAt, windows[2].start, windows[2].end) {
+		t.Fatalf("run 3 did not resolve the incident within the run: %+v, run 3 %v–%v", closed, windows[2].start, windows[2].end)
+	}
+	// The outage lasted 21 s of scenario time; the incident starts at its first failed probe and
+	// ends when recovery is confirmed (about five probes after the last failure), so its
+	// duration is the outage plus at most the confirmation, less at most one probe interval.
+	got := closed.Duration(*closed.ResolvedAt)
+	if got < 20*time.Second || got > 21*time.Second+10*time.Second {
+		t.Errorf("incident lasted %s, outage 21s", got)
+	}
+	if closed.Worst != detect.Major {
+		t.Errorf("worst %s", closed.Worst)
+	}
+	t.Logf("incident %s: started %s (run 2), resolved %s (run 3), lasted %s", closed.ID, closed.StartedAt.Sub(t0).Round(time.Millisecond),
+		closed.ResolvedAt.Sub(t0).Round(time.Millisecond), got.Round(time.Millisecond))
+}
+
+func within(at, from, to time.Time) bool { return !at.Before(from) && !at.After(to) }
