@@ -20,13 +20,18 @@ func replayCmd() *cobra.Command {
 	var asJSON bool
 	var interval time.Duration
 	var components []string
+	var runs time.Duration
 	cmd := &cobra.Command{
 		Use:   "replay FILE...",
 		Short: "Run the outage detector over scenarios in virtual time and score it against their ground truth",
 		Long: "Replays each scenario's probe outcomes (what the simulator would serve, classified) through the\n" +
 			"detector at full speed, and prints per phase and component: truth, time to detect, severity\n" +
-			"reached and recovery lag, then false alarms in healthy time. --json prints one object per scenario.",
-		Example: "  k6 x chatgpt replay scripts/scenarios/*.yaml\n  k6 x chatgpt replay --json --probe-interval 30s scripts/scenarios/full-outage.yaml",
+			"reached and recovery lag, then false alarms in healthy time. --json prints one object per scenario.\n" +
+			"--runs 15m replays each scenario as consecutive runs of that length that hand the detector's state\n" +
+			"file from one to the next (as scheduled CI runs do), and compares it with one continuous run and\n" +
+			"with runs that start from the priors each time.",
+		Example: "  k6 x chatgpt replay scripts/scenarios/*.yaml\n  k6 x chatgpt replay --json --probe-interval 30s scripts/scenarios/full-outage.yaml\n" +
+			"  k6 x chatgpt replay --runs 15m scripts/scenarios/partial-outage-25.yaml",
 		Args:    cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, files []string) error {
 			out := cmd.OutOrStdout()
@@ -41,7 +46,30 @@ func replayCmd() *cobra.Command {
 				}
 				began := time.Now()
 				res := replay.Run(sc, components, interval, detect.Defaults)
+				var cmp *chopped
+				if runs > 0 {
+					whole := res
+					if res, err = replay.RunChained(sc, components, interval, detect.Defaults, runs); err != nil {
+						return err
+					}
+					amnesic, err := replay.RunAmnesic(sc, components, interval, detect.Defaults, runs)
+					if err != nil {
+						return err
+					}
+					cmp = compareChopped(whole, res, amnesic)
+				}
 				if asJSON {
+					if cmp != nil {
+						b, err := json.Marshal(struct {
+							replay.Result
+							Chopped *chopped `json:"chopped"`
+						}{res, cmp})
+						if err != nil {
+							return fmt.Errorf("encode result: %w", err)
+						}
+						fmt.Fprintln(out, string(b))
+						continue
+					}
 					b, err := json.Marshal(res)
 					if err != nil {
 						return fmt.Errorf("encode result: %w", err)
@@ -50,14 +78,39 @@ func replayCmd() *cobra.Command {
 					continue
 				}
 				writeTable(out, sc, res, time.Since(began))
+				if cmp != nil {
+					fmt.Fprintf(out, "  as %d runs of %s: with the state file %d incidents (one continuous run: %d), time to detect differs by at most %s;\n"+
+						"  starting each run from the priors instead: %d incidents\n\n", res.Runs, runs, cmp.Incidents, cmp.ContinuousIncidents,
+						fmtDur(cmp.MaxTTDDiffS), cmp.AmnesicIncidents)
+				}
 			}
 			return nil
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object per scenario")
 	cmd.Flags().DurationVar(&interval, "probe-interval", 0, "probe interval (default: the scenario's, else 15s)")
+	cmd.Flags().DurationVar(&runs, "runs", 0, "replay as consecutive runs of this length, handing the detector's state from each to the next")
 	cmd.Flags().StringSliceVar(&components, "components", nil, "components to probe (default: chat, chat_stream, models and the scenario's own)")
 	return cmd
+}
+
+// chopped compares a replay chopped into runs with one continuous run, and with runs that
+// forget everything between them.
+type chopped struct {
+	Incidents           int     `json:"incidents"`
+	ContinuousIncidents int     `json:"continuous_incidents"`
+	AmnesicIncidents    int     `json:"incidents_without_state"`
+	MaxTTDDiffS         float64 `json:"max_ttd_difference_s"`
+}
+
+func compareChopped(whole, chained, amnesic replay.Result) *chopped {
+	c := &chopped{Incidents: chained.Incidents, ContinuousIncidents: whole.Incidents, AmnesicIncidents: amnesic.Incidents}
+	for i, p := range chained.Phases {
+		if i < len(whole.Phases) && p.TTDS != nil && whole.Phases[i].TTDS != nil {
+			c.MaxTTDDiffS = math.Max(c.MaxTTDDiffS, math.Abs(*p.TTDS-*whole.Phases[i].TTDS))
+		}
+	}
+	return c
 }
 
 func writeTable(w io.Writer, sc *sim.Scenario, r replay.Result, took time.Duration) {

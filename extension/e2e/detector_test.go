@@ -61,6 +61,22 @@ func TestReplayCommand(t *testing.T) {
 	if err != nil || !strings.Contains(string(table), "local account: auth_invalid") || !strings.Contains(string(table), "false alarms in healthy time: 0") {
 		t.Fatalf("%v\n%s", err, table)
 	}
+	// --runs: the scenario as 15-minute runs handing the state file on, compared with one
+	// continuous run and with runs that forget.
+	chopped, err := exec.Command(k6Binary(t), "x", "chatgpt", "replay", "--json", "--runs", "15m", root+"/scripts/scenarios/official-ack-30m.yaml").Output()
+	var c struct {
+		Runs    int `json:"runs"`
+		Chopped struct {
+			MaxTTDDiff float64 `json:"max_ttd_difference_s"`
+		} `json:"chopped"`
+	}
+	if err != nil || json.Unmarshal(chopped, &c) != nil {
+		t.Fatalf("%v\n%s", err, chopped)
+	}
+	if c.Runs != 12 || c.Chopped.MaxTTDDiff != 0 || !strings.Contains(string(chopped), `"incidents_without_state":8`) ||
+		!strings.Contains(string(chopped), `"continuous_incidents":2`) {
+		t.Fatalf("--runs 15m: %s", chopped)
+	}
 	bad := exec.Command(k6Binary(t), "x", "chatgpt", "replay", root+"/README.md")
 	if msg, err := bad.CombinedOutput(); err == nil || !strings.Contains(string(msg), "README.md") {
 		t.Fatalf("a bad file must fail naming it: %v %s", err, msg)

@@ -135,3 +135,35 @@ phases:
 }
 
 func within(at, from, to time.Time) bool { return !at.Before(from) && !at.After(to) }
+
+// A script without handleSummary keeps its memory too: the state is saved at k6's exit.
+func TestStateSavedAtExitWithoutReport(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	state := filepath.Join(dir, "detector.json")
+	script := filepath.Join(dir, "bare.js")
+	if err := os.WriteFile(script, []byte(`import chatgpt from "k6/x/chatgpt";
+const target = chatgpt.target({ components: ["chat", "models"], state: __ENV.STATE });
+export const options = { iterations: 3 };
+export default async function () { await target.probeAll(); }
+`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := k6run(t, script, "STATE="+state)
+	if r.code != 0 {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+	b, err := os.ReadFile(state)
+	if err != nil {
+		t.Fatalf("no state saved at exit: %v\n%s", err, r.stderr)
+	}
+	var s detect.Saved
+	if err := json.Unmarshal(b, &s); err != nil || s.Validate() != nil || len(s.Components) != 2 {
+		t.Fatalf("state %s: %v", b, err)
+	}
+	for _, c := range s.Components {
+		if c.Observations != 3 {
+			t.Errorf("%s: %d observations, want 3", c.Component, c.Observations)
+		}
+	}
+}
