@@ -32,7 +32,7 @@ func replayCmd() *cobra.Command {
 			"with runs that start from the priors each time.",
 		Example: "  k6 x chatgpt replay scripts/scenarios/*.yaml\n  k6 x chatgpt replay --json --probe-interval 30s scripts/scenarios/full-outage.yaml\n" +
 			"  k6 x chatgpt replay --runs 15m scripts/scenarios/partial-outage-25.yaml",
-		Args:    cobra.MinimumNArgs(1),
+		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, files []string) error {
 			out := cmd.OutOrStdout()
 			for _, f := range files {
