@@ -63,12 +63,20 @@ func TestCanaryKeyNeverLeaks(t *testing.T) {
 		return nil
 	})
 	if j != nil {
-		resp, err := http.Get("http://" + j.api + "/api/traces?service=k6&limit=10000&lookback=1h")
-		if err != nil {
-			t.Fatal(err)
+		// Jaeger indexes what k6 exported at its exit asynchronously: poll until the failed
+		// probes' spans are searchable (or give up after 20 s).
+		var b []byte
+		for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(250 * time.Millisecond) {
+			resp, err := http.Get("http://" + j.api + "/api/traces?service=k6&limit=10000&lookback=1h")
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ = io.ReadAll(resp.Body)
+			_ = resp.Body.Close()
+			if strings.Contains(string(b), "auth_invalid") || time.Now().After(deadline) {
+				break
+			}
 		}
-		b, _ := io.ReadAll(resp.Body)
-		_ = resp.Body.Close()
 		outputs["jaeger spans"] = string(b)
 		if !strings.Contains(string(b), "auth_invalid") {
 			t.Errorf("spans lack the auth failures: the test would prove nothing")
