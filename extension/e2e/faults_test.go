@@ -10,6 +10,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/statefile"
 )
 
 // Interrupted mid-run (SIGINT and SIGTERM), the monitor still writes its summary and reports
@@ -30,7 +32,7 @@ func TestInterruptedRunStillReports(t *testing.T) {
 			cmd := exec.CommandContext(ctx, k6Binary(t), append(args, "scripts/chatgpt.js")...)
 			cmd.Dir = repoRoot(t)
 			cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir, "K6_NO_USAGE_REPORT=true", "CHATGPT_DURATION=10m",
-				"CHATGPT_INTERVAL=1s", "CHATGPT_REPORT_DIR=" + filepath.Join(dir, "reports")}
+				"CHATGPT_INTERVAL=1s", "CHATGPT_REPORT_DIR=" + filepath.Join(dir, "reports"), "CHATGPT_STATE=" + filepath.Join(dir, "state.json")}
 			var out bytes.Buffer
 			cmd.Stdout, cmd.Stderr = &out, &out
 			if err := cmd.Start(); err != nil {
@@ -50,6 +52,9 @@ func TestInterruptedRunStillReports(t *testing.T) {
 			}
 			if !strings.Contains(out.String(), "CHATGPT VERDICT") {
 				t.Errorf("no verdict on stdout after %s", sig)
+			}
+			if s, err := statefile.Read(filepath.Join(dir, "state.json")); err != nil || len(s.Components) == 0 {
+				t.Errorf("detector state not saved after %s: %v", sig, err)
 			}
 			if j != nil {
 				n := 0
