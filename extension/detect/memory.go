@@ -65,9 +65,7 @@ func (m *SavedMetric) keepNewest(w float64, prior Baseline) {
 		newest[l], newest[r] = newest[r], newest[l]
 	}
 	mm := newMetric(prior)
-	for _, x := range newest {
-		mm.samples = append(mm.samples, x)
-	}
+	mm.samples = append(mm.samples, newest...)
 	if len(mm.samples) >= MinSamples {
 		mm.refresh()
 	}
