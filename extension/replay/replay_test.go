@@ -2,27 +2,16 @@ package replay_test
 
 import (
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/detect"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/replay"
-	"github.com/xk6-chatgpt/xk6-chatgpt/extension/sim"
 )
 
 func run(t *testing.T, name string) replay.Result {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join("../../scripts/scenarios", name+".yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	sc, err := sim.ParseScenario(name, data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return replay.Run(sc, nil, 0, detect.Defaults)
+	return replay.Run(scenario(t, name), nil, 0, detect.Defaults)
 }
 
 // The detector's figures on the committed scenario library (seeds as committed). A regression
