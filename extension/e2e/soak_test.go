@@ -26,9 +26,11 @@ type soakSample struct {
 // Soak: 200 concurrent probes of the looping demo scenario for SOAK_DURATION (2m in make test,
 // 30m in make soak), the k6 process's RSS, goroutines and live heap sampled every 5 s. After
 // warm-up (the first quarter), the last third must not grow more than 20 % over the middle
-// third: no leak. k6 keeps every trend value for its end-of-test summary (metrics.TrendSink,
-// 8 bytes a value, by design and whatever the extension does), so at this probe rate RSS grows
-// with the run; the judged heap is everything else, and the sinks' share is reported beside it.
+// third: no leak. k6 keeps every trend value for its end-of-test summary and thresholds
+// (metrics.TrendSink, 8 bytes a value, by design): at this soak's ~2,000 probes/s that alone
+// grew RSS from 237 to 432 MiB over 30 minutes. The soak runs without them
+// (--summary-mode=disabled --no-thresholds) so what is measured is the extension; the heap
+// profile's trend-sink share is reported beside the rest, to show it stays empty.
 func TestSoak(t *testing.T) {
 	t.Parallel()
 	d := 2 * time.Minute
@@ -41,7 +43,8 @@ func TestSoak(t *testing.T) {
 	api := freePort(t)
 	ctx, cancel := context.WithTimeout(context.Background(), d+3*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, k6Binary(t), "run", "--quiet", "--no-color", "--profiling-enabled", "--address", api, "scripts/soak.js")
+	cmd := exec.CommandContext(ctx, k6Binary(t), "run", "--quiet", "--no-color", "--summary-mode=disabled", "--no-thresholds",
+		"--profiling-enabled", "--address", api, "scripts/soak.js")
 	cmd.Dir = repoRoot(t)
 	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "K6_NO_USAGE_REPORT=true", "SOAK_DURATION=" + d.String()}
 	out, err := os.CreateTemp(t.TempDir(), "soak")
@@ -92,8 +95,8 @@ loop:
 	sMid, sLast := mean(mid, func(s soakSample) int { return s.sinkKiB }), mean(last, func(s soakSample) int { return s.sinkKiB })
 	t.Logf("soak %s, %d samples, middle third -> last third: live heap outside k6's trend sinks %.1f -> %.1f MiB, trend sinks %.1f -> %.1f MiB, RSS %.0f -> %.0f MiB (max %.0f), goroutines %.0f -> %.0f",
 		d, len(samples), hMid/1024, hLast/1024, sMid/1024, sLast/1024, rssMid/1024, rssLast/1024, maxOf(samples)/1024, gMid, gLast)
-	if hMid <= 0 || hLast > hMid*1.2 || gLast > gMid*1.2 {
-		t.Errorf("growth after warm-up: heap %.0f -> %.0f KiB, goroutines %.0f -> %.0f", hMid, hLast, gMid, gLast)
+	if rssLast > rssMid*1.2 || hMid <= 0 || hLast > hMid*1.2 || gLast > gMid*1.2 {
+		t.Errorf("growth after warm-up: RSS %.0f -> %.0f KiB, heap %.0f -> %.0f KiB, goroutines %.0f -> %.0f", rssMid, rssLast, hMid, hLast, gMid, gLast)
 	}
 }
 
