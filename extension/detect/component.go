@@ -95,6 +95,9 @@ func (c *component) observe(o Observation, cfg *Config) {
 	if c.state == Operational && c.lat.score < cfg.LatencyThreshold/2 {
 		c.lat.learn(o)
 	}
+	if c.state == Operational || c.state == Degraded {
+		c.lat.learnHours(o)
+	}
 }
 
 // recovering reports whether a component away from operational shows signs of coming back.

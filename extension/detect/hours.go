@@ -8,40 +8,70 @@ import (
 )
 
 // Baselines by hour of day: a provider's busy hours are slower, and a scheduled monitor that
-// remembers across runs sees every hour many times. Once an hour of day has perHour healthy
-// samples from at least minDays different days, its own median replaces the rolling one for
-// samples taken in that hour (the spread stays the rolling one's, estimated from more samples).
+// remembers across runs sees every hour many times. Each hour of day keeps, for each of the last
+// hourDays days, the newest perDay samples taken in that hour; once minDays days have at least
+// minPerDay samples, the median of the days' medians replaces the rolling median for samples
+// taken in that hour (the spread stays the rolling one's). A median of days means a daily busy
+// hour becomes normal after three days, while one bad day at that hour does not.
+//
+// Unlike the rolling baseline, the hours learn from every success outside an error outage,
+// degraded ones included: a busy hour is exactly what the rolling baseline calls degraded.
 
 const (
-	perHour = 32 // newest healthy samples kept per hour of day
-	minDays = 3  // distinct days an hour needs before its baseline is used
+	hourDays  = 7  // days kept per hour of day
+	perDay    = 32 // newest samples kept per hour and day
+	minDays   = 3  // days an hour needs before its baseline is used
+	minPerDay = 8  // samples a day needs to count
 )
 
-// hourStat is one hour of day's healthy samples of a metric (log ms, a ring).
+// hourStat is one hour of day's samples of a metric (log ms), by day.
 type hourStat struct {
+	days []dayStat // oldest first
+	med  float64   // median of the days' medians, when ready
+	n    int       // days with at least minPerDay samples
+}
+
+type dayStat struct {
+	day     int64 // UTC days since the Unix epoch
 	samples []float64
 	next    int
-	days    int   // distinct days the samples came from
-	lastDay int64 // day (UTC, since the Unix epoch) of the newest sample
-	med     float64
 }
 
 func (h *hourStat) learn(x float64, at time.Time) {
-	if len(h.samples) < perHour {
-		h.samples = append(h.samples, x)
+	day := at.Unix() / 86400
+	if len(h.days) == 0 || h.days[len(h.days)-1].day != day {
+		h.days = append(h.days, dayStat{day: day})
+		if len(h.days) > hourDays {
+			h.days = h.days[1:]
+		}
+	}
+	d := &h.days[len(h.days)-1]
+	if len(d.samples) < perDay {
+		d.samples = append(d.samples, x)
 	} else {
-		h.samples[h.next] = x
-		h.next = (h.next + 1) % perHour
+		d.samples[d.next] = x
+		d.next = (d.next + 1) % perDay
 	}
-	if day := at.Unix() / 86400; h.days == 0 || day != h.lastDay {
-		h.days, h.lastDay = h.days+1, day
-	}
-	xs := slices.Clone(h.samples)
-	slices.Sort(xs)
-	h.med = xs[len(xs)/2]
+	h.refresh()
 }
 
-func (h *hourStat) ready() bool { return len(h.samples) >= perHour && h.days >= minDays }
+func (h *hourStat) refresh() {
+	var meds []float64
+	for _, d := range h.days {
+		if len(d.samples) >= minPerDay {
+			xs := slices.Clone(d.samples)
+			slices.Sort(xs)
+			meds = append(meds, xs[len(xs)/2])
+		}
+	}
+	h.n = len(meds)
+	if len(meds) > 0 {
+		slices.Sort(meds)
+		h.med = meds[len(meds)/2]
+	}
+}
+
+func (h *hourStat) ready() bool { return h.n >= minDays }
 
 // median is the log median to test a sample taken at time at against.
 func (m *metric) median(at time.Time) float64 {
@@ -53,15 +83,15 @@ func (m *metric) median(at time.Time) float64 {
 	return m.med
 }
 
-// learnHour adds a healthy sample to its hour of day.
-func (m *metric) learnHour(x float64, at time.Time) {
-	if at.IsZero() {
+// learnHour adds a sample (ms) to its hour of day.
+func (m *metric) learnHour(ms float64, at time.Time) {
+	if at.IsZero() || ms <= 0 {
 		return
 	}
 	if m.hours == nil {
 		m.hours = new([24]hourStat)
 	}
-	m.hours[at.UTC().Hour()].learn(x, at)
+	m.hours[at.UTC().Hour()].learn(math.Log(ms), at)
 }
 
 // byHour reports whether the baseline of the hour of at is in use.
@@ -69,14 +99,17 @@ func (m *metric) byHour(at time.Time) bool {
 	return m.hours != nil && m.hours[at.UTC().Hour()].ready()
 }
 
-// SavedHourStat is one hour of day's baseline in the state file (hour 0-23, UTC).
+// SavedHourStat is one hour of day's samples in the state file (hour 0-23, UTC).
 type SavedHourStat struct {
-	Hour    int       `json:"hour"`
+	Hour int        `json:"hour"`
+	Days []SavedDay `json:"days"`
+}
+
+// SavedDay is one day's samples of an hour (log ms, a ring).
+type SavedDay struct {
+	Day     int64     `json:"day"` // UTC days since 1970-01-01
 	Samples []float64 `json:"log_ms"`
 	Next    int       `json:"next"`
-	Days    int       `json:"days"`
-	LastDay int64     `json:"last_day"`
-	Median  float64   `json:"log_median"`
 }
 
 func (m *metric) saveHours() []SavedHourStat {
@@ -85,9 +118,14 @@ func (m *metric) saveHours() []SavedHourStat {
 	}
 	var out []SavedHourStat
 	for i, h := range m.hours {
-		if len(h.samples) > 0 {
-			out = append(out, SavedHourStat{Hour: i, Samples: slices.Clone(h.samples), Next: h.next, Days: h.days, LastDay: h.lastDay, Median: h.med})
+		if len(h.days) == 0 {
+			continue
 		}
+		s := SavedHourStat{Hour: i}
+		for _, d := range h.days {
+			s.Days = append(s.Days, SavedDay{Day: d.day, Samples: slices.Clone(d.samples), Next: d.next})
+		}
+		out = append(out, s)
 	}
 	return out
 }
@@ -97,22 +135,30 @@ func (m *metric) restoreHours(hs []SavedHourStat) {
 		return
 	}
 	m.hours = new([24]hourStat)
-	for _, h := range hs {
-		m.hours[h.Hour] = hourStat{samples: slices.Clone(h.Samples), next: h.Next, days: h.Days, lastDay: h.LastDay, med: h.Median}
+	for _, s := range hs {
+		h := &m.hours[s.Hour]
+		for _, d := range s.Days {
+			h.days = append(h.days, dayStat{day: d.Day, samples: slices.Clone(d.Samples), next: d.Next})
+		}
+		h.refresh()
 	}
 }
 
 func validateHours(hs []SavedHourStat) error {
 	seen := map[int]bool{}
 	for _, h := range hs {
-		if h.Hour < 0 || h.Hour > 23 || seen[h.Hour] || len(h.Samples) == 0 || len(h.Samples) > perHour || h.Next < 0 ||
-			h.Next >= perHour || h.Days < 0 || math.IsNaN(h.Median) || math.IsInf(h.Median, 0) {
+		if h.Hour < 0 || h.Hour > 23 || seen[h.Hour] || len(h.Days) == 0 || len(h.Days) > hourDays {
 			return fmt.Errorf("hour-of-day baseline %d out of range", h.Hour)
 		}
 		seen[h.Hour] = true
-		for _, x := range h.Samples {
-			if math.IsNaN(x) || math.IsInf(x, 0) {
-				return fmt.Errorf("hour-of-day sample not a number")
+		for i, d := range h.Days {
+			if len(d.Samples) == 0 || len(d.Samples) > perDay || d.Next < 0 || d.Next >= perDay || (i > 0 && d.Day <= h.Days[i-1].Day) {
+				return fmt.Errorf("hour-of-day baseline %d: day %d out of range", h.Hour, d.Day)
+			}
+			for _, x := range d.Samples {
+				if math.IsNaN(x) || math.IsInf(x, 0) {
+					return fmt.Errorf("hour-of-day sample not a number")
+				}
 			}
 		}
 	}

@@ -27,9 +27,8 @@ func newMetric(p Baseline) metric {
 // minSigma keeps a too-regular baseline from turning a tiny wobble into an alarm.
 const minSigma = 0.05
 
-func (m *metric) learn(ms float64, at time.Time) {
+func (m *metric) learn(ms float64) {
 	x := math.Log(ms)
-	m.learnHour(x, at)
 	if len(m.samples) < maxLearn {
 		m.samples = append(m.samples, x)
 	} else {
@@ -106,13 +105,23 @@ func (l *latencyTest) observe(o Observation, factor, threshold float64) float64 
 	return sum
 }
 
+// learnHours adds a success's latencies to the hour-of-day baselines.
+func (l *latencyTest) learnHours(o Observation) {
+	l.itl.learnHour(o.ITLMs, o.At)
+	if o.TTFTMs > 0 {
+		l.ttft.learnHour(o.TTFTMs, o.At)
+	} else {
+		l.total.learnHour(o.TotalMs, o.At)
+	}
+}
+
 func (l *latencyTest) learn(o Observation) {
 	if o.ITLMs > 0 {
-		l.itl.learn(o.ITLMs, o.At)
+		l.itl.learn(o.ITLMs)
 	}
 	if o.TTFTMs > 0 {
-		l.ttft.learn(o.TTFTMs, o.At)
+		l.ttft.learn(o.TTFTMs)
 	} else if o.TotalMs > 0 {
-		l.total.learn(o.TotalMs, o.At)
+		l.total.learn(o.TotalMs)
 	}
 }
