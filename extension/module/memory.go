@@ -29,8 +29,12 @@ func (r *RootModule) useMemory(i *Instance, t *Target, x targetExtras) error {
 	det := r.detector()
 	det.SetPriors(t.Name, detect.PriorsFor(t.Provider))
 	if r.mem.decided {
-		if x.statePath != "" && x.statePath != r.mem.path {
-			return fmt.Errorf("state %q: this run already keeps its detector state in %q (one state file per run; set it on the first target or with CHATGPT_STATE)", x.statePath, r.mem.path)
+		switch {
+		case x.statePath == "" || x.statePath == r.mem.path:
+		case r.mem.path == "":
+			return fmt.Errorf("state %q: set it on the first target (or with CHATGPT_STATE); an earlier target already started the detector from the priors", x.statePath)
+		default:
+			return fmt.Errorf("state %q: this run already keeps its detector state in %q (one state file per run)", x.statePath, r.mem.path)
 		}
 		return nil
 	}
