@@ -247,7 +247,7 @@ declare module "k6/x/chatgpt" {
     /** Latest response's latency over the learned baseline. */
     latency_ratio: number;
     /** "prior" until enough healthy samples are learned, then "learned". */
-    baseline: "prior" | "learned";
+    baseline: "prior" | "learned" | "learned_by_hour";
     /** The account or network failure class that dominates recent probes, if any. */
     local?: string;
     incident?: string;
@@ -269,6 +269,8 @@ declare module "k6/x/chatgpt" {
     detected_at: string;
     /** Null while open. */
     resolved_at: string | null;
+    /** When the trouble began by a simulator's ground truth (simulator runs only). */
+    truth_started_at?: string;
     /** Failure classes seen, with counts. */
     classes: Record<string, number>;
     samples: number;

@@ -28,6 +28,7 @@ type component struct {
 	failures     int          // counted failures, all time
 	official     officialView // the status page's latest word
 	ttft         float64      // recent time to first token of successes (EWMA), for ranking alternatives
+	truthSince   time.Time    // a simulator's start of the current trouble (zero: none known)
 }
 
 func newComponent(target, name string, p Priors) *component {
@@ -38,6 +39,12 @@ func newComponent(target, name string, p Priors) *component {
 func (c *component) observe(o Observation, cfg *Config) {
 	c.obs++
 	c.last = o.At
+	switch {
+	case !o.TruthSince.IsZero():
+		c.truthSince = o.TruthSince
+	case o.ok():
+		c.truthSince = time.Time{} // a success without trouble declared: the trouble is over
+	}
 	c.blames[c.nb%window], c.classes[c.nb%window] = o.Blame, o.Class
 	c.nb++
 	if c.inc != nil {

@@ -192,6 +192,10 @@ func (d *Detector) open(c *component, started, at time.Time) {
 		}
 		c.inc.Samples, c.inc.Failures = c.err.runObs, c.err.runFails
 	}
+	if !c.truthSince.IsZero() && !c.truthSince.After(at) {
+		truth := c.truthSince
+		c.inc.TruthStartedAt = &truth
+	}
 	c.lastInc = c.inc
 	acknowledge(c.inc, c.official) // the page may have been first
 	d.incidents = append(d.incidents, c.inc)

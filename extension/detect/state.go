@@ -44,6 +44,8 @@ type Observation struct {
 	TTFTMs    float64 // 0 when not measured
 	ITLMs     float64 // mean inter-token gap of the response
 	TotalMs   float64
+	// TruthSince is when the trouble began by a simulator's ground truth (zero: unknown).
+	TruthSince time.Time
 }
 
 func (o Observation) ok() bool { return o.Class == classify.OK || o.Class == classify.OKSlow }
@@ -85,6 +87,8 @@ type Incident struct {
 	Failures   int            `json:"failures"`
 	// OfficialAck is when the provider's status page first acknowledged it (its incident's
 	// first update), LeadS how long before that we detected it (negative: the page was first).
+	// TruthStartedAt is when the trouble began by a simulator's ground truth (simulator runs).
+	TruthStartedAt   *time.Time `json:"truth_started_at,omitempty"`
 	OfficialAck      *time.Time `json:"official_ack_at,omitempty"`
 	OfficialIncident string     `json:"official_incident,omitempty"`
 	LeadS            *float64   `json:"detection_lead_s,omitempty"`
@@ -92,6 +96,15 @@ type Incident struct {
 
 // TimeToDetect is DetectedAt - StartedAt.
 func (in *Incident) TimeToDetect() time.Duration { return in.DetectedAt.Sub(in.StartedAt) }
+
+// TrueTimeToDetect is DetectedAt minus the ground truth's start when a simulator gave one, else
+// TimeToDetect.
+func (in *Incident) TrueTimeToDetect() time.Duration {
+	if in.TruthStartedAt != nil {
+		return in.DetectedAt.Sub(*in.TruthStartedAt)
+	}
+	return in.TimeToDetect()
+}
 
 // Duration is how long the incident lasted, or has lasted until at.
 func (in *Incident) Duration(at time.Time) time.Duration {
@@ -114,6 +127,10 @@ func (in *Incident) clone() Incident {
 	if in.OfficialAck != nil {
 		t, l := *in.OfficialAck, *in.LeadS
 		c.OfficialAck, c.LeadS = &t, &l
+	}
+	if in.TruthStartedAt != nil {
+		t := *in.TruthStartedAt
+		c.TruthStartedAt = &t
 	}
 	return c
 }

@@ -167,3 +167,61 @@ export default async function () { await target.probeAll(); }
 		}
 	}
 }
+
+// Against a simulator, an incident carries the scenario's ground truth: when the trouble really
+// began, which chatgpt_time_to_detect is measured from.
+func TestGroundTruthTimeToDetect(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "outage.yaml"), []byte(`name: truth
+seed: 3
+duration: 10m
+baseline: {ttft: {median: 100ms, p99: 300ms}, itl: {median: 5ms, p99: 15ms}, output_tokens: 4}
+phases:
+  - {at: 4s, until: 10m, components: [chat, chat_stream], truth: major_outage, error_rate: 1, faults: {server_500: 1}}
+`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	script := filepath.Join(dir, "truth.js")
+	if err := os.WriteFile(script, []byte(`import chatgpt from "k6/x/chatgpt";
+const started = Date.now();
+const url = chatgpt.simulator({ scenario: "outage.yaml" });
+const target = chatgpt.target({ baseURL: url, apiKey: "sk-truth", components: ["chat", "chat_stream", "models"] });
+export const options = { scenarios: { s: { executor: "constant-arrival-rate", rate: 2, timeUnit: "1s", duration: "9s", preAllocatedVUs: 4 } },
+  thresholds: { chatgpt_time_to_detect: ["max>0"] } };
+export default async function () { await target.probeAll(); }
+export function handleSummary(data) {
+  const s = chatgpt.state();
+  return { stdout: JSON.stringify({ incidents: s.incidents, ttd: data.metrics.chatgpt_time_to_detect.values }) + "\n" };
+}
+`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := k6run(t, script)
+	if r.code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	var out struct {
+		Incidents []detect.Incident  `json:"incidents"`
+		TTD       map[string]float64 `json:"ttd"`
+	}
+	line := r.stdout[strings.LastIndex(strings.TrimSpace(r.stdout), "\n")+1:]
+	if err := json.Unmarshal([]byte(line), &out); err != nil || len(out.Incidents) == 0 {
+		t.Fatalf("%v: %s\n%s", err, r.stdout, r.stderr)
+	}
+	for _, in := range out.Incidents {
+		if in.TruthStartedAt == nil {
+			t.Fatalf("%s has no ground truth", in.ID)
+		}
+		// The truth starts at most one probe interval (0.5 s) before the first failed probe, and
+		// never after it.
+		if lead := in.StartedAt.Sub(*in.TruthStartedAt); lead < 0 || lead > 600*time.Millisecond {
+			t.Errorf("%s: first failure %s after the truth's start", in.ID, lead)
+		}
+		t.Logf("%s: truth %s, first failure +%s, detected +%s", in.ID, in.TruthStartedAt.Format(time.RFC3339Nano),
+			in.StartedAt.Sub(*in.TruthStartedAt), in.TrueTimeToDetect())
+	}
+	if max := out.TTD["max"]; max <= 0 || max > 5000 {
+		t.Errorf("chatgpt_time_to_detect max %v ms", max)
+	}
+}

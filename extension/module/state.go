@@ -22,7 +22,7 @@ func (r *RootModule) detector() *detect.Detector {
 func (t *Target) observe(r *probe.Result, at time.Time) telemetry.Detection {
 	det := t.inst.root.detector()
 	changes := det.Observe(detect.Observation{At: at, Target: t.Name, Component: string(r.Component), Class: r.Class,
-		Blame: r.Blame, TTFTMs: r.Timings.TTFT, ITLMs: r.Timings.ITL, TotalMs: r.Timings.Total})
+		Blame: r.Blame, TTFTMs: r.Timings.TTFT, ITLMs: r.Timings.ITL, TotalMs: r.Timings.Total, TruthSince: t.truthSince(r)})
 	view := telemetry.Detection{State: det.State(t.Name, string(r.Component))}
 	r.State = string(view.State)
 	t.inst.root.recorder().Observe(at, t.Name, string(r.Component), r.Class, r.Advice, r.Message, r.Timings.TTFT, view.State)
@@ -75,4 +75,13 @@ func (i *Instance) state() (map[string]any, error) {
 		return nil, fmt.Errorf("chatgpt.state: %w", err)
 	}
 	return out, nil
+}
+
+// truthSince is the simulator's ground-truth start of the trouble a probe met, trusted only for
+// targets that point at a simulator (a real server could claim anything).
+func (t *Target) truthSince(r *probe.Result) time.Time {
+	if t.Simulated || t.cfg.GroundTruth {
+		return r.TruthSince
+	}
+	return time.Time{}
 }

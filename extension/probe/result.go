@@ -83,6 +83,9 @@ type Result struct {
 	Answer   string    `js:"-" json:"-"` // kept only for answer checks
 	BytesIn  int64     `js:"-" json:"-"`
 	SimFault string    `js:"-" json:"-"` // simulator ground truth (x-sim-fault), for scoring
+	// TruthSince is when, by the simulator's word (x-sim-truth-since), the trouble this probe
+	// ran into began: untrusted, used only for targets that point at a simulator.
+	TruthSince time.Time `js:"-" json:"-"`
 	// For spans: the response headers worth quoting (request ids, rate limits), where the
 	// request went (no query: keys sometimes travel there), and its answer budget.
 	Headers map[string]string `js:"-" json:"-"`

@@ -80,6 +80,9 @@ func runProbe(parent context.Context, rt http.RoundTripper, t *Target, c Compone
 		p.headersAt(time.Now())
 		o.Status, o.Header, o.Phase = resp.StatusCode, resp.Header, classify.PhaseBody
 		r.Status, r.RequestID, r.SimFault = resp.StatusCode, firstHeader(resp.Header, "X-Request-Id", "Request-Id", "Apim-Request-Id"), resp.Header.Get("X-Sim-Fault")
+		if v := resp.Header.Get("X-Sim-Truth-Since"); v != "" {
+			r.TruthSince, _ = time.Parse(time.RFC3339Nano, v) // zero when malformed
+		}
 		for _, h := range SpanHeaders {
 			if v := resp.Header.Get(h); v != "" {
 				if r.Headers == nil {

@@ -40,7 +40,7 @@ func (s *Server) messages(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	comp, answer, canary := component(req.Messages, "messages")
-	fault, factor := s.decide(comp)
+	fault, factor := s.decide(w.Header(), comp)
 	if s.anthropicFault(w, r, fault) {
 		return
 	}

@@ -168,7 +168,7 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, rsp response, us
 // reports false when the request is already finished.
 func (s *Server) begin(w http.ResponseWriter, r *http.Request, req *chatRequest, plain string) (response, bool) {
 	comp, answer, canary := component(req.Messages, plain)
-	fault, factor := s.decide(comp)
+	fault, factor := s.decide(w.Header(), comp)
 	if s.preResponseFault(w, r, fault) {
 		return response{}, false
 	}

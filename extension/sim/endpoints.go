@@ -91,7 +91,7 @@ func decodeRequest(w http.ResponseWriter, r *http.Request, v any) bool {
 // jsonFault plays the scenario's fault for a JSON endpoint (stream and timing faults do not
 // apply to one). It reports whether the request is finished, and the latency factor.
 func (s *Server) jsonFault(w http.ResponseWriter, r *http.Request, component string) (bool, float64) {
-	fault, factor := s.decide(component)
+	fault, factor := s.decide(w.Header(), component)
 	if !isHTTPOrTransport(fault) {
 		fault = ""
 	}

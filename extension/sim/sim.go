@@ -134,18 +134,37 @@ func New(cfg Config) *Server {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
 
 // decide picks, for one request to component, the fault to inject ("" for none) and the latency
-// factor, from the scenario phase active at the current scenario time.
-func (s *Server) decide(component string) (fault string, factor float64) {
+// factor, from the scenario phase active at the current scenario time. While a phase that is not
+// operational covers the component, h gets X-Sim-Truth-Since: when that phase began on the wall
+// clock, the ground truth a monitor's time to detect is measured from.
+func (s *Server) decide(h http.Header, component string) (fault string, factor float64) {
 	sc := s.cfg.Scenario
 	if sc == nil {
 		return "", 1
 	}
-	t := time.Duration(float64(s.cfg.Now().Sub(s.start)) * s.cfg.Speed)
+	elapsed := time.Duration(float64(s.cfg.Now().Sub(s.start)) * s.cfg.Speed)
+	t, loop := elapsed, time.Duration(0)
 	if sc.Duration > 0 {
 		t %= sc.Duration // a scenario served past its end starts over
+		loop = elapsed - t
 	}
 	s.draw(func(r *rand.Rand) { fault, factor, _ = sc.choose(t, component, r) })
+	if ph := sc.phaseAt(t, component); ph != nil && ph.Truth != "operational" {
+		since := s.start.Add(time.Duration(float64(loop+ph.At) / s.cfg.Speed))
+		h.Set("X-Sim-Truth-Since", since.UTC().Format(time.RFC3339Nano))
+	}
 	return fault, factor
+}
+
+// phaseAt is the phase covering component at scenario time t (nil: the baseline).
+func (sc *Scenario) phaseAt(t time.Duration, component string) *Phase {
+	for i := range sc.Phases {
+		ph := &sc.Phases[i]
+		if t >= ph.At && t < ph.Until && slices.Contains(ph.Components, component) {
+			return ph
+		}
+	}
+	return nil
 }
 
 // choose is the scenario's decision for one request at scenario time t: the fault ("" for
@@ -154,12 +173,8 @@ func (s *Server) decide(component string) (fault string, factor float64) {
 func (sc *Scenario) choose(t time.Duration, component string, r *rand.Rand) (fault string, factor float64, truth string) {
 	rate, weights, background := sc.Baseline.ErrorRate, map[string]float64(nil), sc.Baseline.Errors
 	factor, truth = 1, "operational"
-	for i := range sc.Phases {
-		ph := &sc.Phases[i]
-		if t >= ph.At && t < ph.Until && slices.Contains(ph.Components, component) {
-			rate, weights, factor, truth = ph.ErrorRate, ph.Faults, ph.LatencyFactor, ph.Truth
-			break
-		}
+	if ph := sc.phaseAt(t, component); ph != nil {
+		rate, weights, factor, truth = ph.ErrorRate, ph.Faults, ph.LatencyFactor, ph.Truth
 	}
 	if r.Float64() >= rate {
 		return "", factor, truth

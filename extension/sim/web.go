@@ -19,7 +19,7 @@ const (
 )
 
 func (s *Server) web(w http.ResponseWriter, r *http.Request) {
-	fault, factor := s.decide("web")
+	fault, factor := s.decide(w.Header(), "web")
 	h := w.Header()
 	h.Set("Server", "cloudflare")
 	h.Set("Cf-Ray", "9067a590dcc3d0ba-CDG")

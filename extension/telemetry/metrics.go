@@ -72,7 +72,7 @@ var Defs = []Def{
 	{Degraded, metrics.Rate, metrics.Default, "", "share of probes after which the component was not operational"},
 	{Incidents, metrics.Counter, metrics.Default, "state", "incidents opened by the detector, by the state that opened them"},
 	{IncidentLength, metrics.Trend, metrics.Time, "", "duration of each resolved incident, first bad observation to recovery"},
-	{TimeToDetect, metrics.Trend, metrics.Time, "", "first bad observation to the detector's confirmation, per incident"},
+	{TimeToDetect, metrics.Trend, metrics.Time, "", "start of the trouble to the detector's confirmation, per incident: from the simulator's ground truth when probing one, else from the first bad observation"},
 }
 
 // Metrics holds the registered metrics of one k6 test.
@@ -155,7 +155,7 @@ func (ms *Metrics) Samples(r *probe.Result, base metrics.TagsAndMeta, at time.Ti
 	for _, in := range det.Opened { // tagged with their own component: one probe can confirm a sibling's outage
 		ct := tags.With("component", in.Component)
 		add(Incidents, ct.With("state", string(in.State)), 1)
-		add(TimeToDetect, ct, float64(in.TimeToDetect())/float64(time.Millisecond))
+		add(TimeToDetect, ct, float64(in.TrueTimeToDetect())/float64(time.Millisecond))
 	}
 	for _, in := range det.Resolved {
 		add(IncidentLength, tags.With("component", in.Component), float64(in.Duration(at))/float64(time.Millisecond))
