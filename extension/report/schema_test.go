@@ -5,8 +5,11 @@ import (
 	"encoding/json"
 	"os"
 	"testing"
+	"time"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/detect"
 )
 
 // The JSON report validates against its published schema (report.schema.json), and the schema
@@ -31,6 +34,13 @@ func TestJSONMatchesSchema(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := fixedRun(t)
+	// The optional parts too: where the detector's memory came from, and a simulator's truth.
+	r.Memory = &detect.Memory{Source: "state_file", Path: "state/detector.json", AgeS: 900, Note: "detector state from state/detector.json, 15m0s old"}
+	if len(r.Incidents) == 0 {
+		t.Fatal("fixture has no incident")
+	}
+	truth := r.Incidents[0].StartedAt.Add(-time.Second)
+	r.Incidents[0].TruthStartedAt = &truth
 	b, _ := json.Marshal(r)
 	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(b))
 	if err != nil {
