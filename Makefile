@@ -113,10 +113,15 @@ $(JAEGER): .ci/tools/jaeger/go.mod .ci/tools/jaeger/go.sum
 
 # xmllint (the JUnit report's schema check), headless Chromium (the HTML report's rendering
 # check) and Prometheus with promtool (alert rule tests, dashboard queries) come from Debian's
-# packages when the machine has none.
+# packages when the machine has none. Prometheus and xmllint are pinned to their upstream
+# versions (Debian's own revision may move with security fixes); Chromium is whatever
+# bookworm-security ships, because Debian replaces it with each new major and drops the old.
+PROMETHEUS_DEB := 2.42.0*
+LIBXML2_DEB    := 2.9.14*
 $(DEBIAN_TOOLS):
 	@command -v xmllint >/dev/null && command -v chromium >/dev/null && command -v promtool >/dev/null || { $(SUDO) apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends libxml2-utils chromium fonts-dejavu-core prometheus; }
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
+		'libxml2-utils=$(LIBXML2_DEB)' chromium 'fonts-dejavu-core=2.37*' 'prometheus=$(PROMETHEUS_DEB)'; }
 	mkdir -p $(dir $@) && touch $@
 
 # Node.js comes from Debian's packages when the machine has none.
