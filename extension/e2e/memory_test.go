@@ -48,7 +48,7 @@ func startSimulate(t *testing.T, args ...string) (string, time.Time, *exec.Cmd) 
 }
 
 // Three scheduled runs of scripts/chatgpt.js share one state file, against one simulator whose
-// chat_stream fails from 26 s to 47 s: the outage starts during run 2 and ends during run 3.
+// chat_stream fails from 18 s to 32 s: the outage starts during run 2 and ends during run 3.
 // Run 2 opens one incident and saves it open; run 3 loads it and resolves it, and its report
 // gives the incident's true start (in run 2) and duration.
 func TestStateFileCarriesAnIncidentAcrossRuns(t *testing.T) {
@@ -60,7 +60,7 @@ seed: 5
 duration: 10m
 baseline: {ttft: {median: 200ms, p99: 600ms}, itl: {median: 10ms, p99: 30ms}, output_tokens: 4}
 phases:
-  - {at: 26s, until: 47s, components: [chat_stream], truth: major_outage, error_rate: 1, faults: {server_500: 1}}
+  - {at: 18s, until: 32s, components: [chat_stream], truth: major_outage, error_rate: 1, faults: {server_500: 1}}
 `), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -69,12 +69,12 @@ phases:
 	type runWindow struct{ start, end time.Time }
 	var windows []runWindow
 	var reports []report.Run
-	for i, startAt := range []time.Duration{0, 18 * time.Second, 40 * time.Second} {
+	for i, startAt := range []time.Duration{0, 14 * time.Second, 28 * time.Second} {
 		time.Sleep(time.Until(t0.Add(startAt)))
 		out := filepath.Join(dir, "run"+string(rune('1'+i)))
 		start := time.Now()
 		r := k6run(t, "scripts/chatgpt.js", "OPENAI_BASE_URL="+url, "OPENAI_API_KEY=x", "CHATGPT_COMPONENTS=chat_stream,models",
-			"CHATGPT_DURATION=15s", "CHATGPT_INTERVAL=1s", "CHATGPT_STATE="+state, "CHATGPT_REPORT_DIR="+out)
+			"CHATGPT_DURATION=12s", "CHATGPT_INTERVAL=1s", "CHATGPT_STATE="+state, "CHATGPT_REPORT_DIR="+out)
 		windows = append(windows, runWindow{start, time.Now()})
 		if r.code != 0 && r.code != 99 {
 			t.Fatalf("run %d: exit %d\n%s\n%s", i+1, r.code, r.stdout, r.stderr)
@@ -120,12 +120,12 @@ phases:
 	if closed.ResolvedAt == nil || !within(*closed.ResolvedAt, windows[2].start, windows[2].end) {
 		t.Fatalf("run 3 did not resolve the incident within the run: %+v, run 3 %v–%v", closed, windows[2].start, windows[2].end)
 	}
-	// The outage lasted 21 s of scenario time; the incident starts at its first failed probe and
+	// The outage lasted 14 s of scenario time; the incident starts at its first failed probe and
 	// ends when recovery is confirmed (about five probes after the last failure), so its
 	// duration is the outage plus at most the confirmation, less at most one probe interval.
 	got := closed.Duration(*closed.ResolvedAt)
-	if got < 20*time.Second || got > 21*time.Second+10*time.Second {
-		t.Errorf("incident lasted %s, outage 21s", got)
+	if got < 13*time.Second || got > 14*time.Second+10*time.Second {
+		t.Errorf("incident lasted %s, outage 14s", got)
 	}
 	if closed.Worst != detect.Major {
 		t.Errorf("worst %s", closed.Worst)
