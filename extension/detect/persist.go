@@ -112,7 +112,10 @@ func (d *Detector) Save() Saved {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	s := Saved{Kind: StateKind, Version: StateVersion, Seq: d.seq}
-	for _, c := range d.sortedComponents() {
+	// In the order first seen, not sorted: Restore rebuilds that order, and the state machine
+	// visits components in it, so incidents that open on the same observation get the same ids
+	// as in a run that never stopped.
+	for _, c := range d.comps {
 		if c.last.After(s.LastObservation) {
 			s.LastObservation = c.last
 		}
