@@ -59,18 +59,14 @@ func replayCmd() *cobra.Command {
 					cmp = compareChopped(whole, res, amnesic)
 				}
 				if asJSON {
+					var v any = res
 					if cmp != nil {
-						b, err := json.Marshal(struct {
+						v = struct {
 							replay.Result
 							Chopped *chopped `json:"chopped"`
-						}{res, cmp})
-						if err != nil {
-							return fmt.Errorf("encode result: %w", err)
-						}
-						fmt.Fprintln(out, string(b))
-						continue
+						}{res, cmp}
 					}
-					b, err := json.Marshal(res)
+					b, err := json.Marshal(v)
 					if err != nil {
 						return fmt.Errorf("encode result: %w", err)
 					}
