@@ -77,39 +77,45 @@ func Parse(data []byte) (detect.Saved, error) {
 
 // Write saves s to path atomically, creating the folder if needed.
 func Write(path string, s detect.Saved) error {
+	if err := write(path, s); err != nil {
+		return fmt.Errorf("save detector state %s: %w", path, err)
+	}
+	return nil
+}
+
+func write(path string, s detect.Saved) error {
 	data, err := json.MarshalIndent(s, "", " ")
 	if err != nil {
-		return fmt.Errorf("save detector state: %w", err)
+		return err
 	}
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return fmt.Errorf("save detector state: %w", err)
+		return err
 	}
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
-		return fmt.Errorf("save detector state: %w", err)
+		return err
 	}
-	done := false
+	renamed := false
 	defer func() {
-		if !done {
+		if !renamed {
 			_ = tmp.Close()
 			_ = os.Remove(tmp.Name())
 		}
 	}()
 	if _, err := tmp.Write(append(data, '\n')); err != nil {
-		return fmt.Errorf("save detector state %s: %w", path, err)
+		return err
 	}
 	if err := tmp.Sync(); err != nil {
-		return fmt.Errorf("save detector state %s: %w", path, err)
+		return err
 	}
 	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("save detector state %s: %w", path, err)
+		return err
 	}
 	if err := os.Rename(tmp.Name(), path); err != nil {
-		_ = os.Remove(tmp.Name())
-		return fmt.Errorf("save detector state %s: %w", path, err)
+		return err
 	}
-	done = true
+	renamed = true
 	return nil
 }
 
