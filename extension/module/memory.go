@@ -60,16 +60,16 @@ func (r *RootModule) useMemory(i *Instance, t *Target, x targetExtras) error {
 // one). It is safe to call more than once: the latest state wins.
 func (r *RootModule) saveMemory() error {
 	r.mu.Lock()
-	path := r.mem.path
+	mem, det := r.mem, r.det
 	r.mu.Unlock()
-	if path == "" || r.det == nil {
+	if mem.path == "" || det == nil {
 		return nil
 	}
-	s := r.det.Save()
-	if !s.LastObservation.After(r.mem.loaded) {
+	s := det.Save()
+	if !s.LastObservation.After(mem.loaded) {
 		return nil
 	}
-	return statefile.Write(path, s)
+	return statefile.Write(mem.path, s)
 }
 
 // exitEvent is k6's Exit event type. Its constant lives in k6 v2.2.0's internal/event package,
@@ -85,22 +85,19 @@ func (r *RootModule) subscribeExit(i *Instance, log logrus.FieldLogger) {
 	if ev == nil {
 		return
 	}
+	// Only the subscribed type arrives, and k6 emits Exit once; the channel closes without it
+	// when k6 drops every subscription.
 	id, ch := ev.Subscribe(exitEvent)
 	go func() {
-		for e := range ch {
-			if e.Type == exitEvent {
-				if err := r.saveMemory(); err != nil {
-					log.Warnf("xk6-chatgpt: %v", err)
-				}
-			}
-			if e.Done != nil {
-				e.Done()
-			}
-			if e.Type == exitEvent {
-				ev.Unsubscribe(id)
-				return
-			}
+		e, ok := <-ch
+		if !ok {
+			return
 		}
+		if err := r.saveMemory(); err != nil {
+			log.Warnf("xk6-chatgpt: %v", err)
+		}
+		e.Done()
+		ev.Unsubscribe(id)
 	}()
 }
 
