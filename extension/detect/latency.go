@@ -28,13 +28,7 @@ func newMetric(p Baseline) metric {
 const minSigma = 0.05
 
 func (m *metric) learn(ms float64) {
-	x := math.Log(ms)
-	if len(m.samples) < maxLearn {
-		m.samples = append(m.samples, x)
-	} else {
-		m.samples[m.next] = x
-		m.next = (m.next + 1) % maxLearn
-	}
+	m.samples, m.next = ringPush(m.samples, m.next, math.Log(ms), maxLearn)
 	m.stale++
 	if len(m.samples) >= MinSamples && (m.stale >= 16 || len(m.samples) == MinSamples) {
 		m.refresh()

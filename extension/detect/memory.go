@@ -51,21 +51,9 @@ func (s *Saved) Decay(age, maxAge time.Duration, priors Priors) bool {
 
 // keepNewest keeps share w of the newest samples and recomputes the baseline from them.
 func (m *SavedMetric) keepNewest(w float64, prior Baseline) {
-	n := len(m.Samples)
-	keep := int(math.Floor(w * float64(n)))
-	var newest []float64
-	for i := range keep { // the ring's newest sample is just before Next (or last, before it wraps)
-		j := (m.Next - 1 - i + 2*n) % n
-		if n < maxLearn {
-			j = n - 1 - i
-		}
-		newest = append(newest, m.Samples[j])
-	}
-	for l, r := 0, len(newest)-1; l < r; l, r = l+1, r-1 {
-		newest[l], newest[r] = newest[r], newest[l]
-	}
+	keep := int(math.Floor(w * float64(len(m.Samples))))
 	mm := newMetric(prior)
-	mm.samples = append(mm.samples, newest...)
+	mm.samples = append(mm.samples, ringNewest(m.Samples, m.Next, keep, maxLearn)...)
 	if len(mm.samples) >= MinSamples {
 		mm.refresh()
 	}
