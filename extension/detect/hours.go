@@ -35,6 +35,23 @@ type dayStat struct {
 	day     int64 // UTC days since the Unix epoch
 	samples []float64
 	next    int
+	med     float64 // median of samples: only the day being learned changes, so it is kept
+}
+
+// newDay is a day with its median.
+func newDay(day int64, samples []float64, next int) dayStat {
+	d := dayStat{day: day, samples: samples, next: next}
+	d.updateMedian()
+	return d
+}
+
+func (d *dayStat) updateMedian() {
+	if len(d.samples) == 0 {
+		return
+	}
+	xs := slices.Clone(d.samples)
+	slices.Sort(xs)
+	d.med = xs[len(xs)/2]
 }
 
 func (h *hourStat) learn(x float64, at time.Time) {
@@ -46,12 +63,8 @@ func (h *hourStat) learn(x float64, at time.Time) {
 		}
 	}
 	d := &h.days[len(h.days)-1]
-	if len(d.samples) < perDay {
-		d.samples = append(d.samples, x)
-	} else {
-		d.samples[d.next] = x
-		d.next = (d.next + 1) % perDay
-	}
+	d.samples, d.next = ringPush(d.samples, d.next, x, perDay)
+	d.updateMedian()
 	h.refresh()
 }
 
@@ -59,9 +72,7 @@ func (h *hourStat) refresh() {
 	var meds []float64
 	for _, d := range h.days {
 		if len(d.samples) >= minPerDay {
-			xs := slices.Clone(d.samples)
-			slices.Sort(xs)
-			meds = append(meds, xs[len(xs)/2])
+			meds = append(meds, d.med)
 		}
 	}
 	h.n = len(meds)
@@ -138,7 +149,7 @@ func (m *metric) restoreHours(hs []SavedHourStat) {
 	for _, s := range hs {
 		h := &m.hours[s.Hour]
 		for _, d := range s.Days {
-			h.days = append(h.days, dayStat{day: d.Day, samples: slices.Clone(d.Samples), next: d.Next})
+			h.days = append(h.days, newDay(d.Day, slices.Clone(d.Samples), d.Next))
 		}
 		h.refresh()
 	}
