@@ -70,11 +70,17 @@ func quantile(q, metric, by string) string {
 	return "histogram_quantile(" + q + ", sum by (" + by + ") (rate(" + metric + "{" + sel + "}[$__rate_interval])))"
 }
 
+// newDashboard starts a dashboard with the settings both share: tags, refresh, range, UTC,
+// crosshair sync and the provider/component/location variables.
+func newDashboard(title, uid string) *dashboard.DashboardBuilder {
+	return dashboard.NewDashboardBuilder(title).Uid(uid).
+		Tags([]string{"xk6-chatgpt", "k6", "llm"}).Refresh("30s").Time("now-6h", "now").Timezone("utc").
+		Tooltip(dashboard.DashboardCursorSyncCrosshair).Variables(variables())
+}
+
 // Overview is the dashboard people open first.
 func Overview() (dashboard.Dashboard, error) {
-	return dashboard.NewDashboardBuilder("ChatGPT synthetic monitor").Uid("xk6-chatgpt-overview").
-		Tags([]string{"xk6-chatgpt", "k6", "llm"}).Refresh("30s").Time("now-6h", "now").Timezone("utc").
-		Tooltip(dashboard.DashboardCursorSyncCrosshair).Variables(variables()).
+	return newDashboard("ChatGPT synthetic monitor", "xk6-chatgpt-overview").
 		WithPanel(stat.NewPanelBuilder().Title("Verdict: worst component state").Datasource(promDS).Height(5).Span(6).
 			Mappings(stateMappings()).
 			WithTarget(prom("max(last_over_time(k6_chatgpt_state{"+sel+"}[5m]))", "worst"))).
@@ -120,9 +126,7 @@ func Overview() (dashboard.Dashboard, error) {
 // Drilldown is one component in depth, with its failing probes' traces in Tempo.
 func Drilldown() (dashboard.Dashboard, error) {
 	traces := `{span.chatgpt.component=~"$component" && span.chatgpt.class!="ok" && span.gen_ai.provider.name=~"$provider"}`
-	return dashboard.NewDashboardBuilder("ChatGPT synthetic monitor: component drill-down").Uid("xk6-chatgpt-drilldown").
-		Tags([]string{"xk6-chatgpt", "k6", "llm"}).Refresh("30s").Time("now-6h", "now").Timezone("utc").
-		Tooltip(dashboard.DashboardCursorSyncCrosshair).Variables(variables()).
+	return newDashboard("ChatGPT synthetic monitor: component drill-down", "xk6-chatgpt-drilldown").
 		WithPanel(statetimeline.NewPanelBuilder().Title("State by location").Datasource(promDS).Height(8).Span(24).
 			Mappings(stateMappings()).
 			WithTarget(prom("max by (location, component) (k6_chatgpt_state{"+sel+"})", "{{location}} {{component}}"))).
