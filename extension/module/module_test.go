@@ -168,6 +168,10 @@ func TestTargetOptionErrors(t *testing.T) {
 		{`{provider: "telegraph"}`, `provider "telegraph"`},
 		{`{baseURL: "not a url"}`, `not an http(s) URL`},
 		{`{model: 42}`, `model must be a string`},
+		{`{polite: "no"}`, `option polite must be true or false, got no`},
+		{`{alternative: 1}`, `option alternative must be true or false`},
+		{`{groundTruth: null}`, `option groundTruth must be true or false`},
+		{`{recordContent: "yes"}`, `option recordContent must be true or false`},
 	} {
 		rt, _ := newRuntime(t, map[string]string{"OPENAI_API_KEY": "sk-test-options"})
 		_, err := rt.RunOnEventLoop(`require("k6/x/chatgpt").target(` + tc.opts + `)`)

@@ -65,6 +65,19 @@ func (o *options) str(key string) string {
 	return s
 }
 
+// boolean is the option's value, def when it is absent (null is not a boolean).
+func (o *options) boolean(key string, def bool) bool {
+	v, ok := o.m[key]
+	if !ok || o.err != nil {
+		return def
+	}
+	b, isBool := v.(bool)
+	if !isBool {
+		o.err = fmt.Errorf("option %s must be true or false, got %v", key, v)
+	}
+	return b
+}
+
 func (o *options) strMap(key string) map[string]string {
 	v, ok := o.m[key]
 	if !ok || v == nil || o.err != nil {
@@ -121,34 +134,10 @@ func (o *options) parse(c *probe.Target, env func(string) string) (x targetExtra
 			}
 		}
 	}
-	if v, ok := o.m["polite"]; ok && o.err == nil {
-		b, isBool := v.(bool)
-		if !isBool {
-			o.err = fmt.Errorf("option polite must be true or false, got %v", v)
-		}
-		x.impolite = !b
-	}
-	if v, ok := o.m["groundTruth"]; ok && o.err == nil {
-		b, isBool := v.(bool)
-		if !isBool {
-			o.err = fmt.Errorf("option groundTruth must be true or false, got %v", v)
-		}
-		c.GroundTruth = b
-	}
-	if v, ok := o.m["recordContent"]; ok && o.err == nil {
-		b, isBool := v.(bool)
-		if !isBool {
-			o.err = fmt.Errorf("option recordContent must be true or false, got %v", v)
-		}
-		c.RecordContent = b
-	}
-	if v, ok := o.m["alternative"]; ok && o.err == nil {
-		b, isBool := v.(bool)
-		if !isBool {
-			o.err = fmt.Errorf("option alternative must be true or false, got %v", v)
-		}
-		x.alternative = b
-	}
+	x.impolite = !o.boolean("polite", true)
+	c.GroundTruth = o.boolean("groundTruth", false)
+	c.RecordContent = o.boolean("recordContent", false)
+	x.alternative = o.boolean("alternative", false)
 	c.Provider = cmpOr(o.str("provider"), probe.OpenAI)
 	pe, ok := providerEnv[c.Provider]
 	if !ok && o.err == nil {
