@@ -7,6 +7,7 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -25,7 +26,7 @@ var reportOptions = []string{"stdout", "markdown", "junit", "json", "html", "his
 //	stdout: false leaves stdout out
 func (i *Instance) report(data map[string]any, opts map[string]any) (map[string]any, error) {
 	for k := range opts {
-		if !contains(reportOptions, k) {
+		if !slices.Contains(reportOptions, k) {
 			return nil, fmt.Errorf("chatgpt.report: unknown option %q (known: %s)", k, strings.Join(reportOptions, ", "))
 		}
 	}
@@ -98,12 +99,3 @@ var unsafeName = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
 
 // fileName makes a component name safe as a file name: "openai/chat_stream" -> "openai-chat_stream".
 func fileName(s string) string { return strings.Trim(unsafeName.ReplaceAllString(s, "-"), "-.") }
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
-}
