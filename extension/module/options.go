@@ -1,6 +1,7 @@
 package module
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"slices"
@@ -108,7 +109,7 @@ func (o *options) parse(c *probe.Target, env func(string) string) (x targetExtra
 			return x
 		}
 	}
-	defer func() { x.name = cmpOr(x.name, c.Provider) }()
+	defer func() { x.name = cmp.Or(x.name, c.Provider) }()
 	x.name = o.str("name")
 	if v, ok := o.m["slo"]; ok && o.err == nil {
 		m, isMap := v.(map[string]any)
@@ -138,15 +139,15 @@ func (o *options) parse(c *probe.Target, env func(string) string) (x targetExtra
 	c.GroundTruth = o.boolean("groundTruth", false)
 	c.RecordContent = o.boolean("recordContent", false)
 	x.alternative = o.boolean("alternative", false)
-	c.Provider = cmpOr(o.str("provider"), probe.OpenAI)
+	c.Provider = cmp.Or(o.str("provider"), probe.OpenAI)
 	pe, ok := providerEnv[c.Provider]
 	if !ok && o.err == nil {
 		o.err = fmt.Errorf("option provider %q is not supported (supported: %s)", c.Provider, strings.Join(probe.Providers, ", "))
 		return x
 	}
-	c.Model = cmpOr(o.str("model"), pe.model)
-	c.APIKey = cmpOr(o.str("apiKey"), env(pe.key))
-	c.BaseURL = cmpOr(o.str("baseURL"), env(pe.base))
+	c.Model = cmp.Or(o.str("model"), pe.model)
+	c.APIKey = cmp.Or(o.str("apiKey"), env(pe.key))
+	c.BaseURL = cmp.Or(o.str("baseURL"), env(pe.base))
 	c.APIVersion, c.Prompt, c.Effort = o.str("apiVersion"), o.str("prompt"), o.str("reasoningEffort")
 	c.WebURL, c.StatusURL = o.str("webURL"), o.str("statusURL")
 	if mf := o.strMap("modelFor"); mf != nil {
@@ -192,7 +193,7 @@ func (o *options) parse(c *probe.Target, env func(string) string) (x targetExtra
 		}
 		x.statusInterval = d
 	}
-	x.statePath = cmpOr(o.str("state"), env("CHATGPT_STATE"))
+	x.statePath = cmp.Or(o.str("state"), env("CHATGPT_STATE"))
 	x.stateMaxAge = statefile.DefaultMaxAge
 	maxAge := any(env("CHATGPT_STATE_MAX_AGE"))
 	if v, ok := o.m["stateMaxAge"]; ok {
@@ -239,13 +240,6 @@ func parseOfficialMap(v any) (statuspage.Map, error) {
 		}
 	}
 	return out, nil
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 func parseComponents(v any) ([]probe.Component, error) {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/detect"
@@ -134,20 +135,10 @@ func history(runs []Run, now time.Time, skipped int) *History {
 			}
 		}
 	}
-	slices.SortFunc(h.Components, func(a, b DailyUptime) int { return cmpString(a.Name, b.Name) })
+	slices.SortFunc(h.Components, func(a, b DailyUptime) int { return strings.Compare(a.Name, b.Name) })
 	slices.SortFunc(h.Incidents, func(a, b detect.Incident) int { return b.StartedAt.Compare(a.StartedAt) })
 	if len(h.Incidents) > 100 {
 		h.Incidents = h.Incidents[:100]
 	}
 	return h
-}
-
-func cmpString(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }

@@ -96,7 +96,7 @@ func Thresholds(data map[string]any) []Threshold {
 			out = append(out, Threshold{Metric: n, Threshold: s, OK: ok})
 		}
 	}
-	slices.SortFunc(out, func(a, b Threshold) int { return cmpString(a.Metric+" "+a.Threshold, b.Metric+" "+b.Threshold) })
+	slices.SortFunc(out, func(a, b Threshold) int { return strings.Compare(a.Metric+" "+a.Threshold, b.Metric+" "+b.Threshold) })
 	return out
 }
 
