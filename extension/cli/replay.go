@@ -21,6 +21,7 @@ func replayCmd() *cobra.Command {
 	var interval time.Duration
 	var components []string
 	var runs time.Duration
+	var confirmations int
 	cmd := &cobra.Command{
 		Use:   "replay FILE...",
 		Short: "Run the outage detector over scenarios in virtual time and score it against their ground truth",
@@ -45,7 +46,7 @@ func replayCmd() *cobra.Command {
 					return err
 				}
 				began := time.Now()
-				res := replay.Run(sc, components, interval, detect.Defaults)
+				res := replay.RunConfirming(sc, components, interval, detect.Defaults, confirmations)
 				var cmp *chopped
 				if runs > 0 {
 					whole := res
@@ -86,6 +87,8 @@ func replayCmd() *cobra.Command {
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object per scenario")
 	cmd.Flags().DurationVar(&interval, "probe-interval", 0, "probe interval (default: the scenario's, else 15s)")
 	cmd.Flags().DurationVar(&runs, "runs", 0, "replay as consecutive runs of this length, handing the detector's state from each to the next")
+	cmd.Flags().IntVar(&confirmations, "confirmations", replay.Confirmations,
+		"confirmation probes per round of a component in doubt, "+replay.ConfirmEvery.String()+" apart, as the monitor sends (0: none; --runs always uses the default)")
 	cmd.Flags().StringSliceVar(&components, "components", nil, "components to probe (default: chat, chat_stream, models and the scenario's own)")
 	return cmd
 }
@@ -110,8 +113,8 @@ func compareChopped(whole, chained, amnesic replay.Result) *chopped {
 }
 
 func writeTable(w io.Writer, sc *sim.Scenario, r replay.Result, took time.Duration) {
-	fmt.Fprintf(w, "%s: %s of probes every %s on %s (%d observations, replayed in %s)\n", r.Scenario, sc.Duration,
-		time.Duration(r.ProbeIntervalS*float64(time.Second)), strings.Join(r.Components, ", "), r.Observations, took.Round(time.Millisecond))
+	fmt.Fprintf(w, "%s: %s of probes every %s on %s (%d observations, %d of them confirmation probes; replayed in %s)\n", r.Scenario, sc.Duration,
+		time.Duration(r.ProbeIntervalS*float64(time.Second)), strings.Join(r.Components, ", "), r.Observations, r.Confirmations, took.Round(time.Millisecond))
 	if len(r.Phases) > 0 {
 		fmt.Fprintf(w, "  %-12s %-21s %9s %9s %9s %7s %-21s %9s %s\n", "component", "truth", "start", "end", "detected", "ttd", "severity", "recovery", "note")
 	}

@@ -60,7 +60,7 @@ func (c *component) observe(o Observation, cfg *Config) {
 	}
 	if counted {
 		healthy := c.state == Operational && c.err.score < cfg.SingleThreshold/2
-		c.err.observe(o.At, failed, cfg.PartialAlt, healthy)
+		c.err.observe(o.At, failed, cfg.PartialAlt, healthy, cfg.Persist)
 		c.err.score = min(c.err.score, 3*cfg.PooledThreshold)
 		if c.err.runObs == 1 || c.runClasses == nil {
 			c.runClasses = map[string]int{}

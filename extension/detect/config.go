@@ -25,6 +25,19 @@ type Config struct {
 	// PooledThreshold is the summed score of two or more components, each with at least two
 	// failures in its run, that alarms them all: corroborated evidence confirms faster.
 	PooledThreshold float64
+	// Persist is how long a run of failures must go on before its evidence alarms: at least
+	// two failures later than Persist after the run's first. Short blips end sooner. Runs
+	// that look like hard outages skip it: HardFailures failures with at least HardShare of
+	// the run failing, or, for each of two or more components alarming together, HardPooled
+	// failures and HardPooledShare.
+	Persist         time.Duration
+	HardFailures    int
+	HardShare       float64
+	HardPooled      int
+	HardPooledShare float64
+	// ConfirmFor is how long after a failure a component asks for confirmation probes (see
+	// Detector.WantsConfirmation).
+	ConfirmFor time.Duration
 	// RecoveryThreshold is the score of the recovery test (in nats), MinRecoverySuccesses the
 	// consecutive successes it needs besides.
 	RecoveryThreshold    float64
@@ -124,6 +137,12 @@ var Defaults = Config{
 	SingleThreshold:      13,
 	MinFailures:          4,
 	PooledThreshold:      19,
+	Persist:              time.Minute,
+	HardFailures:         8,
+	HardPooled:           4,
+	HardShare:            0.9,
+	HardPooledShare:      0.8,
+	ConfirmFor:           90 * time.Second,
 	RecoveryThreshold:    4.1,
 	MinRecoverySuccesses: 4,
 	LatencyThreshold:     10,
@@ -148,14 +167,24 @@ func (c Config) withDefaults() Config {
 	set(&c.LatencyThreshold, d.LatencyThreshold)
 	set(&c.LatencyRecovery, d.LatencyRecovery)
 	set(&c.MajorRate, d.MajorRate)
-	if c.Reopen <= 0 {
-		c.Reopen = d.Reopen
+	set(&c.HardShare, d.HardShare)
+	set(&c.HardPooledShare, d.HardPooledShare)
+	for _, v := range []struct {
+		p   *time.Duration
+		def time.Duration
+	}{{&c.Reopen, d.Reopen}, {&c.Persist, d.Persist}, {&c.ConfirmFor, d.ConfirmFor}} {
+		if *v.p <= 0 {
+			*v.p = v.def
+		}
 	}
-	if c.MinFailures <= 0 {
-		c.MinFailures = d.MinFailures
-	}
-	if c.MinRecoverySuccesses <= 0 {
-		c.MinRecoverySuccesses = d.MinRecoverySuccesses
+	for _, v := range []struct {
+		p   *int
+		def int
+	}{{&c.MinFailures, d.MinFailures}, {&c.MinRecoverySuccesses, d.MinRecoverySuccesses},
+		{&c.HardFailures, d.HardFailures}, {&c.HardPooled, d.HardPooled}} {
+		if *v.p <= 0 {
+			*v.p = v.def
+		}
 	}
 	if c.Priors == (Priors{}) {
 		c.Priors = d.Priors

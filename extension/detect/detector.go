@@ -67,6 +67,22 @@ func (d *Detector) Observe(o Observation) []Transition {
 	return out
 }
 
+// WantsConfirmation reports whether a component would gain from extra probes between the
+// regular ones at time at: it failed within ConfirmFor and is not yet in an outage. A partial
+// outage is told from a blip by how long it lasts, and from the background rate by how many
+// failures it shows, so sampling faster while in doubt confirms it sooner without raising
+// the false-alarm rate (Defaults says how much).
+func (d *Detector) WantsConfirmation(target, component string, at time.Time) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for _, c := range d.comps {
+		if c.target == target && c.name == component {
+			return !c.state.Down() && c.state != Maintenance && !c.err.lastFail.IsZero() && at.Sub(c.err.lastFail) <= d.cfg.ConfirmFor
+		}
+	}
+	return false
+}
+
 // State is the current state of a component ("" target for the default one).
 func (d *Detector) State(target, component string) State {
 	d.mu.Lock()
@@ -79,16 +95,54 @@ func (d *Detector) State(target, component string) State {
 	return Operational
 }
 
-// pooled is the summed onset evidence of the target's components that have at least two
-// failures in their current run, and how many they are.
+// pooled is the summed onset evidence of the target's components whose current run is
+// persistent or hard enough to be pooled, and how many they are.
 func (d *Detector) pooled(target string) (sum float64, n int) {
 	for _, c := range d.comps {
-		if c.target == target && c.err.runFails >= 2 && c.err.score > 0 {
+		if c.target == target && d.poolable(c) {
 			sum += c.err.score
 			n++
 		}
 	}
 	return sum, n
+}
+
+// poolable reports whether c's evidence may be pooled with its siblings': its run persisted
+// or looks hard, or it has two failures, dense ones, that began together with a sibling's
+// outage (which has persisted, so this is no blip).
+func (d *Detector) poolable(c *component) bool {
+	e := &c.err
+	switch {
+	case e.score <= 0:
+		return false
+	case c.state.Down() || e.persistent(d.cfg.PartialAlt) || e.hard(d.cfg.HardPooled, d.cfg.HardPooledShare):
+		return true
+	case e.runFails < 2 || 3*e.runFails < e.runObs: // the background rate's failures are sparser
+		return false
+	}
+	return d.partner(c, false) != nil
+}
+
+// partner is a sibling of c already down (major, if major is set) whose outage started within
+// together of c's current run: the same event.
+func (d *Detector) partner(c *component, major bool) *component {
+	for _, s := range d.comps {
+		if s != c && s.target == c.target && s.state.Down() && (!major || s.state == Major) && s.inc != nil &&
+			absDur(c.err.runStart.Sub(s.inc.StartedAt)) <= together {
+			return s
+		}
+	}
+	return nil
+}
+
+// together is how close two components' troubles must start to be one event.
+const together = 3 * time.Minute
+
+func absDur(d time.Duration) time.Duration {
+	if d < 0 {
+		return -d
+	}
+	return d
 }
 
 // step runs c's state machine after new evidence at time at.
@@ -100,14 +154,17 @@ func (d *Detector) step(c *component, at time.Time) []Transition {
 	}
 	switch {
 	case !c.state.Down():
-		alarm := c.err.score >= cfg.SingleThreshold && c.err.runFails >= cfg.MinFailures
-		if !alarm && c.err.runFails >= 2 {
+		alarm := c.err.score >= cfg.SingleThreshold && c.err.runFails >= cfg.MinFailures &&
+			(c.err.persistent(cfg.PartialAlt) || c.err.hard(cfg.HardFailures, cfg.HardShare))
+		if !alarm && d.poolable(c) {
 			sum, n := d.pooled(c.target)
 			alarm = n >= 2 && sum >= cfg.PooledThreshold
 		}
 		if alarm {
 			c.state, c.err.severity = Partial, c.err.runRate()
-			if c.err.severity >= cfg.MajorRate {
+			// A few samples measure the rate roughly: within the hysteresis band, a component
+			// joining a partner's major outage is major too, rather than partial for a minute.
+			if c.err.severity >= cfg.MajorRate || (c.err.severity > cfg.MajorRate-0.2 && d.partner(c, true) != nil) {
 				c.state = Major
 			}
 			c.incObs, c.incFails, c.sinceFail, c.err.recovery, c.err.streak = c.err.runObs, c.err.runFails, 0, 0, 0

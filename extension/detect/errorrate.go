@@ -9,10 +9,14 @@ import (
 // to PartialAlt" against the learned baseline rate, and, once in an outage, a recovery CUSUM for
 // "it fell back to baseline" against the rate seen during the outage.
 type errorTest struct {
-	fails, n float64 // learned baseline: failures and observations (decayed)
-	score    float64 // onset CUSUM, nats
-	runFails int     // failures since score last left zero
-	runObs   int     // counted observations since then
+	fails, n float64   // learned baseline: failures and observations (decayed)
+	score    float64   // onset CUSUM, nats
+	runFails int       // failures since score last left zero
+	runObs   int       // counted observations since then
+	anchor   time.Time // when the run's score first reached anchorScore (zero: not yet)
+	late     float64   // onset CUSUM over the run's observations past anchor+Config.Persist
+	lateFail int       // failures among them
+	lastFail time.Time
 	severity float64 // moving failure share during an outage
 	runStart time.Time
 	recovery float64 // recovery CUSUM, nats
@@ -40,22 +44,39 @@ func (e *errorTest) p0() float64 {
 
 // observe adds one counted outcome. learn says whether the baseline may learn from it (only
 // while the component is healthy).
-func (e *errorTest) observe(at time.Time, failed bool, alt float64, learn bool) {
+// persist is Config.Persist: failures later than that into the run count as late.
+func (e *errorTest) observe(at time.Time, failed bool, alt float64, learn bool, persist time.Duration) {
 	p0 := e.p0()
 	alt = max(alt, 4*p0)
 	if failed {
 		if e.score == 0 {
 			e.runStart, e.runFails, e.runObs = at, 0, 0
+			e.clearAnchor()
 		}
+		if !e.anchor.IsZero() && at.Sub(e.anchor) > anchorLife*persist && !e.persistent(alt) {
+			e.clearAnchor() // its late evidence never came: the run lingers on stray failures
+		}
+		if e.anchor.IsZero() && e.runFails > 0 && e.streak <= pairGap {
+			e.anchor = e.lastFail
+		}
+		e.lastFail = at
 		e.score += math.Log(alt / p0)
+		if e.pastAnchor(at, persist) {
+			e.late += math.Log(alt / p0)
+			e.lateFail++
+		}
 		e.runFails++
 		e.runObs++
 		e.streak = 0
 	} else {
 		e.score = max(0, e.score+math.Log((1-alt)/(1-p0)))
 		e.runObs++
+		if e.pastAnchor(at, persist) {
+			e.late = max(0, e.late+math.Log((1-alt)/(1-p0)))
+		}
 		if e.score == 0 {
 			e.runFails, e.runObs = 0, 0
+			e.clearAnchor()
 		}
 		e.streak++
 	}
@@ -113,6 +134,42 @@ func (e *errorTest) recentRate() float64 {
 
 func (e *errorTest) resetOnset() {
 	e.score, e.runFails, e.recovery = 0, 0, 0
+	e.clearAnchor()
+}
+
+func (e *errorTest) clearAnchor() {
+	e.anchor, e.late, e.lateFail = time.Time{}, 0, 0
+}
+
+// The persistence rule. A run is anchored at the first of two failures at most pairGap
+// successes apart (a stray background failure before a blip must not anchor it). Its failures
+// persist when, past anchor+Config.Persist, at least lateFailures more come close enough
+// together to score lateWeight failures' worth of evidence net of the successes between them:
+// a blip has ended by then, and the background rate rarely gives two failures so close. An
+// anchor whose late evidence has not come within anchorLife×Persist is dropped, so a run that
+// lingers after a blip cannot collect stray failures for ever.
+const (
+	pairGap      = 6
+	lateFailures = 2
+	lateWeight   = 1.5
+	anchorLife   = 3
+)
+
+func (e *errorTest) pastAnchor(at time.Time, persist time.Duration) bool {
+	return !e.anchor.IsZero() && at.Sub(e.anchor) > persist
+}
+
+// persistent reports whether the run's failures went on past Config.Persist: what separates a
+// partial outage from a blip, which ends sooner. alt is the tested rate (Config.PartialAlt).
+func (e *errorTest) persistent(alt float64) bool {
+	p0 := e.p0()
+	return e.lateFail >= lateFailures && e.late >= lateWeight*math.Log(max(alt, 4*p0)/p0)
+}
+
+// hard reports whether the run looks like a hard outage: at least n failures and share of
+// them: evidence that confirms without waiting for persistence.
+func (e *errorTest) hard(n int, share float64) bool {
+	return e.runFails >= n && e.runRate() >= share
 }
 
 func b2i(b bool) int8 {

@@ -70,6 +70,10 @@ type SavedErrorTest struct {
 	RunFails int       `json:"run_failures"`
 	RunObs   int       `json:"run_observations"`
 	RunStart time.Time `json:"run_start,omitzero"`
+	Anchor   time.Time `json:"anchor,omitzero"`
+	Late     float64   `json:"late_score,omitempty"`
+	LateFail int       `json:"late_failures,omitempty"`
+	LastFail time.Time `json:"last_failure,omitzero"`
 	Severity float64   `json:"severity"`
 	Recovery float64   `json:"recovery_score"`
 	Streak   int       `json:"success_streak"`
@@ -138,7 +142,7 @@ func (c *component) save() SavedComponent {
 	}
 	e := &c.err
 	sc.ErrorRate = SavedErrorTest{Fails: e.fails, N: e.n, Score: e.score, RunFails: e.runFails, RunObs: e.runObs,
-		RunStart: e.runStart, Severity: e.severity, Recovery: e.recovery, Streak: e.streak, Recent: slices.Clone(e.recent[:]),
+		RunStart: e.runStart, Anchor: e.anchor, Late: e.late, LateFail: e.lateFail, LastFail: e.lastFail, Severity: e.severity, Recovery: e.recovery, Streak: e.streak, Recent: slices.Clone(e.recent[:]),
 		RecentN: e.nRecent}
 	l := &c.lat
 	sc.Latency = SavedLatency{TTFT: l.ttft.save(), ITL: l.itl.save(), Total: l.total.save(), Score: l.score,
@@ -205,7 +209,7 @@ func (c *component) restore(sc SavedComponent) {
 	c.official = officialView{state: o.State, ackAt: o.AckAt, incident: o.Incident, seen: o.Seen}
 	e := sc.ErrorRate
 	c.err = errorTest{fails: e.Fails, n: e.N, score: e.Score, runFails: e.RunFails, runObs: e.RunObs, runStart: e.RunStart,
-		severity: e.Severity, recovery: e.Recovery, streak: e.Streak, nRecent: e.RecentN}
+		anchor: e.Anchor, late: e.Late, lateFail: e.LateFail, lastFail: e.LastFail, severity: e.Severity, recovery: e.Recovery, streak: e.Streak, nRecent: e.RecentN}
 	copy(c.err.recent[:], e.Recent)
 	l := sc.Latency
 	c.lat = latencyTest{ttft: restoreMetric(l.TTFT), itl: restoreMetric(l.ITL), total: restoreMetric(l.Total), score: l.Score,

@@ -18,6 +18,13 @@ import (
 // added to them.
 var DefaultComponents = []string{"chat", "chat_stream", "models"}
 
+// Confirmations and ConfirmEvery are the monitor's confirmation probes: up to three extra probes
+// of a component in doubt, 4 s apart, after each regular one (the module's defaults).
+const (
+	Confirmations = 3
+	ConfirmEvery  = 4 * time.Second
+)
+
 // Grace is how long after a phase ends its detection and recovery still count to it.
 const Grace = 5 * time.Minute
 
@@ -31,6 +38,8 @@ type Result struct {
 	FalseAlarmS    float64    `json:"false_alarm_s"`
 	Incidents      int        `json:"incidents"`
 	Observations   int        `json:"observations"`
+	// Confirmations is how many of the observations were confirmation probes.
+	Confirmations int `json:"confirmations"`
 	// Runs is how many consecutive runs the replay was chopped into (0: one continuous run),
 	// handing the detector's state file from each to the next.
 	Runs int `json:"runs,omitempty"`
@@ -62,7 +71,13 @@ var epoch = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 // Run replays sc, probing components (nil: DefaultComponents plus the scenario's own) every
 // interval (0: the scenario's probe interval), with a detector built from cfg.
 func Run(sc *sim.Scenario, components []string, interval time.Duration, cfg detect.Config) Result {
-	return run(sc, components, interval, cfg, 0, true)
+	return RunConfirming(sc, components, interval, cfg, Confirmations)
+}
+
+// RunConfirming is Run with up to confirmations confirmation probes per round (0: none, as a
+// script that calls probe() on its own schedule).
+func RunConfirming(sc *sim.Scenario, components []string, interval time.Duration, cfg detect.Config, confirmations int) Result {
+	return run(sc, components, interval, cfg, 0, true, confirmations)
 }
 
 // RunChained replays sc as consecutive runs of runLen each, the way a CI schedule runs the
@@ -74,7 +89,7 @@ func RunChained(sc *sim.Scenario, components []string, interval time.Duration, c
 		return Result{}, fmt.Errorf("run length %s must be positive", runLen)
 	}
 	var err error
-	res := run(sc, components, interval, cfg, runLen, true, func(d *detect.Detector) *detect.Detector {
+	res := run(sc, components, interval, cfg, runLen, true, Confirmations, func(d *detect.Detector) *detect.Detector {
 		next, herr := handOver(d, cfg)
 		if herr != nil && err == nil {
 			err = herr
@@ -90,7 +105,7 @@ func RunAmnesic(sc *sim.Scenario, components []string, interval time.Duration, c
 	if runLen <= 0 {
 		return Result{}, fmt.Errorf("run length %s must be positive", runLen)
 	}
-	return run(sc, components, interval, cfg, runLen, false, func(*detect.Detector) *detect.Detector { return detect.New(cfg) }), nil
+	return run(sc, components, interval, cfg, runLen, false, Confirmations, func(*detect.Detector) *detect.Detector { return detect.New(cfg) }), nil
 }
 
 // handOver saves d's state as JSON and loads it into a new detector, as consecutive k6 runs do.
@@ -114,7 +129,7 @@ func handOver(d *detect.Detector, cfg detect.Config) (*detect.Detector, error) {
 // whether an incident id seen in two runs is one incident (carried over) or two (amnesic runs
 // reuse ids).
 func run(sc *sim.Scenario, components []string, interval time.Duration, cfg detect.Config, runLen time.Duration,
-	remembers bool, handOff ...func(*detect.Detector) *detect.Detector) Result {
+	remembers bool, confirmations int, handOff ...func(*detect.Detector) *detect.Detector) Result {
 	if interval <= 0 {
 		interval = sc.ProbeInterval
 	}
@@ -141,7 +156,7 @@ func run(sc *sim.Scenario, components []string, interval time.Duration, cfg dete
 	mids := midpoints(sc)
 	var local = map[int]string{}
 	events := officialEvents(sc, components)
-	sc.Outcomes(components, interval, func(o sim.Outcome) bool {
+	feed := func(o sim.Outcome) bool {
 		at := epoch.Add(time.Duration(o.AtS * float64(time.Second)))
 		for runLen > 0 && !at.Before(nextRun) && len(handOff) > 0 {
 			collect()
@@ -168,6 +183,34 @@ func run(sc *sim.Scenario, components []string, interval time.Duration, cfg dete
 		for _, t := range d.Observe(detect.Observation{At: at, Component: o.Component, Class: o.Class, Blame: o.Blame,
 			TTFTMs: o.TTFTMs, ITLMs: o.ITLMs, TotalMs: o.TotalMs}) {
 			tl[t.Component].add(t.At.Sub(epoch), t.To)
+		}
+		return true
+	}
+	extra := sc.Sampler(0)
+	last := components[len(components)-1]
+	sc.Outcomes(components, interval, func(o sim.Outcome) bool {
+		if !feed(o) {
+			return false
+		}
+		if o.Component != last {
+			return true
+		}
+		// The monitor's confirmation probes (module.ConfirmEvery apart) between this round
+		// and the next, for the components that ask for them.
+		round := time.Duration(o.AtS * float64(time.Second))
+		for k := 1; k <= confirmations; k++ {
+			t := round + time.Duration(k)*ConfirmEvery
+			if t >= round+interval || t >= sc.Duration {
+				break
+			}
+			for _, c := range components {
+				if d != nil && d.WantsConfirmation("", c, epoch.Add(t)) {
+					res.Confirmations++
+					if !feed(extra.At(t, c)) {
+						return false
+					}
+				}
+			}
 		}
 		return true
 	})

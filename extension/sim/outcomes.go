@@ -44,6 +44,24 @@ func (sc *Scenario) Outcomes(components []string, interval time.Duration, fn fun
 	}
 }
 
+// Sampler draws single outcomes at any scenario time from a random stream of its own: the
+// confirmation probes of a replay, which must leave the regular probes' outcomes as they are.
+type Sampler struct {
+	sc *Scenario
+	r  *rand.Rand
+}
+
+// Sampler returns a sampler whose stream depends on the scenario's seed and on stream.
+func (sc *Scenario) Sampler(stream uint64) *Sampler {
+	seed := sc.Seed ^ (stream+1)*0xbf58476d1ce4e5b9
+	return &Sampler{sc: sc, r: rand.New(rand.NewPCG(seed, seed^0x94d049bb133111eb))} // #nosec G404 -- seeded replay, not security
+}
+
+// At is what a probe of component at scenario time t would measure.
+func (s *Sampler) At(t time.Duration, component string) Outcome {
+	return s.sc.outcome(t, component, s.r)
+}
+
 func (sc *Scenario) outcome(t time.Duration, component string, r *rand.Rand) Outcome {
 	fault, factor, truth := sc.choose(t, component, r)
 	o := Outcome{AtS: t.Seconds(), Component: component, Truth: truth, Fault: fault}
