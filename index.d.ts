@@ -100,6 +100,15 @@ declare module "k6/x/chatgpt" {
     /** Spend cap for this target in one run, in USD at list prices; probes that could exceed it are skipped. Default 1; 0 means no cap. */
     budgetUSD?: number;
     /**
+     * Confirmation probes: after a regular probe of a component the detector is in doubt about
+     * (a provider or edge failure within the last 90 s, no outage confirmed yet), probe() and
+     * probeAll() send up to this many more, 4 s apart, while the doubt lasts, and report them in
+     * the result's confirmations. The detector's thresholds are tuned with them (a 25 % partial
+     * outage confirmed in about 2.5 minutes instead of about 5). 0 to 3; default 3 (0 with
+     * polite: false). They obey Retry-After and the budget, not the failure-streak backoff.
+     */
+    confirmations?: number;
+    /**
      * The detector's state file: loaded when the run starts, saved (atomically) when it ends, so
      * baselines and open incidents survive from one scheduled run to the next. Default
      * CHATGPT_STATE; none: start from the provider's priors, and the summary says so. One per
@@ -182,6 +191,10 @@ declare module "k6/x/chatgpt" {
     message: string;
     /** One line for a human: whose problem and what to do. */
     advice: string;
+    /** True for a confirmation probe (sent because the detector was in doubt; not in chatgpt_available). */
+    confirmation: boolean;
+    /** The confirmation probes that followed this one (probe() and probeAll(); empty when none were needed). */
+    confirmations: ProbeResult[];
   }
 
   export interface Target {
@@ -193,6 +206,8 @@ declare module "k6/x/chatgpt" {
     readonly simulated: boolean;
     /** The spend cap per run, USD (0: none). */
     readonly budgetUSD: number;
+    /** Confirmation probes per regular probe of a component in doubt (the option). */
+    readonly confirmations: number;
     /** Probe one component. Resolves on HTTP and stream failures (ok=false), and at once when the probe is skipped; throws only on misuse (unknown component, one the provider lacks, init context). */
     probe(component: Component): Promise<ProbeResult>;
     /** Probe one component, blocking the VU until it ends (like k6's http calls): for load tests whose VUs keep one stream each; monitors use probe(). */

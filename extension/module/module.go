@@ -170,6 +170,9 @@ func (i *Instance) Exports() modules.Exports {
 // target is chatgpt.target(options): validated configuration, errors thrown at init time so a
 // typo fails the run before any probe.
 func (i *Instance) target(opts map[string]any) (*Target, error) {
+	if i.vu.State() != nil || i.vu.InitEnv() == nil { // options and the environment are read once, at init
+		return nil, fmt.Errorf("chatgpt.target() must be called in the init context (top level of the script), not in VU code")
+	}
 	t, err := newTarget(i, opts)
 	if err != nil {
 		return nil, fmt.Errorf("chatgpt.target: %w", err)

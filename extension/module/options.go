@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/detect"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/probe"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/statefile"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/statuspage"
@@ -34,11 +35,15 @@ const DefaultBudgetUSD = 1.0
 
 var knownOptions = []string{"name", "alternative", "provider", "model", "baseURL", "apiKey", "apiVersion", "components", "prompt",
 	"maxTokens", "reasoningEffort", "modelFor", "canary", "webURL", "statusURL", "statusInterval", "officialComponents", "timeouts",
-	"budgetUSD", "recordContent", "groundTruth", "polite", "slo", "state", "stateMaxAge"}
+	"budgetUSD", "recordContent", "groundTruth", "polite", "slo", "state", "stateMaxAge", "confirmations"}
+
+// maxConfirmations bounds the option: more would not fit between 15-s rounds.
+const maxConfirmations = 3
 
 // targetExtras are the options that configure the monitor around a probe target.
 type targetExtras struct {
 	impolite       bool // polite: false — a load test keeps its load
+	confirmations  int  // extra probes of a component in doubt after each regular one
 	name           string
 	alternative    bool
 	budget         float64
@@ -177,6 +182,17 @@ func (o *options) parse(c *probe.Target, env func(string) string) (x targetExtra
 	}
 	if v, ok := o.m["timeouts"]; ok && o.err == nil {
 		c.Timeouts, o.err = parseTimeouts(v)
+	}
+	x.confirmations = detect.DefaultConfirmations
+	if x.impolite {
+		x.confirmations = 0 // a load test's probes are its load, not a monitor's samples
+	}
+	if v, ok := o.m["confirmations"]; ok && o.err == nil {
+		n, ok := toInt(v)
+		if !ok || n < 0 || n > maxConfirmations {
+			o.err = fmt.Errorf("option confirmations must be an integer from 0 to %d, got %v", maxConfirmations, v)
+		}
+		x.confirmations = n
 	}
 	x.budget = DefaultBudgetUSD
 	if v, ok := o.m["budgetUSD"]; ok && o.err == nil {

@@ -37,6 +37,10 @@ type jsProbeResult struct {
 	Advice          string        `js:"advice"`
 	TrueTTFT        float64       `js:"trueTtft"`
 	Good            bool          `js:"good"`
+	Confirmation    bool          `js:"confirmation"`
+	// Confirmations are the extra probes the detector asked for after this one (probe() and
+	// probeAll() only; empty when none were needed).
+	Confirmations []*jsProbeResult `js:"confirmations"`
 }
 
 func jsResult(r *probe.Result) *jsProbeResult {
@@ -45,7 +49,8 @@ func jsResult(r *probe.Result) *jsProbeResult {
 		Retryable: r.Retryable, RetryAfterMs: r.RetryAfterMs, RateLimitKind: r.RateLimitKind, ProviderCode: r.ProviderCode,
 		Timings: r.Timings, Usage: r.Usage, TokensPerSecond: r.TokensPerSecond, TokensEstimated: r.TokensEstimated,
 		FinishReason: r.FinishReason, RequestID: r.RequestID, TraceID: r.TraceID, CostUSD: r.CostUSD, CostKnown: r.CostKnown,
-		Skipped: r.Skipped, Cached: r.Cached, State: r.State, Message: r.Message, Advice: r.Advice, TrueTTFT: r.TrueTTFT, Good: r.Good}
+		Skipped: r.Skipped, Cached: r.Cached, State: r.State, Message: r.Message, Advice: r.Advice, TrueTTFT: r.TrueTTFT, Good: r.Good,
+		Confirmation: r.Confirmation}
 }
 
 func jsResults(rs []*probe.Result) []*jsProbeResult {

@@ -15,6 +15,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/classify"
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/detect"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/probe"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/secret"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/statuspage"
@@ -32,6 +33,9 @@ type Target struct {
 	BudgetUSD   float64  `js:"budgetUSD"`
 	Name        string   `js:"name"`        // the detector's name for it (default: the provider)
 	Alternative bool     `js:"alternative"` // a fallback for the other targets
+	// Confirmations is how many extra probes probe() and probeAll() send after a regular probe
+	// of a component the detector is in doubt about.
+	Confirmations int `js:"confirmations"`
 
 	cfg         probe.Target
 	comps       []probe.Component
@@ -49,7 +53,7 @@ func newTarget(i *Instance, opts map[string]any) (*Target, error) {
 	if o.err != nil {
 		return nil, o.err
 	}
-	t.BudgetUSD, t.Name, t.Alternative, t.officialMap = x.budget, x.name, x.alternative, x.official
+	t.BudgetUSD, t.Name, t.Alternative, t.officialMap, t.Confirmations = x.budget, x.name, x.alternative, x.official, x.confirmations
 	var err error
 	if t.comps, err = parseComponents(opts["components"]); err != nil {
 		return nil, err
@@ -134,26 +138,64 @@ func (t *Target) Probe(component string) (*sobek.Promise, error) {
 	if err := t.cfg.CheckComponents([]probe.Component{c}); err != nil {
 		return nil, err
 	}
-	return t.async("probe()", func(run func(probe.Component) *probe.Result) any { return jsResult(run(c)) })
+	return t.async("probe()", func(run prober) any { return t.withConfirmations(c, run) })
 }
 
 // ProbeAll is target.probeAll(): every configured component at once, a Promise of an array of
 // results in configuration order.
 func (t *Target) ProbeAll() (*sobek.Promise, error) {
-	return t.async("probeAll()", func(run func(probe.Component) *probe.Result) any {
-		out := make([]*probe.Result, len(t.comps))
+	return t.async("probeAll()", func(run prober) any {
+		out := make([]*jsProbeResult, len(t.comps))
 		var wg sync.WaitGroup
 		for n, c := range t.comps {
-			wg.Go(func() { out[n] = run(c) })
+			wg.Go(func() { out[n] = t.withConfirmations(c, run) })
 		}
 		wg.Wait()
-		return jsResults(out)
+		return out
 	})
+}
+
+// confirmEvery is detect.ConfirmEvery; tests shorten it.
+var confirmEvery = detect.ConfirmEvery
+
+// withConfirmations probes c, then sends the confirmation probes the detector asks for: while
+// c stays in doubt, up to t.Confirmations more, detect.ConfirmEvery apart from the regular
+// probe's start (as replay assumes). They stop when the VU's context ends.
+func (t *Target) withConfirmations(c probe.Component, run prober) *jsProbeResult {
+	began := time.Now()
+	r := run(c, false)
+	out := jsResult(r)
+	out.Confirmations = []*jsProbeResult{}
+	if c == probe.Status || r.Skipped != "" || r.Aborted {
+		return out
+	}
+	det, ctx := t.inst.root.detector(), t.inst.vu.Context()
+	for k := 1; k <= t.Confirmations; k++ {
+		if !det.WantsConfirmation(t.Name, string(c), time.Now()) {
+			break
+		}
+		timer := time.NewTimer(time.Until(began.Add(time.Duration(k) * confirmEvery)))
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return out
+		case <-timer.C:
+		}
+		if !det.WantsConfirmation(t.Name, string(c), time.Now()) {
+			break
+		}
+		cr := run(c, true)
+		out.Confirmations = append(out.Confirmations, jsResult(cr))
+		if cr.Skipped != "" || cr.Aborted {
+			break
+		}
+	}
+	return out
 }
 
 // async captures the VU's state on the JS thread, then runs work in a goroutine and resolves the
 // promise with its value. Every probe's samples are pushed as soon as it ends.
-func (t *Target) async(what string, work func(run func(probe.Component) *probe.Result) any) (*sobek.Promise, error) {
+func (t *Target) async(what string, work func(run prober) any) (*sobek.Promise, error) {
 	run, err := t.runner(what)
 	if err != nil {
 		return nil, err
@@ -194,12 +236,15 @@ func (t *Target) ProbeSync(component string) (*jsProbeResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	return jsResult(run(c)), nil
+	return jsResult(run(c, false)), nil
 }
 
 // runner captures the VU's state (on the JS thread) and returns the function that runs one
 // probe and records it: gate, --rps, span, probe, detector, metrics.
-func (t *Target) runner(what string) (func(probe.Component) *probe.Result, error) {
+// prober runs one probe and records it; confirmation marks the detector's extra probes.
+type prober func(c probe.Component, confirmation bool) *probe.Result
+
+func (t *Target) runner(what string) (prober, error) {
 	vu := t.inst.vu
 	state := vu.State()
 	if state == nil {
@@ -209,13 +254,17 @@ func (t *Target) runner(what string) (func(probe.Component) *probe.Result, error
 	ctx := vu.Context()
 	parent := telemetry.ParentFromTraceparent(ctx, t.inst.env("K6_TRACE_PARENT"))
 	rt := telemetry.Propagate{Next: t.transport(state)}
-	probeOnce := func(c probe.Component) *probe.Result {
+	probeOnce := func(c probe.Component, confirmation bool) *probe.Result {
 		if c == probe.Status {
 			return t.pollStatus(ctx, parent, rt, state, base)
 		}
-		ticket, skip := t.gate.Admit(c, t.cfg.Pool(c), time.Now(), t.cfg.Estimate(c))
+		admit := t.gate.Admit
+		if confirmation {
+			admit = t.gate.AdmitConfirmation
+		}
+		ticket, skip := admit(c, t.cfg.Pool(c), time.Now(), t.cfg.Estimate(c))
 		if skip != nil {
-			skip.Provider, skip.Model = t.cfg.Provider, t.cfg.ModelOf(c)
+			skip.Provider, skip.Model, skip.Confirmation = t.cfg.Provider, t.cfg.ModelOf(c), confirmation
 			telemetry.Push(ctx, state.Samples, t.inst.metrics.SkippedSamples(skip, base, skip.Start))
 			return skip
 		}
@@ -227,11 +276,14 @@ func (t *Target) runner(what string) (func(probe.Component) *probe.Result, error
 		}
 		sctx, span := telemetry.StartProbe(parent, state.TracerProvider, t.spanTarget(), c, t.cfg.ModelOf(c))
 		r = probe.Run(sctx, rt, &t.cfg, c)
+		r.Confirmation = confirmation
 		t.finish(ctx, span, &r, state, base)
 		t.gate.Done(ticket, &r, time.Now())
 		return &r
 	}
-	return func(c probe.Component) *probe.Result { return t.guard(c, probeOnce) }, nil
+	return func(c probe.Component, confirmation bool) *probe.Result {
+		return t.guard(c, func(c probe.Component) *probe.Result { return probeOnce(c, confirmation) })
+	}, nil
 }
 
 // finish records a sent probe: the detector, its samples and its span. The trace id goes to

@@ -70,12 +70,25 @@ type Ticket struct {
 	c        Component
 	pool     string
 	estimate float64
+	confirm  bool
 }
 
 // Admit decides whether a probe of c, in rate-limit pool (Target.Pool), may be sent at now.
 // When it may not, the returned result says why (Skipped, Class, Message) and carries no
 // measurement. estimate is the most the probe can cost (Target.Estimate).
 func (g *Gate) Admit(c Component, pool string, now time.Time, estimate float64) (*Ticket, *Result) {
+	return g.admit(c, pool, now, estimate, false)
+}
+
+// AdmitConfirmation is Admit for a confirmation probe (one the detector asks for while in
+// doubt). It obeys Retry-After and the spend cap but not the failure-streak backoff, and its
+// failures do not lengthen the streak: confirmations are few (three per round at most) and stop
+// by themselves once an outage is confirmed, and the backoff is for the outage's duration.
+func (g *Gate) AdmitConfirmation(c Component, pool string, now time.Time, estimate float64) (*Ticket, *Result) {
+	return g.admit(c, pool, now, estimate, true)
+}
+
+func (g *Gate) admit(c Component, pool string, now time.Time, estimate float64, confirm bool) (*Ticket, *Result) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	skip := func(why string, class classify.Class, msg string) (*Ticket, *Result) {
@@ -86,7 +99,7 @@ func (g *Gate) Admit(c Component, pool string, now time.Time, estimate float64) 
 			w.wait.Round(time.Second), w.why, w.until.Sub(now).Round(time.Second)))
 	}
 	b := g.comp(c)
-	if f := g.factor(b.fails); b.skipped+1 < f {
+	if f := g.factor(b.fails); !confirm && b.skipped+1 < f {
 		b.skipped++
 		return skip(SkipBackoff, b.class, fmt.Sprintf("not sent: %d failures in a row (%s), probing 1 in %d until it answers",
 			b.fails, b.class, f))
@@ -95,9 +108,11 @@ func (g *Gate) Admit(c Component, pool string, now time.Time, estimate float64) 
 		return skip(SkipBudget, "", fmt.Sprintf("not sent: this probe could cost up to $%.6f and the run has spent $%.6f of its $%.2f cap",
 			estimate, g.spent+g.reserved, g.BudgetUSD))
 	}
-	b.skipped = 0
+	if !confirm {
+		b.skipped = 0
+	}
 	g.reserved += estimate
-	return &Ticket{c: c, pool: pool, estimate: estimate}, nil
+	return &Ticket{c: c, pool: pool, estimate: estimate, confirm: confirm}, nil
 }
 
 // Done records the result of an admitted probe at now.
@@ -114,6 +129,7 @@ func (g *Gate) Done(t *Ticket, r *Result, now time.Time) {
 	case r.OK:
 		b.fails, b.class = 0, ""
 	case r.RetryAfterMs > 0: // the provider said when to come back: that wait is the backoff
+	case t.confirm: // see AdmitConfirmation
 	case r.Blame == classify.BlameProvider || r.Blame == classify.BlameEdge:
 		b.fails++
 		b.class = r.Class

@@ -227,3 +227,39 @@ func TestRetryAfterPools(t *testing.T) {
 		t.Fatal("still held back after Retry-After")
 	}
 }
+
+// Confirmation probes skip the failure-streak backoff and do not lengthen the streak, but wait
+// out Retry-After and count against the budget like any probe.
+func TestConfirmationAdmission(t *testing.T) {
+	g := NewGate(1)
+	now := time.Unix(0, 0)
+	fail := &Result{Class: classify.ServerError, Blame: classify.BlameProvider}
+	for range 4 { // four regular failures in a row: backoff, one in two
+		tk, skip := g.Admit(Chat, "m", now, 0)
+		if skip != nil {
+			t.Fatalf("regular probe skipped before the streak: %+v", skip)
+		}
+		g.Done(tk, fail, now)
+	}
+	if _, skip := g.Admit(Chat, "m", now, 0); skip == nil || skip.Skipped != SkipBackoff {
+		t.Fatalf("fifth regular probe: %+v, want backoff", skip)
+	}
+	for range 6 {
+		tk, skip := g.AdmitConfirmation(Chat, "m", now, 0)
+		if skip != nil {
+			t.Fatalf("confirmation held back by the backoff: %+v", skip)
+		}
+		g.Done(tk, fail, now)
+	}
+	if g.comp(Chat).fails != 4 {
+		t.Fatalf("confirmations lengthened the streak to %d", g.comp(Chat).fails)
+	}
+	tk, _ := g.AdmitConfirmation(Chat, "m", now, 0)
+	g.Done(tk, &Result{Class: classify.RateLimited, Blame: classify.BlameProvider, RetryAfterMs: 30000}, now)
+	if _, skip := g.AdmitConfirmation(Chat, "m", now.Add(time.Second), 0); skip == nil || skip.Skipped != SkipRetryAfter {
+		t.Fatalf("confirmation during Retry-After: %+v", skip)
+	}
+	if _, skip := g.AdmitConfirmation(Models, "models", now, 2); skip == nil || skip.Skipped != SkipBudget {
+		t.Fatalf("confirmation over budget: %+v", skip)
+	}
+}

@@ -70,11 +70,12 @@ type Result struct {
 	FinishReason    string         `js:"finishReason" json:"finish_reason,omitempty"`
 	RequestID       string         `js:"requestId" json:"request_id,omitempty"`
 	TraceID         string         `js:"traceId" json:"trace_id,omitempty"`
-	CostUSD         float64        `js:"costUsd" json:"cost_usd"`          // at list prices (Policy)
-	CostKnown       bool           `js:"costKnown" json:"cost_known"`      // false: the model's prices are unknown
-	Skipped         string         `js:"skipped" json:"skipped,omitempty"` // not sent: "retry_after", "backoff" or "budget"
-	Cached          bool           `js:"cached" json:"cached,omitempty"`   // status: the last read, within the page's polling interval
-	State           string         `js:"state" json:"state,omitempty"`     // component state after this probe
+	CostUSD         float64        `js:"costUsd" json:"cost_usd"`                    // at list prices (Policy)
+	CostKnown       bool           `js:"costKnown" json:"cost_known"`                // false: the model's prices are unknown
+	Skipped         string         `js:"skipped" json:"skipped,omitempty"`           // not sent: "retry_after", "backoff" or "budget"
+	Cached          bool           `js:"cached" json:"cached,omitempty"`             // status: the last read, within the page's polling interval
+	Confirmation    bool           `js:"confirmation" json:"confirmation,omitempty"` // an extra probe the detector asked for
+	State           string         `js:"state" json:"state,omitempty"`               // component state after this probe
 	Message         string         `js:"message" json:"message,omitempty"`
 	Advice          string         `js:"advice" json:"advice,omitempty"`
 

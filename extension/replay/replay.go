@@ -10,7 +10,9 @@ import (
 	"slices"
 	"time"
 
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/classify"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/detect"
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/probe"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/sim"
 )
 
@@ -18,12 +20,9 @@ import (
 // added to them.
 var DefaultComponents = []string{"chat", "chat_stream", "models"}
 
-// Confirmations and ConfirmEvery are the monitor's confirmation probes: up to three extra probes
-// of a component in doubt, 4 s apart, after each regular one (the module's defaults).
-const (
-	Confirmations = 3
-	ConfirmEvery  = 4 * time.Second
-)
+// Confirmations is how many confirmation probes the monitor sends after a regular probe of a
+// component in doubt (detect.ConfirmEvery apart): the module's default.
+const Confirmations = detect.DefaultConfirmations
 
 // Grace is how long after a phase ends its detection and recovery still count to it.
 const Grace = 5 * time.Minute
@@ -38,8 +37,11 @@ type Result struct {
 	FalseAlarmS    float64    `json:"false_alarm_s"`
 	Incidents      int        `json:"incidents"`
 	Observations   int        `json:"observations"`
-	// Confirmations is how many of the observations were confirmation probes.
+	// Confirmations is how many of the observations were confirmation probes; Skipped how many
+	// probes the politeness gate held back (a failure streak's backoff, a Retry-After), as the
+	// monitor does.
 	Confirmations int `json:"confirmations"`
+	Skipped       int `json:"skipped"`
 	// Runs is how many consecutive runs the replay was chopped into (0: one continuous run),
 	// handing the detector's state file from each to the next.
 	Runs int `json:"runs,omitempty"`
@@ -156,8 +158,23 @@ func run(sc *sim.Scenario, components []string, interval time.Duration, cfg dete
 	mids := midpoints(sc)
 	var local = map[int]string{}
 	events := officialEvents(sc, components)
-	feed := func(o sim.Outcome) bool {
+	gate := probe.NewGate(0) // the module's politeness: backoff on failure streaks, Retry-After
+	pools := probe.Target{Model: "model"}
+	skipped := map[string]bool{} // this round's regular probes the gate held back
+	// feed observes o unless the gate holds it back; more is false once the replay must stop.
+	feed := func(o sim.Outcome, confirmation bool) (sent, more bool) {
 		at := epoch.Add(time.Duration(o.AtS * float64(time.Second)))
+		comp := probe.Component(o.Component)
+		admit := gate.Admit
+		if confirmation {
+			admit = gate.AdmitConfirmation
+		}
+		ticket, skip := admit(comp, pools.Pool(comp), at, 0)
+		if skip != nil { // not sent, as live: no observation
+			res.Skipped++
+			return false, true
+		}
+		gate.Done(ticket, &probe.Result{OK: o.Class == classify.OK, Class: o.Class, Blame: o.Blame, RetryAfterMs: o.RetryAfterMs}, at)
 		for runLen > 0 && !at.Before(nextRun) && len(handOff) > 0 {
 			collect()
 			d = handOff[0](d)
@@ -165,7 +182,7 @@ func run(sc *sim.Scenario, components []string, interval time.Duration, cfg dete
 			res.Runs++
 		}
 		if d == nil {
-			return false
+			return false, false
 		}
 		for len(events) > 0 && !events[0].At.After(at) {
 			for _, t := range d.ObserveOfficial(events[0]) {
@@ -184,33 +201,49 @@ func run(sc *sim.Scenario, components []string, interval time.Duration, cfg dete
 			TTFTMs: o.TTFTMs, ITLMs: o.ITLMs, TotalMs: o.TotalMs}) {
 			tl[t.Component].add(t.At.Sub(epoch), t.To)
 		}
-		return true
+		return true, true
 	}
 	extra := sc.Sampler(0)
 	last := components[len(components)-1]
 	sc.Outcomes(components, interval, func(o sim.Outcome) bool {
-		if !feed(o) {
+		sent, more := feed(o, false)
+		if !more {
 			return false
 		}
+		skipped[o.Component] = !sent
 		if o.Component != last {
 			return true
 		}
-		// The monitor's confirmation probes (module.ConfirmEvery apart) between this round
-		// and the next, for the components that ask for them.
+		// The monitor's confirmation probes before the next round, as the module sends them:
+		// for each component in doubt after its regular probe, up to confirmations more,
+		// detect.ConfirmEvery apart, while it stays in doubt.
 		round := time.Duration(o.AtS * float64(time.Second))
-		for k := 1; k <= confirmations; k++ {
-			t := round + time.Duration(k)*ConfirmEvery
+		var doubt []string
+		for _, c := range components {
+			if d != nil && !skipped[c] && d.WantsConfirmation("", c, epoch.Add(round)) {
+				doubt = append(doubt, c)
+			}
+		}
+		for k := 1; k <= confirmations && len(doubt) > 0; k++ {
+			t := round + time.Duration(k)*detect.ConfirmEvery
 			if t >= round+interval || t >= sc.Duration {
 				break
 			}
-			for _, c := range components {
-				if d != nil && d.WantsConfirmation("", c, epoch.Add(t)) {
+			still := doubt[:0]
+			for _, c := range doubt {
+				if d == nil || !d.WantsConfirmation("", c, epoch.Add(t)) {
+					continue
+				}
+				sent, more := feed(extra.At(t, c), true)
+				if !more {
+					return false
+				}
+				if sent { // a held-back confirmation ends them for this round, as live
+					still = append(still, c)
 					res.Confirmations++
-					if !feed(extra.At(t, c)) {
-						return false
-					}
 				}
 			}
+			doubt = still
 		}
 		return true
 	})

@@ -25,6 +25,9 @@ type Outcome struct {
 	ITLMs     float64        `json:"itl_ms"`
 	TotalMs   float64        `json:"total_ms"`
 	Tokens    int            `json:"tokens"`
+	// RetryAfterMs is the wait the response asked for (Retry-After), which a polite monitor
+	// honours by not probing.
+	RetryAfterMs int64 `json:"retry_after_ms,omitempty"`
 }
 
 // Outcomes calls fn for each probe of each component every interval over the scenario, in time
@@ -73,7 +76,7 @@ func (sc *Scenario) outcome(t time.Duration, component string, r *rand.Rand) Out
 	}
 	ms := func(d float64) float64 { return d / float64(time.Millisecond) }
 	c := faultClass(fault)
-	o.Class, o.Blame = c.Class, c.Blame
+	o.Class, o.Blame, o.RetryAfterMs = c.Class, c.Blame, c.RetryAfterMs
 	switch {
 	case fault == "" || fault == "ttfb_stall" || fault == "wrong_answer": // a stalled first byte under default deadlines is a slow success
 		if fault == "ttfb_stall" {

@@ -53,7 +53,7 @@ const (
 // Defs is the table of every metric.
 var Defs = []Def{
 	{Probes, metrics.Counter, metrics.Default, "class, blame", "probes completed"},
-	{Available, metrics.Rate, metrics.Default, "", "share of probes that served a complete, non-empty answer (ok)"},
+	{Available, metrics.Rate, metrics.Default, "", "share of regular probes (confirmation probes aside) that served a complete, non-empty answer (ok)"},
 	{Errors, metrics.Counter, metrics.Default, "class, blame", "failed probes, by class and blame"},
 	{TTFB, metrics.Trend, metrics.Time, "", "time to response headers"},
 	{TTFT, metrics.Trend, metrics.Time, "", "time to the first content or reasoning token (streams)"},
@@ -114,8 +114,12 @@ func (ms *Metrics) Samples(r *probe.Result, base metrics.TagsAndMeta, at time.Ti
 		out = append(out, metrics.Sample{TimeSeries: metrics.TimeSeries{Metric: ms.m[name], Tags: t}, Time: at, Value: v, Metadata: meta})
 	}
 	add(Probes, classTags, 1)
-	add(Available, tags, metrics.B(r.OK))
-	if r.SLO != nil {
+	// Availability and goodput are shares of the regular schedule's probes: confirmation
+	// probes are sent when in doubt, and counting them would over-weight the bad minutes.
+	if !r.Confirmation {
+		add(Available, tags, metrics.B(r.OK))
+	}
+	if r.SLO != nil && !r.Confirmation {
 		add(Goodput, tags, metrics.B(r.OK && r.SLO.Met(r.Timings)))
 	}
 	if !r.OK {
