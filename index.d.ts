@@ -101,7 +101,8 @@ declare module "k6/x/chatgpt" {
     budgetUSD?: number;
     /**
      * Confirmation probes: after a regular probe of a component the detector is in doubt about
-     * (a provider or edge failure within the last 90 s, no outage confirmed yet), probe() and
+     * (a provider or edge failure within the last 90 s and no outage confirmed yet, or a success
+     * during an outage), probe() and
      * probeAll() send up to this many more, 4 s apart, while the doubt lasts, and report them in
      * the result's confirmations. The detector's thresholds are tuned with them (a 25 % partial
      * outage confirmed in about 2.5 minutes instead of about 5). 0 to 3; default 3 (0 with

@@ -86,4 +86,8 @@ func TestWantsConfirmation(t *testing.T) {
 	if d.State("", "chat") != Major || d.WantsConfirmation("", "chat", at) {
 		t.Fatalf("%s: a confirmed outage needs no confirmation", d.State("", "chat"))
 	}
+	obs(classify.OK, "")
+	if !d.WantsConfirmation("", "chat", at) {
+		t.Fatal("a success during an outage must ask for confirmation of the recovery")
+	}
 }

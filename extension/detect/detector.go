@@ -68,16 +68,23 @@ func (d *Detector) Observe(o Observation) []Transition {
 }
 
 // WantsConfirmation reports whether a component would gain from extra probes between the
-// regular ones at time at: it failed within ConfirmFor and is not yet in an outage. A partial
-// outage is told from a blip by how long it lasts, and from the background rate by how many
-// failures it shows, so sampling faster while in doubt confirms it sooner without raising
-// the false-alarm rate (Defaults says how much).
+// regular ones at time at: it failed within ConfirmFor and is not yet in an outage, or it is
+// in an outage and its latest probe succeeded. A partial outage is told from a blip by how long
+// it lasts, and from the background rate by how many failures it shows, so sampling faster
+// while in doubt confirms it sooner without raising the false-alarm rate; and recovery needs a
+// run of successes, which faster sampling collects sooner.
 func (d *Detector) WantsConfirmation(target, component string, at time.Time) bool {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	for _, c := range d.comps {
 		if c.target == target && c.name == component {
-			return !c.state.Down() && c.state != Maintenance && !c.err.lastFail.IsZero() && at.Sub(c.err.lastFail) <= d.cfg.ConfirmFor
+			switch {
+			case c.state == Maintenance:
+				return false
+			case c.state.Down(): // in doubt whether it is coming back
+				return c.err.streak >= 1
+			}
+			return !c.err.lastFail.IsZero() && at.Sub(c.err.lastFail) <= d.cfg.ConfirmFor
 		}
 	}
 	return false
