@@ -113,20 +113,28 @@ func PriorsFor(provider string) Priors {
 	return OpenAIPriors
 }
 
-// Defaults are the thresholds, with why:
-//   - A probe every 15 s gives a component 40,320 probes a week. At the 0.5 % background error
-//     rate, four provider failures within about a dozen probes happen by chance about once in
-//     40 weeks across three components (SingleThreshold 13 nats with MinFailures 4), while a
-//     25 % error rate collects that evidence in about four minutes on average.
-//   - Two or more components failing together are a shared backend or edge failing: their
-//     summed evidence (PooledThreshold 19 nats: five failures between them, two each)
-//     confirms a full outage after two or three probe rounds (15-30 s), yet a one-minute blip of
-//     30 % errors on two components reaches it about once in twenty such blips (replayed over
-//     twenty seeds, healthy-7d raised two false alarms in twenty weeks).
-//   - Recovery needs RecoveryThreshold ln(60) nats and four straight successes: one minute
-//     after a 95 % outage, one and a half after a 50 % one, two after 40 %, longer after 25 %
-//     (telling 25 % from healthy takes that long). A failure resets it; a relapse within Reopen
-//     (5 min) reopens the same incident rather than counting a new one.
+// Defaults are the thresholds, with why (figures replayed over 100 seeds of each scenario, with
+// the monitor's confirmation probes and politeness gate, as `k6 x chatgpt replay` does):
+//   - A probe every 15 s gives a component 40,320 probes a week; at the 0.5 % background error
+//     rate, 200 of them fail. Each failure makes the component ask for up to three confirmation
+//     probes 4 s apart (WantsConfirmation), about 9 % more probes in all.
+//   - An alarm needs evidence (SingleThreshold 13 nats with MinFailures 4 for one component;
+//     PooledThreshold 19 summed for two or more) and persistence: failures past Persist (one
+//     minute) after the run's anchor, its first two failures close together. The week's blips
+//     (30 % for a minute, 50 % for 45 s) end before that. Without it, confirmation probes make
+//     blips reach the evidence threshold: an earlier try raised 23 false alarms in 20 weeks.
+//   - Runs that look like hard outages skip the wait: HardFailures 8 at HardShare 90 % (a 45-s
+//     blip of 50 % errors did not in 100 weeks; at 80 % it did once), or, for components failing
+//     together, HardPooled 4 each at HardPooledShare 80 %. Full outages are confirmed in 12-15 s
+//     (worst 38 s); a component that starts failing with a down sibling joins its outage.
+//   - Measured: healthy-7d raised one false alarm in 100 weeks (a latency one; none from the
+//     error test). A 25 % error rate is confirmed in 2.5 minutes on average, 97 % of seeds
+//     within 5 minutes (before confirmation probes and the persistence rule: 4.7 minutes and
+//     62 %, with 12 false alarms in 100 weeks); 50 % in 80 s.
+//   - Recovery needs RecoveryThreshold ln(60) nats and four straight successes; a success during
+//     an outage asks for confirmation probes, so the run of successes comes within a minute of
+//     the truth recovering (worst 117 s). A failure resets it; a relapse within Reopen (5 min)
+//     reopens the same incident rather than counting a new one.
 //   - Latency alarms at 2x (DegradedFactor) with a reference ratio of 1.41x: a 1.6x blip
 //     drifts the score down, a 2x slow-down crosses LatencyThreshold 10 in about two minutes
 //     (the per-response mean inter-token latency carries most of the evidence), a 5x one in

@@ -11,15 +11,21 @@ import (
 // monitor's confirmation probes), after 20 minutes of healthy 15-s probes. It returns when the
 // component first went down (zero: never), counted from the first character.
 func every5s(d *Detector, probes string) time.Duration {
+	return sped(d, probes, 1)
+}
+
+// sped is every5s with time running speed times faster.
+func sped(d *Detector, probes string, speed float64) time.Duration {
+	step := func(n int, d time.Duration) time.Duration { return time.Duration(float64(n) * float64(d) / speed) }
 	ok := func(at time.Time) Observation {
 		return Observation{At: at, Component: "chat_stream", Class: classify.OK, TTFTMs: 400, ITLMs: 25, TotalMs: 600}
 	}
 	for i := range 80 {
-		d.Observe(ok(t0.Add(time.Duration(i) * 15 * time.Second)))
+		d.Observe(ok(t0.Add(step(i, 15*time.Second))))
 	}
-	start := t0.Add(20 * time.Minute)
+	start := t0.Add(step(80, 15*time.Second))
 	for i, ch := range probes {
-		o := ok(start.Add(time.Duration(i) * 5 * time.Second))
+		o := ok(start.Add(step(i, 5*time.Second)))
 		if ch == 'x' {
 			o.Class, o.Blame = classify.ServerError, classify.BlameProvider
 		}
@@ -89,5 +95,21 @@ func TestWantsConfirmation(t *testing.T) {
 	obs(classify.OK, "")
 	if !d.WantsConfirmation("", "chat", at) {
 		t.Fatal("a success during an outage must ask for confirmation of the recovery")
+	}
+}
+
+// A rehearsal against a simulator running 60 times faster: with SetSpeed the persistence rule
+// waits a scenario minute, and the 25 % outage is confirmed at the same scenario time; without
+// it, the rule would wait a real minute, longer than the whole compressed outage.
+func TestSetSpeed(t *testing.T) {
+	const quarter = "x...x..x....x...x..x...x....x...x..x....x...x..x"
+	normal := every5s(New(Config{}), quarter+healthy(10))
+	fast := New(Config{})
+	fast.SetSpeed(60)
+	if got := sped(fast, quarter+healthy(10), 60); got == 0 || (got*60 - normal).Abs() > time.Millisecond {
+		t.Fatalf("at speed 60: detected after %v (x60 = %v), at speed 1 after %v", got, got*60, normal)
+	}
+	if got := sped(New(Config{}), quarter+healthy(10), 60); got != 0 {
+		t.Fatalf("without SetSpeed a compressed outage was confirmed after %v", got)
 	}
 }

@@ -13,6 +13,7 @@ import (
 type Detector struct {
 	mu        sync.Mutex
 	cfg       Config
+	base      Config // cfg at speed 1
 	comps     []*component
 	incidents []*Incident
 	seq       int
@@ -34,7 +35,27 @@ func (d *Detector) SetPriors(target string, p Priors) {
 
 // New returns a detector starting from cfg's priors.
 func New(cfg Config) *Detector {
-	return &Detector{cfg: cfg.withDefaults()}
+	c := cfg.withDefaults()
+	return &Detector{cfg: c, base: c}
+}
+
+// Config is the detector's configuration, defaults filled in (and durations scaled by SetSpeed).
+func (d *Detector) Config() Config {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.cfg
+}
+
+// SetSpeed makes the detector's durations (Persist, ConfirmFor, Reopen) speed times shorter:
+// for a rehearsal against a simulator that runs its scenario speed times faster than real
+// time, so that a minute of scenario is still a minute to the detector. Speeds of 1 or less
+// restore them.
+func (d *Detector) SetSpeed(speed float64) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	speed = max(speed, 1)
+	scale := func(v time.Duration) time.Duration { return time.Duration(float64(v) / speed) }
+	d.cfg.Persist, d.cfg.ConfirmFor, d.cfg.Reopen = scale(d.base.Persist), scale(d.base.ConfirmFor), scale(d.base.Reopen)
 }
 
 func (d *Detector) component(target, name string) *component {
@@ -135,15 +156,16 @@ func (d *Detector) poolable(c *component) bool {
 func (d *Detector) partner(c *component, major bool) *component {
 	for _, s := range d.comps {
 		if s != c && s.target == c.target && s.state.Down() && (!major || s.state == Major) && s.inc != nil &&
-			absDur(c.err.runStart.Sub(s.inc.StartedAt)) <= together {
+			absDur(c.err.runStart.Sub(s.inc.StartedAt)) <= togetherPersists*d.cfg.Persist {
 			return s
 		}
 	}
 	return nil
 }
 
-// together is how close two components' troubles must start to be one event.
-const together = 3 * time.Minute
+// togetherPersists is how close, in Config.Persist, two components' troubles must start to be
+// one event.
+const togetherPersists = 3
 
 func absDur(d time.Duration) time.Duration {
 	if d < 0 {

@@ -35,7 +35,8 @@ phases:
 	rt, _ := newRuntime(t, map[string]string{"OPENAI_BASE_URL": s.URL, "OPENAI_API_KEY": "sk-test-confirm-key"})
 	if _, err := rt.RunOnEventLoop(`const chatgpt = require("k6/x/chatgpt");
 		globalThis.on = chatgpt.target({components: ["chat_stream", "models"]});
-		globalThis.off = chatgpt.target({name: "quiet", components: ["chat_stream"], confirmations: 0});`); err != nil {
+		globalThis.off = chatgpt.target({name: "quiet", components: ["chat_stream"], confirmations: 0});
+		globalThis.two = chatgpt.target({name: "two", components: ["chat_stream"]});`); err != nil {
 		t.Fatal(err)
 	}
 	samples := toVU(rt)
@@ -68,6 +69,17 @@ phases:
 	}
 	if probes != 5 || available != 2 { // 1+3 on "on", 1 on "quiet"
 		t.Fatalf("chat_stream: %d probes, %d availability samples", probes, available)
+	}
+	// Two regular probes at once: the newer one supersedes the older one's confirmations.
+	v, err = rt.RunOnEventLoop(`globalThis.n = [];
+		two.probe("chat_stream").then(r => n.push(r.confirmations.length));
+		two.probe("chat_stream").then(r => n.push(r.confirmations.length));
+		0`)
+	if err != nil {
+		t.Fatal(v, err)
+	}
+	if v, _ := rt.RunOnEventLoop(`JSON.stringify(n.sort())`); v.String() != "[0,3]" {
+		t.Fatalf("confirmations of two concurrent probes: %s, want [0,3]", v)
 	}
 	if _, err := rt.RunOnEventLoop(`chatgpt.target({})`); err == nil || !strings.Contains(err.Error(), "init context") {
 		t.Errorf("target() in VU code: %v", err)

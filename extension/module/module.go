@@ -36,8 +36,12 @@ type RootModule struct {
 	sim     *sim.Running // the embedded default, when no key or base URL is set
 	simErr  error
 
-	mu   sync.Mutex
-	sims map[string]*sim.Running // chatgpt.simulator() instances by options
+	mu     sync.Mutex
+	sims   map[string]*sim.Running // chatgpt.simulator() instances by options
+	speeds map[*sim.Running]float64
+
+	roundsMu sync.Mutex
+	rounds   map[string]chan struct{} // per target/component: closed when a newer regular probe starts
 
 	detOnce sync.Once
 	det     *detect.Detector // shared by every VU and target
@@ -124,15 +128,38 @@ func (r *RootModule) gate(key string, budgetUSD float64, statusEvery time.Durati
 
 // simOrigin is the origin of the chatgpt.simulator() serving baseURL, if there is one.
 func (r *RootModule) simOrigin(baseURL string) string {
+	origin, _ := r.simOf(baseURL)
+	return origin
+}
+
+// newRound marks the start of a regular probe of a target's component, by any VU: the
+// confirmation probes of earlier ones stop, since the script's own cadence samples it now. It
+// returns the channel closed at the next one.
+func (r *RootModule) newRound(key string) <-chan struct{} {
+	r.roundsMu.Lock()
+	defer r.roundsMu.Unlock()
+	if r.rounds == nil {
+		r.rounds = map[string]chan struct{}{}
+	}
+	if old := r.rounds[key]; old != nil {
+		close(old)
+	}
+	ch := make(chan struct{})
+	r.rounds[key] = ch
+	return ch
+}
+
+// simOf is the origin and speed of the chatgpt.simulator() serving baseURL ("" and 1: none).
+func (r *RootModule) simOf(baseURL string) (string, float64) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for _, s := range r.sims {
 		origin := strings.TrimSuffix(s.URL, "/v1")
 		if baseURL == origin || strings.HasPrefix(baseURL, origin+"/") {
-			return origin
+			return origin, max(r.speeds[s], 1)
 		}
 	}
-	return ""
+	return "", 1
 }
 
 // Instance is the module as one VU sees it.

@@ -197,6 +197,12 @@ func TestSimulatorServesScenario(t *testing.T) {
 	if err != nil || !strings.HasPrefix(v.String(), "http://127.0.0.1:") || len(root.sims) != 1 {
 		t.Fatalf("%v %v (%d simulators)", v, err, len(root.sims))
 	}
+	// The detector and the confirmation probes live in scenario time: a scenario minute is a
+	// minute to them.
+	tg, _ := rt.VU.Runtime().Get("target").Export().(*Target)
+	if tg == nil || tg.speed != 60 || root.detector().Config().Persist != time.Second {
+		t.Fatalf("speed: target %v, detector persistence %v", tg, root.detector().Config().Persist)
+	}
 	for _, bad := range []string{`{scenario: "missing.yaml"}`, `{speed: -1}`, `{scenery: "x"}`} {
 		if _, err := rt.RunOnEventLoop(`c.simulator(` + bad + `)`); err == nil {
 			t.Errorf("simulator(%s) accepted", bad)

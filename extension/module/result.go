@@ -52,11 +52,3 @@ func jsResult(r *probe.Result) *jsProbeResult {
 		Skipped: r.Skipped, Cached: r.Cached, State: r.State, Message: r.Message, Advice: r.Advice, TrueTTFT: r.TrueTTFT, Good: r.Good,
 		Confirmation: r.Confirmation}
 }
-
-func jsResults(rs []*probe.Result) []*jsProbeResult {
-	out := make([]*jsProbeResult, len(rs))
-	for i, r := range rs {
-		out[i] = jsResult(r)
-	}
-	return out
-}

@@ -43,6 +43,7 @@ type Target struct {
 	gate        *probe.Gate
 	poller      *probe.StatusPoller
 	officialMap statuspage.Map
+	speed       float64 // a sped-up simulator's speed (1: real time), for confirmation spacing
 }
 
 func newTarget(i *Instance, opts map[string]any) (*Target, error) {
@@ -61,6 +62,7 @@ func newTarget(i *Instance, opts map[string]any) (*Target, error) {
 	if err := i.resolveBaseURL(t); err != nil {
 		return nil, err
 	}
+	_, t.speed = i.root.simOf(c.BaseURL)
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
@@ -160,9 +162,12 @@ var confirmEvery = detect.ConfirmEvery
 
 // withConfirmations probes c, then sends the confirmation probes the detector asks for: while
 // c stays in doubt, up to t.Confirmations more, detect.ConfirmEvery apart from the regular
-// probe's start (as replay assumes). They stop when the VU's context ends.
+// probe's start (as replay assumes; in scenario time against a sped-up simulator). They stop
+// when the next regular probe of c starts (so a script probing every second sends none) and
+// when the VU's context ends.
 func (t *Target) withConfirmations(c probe.Component, run prober) *jsProbeResult {
 	began := time.Now()
+	superseded := t.inst.root.newRound(t.Name + "/" + string(c))
 	r := run(c, false)
 	out := jsResult(r)
 	out.Confirmations = []*jsProbeResult{}
@@ -174,9 +179,12 @@ func (t *Target) withConfirmations(c probe.Component, run prober) *jsProbeResult
 		if !det.WantsConfirmation(t.Name, string(c), time.Now()) {
 			break
 		}
-		timer := time.NewTimer(time.Until(began.Add(time.Duration(k) * confirmEvery)))
+		timer := time.NewTimer(time.Until(began.Add(time.Duration(float64(k) * float64(confirmEvery) / t.speed))))
 		select {
 		case <-ctx.Done():
+			timer.Stop()
+			return out
+		case <-superseded: // the next regular probe is here: a script probing faster needs none
 			timer.Stop()
 			return out
 		case <-timer.C:
