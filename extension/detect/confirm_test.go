@@ -106,7 +106,7 @@ func TestSetSpeed(t *testing.T) {
 	normal := every5s(New(Config{}), quarter+healthy(10))
 	fast := New(Config{})
 	fast.SetSpeed(60)
-	if got := sped(fast, quarter+healthy(10), 60); got == 0 || (got*60 - normal).Abs() > time.Millisecond {
+	if got := sped(fast, quarter+healthy(10), 60); got == 0 || (got*60-normal).Abs() > time.Millisecond {
 		t.Fatalf("at speed 60: detected after %v (x60 = %v), at speed 1 after %v", got, got*60, normal)
 	}
 	if got := sped(New(Config{}), quarter+healthy(10), 60); got != 0 {
