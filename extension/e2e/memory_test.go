@@ -48,7 +48,9 @@ func startSimulate(t *testing.T, args ...string) (string, time.Time, *exec.Cmd) 
 }
 
 // Three scheduled runs of scripts/chatgpt.js share one state file, against one simulator whose
-// chat_stream fails from 18 s to 32 s: the outage starts during run 2 and ends during run 3.
+// chat_stream alone fails from 17 s to 31 s: the outage starts during run 2 (a lone component
+// needs eight failures to confirm: probes every 500 ms give them in four seconds) and ends
+// during run 3.
 // Run 2 opens one incident and saves it open; run 3 loads it and resolves it, and its report
 // gives the incident's true start (in run 2) and duration.
 func TestStateFileCarriesAnIncidentAcrossRuns(t *testing.T) {
@@ -60,7 +62,7 @@ seed: 5
 duration: 10m
 baseline: {ttft: {median: 200ms, p99: 600ms}, itl: {median: 10ms, p99: 30ms}, output_tokens: 4}
 phases:
-  - {at: 18s, until: 32s, components: [chat_stream], truth: major_outage, error_rate: 1, faults: {server_500: 1}}
+  - {at: 17s, until: 31s, components: [chat_stream], truth: major_outage, error_rate: 1, faults: {server_500: 1}}
 `), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +76,7 @@ phases:
 		out := filepath.Join(dir, "run"+string(rune('1'+i)))
 		start := time.Now()
 		r := k6run(t, "scripts/chatgpt.js", "OPENAI_BASE_URL="+url, "OPENAI_API_KEY=x", "CHATGPT_COMPONENTS=chat_stream,models",
-			"CHATGPT_DURATION=12s", "CHATGPT_INTERVAL=1s", "CHATGPT_STATE="+state, "CHATGPT_REPORT_DIR="+out)
+			"CHATGPT_DURATION=12s", "CHATGPT_INTERVAL=500ms", "CHATGPT_STATE="+state, "CHATGPT_REPORT_DIR="+out)
 		windows = append(windows, runWindow{start, time.Now()})
 		if r.code != 0 && r.code != 99 {
 			t.Fatalf("run %d: exit %d\n%s\n%s", i+1, r.code, r.stdout, r.stderr)
