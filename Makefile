@@ -24,7 +24,7 @@ export GOTOOLCHAIN := local
 
 GO_SOURCES := $(shell find extension -name '*.go' -not -name '*_test.go') go.mod go.sum
 
-.PHONY: all build run test test-unit bench fuzz soak lint fmt clean tools dashboards stack stack-down
+.PHONY: all build run test test-unit bench fuzz seeds soak lint fmt clean tools dashboards stack stack-down
 
 all: lint test
 
@@ -53,6 +53,10 @@ test-unit: $(K6) $(OPENAI_NODE)/package.json $(JAEGER) $(DEBIAN_TOOLS)
 bench: $(K6)
 	go test -run '^$$' -bench . -benchmem ./...
 	go run ./extension/loadbench -k6 $(K6)
+
+## seeds: replay every scenario over 100 seeds (REPLAY_SEEDS=N for another count): how typical the committed seeds are
+seeds:
+	REPLAY_SEEDS=$${REPLAY_SEEDS:-100} go test -count=1 -timeout 60m -run '^TestSeedSweep$$' -v ./extension/replay | grep -v '^=== \|^--- \|^PASS\|^ok'
 
 ## soak: 30 minutes of the looping demo scenario at 200 concurrent probes; RSS and goroutines must stay flat
 SOAK_DURATION ?= 30m
