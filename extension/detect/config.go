@@ -22,11 +22,13 @@ type Config struct {
 	// at least MinFailures failures in the run.
 	SingleThreshold float64
 	MinFailures     int
-	// PooledThreshold is the summed score of two or more components, each with at least two
-	// failures in its run, that alarms them all: corroborated evidence confirms faster.
+	// PooledThreshold is the summed score of two or more components whose runs may be pooled
+	// (persistent, hard, or starting with a sibling's outage) that alarms them all:
+	// corroborated evidence confirms faster.
 	PooledThreshold float64
-	// Persist is how long a run of failures must go on before its evidence alarms: at least
-	// two failures later than Persist after the run's first. Short blips end sooner. Runs
+	// Persist is how long a run of failures must go on before its evidence alarms: two close
+	// failures later than Persist after the run's anchor (its first two close failures).
+	// Short blips end sooner. Runs
 	// that look like hard outages skip it: HardFailures failures with at least HardShare of
 	// the run failing, or, for each of two or more components alarming together, HardPooled
 	// failures and HardPooledShare.
@@ -165,11 +167,6 @@ var Defaults = Config{
 
 func (c Config) withDefaults() Config {
 	d := Defaults
-	set := func(v *float64, def float64) {
-		if *v <= 0 {
-			*v = def
-		}
-	}
 	set(&c.DegradedFactor, d.DegradedFactor)
 	set(&c.PartialAlt, d.PartialAlt)
 	set(&c.SingleThreshold, d.SingleThreshold)
@@ -180,23 +177,13 @@ func (c Config) withDefaults() Config {
 	set(&c.MajorRate, d.MajorRate)
 	set(&c.HardShare, d.HardShare)
 	set(&c.HardPooledShare, d.HardPooledShare)
-	for _, v := range []struct {
-		p   *time.Duration
-		def time.Duration
-	}{{&c.Reopen, d.Reopen}, {&c.Persist, d.Persist}, {&c.ConfirmFor, d.ConfirmFor}} {
-		if *v.p <= 0 {
-			*v.p = v.def
-		}
-	}
-	for _, v := range []struct {
-		p   *int
-		def int
-	}{{&c.MinFailures, d.MinFailures}, {&c.MinRecoverySuccesses, d.MinRecoverySuccesses},
-		{&c.HardFailures, d.HardFailures}, {&c.HardPooled, d.HardPooled}} {
-		if *v.p <= 0 {
-			*v.p = v.def
-		}
-	}
+	set(&c.Reopen, d.Reopen)
+	set(&c.Persist, d.Persist)
+	set(&c.ConfirmFor, d.ConfirmFor)
+	set(&c.MinFailures, d.MinFailures)
+	set(&c.MinRecoverySuccesses, d.MinRecoverySuccesses)
+	set(&c.HardFailures, d.HardFailures)
+	set(&c.HardPooled, d.HardPooled)
 	if c.Priors == (Priors{}) {
 		c.Priors = d.Priors
 	}
@@ -204,6 +191,13 @@ func (c Config) withDefaults() Config {
 		c.DegradedFactor = 1.1
 	}
 	return c
+}
+
+// set gives a field its default when it is zero (or, meaningless for any of them, negative).
+func set[T int | float64 | time.Duration](v *T, def T) {
+	if *v <= 0 {
+		*v = def
+	}
 }
 
 // DefaultConfirmations and ConfirmEvery are the confirmation probes a monitor sends, and the

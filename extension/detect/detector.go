@@ -58,11 +58,19 @@ func (d *Detector) SetSpeed(speed float64) {
 	d.cfg.Persist, d.cfg.ConfirmFor, d.cfg.Reopen = scale(d.base.Persist), scale(d.base.ConfirmFor), scale(d.base.Reopen)
 }
 
-func (d *Detector) component(target, name string) *component {
+// find is the component, or nil when it has not been observed.
+func (d *Detector) find(target, name string) *component {
 	for _, c := range d.comps {
 		if c.target == target && c.name == name {
 			return c
 		}
+	}
+	return nil
+}
+
+func (d *Detector) component(target, name string) *component {
+	if c := d.find(target, name); c != nil {
+		return c
 	}
 	p, ok := d.priors[target]
 	if !ok {
@@ -97,28 +105,22 @@ func (d *Detector) Observe(o Observation) []Transition {
 func (d *Detector) WantsConfirmation(target, component string, at time.Time) bool {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	for _, c := range d.comps {
-		if c.target == target && c.name == component {
-			switch {
-			case c.state == Maintenance:
-				return false
-			case c.state.Down(): // in doubt whether it is coming back
-				return c.err.streak >= 1
-			}
-			return !c.err.lastFail.IsZero() && at.Sub(c.err.lastFail) <= d.cfg.ConfirmFor
-		}
+	c := d.find(target, component)
+	switch {
+	case c == nil || c.state == Maintenance:
+		return false
+	case c.state.Down(): // in doubt whether it is coming back
+		return c.err.streak >= 1
 	}
-	return false
+	return !c.err.lastFail.IsZero() && at.Sub(c.err.lastFail) <= d.cfg.ConfirmFor
 }
 
 // State is the current state of a component ("" target for the default one).
 func (d *Detector) State(target, component string) State {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	for _, c := range d.comps {
-		if c.target == target && c.name == component {
-			return c.state
-		}
+	if c := d.find(target, component); c != nil {
+		return c.state
 	}
 	return Operational
 }
@@ -152,11 +154,11 @@ func (d *Detector) poolable(c *component) bool {
 }
 
 // partner is a sibling of c already down (major, if major is set) whose outage started within
-// together of c's current run: the same event.
+// togetherPersists×Persist of c's current run: the same event.
 func (d *Detector) partner(c *component, major bool) *component {
 	for _, s := range d.comps {
 		if s != c && s.target == c.target && s.state.Down() && (!major || s.state == Major) && s.inc != nil &&
-			absDur(c.err.runStart.Sub(s.inc.StartedAt)) <= togetherPersists*d.cfg.Persist {
+			c.err.runStart.Sub(s.inc.StartedAt).Abs() <= togetherPersists*d.cfg.Persist {
 			return s
 		}
 	}
@@ -166,13 +168,6 @@ func (d *Detector) partner(c *component, major bool) *component {
 // togetherPersists is how close, in Config.Persist, two components' troubles must start to be
 // one event.
 const togetherPersists = 3
-
-func absDur(d time.Duration) time.Duration {
-	if d < 0 {
-		return -d
-	}
-	return d
-}
 
 // step runs c's state machine after new evidence at time at.
 func (d *Detector) step(c *component, at time.Time) []Transition {

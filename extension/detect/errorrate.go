@@ -13,7 +13,7 @@ type errorTest struct {
 	score    float64   // onset CUSUM, nats
 	runFails int       // failures since score last left zero
 	runObs   int       // counted observations since then
-	anchor   time.Time // when the run's score first reached anchorScore (zero: not yet)
+	anchor   time.Time // the first of the run's first two close failures (zero: none yet)
 	late     float64   // onset CUSUM over the run's observations past anchor+Config.Persist
 	lateFail int       // failures among them
 	lastFail time.Time
@@ -42,12 +42,20 @@ func (e *errorTest) p0() float64 {
 	return min(max(e.fails/e.n, minRate), maxRate)
 }
 
-// observe adds one counted outcome. learn says whether the baseline may learn from it (only
-// while the component is healthy).
-// persist is Config.Persist: failures later than that into the run count as late.
-func (e *errorTest) observe(at time.Time, failed bool, alt float64, learn bool, persist time.Duration) {
+// weights are the onset CUSUM's steps for a failure (up) and a success (down, negative) when
+// testing for failure rate alt: never less than four times the baseline, so a noisy baseline
+// still leaves a step worth taking.
+func (e *errorTest) weights(alt float64) (up, down float64) {
 	p0 := e.p0()
 	alt = max(alt, 4*p0)
+	return math.Log(alt / p0), math.Log((1 - alt) / (1 - p0))
+}
+
+// observe adds one counted outcome. learn says whether the baseline may learn from it (only
+// while the component is healthy). persist is Config.Persist: failures later than that after
+// the run's anchor count as late.
+func (e *errorTest) observe(at time.Time, failed bool, alt float64, learn bool, persist time.Duration) {
+	up, down := e.weights(alt)
 	if failed {
 		if e.score == 0 {
 			e.runStart, e.runFails, e.runObs = at, 0, 0
@@ -60,19 +68,19 @@ func (e *errorTest) observe(at time.Time, failed bool, alt float64, learn bool, 
 			e.anchor = e.lastFail
 		}
 		e.lastFail = at
-		e.score += math.Log(alt / p0)
+		e.score += up
 		if e.pastAnchor(at, persist) {
-			e.late += math.Log(alt / p0)
+			e.late += up
 			e.lateFail++
 		}
 		e.runFails++
 		e.runObs++
 		e.streak = 0
 	} else {
-		e.score = max(0, e.score+math.Log((1-alt)/(1-p0)))
+		e.score = max(0, e.score+down)
 		e.runObs++
 		if e.pastAnchor(at, persist) {
-			e.late = max(0, e.late+math.Log((1-alt)/(1-p0)))
+			e.late = max(0, e.late+down)
 		}
 		if e.score == 0 {
 			e.runFails, e.runObs = 0, 0
@@ -162,8 +170,8 @@ func (e *errorTest) pastAnchor(at time.Time, persist time.Duration) bool {
 // persistent reports whether the run's failures went on past Config.Persist: what separates a
 // partial outage from a blip, which ends sooner. alt is the tested rate (Config.PartialAlt).
 func (e *errorTest) persistent(alt float64) bool {
-	p0 := e.p0()
-	return e.lateFail >= lateFailures && e.late >= lateWeight*math.Log(max(alt, 4*p0)/p0)
+	up, _ := e.weights(alt)
+	return e.lateFail >= lateFailures && e.late >= lateWeight*up
 }
 
 // hard reports whether the run looks like a hard outage: at least n failures and share of
