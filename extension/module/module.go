@@ -36,9 +36,8 @@ type RootModule struct {
 	sim     *sim.Running // the embedded default, when no key or base URL is set
 	simErr  error
 
-	mu     sync.Mutex
-	sims   map[string]*sim.Running // chatgpt.simulator() instances by options
-	speeds map[*sim.Running]float64
+	mu   sync.Mutex
+	sims map[string]*sim.Running // chatgpt.simulator() instances by options
 
 	roundsMu sync.Mutex
 	rounds   map[string]chan struct{} // per target/component: closed when a newer regular probe starts
@@ -126,12 +125,6 @@ func (r *RootModule) gate(key string, budgetUSD float64, statusEvery time.Durati
 	return g, r.pollers[key]
 }
 
-// simOrigin is the origin of the chatgpt.simulator() serving baseURL, if there is one.
-func (r *RootModule) simOrigin(baseURL string) string {
-	origin, _ := r.simOf(baseURL)
-	return origin
-}
-
 // newRound marks the start of a regular probe of a target's component, by any VU: the
 // confirmation probes of earlier ones stop, since the script's own cadence samples it now. It
 // returns the channel closed at the next one.
@@ -156,7 +149,7 @@ func (r *RootModule) simOf(baseURL string) (string, float64) {
 	for _, s := range r.sims {
 		origin := strings.TrimSuffix(s.URL, "/v1")
 		if baseURL == origin || strings.HasPrefix(baseURL, origin+"/") {
-			return origin, max(r.speeds[s], 1)
+			return origin, s.Speed
 		}
 	}
 	return "", 1

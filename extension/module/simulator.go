@@ -62,10 +62,6 @@ func (i *Instance) simulator(opts map[string]any) (string, error) {
 		r.sims = map[string]*sim.Running{}
 	}
 	r.sims[key] = s
-	if r.speeds == nil {
-		r.speeds = map[*sim.Running]float64{}
-	}
-	r.speeds[s] = speed
 	if speed > 1 { // the detector lives in scenario time: a scenario minute is still a minute to it
 		r.detector().SetSpeed(speed)
 	}

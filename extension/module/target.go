@@ -47,7 +47,7 @@ type Target struct {
 }
 
 func newTarget(i *Instance, opts map[string]any) (*Target, error) {
-	t := &Target{inst: i}
+	t := &Target{inst: i, speed: 1}
 	o := &options{m: opts}
 	c := &t.cfg
 	x := o.parse(c, i.env)
@@ -62,7 +62,6 @@ func newTarget(i *Instance, opts map[string]any) (*Target, error) {
 	if err := i.resolveBaseURL(t); err != nil {
 		return nil, err
 	}
-	_, t.speed = i.root.simOf(c.BaseURL)
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
@@ -99,7 +98,7 @@ func (i *Instance) resolveBaseURL(t *Target) error {
 	origin := ""
 	switch {
 	case c.BaseURL != "":
-		origin = i.root.simOrigin(c.BaseURL)
+		origin, t.speed = i.root.simOf(c.BaseURL)
 	case c.APIKey != "":
 		c.BaseURL = providerEnv[c.Provider].url
 		if c.BaseURL == "" {
@@ -247,11 +246,11 @@ func (t *Target) ProbeSync(component string) (*jsProbeResult, error) {
 	return jsResult(run(c, false)), nil
 }
 
-// runner captures the VU's state (on the JS thread) and returns the function that runs one
-// probe and records it: gate, --rps, span, probe, detector, metrics.
 // prober runs one probe and records it; confirmation marks the detector's extra probes.
 type prober func(c probe.Component, confirmation bool) *probe.Result
 
+// runner captures the VU's state (on the JS thread) and returns the function that runs one
+// probe and records it: gate, --rps, span, probe, detector, metrics.
 func (t *Target) runner(what string) (prober, error) {
 	vu := t.inst.vu
 	state := vu.State()

@@ -226,6 +226,7 @@ func (s *Server) requestID() string {
 type Running struct {
 	URL    string // base URL including /v1, as OPENAI_BASE_URL expects it
 	Addr   string
+	Speed  float64 // scenario time per real time (Config.Speed; 1 when unset)
 	server *http.Server
 	done   chan struct{}
 }
@@ -240,7 +241,8 @@ func Start(addr string, cfg Config) (*Running, error) {
 		return nil, fmt.Errorf("simulator: listen on %s: %w", addr, err)
 	}
 	hs := &http.Server{Handler: New(cfg), ReadHeaderTimeout: 10 * time.Second}
-	r := &Running{URL: "http://" + ln.Addr().String() + "/v1", Addr: ln.Addr().String(), server: hs, done: make(chan struct{})}
+	r := &Running{URL: "http://" + ln.Addr().String() + "/v1", Addr: ln.Addr().String(), Speed: max(cfg.Speed, 1), server: hs,
+		done: make(chan struct{})}
 	go func() {
 		defer close(r.done)
 		if err := hs.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
