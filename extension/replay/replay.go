@@ -203,7 +203,7 @@ func run(sc *sim.Scenario, components []string, interval time.Duration, cfg dete
 		}
 		return true, true
 	}
-	extra := sc.Sampler(0)
+	extra := sc.Sampler()
 	last := components[len(components)-1]
 	sc.Outcomes(components, interval, func(o sim.Outcome) bool {
 		sent, more := feed(o, false)

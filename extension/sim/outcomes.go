@@ -54,9 +54,9 @@ type Sampler struct {
 	r  *rand.Rand
 }
 
-// Sampler returns a sampler whose stream depends on the scenario's seed and on stream.
-func (sc *Scenario) Sampler(stream uint64) *Sampler {
-	seed := sc.Seed ^ (stream+1)*0xbf58476d1ce4e5b9
+// Sampler returns a sampler whose stream depends on the scenario's seed, apart from Outcomes'.
+func (sc *Scenario) Sampler() *Sampler {
+	seed := sc.Seed ^ 0xbf58476d1ce4e5b9
 	return &Sampler{sc: sc, r: rand.New(rand.NewPCG(seed, seed^0x94d049bb133111eb))} // #nosec G404 -- seeded replay, not security
 }
 
