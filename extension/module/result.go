@@ -39,7 +39,7 @@ type jsProbeResult struct {
 	Good            bool          `js:"good"`
 	Confirmation    bool          `js:"confirmation"`
 	// Confirmations are the extra probes the detector asked for after this one (probe() and
-	// probeAll() only; empty when none were needed).
+	// probeAll() only). A nil slice reaches JS as an empty array, as index.d.ts types it.
 	Confirmations []*jsProbeResult `js:"confirmations"`
 }
 

@@ -169,7 +169,6 @@ func (t *Target) withConfirmations(c probe.Component, run prober) *jsProbeResult
 	superseded := t.inst.root.newRound(t.Name + "/" + string(c))
 	r := run(c, false)
 	out := jsResult(r)
-	out.Confirmations = []*jsProbeResult{}
 	if c == probe.Status || r.Skipped != "" || r.Aborted {
 		return out
 	}
