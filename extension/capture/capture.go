@@ -1,4 +1,8 @@
-package classify
+// Package capture reads captured HTTP responses — what `curl -i` prints, the simulator's fault
+// captures — into the classifier's Outcome, deriving the stream facts of an SSE body. The
+// classifier itself reads no bytes from files or wires; this is the one place that does for
+// captures.
+package capture
 
 import (
 	"bufio"
@@ -12,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/classify"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/stream"
 )
 
@@ -19,10 +24,10 @@ import (
 // sits well inside it.
 const BodyCap = 64 << 10
 
-// ParseRaw reads a captured HTTP response as `curl -i` prints it (status line, headers, blank
+// Parse reads a captured HTTP response as `curl -i` prints it (status line, headers, blank
 // line, body) into an Outcome. Leading blank lines and "#" comment lines are skipped. The body is capped at BodyCap; an SSE body is scanned for the
 // stream facts (terminal marker, error records, answer bytes).
-func ParseRaw(r io.Reader) (Outcome, error) {
+func Parse(r io.Reader) (classify.Outcome, error) {
 	br := bufio.NewReaderSize(r, 4096)
 	tp := textproto.NewReader(br)
 	line, err := tp.ReadLine()
@@ -30,21 +35,21 @@ func ParseRaw(r io.Reader) (Outcome, error) {
 		line, err = tp.ReadLine()
 	}
 	if err != nil {
-		return Outcome{}, fmt.Errorf("read status line: %w", err)
+		return classify.Outcome{}, fmt.Errorf("read status line: %w", err)
 	}
 	status, err := parseStatusLine(line)
 	if err != nil {
-		return Outcome{}, err
+		return classify.Outcome{}, err
 	}
 	mh, err := tp.ReadMIMEHeader()
 	if err != nil && !errors.Is(err, io.EOF) {
-		return Outcome{}, fmt.Errorf("read headers: %w", err)
+		return classify.Outcome{}, fmt.Errorf("read headers: %w", err)
 	}
 	body, err := io.ReadAll(io.LimitReader(br, BodyCap))
 	if err != nil {
-		return Outcome{}, fmt.Errorf("read body: %w", err)
+		return classify.Outcome{}, fmt.Errorf("read body: %w", err)
 	}
-	o := Outcome{Status: status, Header: http.Header(mh), Body: body, ExpectAnswer: true}
+	o := classify.Outcome{Status: status, Header: http.Header(mh), Body: body, ExpectAnswer: true}
 	if ct, _, _ := mime.ParseMediaType(o.Header.Get("Content-Type")); ct == "text/event-stream" && status >= 200 && status < 300 {
 		scanStream(&o)
 	} else if status >= 200 && status < 300 {
@@ -61,17 +66,17 @@ func ParseRaw(r io.Reader) (Outcome, error) {
 func parseStatusLine(line string) (int, error) {
 	f := strings.Fields(line)
 	if len(f) < 2 || !strings.HasPrefix(f[0], "HTTP/") {
-		return 0, fmt.Errorf("not an HTTP status line: %q", bound(line))
+		return 0, fmt.Errorf("not an HTTP status line: %.120q", line)
 	}
 	st, err := strconv.Atoi(f[1])
 	if err != nil || st < 100 || st > 999 {
-		return 0, fmt.Errorf("bad status code in %q", bound(line))
+		return 0, fmt.Errorf("bad status code in %.120q", line)
 	}
 	return st, nil
 }
 
 // scanStream derives the stream facts from a captured SSE body.
-func scanStream(o *Outcome) {
+func scanStream(o *classify.Outcome) {
 	var acc stream.ChatStream
 	d := stream.NewDecoder(bytes.NewReader(o.Body))
 	for {
@@ -83,10 +88,10 @@ func scanStream(o *Outcome) {
 			}
 		}
 		if err != nil && !errors.Is(err, io.EOF) {
-			o.Err, o.Phase, o.Malformed = err, PhaseBody, true
+			o.Err, o.Stage, o.Malformed = err, classify.StageBody, true
 		}
 		break
 	}
-	o.Stream = &StreamFacts{Terminal: acc.Terminal, ErrorEvent: acc.ErrorEvent}
+	o.Stream = &classify.StreamFacts{Terminal: acc.Terminal, ErrorEvent: acc.ErrorEvent}
 	o.Content, o.FinishReason = acc.Content, acc.FinishReason
 }

@@ -1,10 +1,13 @@
-package classify
+package classify_test
 
 import (
 	"bytes"
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/capture"
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/classify"
 )
 
 // BenchmarkClassify measures one classification of an already-read response, per corpus shape and
@@ -12,30 +15,30 @@ import (
 func BenchmarkClassify(b *testing.B) {
 	type bc struct {
 		name string
-		o    Outcome
+		o    classify.Outcome
 	}
 	var cases []bc
 	for _, c := range loadCorpus(b) {
-		o, err := ParseRaw(bytes.NewReader(c.raw))
+		o, err := capture.Parse(bytes.NewReader(c.raw))
 		if err != nil {
 			b.Fatal(err)
 		}
 		cases = append(cases, bc{c.name, o})
 	}
 	html := "<html><head><title>api.openai.com | 502: Bad gateway</title></head><body>" +
-		strings.Repeat("<p>filler</p>", BodyCap/13)
+		strings.Repeat("<p>filler</p>", capture.BodyCap/13)
 	cases = append(cases,
-		bc{"cap-html-502", Outcome{Status: 502, Header: http.Header{"Server": {"cloudflare"}}, Body: []byte(html[:BodyCap])}},
-		bc{"cap-html-403", Outcome{Status: 403, Header: http.Header{"Server": {"cloudflare"}}, Body: []byte(html[:BodyCap])}},
-		bc{"cap-json-500", Outcome{Status: 500, Header: http.Header{"X-Request-Id": {"req_1"}},
+		bc{"cap-html-502", classify.Outcome{Status: 502, Header: http.Header{"Server": {"cloudflare"}}, Body: []byte(html[:capture.BodyCap])}},
+		bc{"cap-html-403", classify.Outcome{Status: 403, Header: http.Header{"Server": {"cloudflare"}}, Body: []byte(html[:capture.BodyCap])}},
+		bc{"cap-json-500", classify.Outcome{Status: 500, Header: http.Header{"X-Request-Id": {"req_1"}},
 			Body: []byte(`{"error":{"message":"The server had an error","type":"server_error","param":null,"code":null},"pad":"` +
-				strings.Repeat("x", BodyCap-120) + `"}`)}},
+				strings.Repeat("x", capture.BodyCap-120) + `"}`)}},
 	)
 	for _, c := range cases {
 		b.Run(c.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				_ = Classify(c.o)
+				_ = classify.Classify(c.o)
 			}
 		})
 	}

@@ -69,22 +69,22 @@ const (
 // CountsAsOutage reports whether failures with this blame are evidence against the provider.
 func (b Blame) CountsAsOutage() bool { return b == BlameProvider || b == BlameEdge }
 
-// Phase is how far a request got before a deadline or a transport failure.
-type Phase string
+// Stage is how far a request got before a deadline or a transport failure.
+type Stage string
 
-// Phases.
+// Stages.
 const (
-	PhaseNone    Phase = ""
-	PhaseConnect Phase = "connect" // DNS, TCP, TLS
-	PhaseTTFB    Phase = "ttfb"    // request sent, waiting for response headers
-	PhaseBody    Phase = "body"    // headers received, reading the body or stream
+	StageNone    Stage = ""
+	StageConnect Stage = "connect" // DNS, TCP, TLS
+	StageTTFB    Stage = "ttfb"    // request sent, waiting for response headers
+	StageBody    Stage = "body"    // headers received, reading the body or stream
 )
 
 // Outcome is everything the classifier looks at. Body must already be capped by the caller.
 type Outcome struct {
 	Provider string // openai, azure, anthropic, gemini, compatible (hints only)
 	Err      error  // transport error; nil when the body was read to its end
-	Phase    Phase  // where Err happened
+	Stage    Stage  // where Err happened
 	TimedOut bool   // Err is a deadline of ours (connect, ttfb, total)
 	Stalled  bool   // Err is our first-token or inter-chunk deadline
 	// Malformed: a 2xx body (or stream record) was not what the API sends; Err says how.
@@ -118,7 +118,7 @@ type Classification struct {
 	RetryAfterMs  int64         `json:"retry_after_ms"`
 	RateLimitKind string        `json:"rate_limit_kind,omitempty"` // rpm, tpm, rpd, tpd
 	ProviderCode  string        `json:"provider_code,omitempty"`   // the provider's own code or type
-	Message       string        `json:"message,omitempty"`         // provider's message, bounded and redacted
+	Message       string        `json:"message,omitempty"`         // provider's message, bounded; callers redact it (package secret) before any output
 	Advice        string        `json:"advice"`
 }
 

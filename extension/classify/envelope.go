@@ -7,9 +7,9 @@ import (
 	"strings"
 )
 
-// maxMessage bounds provider text carried into results: enough for any real error message,
+// MaxMessage bounds provider text carried into results: enough for any real error message,
 // small enough to keep logs, tags and reports readable.
-const maxMessage = 512
+const MaxMessage = 512
 
 // envelope is the error information found in a body, whatever its dialect.
 type envelope struct {
@@ -158,10 +158,10 @@ func text(r json.RawMessage) string {
 }
 
 func bound(s string) string {
-	if len(s) <= maxMessage {
+	if len(s) <= MaxMessage {
 		return s
 	}
-	cut := maxMessage
+	cut := MaxMessage
 	for cut > 0 && (s[cut]&0xC0) == 0x80 { // do not split a UTF-8 sequence
 		cut--
 	}

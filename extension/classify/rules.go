@@ -5,8 +5,6 @@ import (
 	"net/http"
 	"strings"
 	"sync"
-
-	"github.com/xk6-chatgpt/xk6-chatgpt/extension/secret"
 )
 
 // htmlScan bounds the search for an HTML page's title, and blockScan the search for Cloudflare's
@@ -20,7 +18,7 @@ const (
 // Classify applies the rules of reference/openai-signals.md §7 in order; the first match wins.
 func Classify(o Outcome) Classification {
 	c := classify(o)
-	c.Message = bound(secret.Redact(c.Message))
+	c.Message = bound(c.Message)
 	return c
 }
 
@@ -29,7 +27,7 @@ func classify(o Outcome) Classification {
 	if h == nil {
 		h = http.Header{}
 	}
-	if o.Err != nil && (o.Status == 0 || o.Phase != PhaseBody) {
+	if o.Err != nil && (o.Status == 0 || o.Stage != StageBody) {
 		return transport(o)
 	}
 	html := isHTML(h, o.Body)
@@ -207,7 +205,7 @@ func htmlTitle(body []byte) string {
 	if j < 0 {
 		return ""
 	}
-	return strings.TrimSpace(string(rest[:min(j, maxMessage)]))
+	return strings.TrimSpace(string(rest[:min(j, MaxMessage)]))
 }
 
 // edgeBlockPage looks for Cloudflare's block and challenge markers in the top of an HTML page.

@@ -7,25 +7,23 @@ import (
 	"io"
 	"net"
 	"syscall"
-
-	"github.com/xk6-chatgpt/xk6-chatgpt/extension/secret"
 )
 
-// transport classifies a request that got no usable response: deadlines by phase, then DNS,
+// transport classifies a request that got no usable response: deadlines by stage, then DNS,
 // refused, reset and TLS failures. All of them are "network" blame except a server that accepted
 // the request and then never answered, which is the provider's.
 func transport(o Outcome) Classification {
 	c := Classification{Message: transportMessage(o.Err), Retryable: true}
 	switch {
-	case o.TimedOut && o.Phase == PhaseConnect:
+	case o.TimedOut && o.Stage == StageConnect:
 		c.Class, c.Blame = TimeoutConnect, BlameNetwork
-	case o.TimedOut && o.Phase == PhaseTTFB:
+	case o.TimedOut && o.Stage == StageTTFB:
 		c.Class, c.Blame = TimeoutTTFB, BlameProvider
 	case o.TimedOut:
 		c.Class, c.Blame = TimeoutTotal, BlameProvider
 	case o.Stalled:
 		c.Class, c.Blame = StreamStalled, BlameProvider
-	case o.Phase == PhaseTTFB && (errors.Is(o.Err, io.EOF) || errors.Is(o.Err, io.ErrUnexpectedEOF) ||
+	case o.Stage == StageTTFB && (errors.Is(o.Err, io.EOF) || errors.Is(o.Err, io.ErrUnexpectedEOF) ||
 		errors.Is(o.Err, syscall.ECONNRESET)):
 		// The connection was up and the request sent; the server hung up instead of answering.
 		c.Class, c.Blame = ServerError, BlameProvider
@@ -56,13 +54,13 @@ func transportMessage(err error) string {
 	case errors.Is(err, syscall.ECONNRESET):
 		return "connection reset by peer"
 	case errors.As(err, &certErr), errors.As(err, &unknownCA), errors.As(err, &hostErr):
-		return "TLS certificate rejected: " + bound(secret.Redact(rootCause(err).Error()))
+		return "TLS certificate rejected: " + bound(rootCause(err).Error())
 	case errors.As(err, &recErr):
 		return "TLS handshake failed: the server did not answer with TLS"
 	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
 		return "connection closed unexpectedly"
 	}
-	return bound(secret.Redact(rootCause(err).Error()))
+	return bound(rootCause(err).Error())
 }
 
 // rootCause drops wrappers such as *url.Error, whose text repeats the request URL.

@@ -12,7 +12,9 @@ import (
 	"github.com/spf13/cobra"
 	"go.k6.io/k6/v2/cmd/state"
 
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/capture"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/classify"
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/secret"
 )
 
 // classifyOutput is the stable JSON the classify command prints.
@@ -68,7 +70,7 @@ func classifyCmd(gs *state.GlobalState) *cobra.Command {
 				}
 				raw = gs.Stdin
 			}
-			o, err := classify.ParseRaw(raw)
+			o, err := capture.Parse(raw)
 			if err != nil {
 				return fmt.Errorf("classify: %w", err)
 			}
@@ -80,7 +82,7 @@ func classifyCmd(gs *state.GlobalState) *cobra.Command {
 			enc.SetEscapeHTML(false)
 			return enc.Encode(classifyOutput{Class: c.Class, Blame: c.Blame, Retryable: c.Retryable,
 				RetryAfterMs: c.RetryAfterMs, RateLimitKind: c.RateLimitKind, ProviderCode: c.ProviderCode,
-				Message: c.Message, Advice: c.Advice})
+				Message: secret.Redact(c.Message), Advice: c.Advice})
 		},
 	}
 	cmd.Flags().IntVar(&status, "status", 0, "HTTP status (instead of a raw response on stdin)")

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 	"go.k6.io/k6/v2/cmd/state"
 
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/scenario"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/sim"
 )
 
@@ -47,10 +48,10 @@ func simulateCmd(gs *state.GlobalState) *cobra.Command {
 			cfg := sim.DefaultConfig()
 			cfg.Seed, cfg.Speed, cfg.Stamps = seed, speed, stamps
 			if ttft > 0 {
-				cfg.Baseline.TTFT = sim.Latency{Median: ttft, P99: ttftP99}
+				cfg.Baseline.TTFT = scenario.Latency{Median: ttft, P99: ttftP99}
 			}
 			if itl > 0 {
-				cfg.Baseline.ITL = sim.Latency{Median: itl, P99: itlP99}
+				cfg.Baseline.ITL = scenario.Latency{Median: itl, P99: itlP99}
 			}
 			if tokens > 0 {
 				cfg.Baseline.OutputTokens = tokens
@@ -60,7 +61,7 @@ func simulateCmd(gs *state.GlobalState) *cobra.Command {
 				if err != nil {
 					return fmt.Errorf("read scenario: %w", err)
 				}
-				if cfg.Scenario, err = sim.ParseScenario(scenarioFile, data); err != nil {
+				if cfg.Scenario, err = scenario.Parse(scenarioFile, data); err != nil {
 					return err
 				}
 			}

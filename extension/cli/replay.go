@@ -13,7 +13,7 @@ import (
 
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/detect"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/replay"
-	"github.com/xk6-chatgpt/xk6-chatgpt/extension/sim"
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/scenario"
 )
 
 func replayCmd() *cobra.Command {
@@ -41,7 +41,7 @@ func replayCmd() *cobra.Command {
 				if err != nil {
 					return fmt.Errorf("read scenario: %w", err)
 				}
-				sc, err := sim.ParseScenario(f, data)
+				sc, err := scenario.Parse(f, data)
 				if err != nil {
 					return err
 				}
@@ -112,7 +112,7 @@ func compareChopped(whole, chained, amnesic replay.Result) *chopped {
 	return c
 }
 
-func writeTable(w io.Writer, sc *sim.Scenario, r replay.Result, took time.Duration) {
+func writeTable(w io.Writer, sc *scenario.Scenario, r replay.Result, took time.Duration) {
 	fmt.Fprintf(w, "%s: %s of probes every %s on %s (%d observations, %d of them confirmation probes; replayed in %s)\n", r.Scenario, sc.Duration,
 		time.Duration(r.ProbeIntervalS*float64(time.Second)), strings.Join(r.Components, ", "), r.Observations, r.Confirmations, took.Round(time.Millisecond))
 	if len(r.Phases) > 0 {

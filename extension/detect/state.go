@@ -4,32 +4,24 @@ import (
 	"time"
 
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/classify"
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/statuspage"
 )
 
-// State is a component's state, in the status-page vocabulary.
+// State is a component's state, in the status-page vocabulary (package statuspage defines the
+// words and their order once).
 type State string
 
 // The states, least to most severe (maintenance is declared, not detected).
 const (
-	Operational State = "operational"
-	Maintenance State = "under_maintenance"
-	Degraded    State = "degraded_performance"
-	Partial     State = "partial_outage"
-	Major       State = "major_outage"
+	Operational State = statuspage.Operational
+	Maintenance State = statuspage.Maintenance
+	Degraded    State = statuspage.Degraded
+	Partial     State = statuspage.Partial
+	Major       State = statuspage.Major
 )
 
 // Level is the state on the 0-3 scale of the chatgpt_state gauge (maintenance is 0: planned).
-func (s State) Level() int {
-	switch s {
-	case Degraded:
-		return 1
-	case Partial:
-		return 2
-	case Major:
-		return 3
-	}
-	return 0
-}
+func (s State) Level() int { return max(statuspage.Rank(string(s))-1, 0) }
 
 // Down reports whether the state is an outage.
 func (s State) Down() bool { return s == Partial || s == Major }

@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/scenario"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/sim"
 )
 
@@ -129,7 +130,7 @@ func TestMonitorProbesAnotherServerByBaseURL(t *testing.T) {
 	var hits atomic.Int64
 	var auth atomic.Value
 	cfg := sim.DefaultConfig()
-	cfg.Baseline.TTFT = sim.Latency{Median: 50 * time.Millisecond, P99: 200 * time.Millisecond}
+	cfg.Baseline.TTFT = scenario.Latency{Median: 50 * time.Millisecond, P99: 200 * time.Millisecond}
 	h := sim.New(cfg)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hits.Add(1)

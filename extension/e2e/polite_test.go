@@ -11,6 +11,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/scenario"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/sim"
 )
 
@@ -24,7 +25,7 @@ func TestPolitenessUnderOutage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sc, err := sim.ParseScenario("outage.yaml", data)
+	sc, err := scenario.Parse("outage.yaml", data)
 	if err != nil {
 		t.Fatal(err)
 	}

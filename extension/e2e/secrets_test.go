@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/scenario"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/sim"
 )
 
@@ -25,7 +26,7 @@ const canary = "sk-canary-4f1d9c2b7e6a5d3c1b0a9f8e7d6c5b4a"
 func TestCanaryKeyNeverLeaks(t *testing.T) {
 	t.Parallel()
 	cfg := sim.DefaultConfig()
-	cfg.Baseline.TTFT = sim.Latency{Median: 20 * time.Millisecond}
+	cfg.Baseline.TTFT = scenario.Latency{Median: 20 * time.Millisecond}
 	healthy := sim.New(cfg)
 	var n atomic.Int64
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -7,6 +7,7 @@ import (
 
 	"go.k6.io/k6/v2/metrics"
 
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/scenario"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/sim"
 )
 
@@ -15,8 +16,8 @@ import (
 // confirmations: 0. Confirmation probes count in chatgpt_probes, not in chatgpt_available.
 func TestConfirmationProbes(t *testing.T) {
 	confirmEvery = 20 * time.Millisecond
-	t.Cleanup(func() { confirmEvery = 4 * time.Second })
-	sc, err := sim.ParseScenario("down.yaml", []byte(`name: down
+	t.Cleanup(func() { confirmEvery = 0 })
+	sc, err := scenario.Parse("down.yaml", []byte(`name: down
 duration: 1h
 phases:
   - {at: 0s, until: 1h, components: [chat_stream], truth: major_outage, error_rate: 1, faults: {server_500: 1}}
@@ -26,7 +27,7 @@ phases:
 	}
 	cfg := sim.DefaultConfig()
 	cfg.Scenario = sc
-	cfg.Baseline.TTFT = sim.Latency{Median: 5 * time.Millisecond}
+	cfg.Baseline.TTFT = scenario.Latency{Median: 5 * time.Millisecond}
 	s, err := sim.Start("", cfg)
 	if err != nil {
 		t.Fatal(err)

@@ -17,7 +17,7 @@ import (
 	"go.k6.io/k6/v2/js/modules"
 
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/detect"
-	"github.com/xk6-chatgpt/xk6-chatgpt/extension/probe"
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/monitor"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/report"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/sim"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/telemetry"
@@ -39,8 +39,7 @@ type RootModule struct {
 	mu   sync.Mutex
 	sims map[string]*sim.Running // chatgpt.simulator() instances by options
 
-	roundsMu sync.Mutex
-	rounds   map[string]chan struct{} // per target/component: closed when a newer regular probe starts
+	rounds monitor.Rounds // per target/component: a newer regular probe ends an older one's confirmations
 
 	detOnce sync.Once
 	det     *detect.Detector // shared by every VU and target
@@ -50,8 +49,8 @@ type RootModule struct {
 	recOnce  sync.Once
 	rec      *report.Recorder // what the end-of-run report shows
 
-	gates   map[string]*probe.Gate         // politeness and spend per target, shared by every VU (guarded by mu)
-	pollers map[string]*probe.StatusPoller // the official status page per target (guarded by mu)
+	gates   map[string]*monitor.Gate         // politeness and spend per target, shared by every VU (guarded by mu)
+	pollers map[string]*monitor.StatusPoller // the official status page per target (guarded by mu)
 }
 
 var _ modules.Module = (*RootModule)(nil)
@@ -111,35 +110,18 @@ func (r *RootModule) recorder() *report.Recorder {
 
 // gate returns the politeness gate and status poller of the target with key, creating them
 // with the first caller's budget and status interval.
-func (r *RootModule) gate(key string, budgetUSD float64, statusEvery time.Duration) (*probe.Gate, *probe.StatusPoller) {
+func (r *RootModule) gate(key string, budgetUSD float64, statusEvery time.Duration) (*monitor.Gate, *monitor.StatusPoller) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.gates == nil {
-		r.gates, r.pollers = map[string]*probe.Gate{}, map[string]*probe.StatusPoller{}
+		r.gates, r.pollers = map[string]*monitor.Gate{}, map[string]*monitor.StatusPoller{}
 	}
 	g, ok := r.gates[key]
 	if !ok {
-		g = probe.NewGate(budgetUSD)
-		r.gates[key], r.pollers[key] = g, &probe.StatusPoller{Interval: statusEvery}
+		g = monitor.NewGate(budgetUSD)
+		r.gates[key], r.pollers[key] = g, &monitor.StatusPoller{Interval: statusEvery}
 	}
 	return g, r.pollers[key]
-}
-
-// newRound marks the start of a regular probe of a target's component, by any VU: the
-// confirmation probes of earlier ones stop, since the script's own cadence samples it now. It
-// returns the channel closed at the next one.
-func (r *RootModule) newRound(key string) <-chan struct{} {
-	r.roundsMu.Lock()
-	defer r.roundsMu.Unlock()
-	if r.rounds == nil {
-		r.rounds = map[string]chan struct{}{}
-	}
-	if old := r.rounds[key]; old != nil {
-		close(old)
-	}
-	ch := make(chan struct{})
-	r.rounds[key] = ch
-	return ch
 }
 
 // simOf is the origin and speed of the chatgpt.simulator() serving baseURL ("" and 1: none).

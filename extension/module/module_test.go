@@ -15,6 +15,7 @@ import (
 	"go.k6.io/k6/v2/metrics"
 	"go.opentelemetry.io/otel/trace/noop"
 
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/scenario"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/sim"
 )
 
@@ -47,8 +48,8 @@ func toVU(rt *modulestest.Runtime) chan metrics.SampleContainer {
 func fastSim(t *testing.T) string {
 	t.Helper()
 	cfg := sim.DefaultConfig()
-	cfg.Baseline.TTFT = sim.Latency{Median: 20 * time.Millisecond}
-	cfg.Baseline.ITL = sim.Latency{Median: 2 * time.Millisecond}
+	cfg.Baseline.TTFT = scenario.Latency{Median: 20 * time.Millisecond}
+	cfg.Baseline.ITL = scenario.Latency{Median: 2 * time.Millisecond}
 	s, err := sim.Start("", cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -200,7 +201,7 @@ func TestSimulatorServesScenario(t *testing.T) {
 	// The detector and the confirmation probes live in scenario time: a scenario minute is a
 	// minute to them.
 	tg, _ := rt.VU.Runtime().Get("target").Export().(*Target)
-	if tg == nil || tg.speed != 60 || root.detector().Config().Persist != time.Second {
+	if tg == nil || tg.mon.Speed != 60 || root.detector().Config().Persist != time.Second {
 		t.Fatalf("speed: target %v, detector persistence %v", tg, root.detector().Config().Persist)
 	}
 	for _, bad := range []string{`{scenario: "missing.yaml"}`, `{speed: -1}`, `{scenery: "x"}`} {

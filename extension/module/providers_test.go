@@ -1,15 +1,18 @@
 package module
 
 import (
-	"github.com/xk6-chatgpt/xk6-chatgpt/extension/probe"
-	sdktrace "go.opentelemetry.io/otel/sdk/trace"
-	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"time"
 
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/sdk/trace/tracetest"
+
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/probe"
+
 	"bytes"
-	"golang.org/x/time/rate"
 	"strings"
 	"testing"
+
+	"golang.org/x/time/rate"
 
 	"github.com/sirupsen/logrus"
 	"go.k6.io/k6/v2/metrics"
@@ -140,9 +143,8 @@ func TestPanicBecomesRedactedResult(t *testing.T) {
 	}
 	tg := v.Export().(*Target)
 	toVU(rt)
-	r := tg.guard(probe.Chat, func(probe.Component) *probe.Result {
-		panic("boom with sk-canary-panic-0123456789abcdef inside")
-	})
+	var r *probe.Result
+	tg.guard(probe.Chat, &r, func() { panic("boom with sk-canary-panic-0123456789abcdef inside") })
 	if r.Class != "unknown" || strings.Contains(r.Message, "sk-canary") || !strings.Contains(r.Message, "internal error") {
 		t.Fatalf("result %+v", r)
 	}

@@ -7,6 +7,7 @@ import (
 
 	"go.k6.io/k6/v2/lib/fsext"
 
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/scenario"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/sim"
 )
 
@@ -50,7 +51,7 @@ func (i *Instance) simulator(opts map[string]any) (string, error) {
 		if err != nil {
 			return "", fmt.Errorf("chatgpt.simulator: read scenario: %w", err)
 		}
-		if cfg.Scenario, err = sim.ParseScenario(path, data); err != nil {
+		if cfg.Scenario, err = scenario.Parse(path, data); err != nil {
 			return "", fmt.Errorf("chatgpt.simulator: %w", err)
 		}
 	}

@@ -1,4 +1,4 @@
-package probe
+package monitor
 
 import (
 	"fmt"
@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/classify"
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/probe"
 )
 
 // Skip reasons: why a probe was not sent.
@@ -33,7 +34,7 @@ type Gate struct {
 
 	mu       sync.Mutex
 	waits    map[string]retryWait // by pool
-	comps    map[Component]*backoff
+	comps    map[probe.Component]*backoff
 	spent    float64
 	reserved float64
 }
@@ -67,16 +68,16 @@ type retryWait struct {
 
 // Ticket is an admitted probe's reservation; Done must be called with its result.
 type Ticket struct {
-	c        Component
+	c        probe.Component
 	pool     string
 	estimate float64
 	confirm  bool
 }
 
-// Admit decides whether a probe of c, in rate-limit pool (Target.Pool), may be sent at now.
+// Admit decides whether a probe of c, in rate-limit pool (probe.Target.Pool), may be sent at now.
 // When it may not, the returned result says why (Skipped, Class, Message) and carries no
-// measurement. estimate is the most the probe can cost (Target.Estimate).
-func (g *Gate) Admit(c Component, pool string, now time.Time, estimate float64) (*Ticket, *Result) {
+// measurement. estimate is the most the probe can cost (probe.Target.Estimate).
+func (g *Gate) Admit(c probe.Component, pool string, now time.Time, estimate float64) (*Ticket, *probe.Result) {
 	return g.admit(c, pool, now, estimate, false)
 }
 
@@ -84,15 +85,15 @@ func (g *Gate) Admit(c Component, pool string, now time.Time, estimate float64) 
 // doubt). It obeys Retry-After and the spend cap but not the failure-streak backoff, and its
 // failures do not lengthen the streak: confirmations are few (three per round at most) and stop
 // by themselves once an outage is confirmed, and the backoff is for the outage's duration.
-func (g *Gate) AdmitConfirmation(c Component, pool string, now time.Time, estimate float64) (*Ticket, *Result) {
+func (g *Gate) AdmitConfirmation(c probe.Component, pool string, now time.Time, estimate float64) (*Ticket, *probe.Result) {
 	return g.admit(c, pool, now, estimate, true)
 }
 
-func (g *Gate) admit(c Component, pool string, now time.Time, estimate float64, confirm bool) (*Ticket, *Result) {
+func (g *Gate) admit(c probe.Component, pool string, now time.Time, estimate float64, confirm bool) (*Ticket, *probe.Result) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	skip := func(why string, class classify.Class, msg string) (*Ticket, *Result) {
-		return nil, &Result{Component: c, Skipped: why, Class: class, Start: now, Message: msg}
+	skip := func(why string, class classify.Class, msg string) (*Ticket, *probe.Result) {
+		return nil, &probe.Result{Component: c, Skipped: why, Class: class, Start: now, Message: msg}
 	}
 	if w := g.waits[pool]; now.Before(w.until) {
 		return skip(SkipRetryAfter, w.why, fmt.Sprintf("not sent: the provider asked to retry after %s (%s); %s left",
@@ -116,7 +117,7 @@ func (g *Gate) admit(c Component, pool string, now time.Time, estimate float64, 
 }
 
 // Done records the result of an admitted probe at now.
-func (g *Gate) Done(t *Ticket, r *Result, now time.Time) {
+func (g *Gate) Done(t *Ticket, r *probe.Result, now time.Time) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	g.reserved -= t.estimate
@@ -152,9 +153,9 @@ func (g *Gate) Spent() float64 {
 	return g.spent
 }
 
-func (g *Gate) comp(c Component) *backoff {
+func (g *Gate) comp(c probe.Component) *backoff {
 	if g.comps == nil {
-		g.comps = map[Component]*backoff{}
+		g.comps = map[probe.Component]*backoff{}
 	}
 	b := g.comps[c]
 	if b == nil {

@@ -1,17 +1,17 @@
-package probe
+package monitor
 
 import (
 	"context"
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/classify"
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/probe"
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/scenario"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/sim"
 )
 
@@ -22,7 +22,7 @@ func TestRetryAfterStorm(t *testing.T) {
 	var now atomic.Int64 // seconds into the scenario
 	stormFrom, stormUntil := int64(60), int64(180)
 	var sent [300 / 5]bool
-	healthy := sim.New(sim.Config{Baseline: sim.Baseline{TTFT: sim.Latency{Median: time.Millisecond}, ITL: sim.Latency{Median: time.Millisecond}}})
+	healthy := sim.New(sim.Config{Baseline: sim.Baseline{TTFT: scenario.Latency{Median: time.Millisecond}, ITL: scenario.Latency{Median: time.Millisecond}}})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		at := now.Load()
 		sent[at/5] = true
@@ -45,7 +45,7 @@ func TestRetryAfterStorm(t *testing.T) {
 	for at := int64(0); at < 300; at += 5 { // one probe every 5 s
 		now.Store(at)
 		clock := t0.Add(time.Duration(at) * time.Second)
-		ticket, skip := g.Admit(Chat, tg.Pool(Chat), clock, tg.Estimate(Chat))
+		ticket, skip := g.Admit(probe.Chat, tg.Pool(probe.Chat), clock, tg.Estimate(probe.Chat))
 		if skip != nil {
 			if skip.Skipped != SkipRetryAfter || skip.Class != classify.RateLimited || skip.OK {
 				t.Fatalf("t=%ds: skip %+v", at, skip)
@@ -53,7 +53,7 @@ func TestRetryAfterStorm(t *testing.T) {
 			skipped = append(skipped, skip.Message)
 			continue
 		}
-		r := Run(context.Background(), http.DefaultTransport, tg, Chat)
+		r := probe.Run(context.Background(), http.DefaultTransport, tg, probe.Chat)
 		g.Done(ticket, &r, clock)
 		if storm := at >= stormFrom && at < stormUntil; storm != (r.Class == classify.RateLimited) || r.OK == storm {
 			t.Fatalf("t=%ds: class %s", at, r.Class)
@@ -79,17 +79,17 @@ func TestRetryAfterStorm(t *testing.T) {
 func TestBackoffWhileDown(t *testing.T) {
 	g := NewGate(0)
 	now := time.Unix(0, 0)
-	down := &Result{Class: classify.ServerError, Blame: classify.BlameProvider}
+	down := &probe.Result{Class: classify.ServerError, Blame: classify.BlameProvider}
 	var pattern []bool
 	for range 28 {
-		tk, skip := g.Admit(ChatStream, "p", now, 0)
+		tk, skip := g.Admit(probe.ChatStream, "p", now, 0)
 		pattern = append(pattern, skip == nil)
 		if skip == nil {
 			g.Done(tk, down, now)
 		} else if skip.Skipped != SkipBackoff || skip.Class != classify.ServerError {
 			t.Fatalf("skip %+v", skip)
 		}
-		if _, other := g.Admit(Models, "models", now, 0); other != nil {
+		if _, other := g.Admit(probe.Models, "models", now, 0); other != nil {
 			t.Fatal("a healthy component was held back")
 		}
 	}
@@ -101,25 +101,25 @@ func TestBackoffWhileDown(t *testing.T) {
 	if want := "xxxx.x.x.x.x...x...x...x...x"; got != want {
 		t.Fatalf("send pattern %s, want %s", got, want)
 	}
-	tk, _ := g.Admit(ChatStream, "p", now, 0)
+	tk, _ := g.Admit(probe.ChatStream, "p", now, 0)
 	for tk == nil {
-		tk, _ = g.Admit(ChatStream, "p", now, 0)
+		tk, _ = g.Admit(probe.ChatStream, "p", now, 0)
 	}
-	g.Done(tk, &Result{OK: true, Class: classify.OK}, now)
+	g.Done(tk, &probe.Result{OK: true, Class: classify.OK}, now)
 	for range 3 {
-		tk, skip := g.Admit(ChatStream, "p", now, 0)
+		tk, skip := g.Admit(probe.ChatStream, "p", now, 0)
 		if skip != nil {
 			t.Fatal("still backing off after a success")
 		}
-		g.Done(tk, &Result{OK: true}, now)
+		g.Done(tk, &probe.Result{OK: true}, now)
 	}
 	// Account failures (a bad key) are ours to fix, not load to shed: no backoff.
 	for range 10 {
-		tk, skip := g.Admit(Chat, "p", now, 0)
+		tk, skip := g.Admit(probe.Chat, "p", now, 0)
 		if skip != nil {
 			t.Fatal("backed off on an account failure")
 		}
-		g.Done(tk, &Result{Class: classify.AuthInvalid, Blame: classify.BlameAccount}, now)
+		g.Done(tk, &probe.Result{Class: classify.AuthInvalid, Blame: classify.BlameAccount}, now)
 	}
 }
 
@@ -127,81 +127,24 @@ func TestBackoffWhileDown(t *testing.T) {
 func TestBudget(t *testing.T) {
 	g := NewGate(0.001)
 	now := time.Unix(0, 0)
-	a, _ := g.Admit(Chat, "p", now, 0.0004)
-	b, _ := g.Admit(Chat, "p", now, 0.0004)
+	a, _ := g.Admit(probe.Chat, "p", now, 0.0004)
+	b, _ := g.Admit(probe.Chat, "p", now, 0.0004)
 	if a == nil || b == nil {
 		t.Fatal("probes within the cap refused")
 	}
-	if _, skip := g.Admit(Chat, "p", now, 0.0004); skip == nil || skip.Skipped != SkipBudget {
+	if _, skip := g.Admit(probe.Chat, "p", now, 0.0004); skip == nil || skip.Skipped != SkipBudget {
 		t.Fatalf("third in-flight probe admitted past the cap: %+v", skip)
 	}
-	g.Done(a, &Result{OK: true, CostUSD: 0.0001}, now)
-	g.Done(b, &Result{OK: true, CostUSD: 0.0001}, now)
-	if c, _ := g.Admit(Chat, "p", now, 0.0004); c == nil {
+	g.Done(a, &probe.Result{OK: true, CostUSD: 0.0001}, now)
+	g.Done(b, &probe.Result{OK: true, CostUSD: 0.0001}, now)
+	if c, _ := g.Admit(probe.Chat, "p", now, 0.0004); c == nil {
 		t.Fatal("refused after the actual spend came in under the estimates")
 	}
-	if _, skip := g.Admit(Models, "models", now, 0); skip != nil {
+	if _, skip := g.Admit(probe.Models, "models", now, 0); skip != nil {
 		t.Fatal("a free probe refused by the budget")
 	}
 	if s := g.Spent(); s < 0.0002-1e-12 || s > 0.0002+1e-12 {
 		t.Fatalf("spent %v", s)
-	}
-}
-
-func TestEstimateAndCost(t *testing.T) {
-	tg := target(t, "http://127.0.0.1:1/v1")
-	est := tg.Estimate(ChatStream)
-	// gpt-4o-mini: a generous 32 input tokens at $0.15/M and the 5-token budget at $0.60/M.
-	if est < 7e-6 || est > 9e-6 {
-		t.Fatalf("estimate %v", est)
-	}
-	if tg.Estimate(Models) != 0 || tg.Estimate(Web) != 0 || tg.Estimate(Moderations) != 0 {
-		t.Fatal("free components estimated to cost")
-	}
-	if c, ok := Cost("gpt-4o-mini-2024-07-18", Usage{Input: 1_000_000, Output: 1_000_000}, 0); !ok || c != 0.75 {
-		t.Fatalf("dated model cost %v %v", c, ok)
-	}
-	if _, ok := Cost("my-local-llama", Usage{Input: 10}, 0); ok {
-		t.Fatal("unknown model priced")
-	}
-	if p := PolicyFor("gpt-4o"); p.InputPerM != 2.5 { // not gpt-4o-mini
-		t.Fatalf("gpt-4o policy %+v", p)
-	}
-	for model, want := range map[string]struct {
-		tokens int
-		effort string
-	}{"gpt-4o-mini": {5, ""}, "gpt-5-mini": {64, "minimal"}, "gpt-5.1": {16, "none"}, "o4-mini": {256, "low"}, "unknown": {16, ""}} {
-		if tg.maxTokens(model) != want.tokens || tg.effort(model) != want.effort {
-			t.Errorf("%s: max tokens %d effort %q, want %+v", model, tg.maxTokens(model), tg.effort(model), want)
-		}
-	}
-}
-
-// --http-debug dumps carry no credentials, and full dumps carry the bodies without disturbing
-// the stream's measurement.
-func TestDebugTransportRedacts(t *testing.T) {
-	base := strings.TrimSuffix(fastSim(t), "/v1")
-	for _, prov := range []string{OpenAI, Azure, Anthropic} {
-		var mu sync.Mutex
-		var logs []string
-		tg := target(t, base+map[string]string{OpenAI: "/v1", Azure: "", Anthropic: "/v1"}[prov])
-		tg.Provider = prov
-		if err := tg.Validate(); err != nil {
-			t.Fatal(err)
-		}
-		rt := &DebugTransport{Next: http.DefaultTransport, Full: true, Secrets: []string{tg.APIKey},
-			Log: func(m string) { mu.Lock(); logs = append(logs, m); mu.Unlock() }}
-		r := Run(context.Background(), rt, tg, ChatStream)
-		if !r.OK {
-			t.Fatalf("%s: %+v", prov, r)
-		}
-		all := strings.Join(logs, "\n")
-		if strings.Contains(all, "sk-test-secret") || !strings.Contains(all, "[REDACTED]") {
-			t.Fatalf("%s: key in the dump or not masked:\n%s", prov, all)
-		}
-		if len(logs) != 2 || !strings.Contains(logs[0], `"stream":true`) || !strings.Contains(logs[1], "200 OK") || !strings.Contains(logs[1], "data: ") {
-			t.Fatalf("%s: dump incomplete:\n%s", prov, all)
-		}
 	}
 }
 
@@ -211,19 +154,19 @@ func TestRetryAfterPools(t *testing.T) {
 	tg := target(t, "http://127.0.0.1:1/v1")
 	g := NewGate(0)
 	now := time.Unix(0, 0)
-	tk, _ := g.Admit(ChatStream, tg.Pool(ChatStream), now, 0)
-	g.Done(tk, &Result{Class: classify.RateLimited, Blame: classify.BlameAccount, RetryAfterMs: 20000}, now)
+	tk, _ := g.Admit(probe.ChatStream, tg.Pool(probe.ChatStream), now, 0)
+	g.Done(tk, &probe.Result{Class: classify.RateLimited, Blame: classify.BlameAccount, RetryAfterMs: 20000}, now)
 	later := now.Add(5 * time.Second)
-	if _, skip := g.Admit(Chat, tg.Pool(Chat), later, 0); skip == nil || skip.Skipped != SkipRetryAfter {
+	if _, skip := g.Admit(probe.Chat, tg.Pool(probe.Chat), later, 0); skip == nil || skip.Skipped != SkipRetryAfter {
 		t.Fatal("chat, same model, not held back")
 	}
-	if _, skip := g.Admit(Models, tg.Pool(Models), later, 0); skip != nil {
+	if _, skip := g.Admit(probe.Models, tg.Pool(probe.Models), later, 0); skip != nil {
 		t.Fatal("the model list held back by a chat rate limit")
 	}
-	if _, skip := g.Admit(Embeddings, tg.Pool(Embeddings), later, 0); skip != nil {
+	if _, skip := g.Admit(probe.Embeddings, tg.Pool(probe.Embeddings), later, 0); skip != nil {
 		t.Fatal("embeddings (another model) held back")
 	}
-	if _, skip := g.Admit(Chat, tg.Pool(Chat), now.Add(21*time.Second), 0); skip != nil {
+	if _, skip := g.Admit(probe.Chat, tg.Pool(probe.Chat), now.Add(21*time.Second), 0); skip != nil {
 		t.Fatal("still held back after Retry-After")
 	}
 }
@@ -233,33 +176,33 @@ func TestRetryAfterPools(t *testing.T) {
 func TestConfirmationAdmission(t *testing.T) {
 	g := NewGate(1)
 	now := time.Unix(0, 0)
-	fail := &Result{Class: classify.ServerError, Blame: classify.BlameProvider}
+	fail := &probe.Result{Class: classify.ServerError, Blame: classify.BlameProvider}
 	for range 4 { // four regular failures in a row: backoff, one in two
-		tk, skip := g.Admit(Chat, "m", now, 0)
+		tk, skip := g.Admit(probe.Chat, "m", now, 0)
 		if skip != nil {
 			t.Fatalf("regular probe skipped before the streak: %+v", skip)
 		}
 		g.Done(tk, fail, now)
 	}
-	if _, skip := g.Admit(Chat, "m", now, 0); skip == nil || skip.Skipped != SkipBackoff {
+	if _, skip := g.Admit(probe.Chat, "m", now, 0); skip == nil || skip.Skipped != SkipBackoff {
 		t.Fatalf("fifth regular probe: %+v, want backoff", skip)
 	}
 	for range 6 {
-		tk, skip := g.AdmitConfirmation(Chat, "m", now, 0)
+		tk, skip := g.AdmitConfirmation(probe.Chat, "m", now, 0)
 		if skip != nil {
 			t.Fatalf("confirmation held back by the backoff: %+v", skip)
 		}
 		g.Done(tk, fail, now)
 	}
-	if g.comp(Chat).fails != 4 {
-		t.Fatalf("confirmations lengthened the streak to %d", g.comp(Chat).fails)
+	if g.comp(probe.Chat).fails != 4 {
+		t.Fatalf("confirmations lengthened the streak to %d", g.comp(probe.Chat).fails)
 	}
-	tk, _ := g.AdmitConfirmation(Chat, "m", now, 0)
-	g.Done(tk, &Result{Class: classify.RateLimited, Blame: classify.BlameProvider, RetryAfterMs: 30000}, now)
-	if _, skip := g.AdmitConfirmation(Chat, "m", now.Add(time.Second), 0); skip == nil || skip.Skipped != SkipRetryAfter {
+	tk, _ := g.AdmitConfirmation(probe.Chat, "m", now, 0)
+	g.Done(tk, &probe.Result{Class: classify.RateLimited, Blame: classify.BlameProvider, RetryAfterMs: 30000}, now)
+	if _, skip := g.AdmitConfirmation(probe.Chat, "m", now.Add(time.Second), 0); skip == nil || skip.Skipped != SkipRetryAfter {
 		t.Fatalf("confirmation during Retry-After: %+v", skip)
 	}
-	if _, skip := g.AdmitConfirmation(Models, "models", now, 2); skip == nil || skip.Skipped != SkipBudget {
+	if _, skip := g.AdmitConfirmation(probe.Models, "models", now, 2); skip == nil || skip.Skipped != SkipBudget {
 		t.Fatalf("confirmation over budget: %+v", skip)
 	}
 }

@@ -1,11 +1,10 @@
-package probe
+package monitor
 
 import (
-	"context"
-	"net/http"
 	"sync"
 	"time"
 
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/probe"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/statuspage"
 )
 
@@ -13,8 +12,10 @@ import (
 // schedule, and polling it faster would only load it.
 const DefaultStatusInterval = time.Minute
 
-// StatusPoller reads a target's official status page at its own cadence with conditional
-// requests, and keeps the last page. One poller serves every VU probing the target.
+// StatusPoller keeps a target's official status page to its own cadence: one read per Interval
+// among all callers, revalidated with the page's ETag, and the last page kept between reads.
+// It reads nothing itself: a caller that Claims a read performs it (probe.ReadStatus) and
+// Stores the result. Safe for concurrent use; one poller serves every VU probing the target.
 type StatusPoller struct {
 	Interval time.Duration
 
@@ -22,48 +23,51 @@ type StatusPoller struct {
 	polling bool
 	last    time.Time
 	etag    string
-	result  Result
+	result  probe.Result
 	page    *statuspage.Page
 	pageErr string
 }
 
-// Poll reads the page if Interval has passed since the last read (and no other read is under
-// way); otherwise it returns the last result marked Cached. fresh reports a new read, page is
-// the parsed page (nil when it could not be read as one; Message then says why).
-func (s *StatusPoller) Poll(ctx context.Context, rt http.RoundTripper, t *Target, now time.Time) (r Result, page *statuspage.Page, fresh bool) {
+// Claim reports whether the caller should read the page now (Interval has passed and no other
+// read is under way), with the ETag to revalidate against. Otherwise it returns the last result,
+// marked Cached.
+func (s *StatusPoller) Claim(now time.Time) (read bool, etag string, cached probe.Result) {
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	if s.polling || (!s.last.IsZero() && now.Sub(s.last) < s.interval()) {
-		r, page = s.result, s.page
-		s.mu.Unlock()
-		r.Cached = true
-		return r, page, false
+		cached = s.result
+		cached.Cached = true
+		return false, "", cached
 	}
 	s.polling, s.last = true, now
-	etag := ""
 	if s.page != nil {
 		etag = s.etag
 	}
-	s.mu.Unlock()
+	return true, etag, probe.Result{}
+}
 
-	r, p := runProbe(ctx, rt, t, Status, etag)
+// Store records the claimed read's result and returns it, with a message when the page answered
+// but is not readable, and the parsed page (nil when there is none). An aborted read leaves the
+// poller as it was, due again.
+func (s *StatusPoller) Store(r probe.Result, read probe.StatusRead) (probe.Result, *statuspage.Page) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.polling = false
 	if r.Aborted {
 		s.last = time.Time{}
-		return r, nil, false
+		return r, nil
 	}
 	switch {
-	case p.notModified:
+	case read.NotModified:
 		// the page is unchanged: keep the parsed one
 	case r.OK:
 		s.page, s.pageErr = nil, ""
-		if pg, err := statuspage.Parse(p.body); err == nil {
+		if pg, err := statuspage.Parse(read.Body); err == nil {
 			s.page = pg
 		} else {
 			s.pageErr = err.Error()
 		}
-		s.etag = p.etag
+		s.etag = read.ETag
 	default:
 		s.page = nil
 	}
@@ -71,14 +75,7 @@ func (s *StatusPoller) Poll(ctx context.Context, rt http.RoundTripper, t *Target
 		r.Message = "the page answered but is not readable as a status page: " + s.pageErr
 	}
 	s.result = r
-	return r, s.page, true
-}
-
-// Due reports whether a Poll at now would read the page.
-func (s *StatusPoller) Due(now time.Time) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return !s.polling && (s.last.IsZero() || now.Sub(s.last) >= s.interval())
+	return r, s.page
 }
 
 func (s *StatusPoller) interval() time.Duration {

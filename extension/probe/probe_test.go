@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/classify"
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/scenario"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/sim"
 )
 
@@ -29,8 +30,8 @@ func target(t *testing.T, base string) *Target {
 func fastSim(t *testing.T) string {
 	t.Helper()
 	cfg := sim.DefaultConfig()
-	cfg.Baseline.TTFT = sim.Latency{Median: 30 * time.Millisecond}
-	cfg.Baseline.ITL = sim.Latency{Median: 5 * time.Millisecond}
+	cfg.Baseline.TTFT = scenario.Latency{Median: 30 * time.Millisecond}
+	cfg.Baseline.ITL = scenario.Latency{Median: 5 * time.Millisecond}
 	s, err := sim.Start("127.0.0.1:0", cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -208,6 +209,11 @@ func TestFaults(t *testing.T) {
 				}
 			}
 		}, classify.ServerError},
+		{"401 echoing a key shape", Chat, func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusUnauthorized)
+			_, _ = io.WriteString(w, `{"error":{"message":"Incorrect API key provided: sk-proj-abcdefghijklmnop.","type":"invalid_request_error","code":"invalid_api_key"}}`)
+		}, classify.AuthInvalid},
 		{"models html instead of json", Models, func(w http.ResponseWriter, _ *http.Request) {
 			w.Header().Set("Content-Type", "text/html")
 			_, _ = io.WriteString(w, "<html>hello</html>")
@@ -223,7 +229,7 @@ func TestFaults(t *testing.T) {
 			if el := time.Since(start); el > 4*time.Second {
 				t.Fatalf("took %v, past the total deadline", el)
 			}
-			if strings.Contains(r.Message, "sk-test-secret") {
+			if strings.Contains(r.Message, "sk-test-secret") || strings.Contains(r.Message, "sk-proj-abcdefgh") {
 				t.Fatalf("key leaked: %q", r.Message)
 			}
 		})

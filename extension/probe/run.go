@@ -75,10 +75,10 @@ func runProbe(parent context.Context, rt http.RoundTripper, t *Target, c Compone
 	}
 	resp, err := client.Do(req)
 	if err != nil {
-		o.Err, o.Phase = err, p.phase()
+		o.Err, o.Stage = err, p.stage()
 	} else {
 		p.headersAt(time.Now())
-		o.Status, o.Header, o.Phase = resp.StatusCode, resp.Header, classify.PhaseBody
+		o.Status, o.Header, o.Stage = resp.StatusCode, resp.Header, classify.StageBody
 		r.Status, r.RequestID, r.SimFault = resp.StatusCode, firstHeader(resp.Header, "X-Request-Id", "Request-Id", "Apim-Request-Id"), resp.Header.Get("X-Sim-Fault")
 		if v := resp.Header.Get("X-Sim-Truth-Since"); v != "" {
 			r.TruthSince, _ = time.Parse(time.RFC3339Nano, v) // zero when malformed
@@ -103,13 +103,13 @@ func runProbe(parent context.Context, rt http.RoundTripper, t *Target, c Compone
 	cause := context.Cause(ctx)
 	switch {
 	case errors.Is(cause, errConnectTimeout):
-		o.TimedOut, o.Phase = true, classify.PhaseConnect
+		o.TimedOut, o.Stage = true, classify.StageConnect
 	case errors.Is(cause, errTTFBTimeout):
-		o.TimedOut, o.Phase = true, classify.PhaseTTFB
+		o.TimedOut, o.Stage = true, classify.StageTTFB
 	case errors.Is(cause, errTotalTimeout):
 		o.TimedOut = true
-		if o.Phase == classify.PhaseNone {
-			o.Phase = p.phase()
+		if o.Stage == classify.StageNone {
+			o.Stage = p.stage()
 		}
 	case errors.Is(cause, errStalled):
 		o.Stalled = true
@@ -191,17 +191,17 @@ func (p *run) trace() *httptrace.ClientTrace {
 	}
 }
 
-// phase is how far the request got, judged from the trace.
-func (p *run) phase() classify.Phase {
+// stage is how far the request got, judged from the trace.
+func (p *run) stage() classify.Stage {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	switch {
 	case !p.hdrs.IsZero():
-		return classify.PhaseBody
+		return classify.StageBody
 	case !p.gotConn.IsZero():
-		return classify.PhaseTTFB
+		return classify.StageTTFB
 	}
-	return classify.PhaseConnect
+	return classify.StageConnect
 }
 
 func (p *run) headersAt(t time.Time) {
@@ -215,12 +215,12 @@ func (p *run) headersAt(t time.Time) {
 func (p *run) arm(to Timeouts) {
 	p.timers = append(p.timers,
 		time.AfterFunc(to.Connect, func() {
-			if p.phase() == classify.PhaseConnect {
+			if p.stage() == classify.StageConnect {
 				p.cancel(errConnectTimeout)
 			}
 		}),
 		time.AfterFunc(to.TTFB, func() {
-			if p.phase() != classify.PhaseBody {
+			if p.stage() != classify.StageBody {
 				p.cancel(errTTFBTimeout)
 			}
 		}),

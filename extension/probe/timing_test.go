@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/scenario"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/sim"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/stream"
 )
@@ -93,8 +94,8 @@ func TestTimingsMatchServerStamps(t *testing.T) {
 	}
 	cfg := sim.DefaultConfig()
 	cfg.Stamps = true
-	cfg.Baseline.TTFT = sim.Latency{Median: 2 * time.Millisecond, P99: 8 * time.Millisecond}
-	cfg.Baseline.ITL = sim.Latency{Median: 500 * time.Microsecond, P99: 2 * time.Millisecond}
+	cfg.Baseline.TTFT = scenario.Latency{Median: 2 * time.Millisecond, P99: 8 * time.Millisecond}
+	cfg.Baseline.ITL = scenario.Latency{Median: 500 * time.Microsecond, P99: 2 * time.Millisecond}
 	s, err := sim.Start("127.0.0.1:0", cfg)
 	if err != nil {
 		t.Fatal(err)

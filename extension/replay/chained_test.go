@@ -10,16 +10,16 @@ import (
 
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/detect"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/replay"
-	"github.com/xk6-chatgpt/xk6-chatgpt/extension/sim"
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/scenario"
 )
 
-func scenario(t *testing.T, name string) *sim.Scenario {
+func load(t *testing.T, name string) *scenario.Scenario {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join("../../scripts/scenarios", name+".yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	sc, err := sim.ParseScenario(name, data)
+	sc, err := scenario.Parse(name, data)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,7 +39,7 @@ func TestChainedRunsMatchContinuous(t *testing.T) {
 		name := strings.TrimSuffix(filepath.Base(f), ".yaml")
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			sc := scenario(t, name)
+			sc := load(t, name)
 			whole := replay.Run(sc, nil, 0, detect.Defaults)
 			chained, err := replay.RunChained(sc, nil, 0, detect.Defaults, 15*time.Minute)
 			if err != nil {
@@ -60,7 +60,7 @@ func TestChainedRunsMatchContinuous(t *testing.T) {
 
 // The healthy week as 672 fifteen-minute runs raises no alarm.
 func TestHealthyWeekAs672Runs(t *testing.T) {
-	r, err := replay.RunChained(scenario(t, "healthy-7d"), nil, 0, detect.Defaults, 15*time.Minute)
+	r, err := replay.RunChained(load(t, "healthy-7d"), nil, 0, detect.Defaults, 15*time.Minute)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +73,7 @@ func TestHealthyWeekAs672Runs(t *testing.T) {
 // ongoing outage as a new incident and loses the baseline. The figures are logged, not asserted
 // beyond "worse", since they are the cost the state file removes.
 func TestRunsWithoutMemoryAreWorse(t *testing.T) {
-	sc := scenario(t, "official-ack-30m")
+	sc := load(t, "official-ack-30m")
 	whole := replay.Run(sc, nil, 0, detect.Defaults)
 	amnesic, err := replay.RunAmnesic(sc, nil, 0, detect.Defaults, 15*time.Minute)
 	if err != nil {

@@ -5,15 +5,15 @@ import (
 	"time"
 
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/detect"
-	"github.com/xk6-chatgpt/xk6-chatgpt/extension/sim"
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/scenario"
 )
 
 // officialEvents turns the scenario's status_page entries into what the status probe would
 // read, per replayed component: the declared state, and while an incident is declared, when it
 // was first acknowledged (the entry that declared it).
-func officialEvents(sc *sim.Scenario, components []string) []detect.Official {
+func officialEvents(sc *scenario.Scenario, components []string) []detect.Official {
 	entries := slices.Clone(sc.StatusPage)
-	slices.SortStableFunc(entries, func(a, b sim.StatusEntry) int { return int(a.At - b.At) })
+	slices.SortStableFunc(entries, func(a, b scenario.StatusEntry) int { return int(a.At - b.At) })
 	type ack struct {
 		at   time.Time
 		name string

@@ -1,19 +1,20 @@
-// Package replay runs the detector over a scenario's outcome stream in virtual time (a week in
-// seconds) and scores it against the scenario's ground truth: per phase and component, the
-// time to detect, the severity reached and the recovery lag; in healthy time, false alarms.
+// Package replay runs the monitor (package monitor, with a virtual clock) over a scenario's
+// draws, a week in seconds, and scores it against the scenario's ground truth: per phase and
+// component, the time to detect, the severity reached and the recovery lag; in healthy time,
+// false alarms.
 package replay
 
 import (
-	"cmp"
+	"context"
 	"encoding/json"
 	"fmt"
 	"slices"
 	"time"
 
-	"github.com/xk6-chatgpt/xk6-chatgpt/extension/classify"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/detect"
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/monitor"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/probe"
-	"github.com/xk6-chatgpt/xk6-chatgpt/extension/sim"
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/scenario"
 )
 
 // DefaultComponents are what the monitor probes by default; a scenario's own components are
@@ -21,8 +22,8 @@ import (
 var DefaultComponents = []string{"chat", "chat_stream", "models"}
 
 // Confirmations is how many confirmation probes the monitor sends after a regular probe of a
-// component in doubt (detect.ConfirmEvery apart): the module's default.
-const Confirmations = detect.DefaultConfirmations
+// component in doubt (monitor.ConfirmEvery apart): the module's default.
+const Confirmations = monitor.DefaultConfirmations
 
 // Grace is how long after a phase ends its detection and recovery still count to it.
 const Grace = 5 * time.Minute
@@ -72,13 +73,13 @@ var epoch = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // Run replays sc, probing components (nil: DefaultComponents plus the scenario's own) every
 // interval (0: the scenario's probe interval), with a detector built from cfg.
-func Run(sc *sim.Scenario, components []string, interval time.Duration, cfg detect.Config) Result {
+func Run(sc *scenario.Scenario, components []string, interval time.Duration, cfg detect.Config) Result {
 	return RunConfirming(sc, components, interval, cfg, Confirmations)
 }
 
 // RunConfirming is Run with up to confirmations confirmation probes per round (0: none, as a
 // script that calls probe() on its own schedule).
-func RunConfirming(sc *sim.Scenario, components []string, interval time.Duration, cfg detect.Config, confirmations int) Result {
+func RunConfirming(sc *scenario.Scenario, components []string, interval time.Duration, cfg detect.Config, confirmations int) Result {
 	return run(sc, components, interval, cfg, 0, true, confirmations)
 }
 
@@ -86,7 +87,7 @@ func RunConfirming(sc *sim.Scenario, components []string, interval time.Duration
 // monitor: at each run's end the detector's state is saved as the state file's JSON, and the
 // next run's fresh detector starts from it. It measures what chopping a monitor into short runs
 // costs (with a complete state: nothing).
-func RunChained(sc *sim.Scenario, components []string, interval time.Duration, cfg detect.Config, runLen time.Duration) (Result, error) {
+func RunChained(sc *scenario.Scenario, components []string, interval time.Duration, cfg detect.Config, runLen time.Duration) (Result, error) {
 	if runLen <= 0 {
 		return Result{}, fmt.Errorf("run length %s must be positive", runLen)
 	}
@@ -103,7 +104,7 @@ func RunChained(sc *sim.Scenario, components []string, interval time.Duration, c
 
 // RunAmnesic replays sc as consecutive runs of runLen that each start from the priors, as a
 // scheduled monitor without a state file does: the baseline of what memory is worth.
-func RunAmnesic(sc *sim.Scenario, components []string, interval time.Duration, cfg detect.Config, runLen time.Duration) (Result, error) {
+func RunAmnesic(sc *scenario.Scenario, components []string, interval time.Duration, cfg detect.Config, runLen time.Duration) (Result, error) {
 	if runLen <= 0 {
 		return Result{}, fmt.Errorf("run length %s must be positive", runLen)
 	}
@@ -127,10 +128,10 @@ func handOver(d *detect.Detector, cfg detect.Config) (*detect.Detector, error) {
 	return next, nil
 }
 
-// run replays sc; with runLen > 0, handOff gives each next run its detector. remembers says
-// whether an incident id seen in two runs is one incident (carried over) or two (amnesic runs
-// reuse ids).
-func run(sc *sim.Scenario, components []string, interval time.Duration, cfg detect.Config, runLen time.Duration,
+// run replays sc through the monitor in virtual time; with runLen > 0, handOff gives each next
+// run its detector. remembers says whether an incident id seen in two runs is one incident
+// (carried over) or two (amnesic runs reuse ids).
+func run(sc *scenario.Scenario, components []string, interval time.Duration, cfg detect.Config, runLen time.Duration,
 	remembers bool, confirmations int, handOff ...func(*detect.Detector) *detect.Detector) Result {
 	if interval <= 0 {
 		interval = sc.ProbeInterval
@@ -138,151 +139,28 @@ func run(sc *sim.Scenario, components []string, interval time.Duration, cfg dete
 	if len(components) == 0 {
 		components = Components(sc)
 	}
-	d := detect.New(cfg)
-	res := Result{Scenario: sc.Name, ProbeIntervalS: interval.Seconds(), Components: components}
-	seen := map[string]detect.Incident{}
-	collect := func() {
-		for _, in := range d.Incidents() {
-			key := in.ID
-			if !remembers {
-				key = fmt.Sprintf("%d/%s", res.Runs, in.ID)
-			}
-			seen[key] = in
-		}
+	clock := monitor.NewVirtual(epoch, epoch.Add(sc.Duration))
+	m := monitor.New("", replayTarget, detect.New(cfg))
+	m.Clock, m.Rounds, m.Confirmations = clock, &monitor.Rounds{}, confirmations
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	w := newWorld(sc, m, components, cancel)
+	w.res.ProbeIntervalS = interval.Seconds()
+	w.remembers, w.runLen, w.nextRun = remembers, runLen, epoch.Add(runLen)
+	if len(handOff) > 0 {
+		w.handOff = handOff[0]
 	}
-	nextRun := epoch.Add(runLen)
-	tl := map[string]*timeline{}
-	for _, c := range components {
-		tl[c] = &timeline{state: detect.Operational}
+	comps := make([]probe.Component, len(components))
+	for i, c := range components {
+		comps[i] = probe.Component(c)
 	}
-	mids := midpoints(sc)
-	var local = map[int]string{}
-	events := officialEvents(sc, components)
-	gate := probe.NewGate(0) // the module's politeness: backoff on failure streaks, Retry-After
-	pools := probe.Target{Model: "model"}
-	skipped := map[string]bool{} // this round's regular probes the gate held back
-	// feed observes o unless the gate holds it back; more is false once the replay must stop.
-	feed := func(o sim.Outcome, confirmation bool) (sent, more bool) {
-		at := epoch.Add(time.Duration(o.AtS * float64(time.Second)))
-		comp := probe.Component(o.Component)
-		admit := gate.Admit
-		if confirmation {
-			admit = gate.AdmitConfirmation
-		}
-		ticket, skip := admit(comp, pools.Pool(comp), at, 0)
-		if skip != nil { // not sent, as live: no observation
-			res.Skipped++
-			return false, true
-		}
-		gate.Done(ticket, &probe.Result{OK: o.Class == classify.OK, Class: o.Class, Blame: o.Blame, RetryAfterMs: o.RetryAfterMs}, at)
-		for runLen > 0 && !at.Before(nextRun) && len(handOff) > 0 {
-			collect()
-			d = handOff[0](d)
-			nextRun = nextRun.Add(runLen)
-			res.Runs++
-		}
-		if d == nil {
-			return false, false
-		}
-		for len(events) > 0 && !events[0].At.After(at) {
-			for _, t := range d.ObserveOfficial(events[0]) {
-				tl[t.Component].add(t.At.Sub(epoch), t.To)
-			}
-			events = events[1:]
-		}
-		for len(mids) > 0 && !at.Before(mids[0].at) {
-			if s := d.Snapshot(at); s.Local != nil {
-				local[mids[0].phase] = string(s.Local.Blame) + ": " + string(s.Local.Class)
-			}
-			mids = mids[1:]
-		}
-		res.Observations++
-		for _, t := range d.Observe(detect.Observation{At: at, Component: o.Component, Class: o.Class, Blame: o.Blame,
-			TTFTMs: o.TTFTMs, ITLMs: o.ITLMs, TotalMs: o.TotalMs}) {
-			tl[t.Component].add(t.At.Sub(epoch), t.To)
-		}
-		return true, true
-	}
-	extra := sc.Sampler()
-	last := components[len(components)-1]
-	sc.Outcomes(components, interval, func(o sim.Outcome) bool {
-		sent, more := feed(o, false)
-		if !more {
-			return false
-		}
-		skipped[o.Component] = !sent
-		if o.Component != last {
-			return true
-		}
-		// The monitor's confirmation probes before the next round, as the module sends them:
-		// for each component in doubt after its regular probe, up to confirmations more,
-		// detect.ConfirmEvery apart, while it stays in doubt.
-		round := time.Duration(o.AtS * float64(time.Second))
-		var doubt []string
-		for _, c := range components {
-			if d != nil && !skipped[c] && d.WantsConfirmation("", c, epoch.Add(round)) {
-				doubt = append(doubt, c)
-			}
-		}
-		for k := 1; k <= confirmations && len(doubt) > 0; k++ {
-			t := round + time.Duration(k)*detect.ConfirmEvery
-			if t >= round+interval || t >= sc.Duration {
-				break
-			}
-			still := doubt[:0]
-			for _, c := range doubt {
-				if d == nil || !d.WantsConfirmation("", c, epoch.Add(t)) {
-					continue
-				}
-				sent, more := feed(extra.At(t, c), true)
-				if !more {
-					return false
-				}
-				if sent { // a held-back confirmation ends them for this round, as live
-					still = append(still, c)
-					res.Confirmations++
-				}
-			}
-			doubt = still
-		}
-		return true
-	})
-	if d != nil {
-		collect()
-	}
-	if runLen > 0 {
-		res.Runs++
-	}
-	incidents := make([]detect.Incident, 0, len(seen))
-	for _, in := range seen {
-		incidents = append(incidents, in)
-	}
-	slices.SortFunc(incidents, func(a, b detect.Incident) int {
-		return cmp.Or(a.DetectedAt.Compare(b.DetectedAt), cmp.Compare(a.ID, b.ID))
-	})
-	res.Incidents, res.IncidentList = len(incidents), incidents
-	for i, ph := range sc.Phases {
-		for _, c := range ph.Components {
-			if tl[c] == nil {
-				continue
-			}
-			row := score(tl[c], ph, adjacentAfter(sc, i, c))
-			row.Component = c
-			row.Local = local[i]
-			official(&row, incidents, c)
-			res.Phases = append(res.Phases, row)
-		}
-	}
-	for _, c := range components {
-		n, s := tl[c].falseAlarms(badWindows(sc, c), sc.Duration)
-		res.FalseAlarms += n
-		res.FalseAlarmS += s
-	}
-	return res
+	clock.Go(func() { m.Run(ctx, interval, comps, w.prober) })
+	clock.Run()
+	return w.finish()
 }
 
 // Components is DefaultComponents plus every component the scenario's phases name.
-func Components(sc *sim.Scenario) []string {
+func Components(sc *scenario.Scenario) []string {
 	out := slices.Clone(DefaultComponents)
 	for _, ph := range sc.Phases {
 		for _, c := range ph.Components {
@@ -299,7 +177,7 @@ type mid struct {
 	phase int
 }
 
-func midpoints(sc *sim.Scenario) []mid {
+func midpoints(sc *scenario.Scenario) []mid {
 	var out []mid
 	for i, ph := range sc.Phases {
 		out = append(out, mid{epoch.Add((ph.At + ph.Until) / 2), i})
@@ -310,7 +188,7 @@ func midpoints(sc *sim.Scenario) []mid {
 
 // adjacentAfter reports whether another phase of component c begins where phase i ends: then
 // recovery is not measured at the end of phase i.
-func adjacentAfter(sc *sim.Scenario, i int, c string) bool {
+func adjacentAfter(sc *scenario.Scenario, i int, c string) bool {
 	for j, ph := range sc.Phases {
 		if j != i && ph.At == sc.Phases[i].Until && slices.Contains(ph.Components, c) && ph.Truth != "operational" {
 			return true
@@ -321,7 +199,7 @@ func adjacentAfter(sc *sim.Scenario, i int, c string) bool {
 
 // badWindows are the stretches of c's truth away from operational, extended by Grace: alarms
 // there are not false.
-func badWindows(sc *sim.Scenario, c string) [][2]time.Duration {
+func badWindows(sc *scenario.Scenario, c string) [][2]time.Duration {
 	var out [][2]time.Duration
 	for _, ph := range sc.Phases {
 		if ph.Truth != "operational" && slices.Contains(ph.Components, c) {

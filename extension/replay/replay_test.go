@@ -11,7 +11,7 @@ import (
 
 func run(t *testing.T, name string) replay.Result {
 	t.Helper()
-	return replay.Run(scenario(t, name), nil, 0, detect.Defaults)
+	return replay.Run(load(t, name), nil, 0, detect.Defaults)
 }
 
 // The detector's figures on the committed scenario library (seeds as committed). A regression
@@ -145,7 +145,7 @@ func TestDeterministic(t *testing.T) {
 // Confirmation probes add observations without changing the regular ones, and they are what
 // brings the 25 % case in: without them this seed's outage takes longer to confirm.
 func TestConfirmationProbes(t *testing.T) {
-	sc := scenario(t, "partial-outage-25")
+	sc := load(t, "partial-outage-25")
 	with := replay.Run(sc, nil, 0, detect.Defaults)
 	without := replay.RunConfirming(sc, nil, 0, detect.Defaults, 0)
 	if without.Confirmations != 0 || with.Confirmations == 0 || with.Observations-with.Confirmations != without.Observations {

@@ -4,7 +4,7 @@ import (
 	"time"
 
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/detect"
-	"github.com/xk6-chatgpt/xk6-chatgpt/extension/sim"
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/scenario"
 )
 
 // timeline is one component's state changes in virtual time.
@@ -40,7 +40,7 @@ func secs(d time.Duration) *float64 {
 // phase left behind counts as detected at the start, except for a healthy phase); severity the
 // worst state entered in that span (else the state carried in); recovery lag the time from the
 // phase end to operational again (not measured when another bad phase follows at once).
-func score(t *timeline, ph sim.Phase, followed bool) PhaseRow {
+func score(t *timeline, ph scenario.Phase, followed bool) PhaseRow {
 	row := PhaseRow{Truth: ph.Truth, StartS: ph.At.Seconds(), EndS: ph.Until.Seconds()}
 	end := ph.Until + Grace
 	if ph.Truth == "operational" { // an alarm after a healthy phase belongs to what follows

@@ -23,7 +23,7 @@ func TestSeedSweep(t *testing.T) {
 	for _, name := range []string{"healthy-7d", "partial-outage-25", "partial-outage-50", "full-outage", "cloudflare-edge-outage",
 		"capacity-errors", "stalled-streams", "empty-answers", "rate-limit-storm", "official-ack-30m", "flapping-recovery",
 		"slowdown-2x", "slowdown-5x", "everything-down", "openai-down-anthropic-up", "partial-chat-outage"} {
-		sc := scenario(t, name)
+		sc := load(t, name)
 		var ttd, rec []float64
 		alarms, weeks, over5, missed, flapping, phases := 0, 0, 0, 0, 0, 0
 		for seed := range uint64(n) {

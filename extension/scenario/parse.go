@@ -1,4 +1,4 @@
-package sim
+package scenario
 
 import (
 	"errors"
@@ -12,72 +12,15 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// Scenario is a fault timeline (DESIGN §7): a healthy baseline, phases that inject faults or
-// slow-downs into some components with a ground-truth label, and what the official status page
-// says when. The simulator serves it over HTTP; replay feeds its outcomes to the detector.
-type Scenario struct {
-	Name          string
-	Seed          uint64
-	Duration      time.Duration
-	ProbeInterval time.Duration
-	Baseline      ScenarioBaseline
-	Phases        []Phase
-	StatusPage    []StatusEntry
-}
-
-// ScenarioBaseline is the healthy behaviour, including background errors.
-type ScenarioBaseline struct {
-	TTFT         Latency
-	ITL          Latency
-	OutputTokens int
-	ErrorRate    float64
-	Errors       []string // fault ids drawn (uniformly) for background errors
-}
-
-// Phase changes some components' behaviour between At and Until.
-type Phase struct {
-	At, Until     time.Duration
-	Components    []string
-	Truth         string             // ground truth state, for scoring
-	ErrorRate     float64            // share of requests that fail
-	Faults        map[string]float64 // fault id -> weight among failures
-	LatencyFactor float64            // scales TTFT, inter-token gaps and total; 0 means 1
-	Line          int                // where the phase starts in its file, for messages
-}
-
-// StatusEntry is what the official status page shows from At on.
-type StatusEntry struct {
-	At         time.Duration
-	Components map[string]string // component -> state
-	Incident   string
-}
-
-// FaultIDs is the fault catalogue of reference/openai-signals.md §7.1.
-var FaultIDs = []string{
-	"cf_502_json", "cf_503_json", "cf_502_html", "cf_52x_html", "lb_530", "server_500", "overloaded_503",
-	"overloaded_429_legacy", "slow_down", "rl_rpm", "rl_tpm", "rl_rpd", "rl_false", "rl_nonstandard", "quota",
-	"auth_401", "geo_403", "model_404", "ctx_400", "filter_400", "ttfb_stall", "stream_error_record",
-	"stream_truncate", "stream_stall", "responses_failed", "responses_error_event", "empty_200",
-	"edge_challenge", "conn_refused", "dns_fail", "tls_fail", "anthropic_529", "gemini_503",
-	"gemini_429_wrapped", "llamacpp_loading", "wrong_answer",
-}
-
-// States is the status-page vocabulary used for truth labels and status entries.
-var States = []string{"operational", "degraded_performance", "partial_outage", "major_outage", "under_maintenance"}
-
-// ScenarioComponents are the component names a scenario may name.
-var ScenarioComponents = []string{"chat", "chat_stream", "responses", "models", "embeddings", "moderations",
-	"images", "web", "status", "canary", "messages"}
-
 // maxScenario bounds what a scenario file may describe; beyond these a file is a mistake.
 const (
 	maxScenarioDuration = 400 * 24 * time.Hour
 	maxPhases           = 10000
 )
 
-// ParseScenario reads a scenario in YAML or JSON (JSON is YAML). file names the source in errors,
+// Parse reads a scenario in YAML or JSON (JSON is YAML). file names the source in errors,
 // which give the line and field: "demo.yaml:12: phases[1].until: 40m is before at (50m)".
-func ParseScenario(file string, data []byte) (*Scenario, error) {
+func Parse(file string, data []byte) (*Scenario, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, fmt.Errorf("%s: %s", file, strings.TrimPrefix(err.Error(), "yaml: "))
@@ -185,13 +128,9 @@ func (p *parser) list(n *yaml.Node, path string, each func(int, *yaml.Node)) {
 	}
 }
 
-func (p *parser) baseline(n *yaml.Node) ScenarioBaseline {
+func (p *parser) baseline(n *yaml.Node) Baseline {
 	f := p.fields(n, "baseline", "ttft", "itl", "output_tokens", "error_rate", "errors")
-	b := ScenarioBaseline{
-		TTFT:         DefaultConfig().Baseline.TTFT,
-		ITL:          DefaultConfig().Baseline.ITL,
-		OutputTokens: DefaultConfig().Baseline.OutputTokens,
-	}
+	b := Healthy
 	if v := f["ttft"]; v != nil {
 		b.TTFT = p.latency(v, "baseline.ttft")
 	}
@@ -236,8 +175,8 @@ func (p *parser) phase(n *yaml.Node, path string, total time.Duration) Phase {
 	}
 	if v := f["components"]; v != nil {
 		p.list(v, path+".components", func(i int, e *yaml.Node) {
-			if !slices.Contains(ScenarioComponents, e.Value) {
-				p.fail(e, fmt.Sprintf("%s.components[%d]", path, i), "unknown component %q (known: %s)", e.Value, strings.Join(ScenarioComponents, ", "))
+			if !slices.Contains(Components, e.Value) {
+				p.fail(e, fmt.Sprintf("%s.components[%d]", path, i), "unknown component %q (known: %s)", e.Value, strings.Join(Components, ", "))
 			}
 			ph.Components = append(ph.Components, e.Value)
 		})
@@ -283,7 +222,7 @@ func (p *parser) status(n *yaml.Node, path string, total time.Duration) StatusEn
 		p.fail(f["at"], path+".at", "%v is past the scenario's duration (%v)", e.At, total)
 	}
 	if v := f["components"]; v != nil {
-		for c, st := range p.fields(v, path+".components", ScenarioComponents...) {
+		for c, st := range p.fields(v, path+".components", Components...) {
 			if !slices.Contains(States, st.Value) {
 				p.fail(st, path+".components."+c, "want one of %s, got %q", strings.Join(States, ", "), st.Value)
 			}

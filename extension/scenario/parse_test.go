@@ -1,4 +1,4 @@
-package sim
+package scenario
 
 import (
 	"os"
@@ -13,7 +13,7 @@ func TestParseScenarioExample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := ParseScenario("partial-chat-outage.yaml", data)
+	s, err := Parse("partial-chat-outage.yaml", data)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,7 +34,7 @@ func TestParseScenarioExample(t *testing.T) {
 }
 
 func TestParseScenarioJSON(t *testing.T) {
-	s, err := ParseScenario("x.json", []byte(`{"name":"j","duration":"7d","phases":[{"at":"1h","until":"2h","components":["models"],"truth":"partial_outage","error_rate":0.5,"faults":{"server_500":1}}]}`))
+	s, err := Parse("x.json", []byte(`{"name":"j","duration":"7d","phases":[{"at":"1h","until":"2h","components":["models"],"truth":"partial_outage","error_rate":0.5,"faults":{"server_500":1}}]}`))
 	if err != nil || s.Duration != 7*24*time.Hour || s.Phases[0].ErrorRate != 0.5 {
 		t.Fatalf("%+v %v", s, err)
 	}
@@ -69,22 +69,22 @@ func TestParseScenarioErrors(t *testing.T) {
 		{head + "status_page:\n  - {at: 1m, components: {chat: broken}}\n", `f.yaml:4: status_page[0].components.chat: want one of`},
 		{head + "seed: -3\n", "f.yaml:3: seed: want a non-negative integer"},
 	} {
-		_, err := ParseScenario("f.yaml", []byte(tc.in))
+		_, err := Parse("f.yaml", []byte(tc.in))
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%q:\n got  %v\n want %s", tc.in, err, tc.want)
 		}
 	}
 }
 
-// FuzzParseScenario: any input parses or fails with an error naming the file; never a panic.
-func FuzzParseScenario(f *testing.F) {
+// FuzzParse: any input parses or fails with an error naming the file; never a panic.
+func FuzzParse(f *testing.F) {
 	if data, err := os.ReadFile("../../scripts/scenarios/partial-chat-outage.yaml"); err == nil {
 		f.Add(data)
 	}
 	f.Add([]byte(`{"name":"j","duration":"7d","phases":[{"at":"1h","until":"2h","components":["models"],"truth":"partial_outage"}]}`))
 	f.Add([]byte("name: x\nduration: 1h\nphases: [{at: 1m, until: 2m, components: [chat], truth: major_outage, faults: {server_500: 1}, error_rate: 1}]\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		s, err := ParseScenario("fuzz.yaml", data)
+		s, err := Parse("fuzz.yaml", data)
 		if err != nil {
 			if !strings.HasPrefix(err.Error(), "fuzz.yaml") {
 				t.Fatalf("error does not name the file: %v", err)
@@ -114,7 +114,7 @@ func TestScenarioLibrary(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		s, err := ParseScenario(filepath.Base(f), data)
+		s, err := Parse(filepath.Base(f), data)
 		if err != nil {
 			t.Error(err)
 			continue

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/scenario"
 )
 
 // BenchmarkStreamedCompletions: full SSE completions (8 tokens, usage, [DONE]) with no injected
@@ -13,7 +15,7 @@ import (
 // share that core, so the server alone is faster than reported).
 func BenchmarkStreamedCompletions(b *testing.B) {
 	cfg := DefaultConfig()
-	cfg.Baseline.TTFT, cfg.Baseline.ITL = Latency{}, Latency{}
+	cfg.Baseline.TTFT, cfg.Baseline.ITL = scenario.Latency{}, scenario.Latency{}
 	s, err := Start("", cfg)
 	if err != nil {
 		b.Fatal(err)

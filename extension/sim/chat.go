@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/scenario"
 )
 
 // answer is what the simulated model says, one token per entry.
@@ -194,12 +196,9 @@ func (rsp *response) playWithoutStream(w http.ResponseWriter) bool {
 	return true
 }
 
-// faultAfter is how many tokens a stream fault lets through first.
-const faultAfter = 2
-
 // playTokens paces the planned tokens (the first is due at once: the caller waited for the
 // first token after its preamble), stops early for empty_200, and acts out a stream fault with
-// fault after faultAfter tokens. It reports whether the stream goes on to its normal ending.
+// fault after scenario.StreamFaultAfter tokens. It reports whether the stream goes on to its normal ending.
 func (rsp *response) playTokens(ctx context.Context, emit func(tok string) bool, fault func()) bool {
 	for i, tok := range rsp.tokens {
 		if i > 0 && !sleep(ctx, rsp.gaps[i-1]) {
@@ -208,7 +207,7 @@ func (rsp *response) playTokens(ctx context.Context, emit func(tok string) bool,
 		switch {
 		case rsp.fault == "empty_200":
 			return true
-		case i == faultAfter && rsp.fault != "":
+		case i == scenario.StreamFaultAfter && rsp.fault != "":
 			fault()
 			return false
 		case !emit(tok):
@@ -315,9 +314,4 @@ func writeError(w http.ResponseWriter, status int, message, typ, param, code str
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
-}
-
-func isHTTPOrTransport(id string) bool {
-	_, ok := httpFaults[id]
-	return ok || id == "conn_refused" || id == "dns_fail" || id == "tls_fail"
 }

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/scenario"
 )
 
 // simpleEndpoint serves a non-streaming JSON endpoint that needs the request field required: the
@@ -92,7 +94,7 @@ func decodeRequest(w http.ResponseWriter, r *http.Request, v any) bool {
 // apply to one). It reports whether the request is finished, and the latency factor.
 func (s *Server) jsonFault(w http.ResponseWriter, r *http.Request, component string) (bool, float64) {
 	fault, factor := s.decide(w.Header(), component)
-	if !isHTTPOrTransport(fault) {
+	if k := scenario.KindOf(fault); k != scenario.HTTP && k != scenario.Transport {
 		fault = ""
 	}
 	return s.preResponseFault(w, r, fault), factor

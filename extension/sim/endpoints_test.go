@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/classify"
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/scenario"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/sim"
 )
 
@@ -22,7 +23,7 @@ func faulty(t *testing.T, component, fault string) *sim.Running {
 	if fault != "" {
 		src += fmt.Sprintf("phases: [{at: 0s, until: 1h, components: [%s], truth: major_outage, error_rate: 1, faults: {%s: 1}}]\n", component, fault)
 	}
-	sc, err := sim.ParseScenario("t.yaml", []byte(src))
+	sc, err := scenario.Parse("t.yaml", []byte(src))
 	if err != nil {
 		t.Fatal(err)
 	}

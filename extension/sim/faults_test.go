@@ -10,6 +10,7 @@ import (
 
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/classify"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/probe"
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/scenario"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/sim"
 )
 
@@ -35,17 +36,17 @@ func TestEveryFaultClassifies(t *testing.T) {
 		"gemini_429_wrapped": classify.RateLimited, "llamacpp_loading": classify.CapacityOverloaded,
 		"wrong_answer": classify.WrongAnswer, // probed through the canary, which asks a question of known answer
 	}
-	if len(want) != len(sim.FaultIDs) {
-		t.Fatalf("table covers %d of %d fault ids", len(want), len(sim.FaultIDs))
+	if len(want) != len(scenario.FaultIDs) {
+		t.Fatalf("table covers %d of %d fault ids", len(want), len(scenario.FaultIDs))
 	}
-	for _, id := range sim.FaultIDs {
+	for _, id := range scenario.FaultIDs {
 		t.Run(id, func(t *testing.T) {
 			t.Parallel()
 			comp := probe.ChatStream
 			if id == "wrong_answer" {
 				comp = probe.Canary
 			}
-			sc, err := sim.ParseScenario("t.yaml", []byte(fmt.Sprintf(`name: t
+			sc, err := scenario.Parse("t.yaml", []byte(fmt.Sprintf(`name: t
 duration: 1h
 baseline: {ttft: {median: 5ms}, itl: {median: 1ms}}
 phases: [{at: 0s, until: 1h, components: [%s], truth: major_outage, error_rate: 1, faults: {%s: 1}}]`, comp, id)))
@@ -76,7 +77,7 @@ phases: [{at: 0s, until: 1h, components: [%s], truth: major_outage, error_rate: 
 }
 
 func TestScenarioOutsidePhasesIsHealthyAndLatencyFactorApplies(t *testing.T) {
-	sc, err := sim.ParseScenario("t.yaml", []byte(`name: t
+	sc, err := scenario.Parse("t.yaml", []byte(`name: t
 duration: 1h
 baseline: {ttft: {median: 20ms}, itl: {median: 1ms}}
 phases: [{at: 30m, until: 1h, components: [chat_stream], truth: degraded_performance, latency_factor: 5}]`))

@@ -3,6 +3,9 @@ package sim
 import (
 	"slices"
 	"time"
+
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/scenario"
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/statuspage"
 )
 
 // officialComponent is one component of the simulated official status page and the scenario
@@ -27,28 +30,6 @@ var officialComponents = []officialComponent{
 var officialGroups = []struct{ id, name string }{
 	{"01K5H8S53SY1KMS4GQMNMQM1K5", "APIs"},
 	{"01K5H8S53SY1KMS4GQMNMQM1K6", "ChatGPT"},
-}
-
-// stateRank orders states by severity; maintenance is planned, so it ranks below any outage.
-func stateRank(s string) int {
-	switch s {
-	case "under_maintenance":
-		return 1
-	case "degraded_performance":
-		return 2
-	case "partial_outage":
-		return 3
-	case "major_outage":
-		return 4
-	}
-	return 0
-}
-
-func worse(a, b string) string {
-	if stateRank(b) > stateRank(a) {
-		return b
-	}
-	return a
 }
 
 // officialView is what the official page says at one scenario time.
@@ -79,7 +60,7 @@ func (in *officialIncident) maintenance() bool { return in.worst == "under_maint
 // official replays the scenario's status_page entries up to scenario time t. An entry with an
 // incident text opens an incident on the components it marks non-operational; the incident is
 // resolved by the first later entry that leaves all of them operational.
-func (sc *Scenario) official(t time.Duration) officialView {
+func official(sc *scenario.Scenario, t time.Duration) officialView {
 	ours := map[string]string{}
 	v := officialView{states: make([]string, len(officialComponents))}
 	var open []int // indexes into v.incidents
@@ -93,7 +74,7 @@ func (sc *Scenario) official(t time.Duration) officialView {
 		for i, oc := range officialComponents {
 			v.states[i] = "operational"
 			for _, c := range oc.ours {
-				v.states[i] = worse(v.states[i], stateOr(ours[c]))
+				v.states[i] = statuspage.Worse(v.states[i], stateOr(ours[c]))
 			}
 		}
 		fresh := -1
@@ -117,7 +98,7 @@ func (sc *Scenario) official(t time.Duration) officialView {
 			done := true
 			for _, i := range in.affected {
 				up.states = append(up.states, v.states[i])
-				in.worst = worse(in.worst, v.states[i])
+				in.worst = statuspage.Worse(in.worst, v.states[i])
 				done = done && v.states[i] == "operational"
 			}
 			switch {
@@ -146,7 +127,7 @@ func (v officialView) fill() officialView {
 	return v
 }
 
-func touches(e StatusEntry, oc officialComponent) bool {
+func touches(e scenario.StatusEntry, oc officialComponent) bool {
 	for _, c := range oc.ours {
 		if _, ok := e.Components[c]; ok {
 			return true

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/scenario"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/stream"
 )
 
@@ -51,7 +52,7 @@ func TestResponsesStream(t *testing.T) {
 func TestResponsesFaults(t *testing.T) {
 	for fault, wantLast := range map[string]string{"responses_failed": "response.failed", "responses_error_event": "error",
 		"stream_truncate": "response.output_text.delta"} {
-		sc, err := ParseScenario("t", []byte(fmt.Sprintf(`{"name":"t","duration":"1h","baseline":{"ttft":{"median":"5ms"},"itl":{"median":"1ms"}},
+		sc, err := scenario.Parse("t", []byte(fmt.Sprintf(`{"name":"t","duration":"1h","baseline":{"ttft":{"median":"5ms"},"itl":{"median":"1ms"}},
 			"phases":[{"at":"0s","until":"1h","components":["responses"],"truth":"major_outage","error_rate":1,"faults":{%q:1}}]}`, fault)))
 		if err != nil {
 			t.Fatal(err)
@@ -83,7 +84,7 @@ func TestResponsesObject(t *testing.T) {
 
 // A stream fault drawn for a non-streaming request must still fail it: x-sim-fault is ground truth.
 func TestResponsesObjectCarriesStreamFaults(t *testing.T) {
-	sc, err := ParseScenario("t", []byte(`{"name":"t","duration":"1h","phases":[{"at":"0s","until":"1h","components":["responses"],
+	sc, err := scenario.Parse("t", []byte(`{"name":"t","duration":"1h","phases":[{"at":"0s","until":"1h","components":["responses"],
 		"truth":"major_outage","error_rate":1,"faults":{"stream_error_record":1}}]}`))
 	if err != nil {
 		t.Fatal(err)

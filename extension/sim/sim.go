@@ -13,42 +13,20 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"math/rand/v2"
 	"net"
 	"net/http"
-	"slices"
 	"sync"
 	"time"
+
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/scenario"
 )
-
-// Latency is a lognormal distribution given by its median and 99th percentile, the two numbers
-// people actually know about an API's latency.
-type Latency struct {
-	Median time.Duration
-	P99    time.Duration
-}
-
-// z99 is the standard normal quantile at 0.99.
-const z99 = 2.3263478740408408
-
-// Sample draws one latency. A p99 at or below the median gives a constant.
-func (l Latency) Sample(r *rand.Rand) time.Duration {
-	if l.Median <= 0 {
-		return 0
-	}
-	if l.P99 <= l.Median {
-		return l.Median
-	}
-	sigma := math.Log(float64(l.P99)/float64(l.Median)) / z99
-	return time.Duration(float64(l.Median) * math.Exp(sigma*r.NormFloat64()))
-}
 
 // Baseline is the healthy behaviour of the simulated service.
 type Baseline struct {
-	TTFT         Latency // request to first content token
-	ITL          Latency // gap between content tokens
-	OutputTokens int     // answer length, capped by the request's max tokens
+	TTFT         scenario.Latency // request to first content token
+	ITL          scenario.Latency // gap between content tokens
+	OutputTokens int              // answer length, capped by the request's max tokens
 }
 
 // Config configures a Server.
@@ -57,7 +35,7 @@ type Config struct {
 	Baseline Baseline
 	Models   []string // served by /v1/models; the first is the default model
 	// Scenario, when set, drives faults and slow-downs over time; its seed and baseline win.
-	Scenario *Scenario
+	Scenario *scenario.Scenario
 	// Speed compresses scenario time (10 = ten scenario minutes per minute); latencies are not
 	// compressed. 0 means 1.
 	Speed float64
@@ -73,9 +51,9 @@ func DefaultConfig() Config {
 	return Config{
 		Seed: 1,
 		Baseline: Baseline{
-			TTFT:         Latency{Median: 400 * time.Millisecond, P99: 1500 * time.Millisecond},
-			ITL:          Latency{Median: 25 * time.Millisecond, P99: 80 * time.Millisecond},
-			OutputTokens: 8,
+			TTFT:         scenario.Healthy.TTFT,
+			ITL:          scenario.Healthy.ITL,
+			OutputTokens: scenario.Healthy.OutputTokens,
 		},
 		Models: []string{"gpt-4o-mini", "gpt-4o", "gpt-4.1-mini", "o4-mini", "omni-moderation-latest", "text-embedding-3-small"},
 	}
@@ -148,62 +126,12 @@ func (s *Server) decide(h http.Header, component string) (fault string, factor f
 		t %= sc.Duration // a scenario served past its end starts over
 		loop = elapsed - t
 	}
-	s.draw(func(r *rand.Rand) { fault, factor, _ = sc.choose(t, component, r) })
-	if ph := sc.phaseAt(t, component); ph != nil && ph.Truth != "operational" {
+	s.draw(func(r *rand.Rand) { fault, factor, _ = sc.Choose(t, component, r) })
+	if ph := sc.PhaseAt(t, component); ph != nil && ph.Truth != "operational" {
 		since := s.start.Add(time.Duration(float64(loop+ph.At) / s.cfg.Speed))
 		h.Set("X-Sim-Truth-Since", since.UTC().Format(time.RFC3339Nano))
 	}
 	return fault, factor
-}
-
-// phaseAt is the phase covering component at scenario time t (nil: the baseline).
-func (sc *Scenario) phaseAt(t time.Duration, component string) *Phase {
-	for i := range sc.Phases {
-		ph := &sc.Phases[i]
-		if t >= ph.At && t < ph.Until && slices.Contains(ph.Components, component) {
-			return ph
-		}
-	}
-	return nil
-}
-
-// choose is the scenario's decision for one request at scenario time t: the fault ("" for
-// none), the latency factor and the ground truth. The live server and the outcome stream both
-// use it, so replay sees what the server would have served.
-func (sc *Scenario) choose(t time.Duration, component string, r *rand.Rand) (fault string, factor float64, truth string) {
-	rate, weights, background := sc.Baseline.ErrorRate, map[string]float64(nil), sc.Baseline.Errors
-	factor, truth = 1, "operational"
-	if ph := sc.phaseAt(t, component); ph != nil {
-		rate, weights, factor, truth = ph.ErrorRate, ph.Faults, ph.LatencyFactor, ph.Truth
-	}
-	if r.Float64() >= rate {
-		return "", factor, truth
-	}
-	if weights == nil {
-		if len(background) > 0 {
-			fault = background[r.IntN(len(background))]
-		}
-		return fault, factor, truth
-	}
-	return pick(r, weights), factor, truth
-}
-
-// pick draws a fault id by weight, iterating in sorted order so a seed gives the same draws.
-func pick(r *rand.Rand, weights map[string]float64) string {
-	ids := make([]string, 0, len(weights))
-	total := 0.0
-	for id, w := range weights {
-		ids = append(ids, id)
-		total += w
-	}
-	slices.Sort(ids)
-	x := r.Float64() * total
-	for _, id := range ids {
-		if x -= weights[id]; x < 0 {
-			return id
-		}
-	}
-	return ids[len(ids)-1]
 }
 
 // draw samples under the lock: the generator is shared by all connections, and one lock per

@@ -9,11 +9,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/scenario"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/stream"
 )
 
 func TestLatencyQuantiles(t *testing.T) {
-	l := Latency{Median: 400 * time.Millisecond, P99: 1500 * time.Millisecond}
+	l := scenario.Latency{Median: 400 * time.Millisecond, P99: 1500 * time.Millisecond}
 	r := rand.New(rand.NewPCG(1, 2))
 	xs := make([]time.Duration, 20000)
 	for i := range xs {
@@ -29,8 +30,8 @@ func TestLatencyQuantiles(t *testing.T) {
 func fast(t *testing.T) *Running {
 	t.Helper()
 	cfg := DefaultConfig()
-	cfg.Baseline.TTFT = Latency{Median: 10 * time.Millisecond}
-	cfg.Baseline.ITL = Latency{Median: time.Millisecond}
+	cfg.Baseline.TTFT = scenario.Latency{Median: 10 * time.Millisecond}
+	cfg.Baseline.ITL = scenario.Latency{Median: time.Millisecond}
 	s, err := Start("", cfg)
 	if err != nil {
 		t.Fatal(err)

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"net/http"
 	"time"
+
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/statuspage"
 )
 
 // The simulated official status page, in the two shapes OpenAI's page has served
@@ -70,7 +72,7 @@ func (s *Server) officialNow() (officialView, func(time.Duration) string) {
 	wall := func(at time.Duration) string {
 		return s.start.Add(time.Duration(float64(pass+at) / s.cfg.Speed)).UTC().Format(time.RFC3339Nano)
 	}
-	return sc.official(t), wall
+	return official(sc, t), wall
 }
 
 func spPage(wall func(time.Duration) string) map[string]any {
@@ -80,21 +82,12 @@ func spPage(wall func(time.Duration) string) map[string]any {
 
 // spStatus is the page indicator: the worst component state in Statuspage's words.
 func spStatus(v officialView) map[string]string {
-	worst := "operational"
+	worst := statuspage.Operational
 	for _, st := range v.states {
-		worst = worse(worst, st)
+		worst = statuspage.Worse(worst, st)
 	}
-	switch worst {
-	case "major_outage":
-		return map[string]string{"indicator": "critical", "description": "Major Service Outage"}
-	case "partial_outage":
-		return map[string]string{"indicator": "major", "description": "Partial System Outage"}
-	case "degraded_performance":
-		return map[string]string{"indicator": "minor", "description": "Minor Service Outage"}
-	case "under_maintenance":
-		return map[string]string{"indicator": "maintenance", "description": "Service Under Maintenance"}
-	}
-	return map[string]string{"indicator": "none", "description": "All Systems Operational"}
+	ind, desc := statuspage.Indicator(worst)
+	return map[string]string{"indicator": ind, "description": desc}
 }
 
 func spComponents(v officialView, wall func(time.Duration) string) []map[string]any {
@@ -117,10 +110,13 @@ func spComponents(v officialView, wall func(time.Duration) string) []map[string]
 	return out
 }
 
-// spImpact is the incident impact Statuspage derives from the worst component state.
+// spImpact is the incident impact Statuspage derives from the worst component state ("" for
+// none).
 func spImpact(worst string) string {
-	return map[string]string{"under_maintenance": "maintenance", "degraded_performance": "minor",
-		"partial_outage": "major", "major_outage": "critical"}[worst]
+	if ind, _ := statuspage.Indicator(worst); ind != "none" {
+		return ind
+	}
+	return ""
 }
 
 // spIncidents lists incidents (maintenance=false) or maintenances, newest first; open=true keeps
@@ -177,7 +173,7 @@ func updateBody(in *officialIncident, up officialUpdate) string {
 
 // ioStatus is incident.io's word for a state: full_outage where Statuspage says major_outage.
 func ioStatus(s string) string {
-	if s == "major_outage" {
+	if s == statuspage.Major {
 		return "full_outage"
 	}
 	return s

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/scenario"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/sim"
 )
 
@@ -19,7 +20,7 @@ func statusServer(t *testing.T, name string) (root string, at func(time.Duration
 	if err != nil {
 		t.Fatal(err)
 	}
-	sc, err := sim.ParseScenario(name, data)
+	sc, err := scenario.Parse(name, data)
 	if err != nil {
 		t.Fatal(err)
 	}

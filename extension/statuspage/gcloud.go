@@ -67,6 +67,6 @@ func parseGCloud(b []byte) (*Page, error) {
 	for _, name := range order {
 		p.Components = append(p.Components, Component{Name: name, State: states[name]})
 	}
-	p.Indicator, p.Description = indicator(worst)
+	p.Indicator, p.Description = Indicator(worst)
 	return p, nil
 }

@@ -99,7 +99,7 @@ func parseIOSummary(raw json.RawMessage) (*Page, error) {
 	for _, in := range append(s.Ongoing, s.Maintenances...) {
 		p.Incidents = append(p.Incidents, in.incident(names))
 	}
-	p.Indicator, p.Description = indicator(worst)
+	p.Indicator, p.Description = Indicator(worst)
 	return p, nil
 }
 
@@ -184,21 +184,6 @@ func (in *ioIncident) incident(names map[string]string) Incident {
 		}
 	}
 	return out
-}
-
-// indicator derives a Statuspage-style indicator and description from the worst state.
-func indicator(worst string) (string, string) {
-	switch worst {
-	case Major:
-		return "critical", "Major Service Outage"
-	case Partial:
-		return "major", "Partial System Outage"
-	case Degraded:
-		return "minor", "Degraded Performance"
-	case Maintenance:
-		return "maintenance", "Service Under Maintenance"
-	}
-	return "none", "All Systems Operational"
 }
 
 // ulidTime decodes the millisecond timestamp in a ULID's first 10 Crockford base-32 characters.

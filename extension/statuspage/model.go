@@ -109,6 +109,22 @@ func Worse(a, b string) string {
 	return a
 }
 
+// Indicator is the page indicator and description Atlassian Statuspage shows for the worst
+// component state.
+func Indicator(worst string) (indicator, description string) {
+	switch worst {
+	case Major:
+		return "critical", "Major Service Outage"
+	case Partial:
+		return "major", "Partial System Outage"
+	case Degraded:
+		return "minor", "Minor Service Outage"
+	case Maintenance:
+		return "maintenance", "Service Under Maintenance"
+	}
+	return "none", "All Systems Operational"
+}
+
 func parseTime(s string) time.Time {
 	if s == "" {
 		return time.Time{}

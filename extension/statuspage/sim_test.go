@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/scenario"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/sim"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/statuspage"
 )
@@ -19,7 +20,7 @@ func TestSimulatorPagesBothShapes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sc, err := sim.ParseScenario("official-ack-30m.yaml", data)
+	sc, err := scenario.Parse("official-ack-30m.yaml", data)
 	if err != nil {
 		t.Fatal(err)
 	}

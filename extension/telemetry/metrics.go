@@ -12,6 +12,7 @@ import (
 
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/classify"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/detect"
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/monitor"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/probe"
 )
 
@@ -93,17 +94,9 @@ func Register(reg *metrics.Registry) (*Metrics, error) {
 	return ms, nil
 }
 
-// Detection is the detector's view after one probe: the component's state, and the incidents
-// the probe opened or resolved.
-type Detection struct {
-	State            detect.State
-	Opened, Resolved []detect.Incident
-	Changes          []detect.Transition // every state change the probe caused, for its span
-}
-
 // Samples turns one probe result, and the detector's view after it, into samples. base carries the VU's tags and metadata; the
 // probe's own tags are added to a copy.
-func (ms *Metrics) Samples(r *probe.Result, base metrics.TagsAndMeta, at time.Time, det Detection) metrics.ConnectedSamples {
+func (ms *Metrics) Samples(r *probe.Result, base metrics.TagsAndMeta, at time.Time, det monitor.View) metrics.ConnectedSamples {
 	tags, meta := tagsAndMeta(r, base)
 	classTags := tags.With("class", string(r.Class))
 	if r.Blame != "" {

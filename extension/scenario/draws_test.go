@@ -1,4 +1,4 @@
-package sim
+package scenario
 
 import (
 	"bytes"
@@ -6,8 +6,6 @@ import (
 	"os"
 	"testing"
 	"time"
-
-	"github.com/xk6-chatgpt/xk6-chatgpt/extension/classify"
 )
 
 func loadScenario(t *testing.T, name string) *Scenario {
@@ -16,46 +14,46 @@ func loadScenario(t *testing.T, name string) *Scenario {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sc, err := ParseScenario(name, data)
+	sc, err := Parse(name, data)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return sc
 }
 
-func outcomeStream(sc *Scenario) []byte {
+func drawStream(sc *Scenario) []byte {
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
-	sc.Outcomes([]string{"chat", "chat_stream", "models"}, 15*time.Second, func(o Outcome) bool { return enc.Encode(o) == nil })
+	sc.Draws([]string{"chat", "chat_stream", "models"}, 15*time.Second, func(o Draw) bool { return enc.Encode(o) == nil })
 	return b.Bytes()
 }
 
-func TestOutcomeStreamIsDeterministic(t *testing.T) {
-	a, b := outcomeStream(loadScenario(t, "partial-chat-outage")), outcomeStream(loadScenario(t, "partial-chat-outage"))
+func TestDrawStreamIsDeterministic(t *testing.T) {
+	a, b := drawStream(loadScenario(t, "partial-chat-outage")), drawStream(loadScenario(t, "partial-chat-outage"))
 	if len(a) == 0 || !bytes.Equal(a, b) {
 		t.Fatalf("same seed, different streams (%d vs %d bytes)", len(a), len(b))
 	}
 	other := loadScenario(t, "partial-chat-outage")
 	other.Seed++
-	if bytes.Equal(a, outcomeStream(other)) {
+	if bytes.Equal(a, drawStream(other)) {
 		t.Fatal("a different seed gave the same stream")
 	}
 }
 
-func TestOutcomesFollowThePhases(t *testing.T) {
+func TestDrawsFollowThePhases(t *testing.T) {
 	sc := loadScenario(t, "partial-chat-outage")
 	var inOutage, failedInOutage, healthyFailures, slow, healthy, n int
 	var healthyTTFT, slowTTFT float64
-	sc.Outcomes([]string{"chat", "chat_stream", "models"}, 15*time.Second, func(o Outcome) bool {
+	sc.Draws([]string{"chat", "chat_stream", "models"}, 15*time.Second, func(o Draw) bool {
 		n++
-		ok := o.Class == classify.OK
+		ok := o.Fault == ""
 		switch {
 		case o.Truth == "major_outage":
 			inOutage++
 			if !ok {
 				failedInOutage++
-				if o.Class != classify.EdgeGatewayError || o.Blame != classify.BlameEdge {
-					t.Errorf("outage fault %s classified %s/%s", o.Fault, o.Class, o.Blame)
+				if o.Fault != "cf_502_json" && o.Fault != "cf_503_json" {
+					t.Errorf("outage fault %s is not one of the phase's", o.Fault)
 				}
 			}
 		case o.Truth == "degraded_performance":
@@ -84,11 +82,17 @@ func TestOutcomesFollowThePhases(t *testing.T) {
 	}
 }
 
-func TestEveryFaultHasAClass(t *testing.T) {
+// Every fault id has a kind, and only catalogued ids do.
+func TestEveryFaultHasAKind(t *testing.T) {
+	if len(faults) != len(FaultIDs) {
+		t.Fatalf("%d kinds for %d fault ids", len(faults), len(FaultIDs))
+	}
 	for _, id := range FaultIDs {
-		c := faultClass(id)
-		if c.Class == "" || (c.Class == classify.OK && id != "ttfb_stall") {
-			t.Errorf("%s: class %q", id, c.Class)
+		if KindOf(id) == None {
+			t.Errorf("%s: no kind", id)
 		}
+	}
+	if KindOf("") != None || KindOf("cf_999") != None {
+		t.Error("an unknown id has a kind")
 	}
 }
