@@ -38,7 +38,7 @@ declare module "k6/x/chatgpt" {
   /** A duration: a Go-style string such as "30s" or "1m30s", or milliseconds. */
   export type Duration = string | number;
 
-  /** Outcome classes (DESIGN §5). */
+  /** Outcome classes (docs/signals.md §6). */
   export type Class =
     | "ok" | "ok_slow" | "connection_error" | "timeout_connect" | "timeout_ttfb" | "timeout_total"
     | "edge_blocked" | "geo_blocked" | "edge_gateway_error" | "auth_invalid" | "account_blocked"
@@ -199,6 +199,10 @@ declare module "k6/x/chatgpt" {
   }
 
   export interface Target {
+    /** The detector's name for the target (the option; default: the provider). */
+    readonly name: string;
+    /** A fallback for the other targets (the option). */
+    readonly alternative: boolean;
     readonly provider: Provider;
     readonly model: string;
     readonly baseURL: string;
@@ -221,7 +225,7 @@ declare module "k6/x/chatgpt" {
   export function target(options?: TargetOptions): Target;
 
   export interface SimulatorOptions {
-    /** Scenario file (YAML or JSON, DESIGN §7), relative to the script. None: healthy forever. */
+    /** Scenario file (YAML or JSON, docs/architecture.md "scenario"), relative to the script. None: healthy forever. */
     scenario?: string;
     /** Scenario minutes per minute; latencies are not compressed. Default 1. */
     speed?: number;

@@ -1,5 +1,5 @@
 // Package classify turns the outcome of one probe (transport error, status, headers, body, stream
-// facts, timings) into a Classification: a class from the taxonomy of DESIGN §5, whose fault it is
+// facts, timings) into a Classification: a class from the taxonomy of docs/signals.md §6, whose fault it is
 // (blame), whether a retry can help and when, and one line of advice for a human. It is pure: no
 // I/O, no clock, no k6, so every rule is table-tested.
 package classify
@@ -12,7 +12,7 @@ import (
 // Class names one kind of outcome. The string values are the wire format (tags, JSON, reports).
 type Class string
 
-// The taxonomy, in rule order (reference/openai-signals.md §7).
+// The taxonomy (docs/signals.md §6.1).
 const (
 	ConnectionError       Class = "connection_error"
 	TimeoutConnect        Class = "timeout_connect"

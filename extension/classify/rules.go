@@ -15,7 +15,7 @@ const (
 	blockScan = 8 << 10
 )
 
-// Classify applies the rules of reference/openai-signals.md §7 in order; the first match wins.
+// Classify applies the rules of docs/signals.md §6.2 in order; the first match wins.
 func Classify(o Outcome) Classification {
 	c := classify(o)
 	c.Message = bound(c.Message)

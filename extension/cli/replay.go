@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/detect"
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/monitor"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/replay"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/scenario"
 )
@@ -88,7 +89,7 @@ func replayCmd() *cobra.Command {
 	cmd.Flags().DurationVar(&interval, "probe-interval", 0, "probe interval (default: the scenario's, else 15s)")
 	cmd.Flags().DurationVar(&runs, "runs", 0, "replay as consecutive runs of this length, handing the detector's state from each to the next")
 	cmd.Flags().IntVar(&confirmations, "confirmations", replay.Confirmations,
-		"confirmation probes per round of a component in doubt, "+detect.ConfirmEvery.String()+" apart, as the monitor sends (0: none; --runs always uses the default)")
+		"confirmation probes per round of a component in doubt, "+monitor.ConfirmEvery.String()+" apart, as the monitor sends (0: none; --runs always uses the default)")
 	cmd.Flags().StringSliceVar(&components, "components", nil, "components to probe (default: chat, chat_stream, models and the scenario's own)")
 	return cmd
 }

@@ -200,15 +200,6 @@ func set[T int | float64 | time.Duration](v *T, def T) {
 	}
 }
 
-// DefaultConfirmations and ConfirmEvery are the confirmation probes a monitor sends, and the
-// thresholds above are tuned with: after a regular probe of a component in doubt
-// (WantsConfirmation), up to three more, 4 s apart, while it stays in doubt. They cost about
-// 9 % more probes in a noisy healthy week, nearly all right after a background failure.
-const (
-	DefaultConfirmations = 3
-	ConfirmEvery         = 4 * time.Second
-)
-
 // MinSamples is how many healthy samples a metric needs before its learned baseline replaces
 // the prior.
 const MinSamples = 30

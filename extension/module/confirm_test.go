@@ -9,6 +9,7 @@ import (
 
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/scenario"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/sim"
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/sim/simtest"
 )
 
 // A failed probe makes the detector doubt the component, so probeAll() sends its confirmation
@@ -28,11 +29,7 @@ phases:
 	cfg := sim.DefaultConfig()
 	cfg.Scenario = sc
 	cfg.Baseline.TTFT = scenario.Latency{Median: 5 * time.Millisecond}
-	s, err := sim.Start("", cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = s.Close() })
+	s := simtest.Start(t, cfg)
 	rt, _ := newRuntime(t, map[string]string{"OPENAI_BASE_URL": s.URL, "OPENAI_API_KEY": "sk-test-confirm-key"})
 	if _, err := rt.RunOnEventLoop(`const chatgpt = require("k6/x/chatgpt");
 		globalThis.on = chatgpt.target({components: ["chat_stream", "models"]});

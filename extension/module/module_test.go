@@ -15,8 +15,7 @@ import (
 	"go.k6.io/k6/v2/metrics"
 	"go.opentelemetry.io/otel/trace/noop"
 
-	"github.com/xk6-chatgpt/xk6-chatgpt/extension/scenario"
-	"github.com/xk6-chatgpt/xk6-chatgpt/extension/sim"
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/sim/simtest"
 )
 
 // newRuntime sets up k6/x/chatgpt in a modulestest runtime with the given script environment.
@@ -45,21 +44,8 @@ func toVU(rt *modulestest.Runtime) chan metrics.SampleContainer {
 	return samples
 }
 
-func fastSim(t *testing.T) string {
-	t.Helper()
-	cfg := sim.DefaultConfig()
-	cfg.Baseline.TTFT = scenario.Latency{Median: 20 * time.Millisecond}
-	cfg.Baseline.ITL = scenario.Latency{Median: 2 * time.Millisecond}
-	s, err := sim.Start("", cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = s.Close() })
-	return s.URL
-}
-
 func TestProbeThroughJS(t *testing.T) {
-	rt, _ := newRuntime(t, map[string]string{"OPENAI_BASE_URL": fastSim(t), "OPENAI_API_KEY": "sk-test-js-binding-key"})
+	rt, _ := newRuntime(t, map[string]string{"OPENAI_BASE_URL": simtest.Fast(t, nil), "OPENAI_API_KEY": "sk-test-js-binding-key"})
 	if _, err := rt.RunOnEventLoop(`const chatgpt = require("k6/x/chatgpt"); globalThis.target = chatgpt.target({model: "gpt-4o-mini"});`); err != nil {
 		t.Fatal(err)
 	}

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/xk6-chatgpt/xk6-chatgpt/extension/detect"
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/monitor"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/probe"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/statefile"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/statuspage"
@@ -36,9 +36,6 @@ const DefaultBudgetUSD = 1.0
 var knownOptions = []string{"name", "alternative", "provider", "model", "baseURL", "apiKey", "apiVersion", "components", "prompt",
 	"maxTokens", "reasoningEffort", "modelFor", "canary", "webURL", "statusURL", "statusInterval", "officialComponents", "timeouts",
 	"budgetUSD", "recordContent", "groundTruth", "polite", "slo", "state", "stateMaxAge", "confirmations"}
-
-// maxConfirmations bounds the option: more would not fit between 15-s rounds.
-const maxConfirmations = 3
 
 // targetExtras are the options that configure the monitor around a probe target.
 type targetExtras struct {
@@ -183,14 +180,14 @@ func (o *options) parse(c *probe.Target, env func(string) string) (x targetExtra
 	if v, ok := o.m["timeouts"]; ok && o.err == nil {
 		c.Timeouts, o.err = parseTimeouts(v)
 	}
-	x.confirmations = detect.DefaultConfirmations
+	x.confirmations = monitor.DefaultConfirmations
 	if x.impolite {
 		x.confirmations = 0 // a load test's probes are its load, not a monitor's samples
 	}
 	if v, ok := o.m["confirmations"]; ok && o.err == nil {
 		n, ok := toInt(v)
-		if !ok || n < 0 || n > maxConfirmations {
-			o.err = fmt.Errorf("option confirmations must be an integer from 0 to %d, got %v", maxConfirmations, v)
+		if !ok || n < 0 || n > monitor.MaxConfirmations {
+			o.err = fmt.Errorf("option confirmations must be an integer from 0 to %d, got %v", monitor.MaxConfirmations, v)
 		}
 		x.confirmations = n
 	}

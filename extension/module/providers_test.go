@@ -7,6 +7,7 @@ import (
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/probe"
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/sim/simtest"
 
 	"bytes"
 	"strings"
@@ -74,7 +75,7 @@ func TestProviderOptionErrors(t *testing.T) {
 // A spent budget holds probes back: they resolve at once with skipped "budget", count in
 // chatgpt_probes_skipped and nowhere else, and --http-debug dumps never show the key.
 func TestSkippedAndDebug(t *testing.T) {
-	rt, _ := newRuntime(t, map[string]string{"OPENAI_BASE_URL": fastSim(t), "OPENAI_API_KEY": "sk-test-module-debug-key"})
+	rt, _ := newRuntime(t, map[string]string{"OPENAI_BASE_URL": simtest.Fast(t, nil), "OPENAI_API_KEY": "sk-test-module-debug-key"})
 	if _, err := rt.RunOnEventLoop(`const chatgpt = require("k6/x/chatgpt");
 		globalThis.cheap = chatgpt.target({budgetUSD: 0.00000001});`); err != nil {
 		t.Fatal(err)
@@ -118,7 +119,7 @@ func TestSkippedAndDebug(t *testing.T) {
 
 // k6's --rps limiter paces probes as it paces k6's own requests.
 func TestRPSLimitApplies(t *testing.T) {
-	rt, _ := newRuntime(t, map[string]string{"OPENAI_BASE_URL": fastSim(t), "OPENAI_API_KEY": "sk-test-rps"})
+	rt, _ := newRuntime(t, map[string]string{"OPENAI_BASE_URL": simtest.Fast(t, nil), "OPENAI_API_KEY": "sk-test-rps"})
 	if _, err := rt.RunOnEventLoop(`globalThis.tg = require("k6/x/chatgpt").target({components: ["models"]});`); err != nil {
 		t.Fatal(err)
 	}
@@ -136,7 +137,7 @@ func TestRPSLimitApplies(t *testing.T) {
 
 // A panic while probing (a bug of ours) becomes an unknown-class result without the key.
 func TestPanicBecomesRedactedResult(t *testing.T) {
-	rt, _ := newRuntime(t, map[string]string{"OPENAI_BASE_URL": fastSim(t), "OPENAI_API_KEY": "sk-canary-panic-0123456789abcdef"})
+	rt, _ := newRuntime(t, map[string]string{"OPENAI_BASE_URL": simtest.Fast(t, nil), "OPENAI_API_KEY": "sk-canary-panic-0123456789abcdef"})
 	v, err := rt.RunOnEventLoop(`require("k6/x/chatgpt").target({})`)
 	if err != nil {
 		t.Fatal(err)

@@ -8,13 +8,15 @@ import (
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/probe"
 )
 
-// DefaultConfirmations and ConfirmEvery are the confirmation probes a monitor sends: after a
-// regular probe of a component the detector is in doubt about (detect.Detector.WantsConfirmation),
-// up to three more, 4 s apart, while it stays in doubt. They cost about 9 % more probes in a
-// healthy week (docs/detection.md) and let an outage be confirmed, or a blip dismissed, within
-// one 15-second round.
+// DefaultConfirmations and ConfirmEvery are the confirmation probes a monitor sends, and the
+// detector's thresholds (detect.Defaults) are tuned with: after a regular probe of a component
+// the detector is in doubt about (detect.Detector.WantsConfirmation), up to three more, 4 s
+// apart, while it stays in doubt. They cost about 9 % more probes in a noisy healthy week,
+// nearly all right after a background failure. MaxConfirmations is as many as fit between
+// 15-second rounds.
 const (
 	DefaultConfirmations = 3
+	MaxConfirmations     = 3
 	ConfirmEvery         = 4 * time.Second
 )
 

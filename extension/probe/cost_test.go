@@ -6,6 +6,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/sim/simtest"
 )
 
 func TestEstimateAndCost(t *testing.T) {
@@ -40,7 +42,7 @@ func TestEstimateAndCost(t *testing.T) {
 // --http-debug dumps carry no credentials, and full dumps carry the bodies without disturbing
 // the stream's measurement.
 func TestDebugTransportRedacts(t *testing.T) {
-	base := strings.TrimSuffix(fastSim(t), "/v1")
+	base := strings.TrimSuffix(simtest.Fast(t, nil), "/v1")
 	for _, prov := range []string{OpenAI, Azure, Anthropic} {
 		var mu sync.Mutex
 		var logs []string

@@ -13,8 +13,7 @@ import (
 	"time"
 
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/classify"
-	"github.com/xk6-chatgpt/xk6-chatgpt/extension/scenario"
-	"github.com/xk6-chatgpt/xk6-chatgpt/extension/sim"
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/sim/simtest"
 )
 
 func target(t *testing.T, base string) *Target {
@@ -25,19 +24,6 @@ func target(t *testing.T, base string) *Target {
 		t.Fatal(err)
 	}
 	return tg
-}
-
-func fastSim(t *testing.T) string {
-	t.Helper()
-	cfg := sim.DefaultConfig()
-	cfg.Baseline.TTFT = scenario.Latency{Median: 30 * time.Millisecond}
-	cfg.Baseline.ITL = scenario.Latency{Median: 5 * time.Millisecond}
-	s, err := sim.Start("127.0.0.1:0", cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = s.Close() })
-	return s.URL
 }
 
 // recorder keeps the headers of every request it carries.
@@ -56,7 +42,7 @@ func (rc *recorder) RoundTrip(r *http.Request) (*http.Response, error) {
 // Every provider's every component, against the simulator: ok, measured, in its own dialect,
 // with its key in its own header and never on the public pages.
 func TestProvidersAndComponents(t *testing.T) {
-	base := strings.TrimSuffix(fastSim(t), "/v1")
+	base := strings.TrimSuffix(simtest.Fast(t, nil), "/v1")
 	bases := map[string]string{OpenAI: base + "/v1", Azure: base, Anthropic: base + "/v1", Gemini: base + "/v1beta/openai", Compatible: base + "/v1"}
 	auth := map[string]string{OpenAI: "Authorization", Azure: "Api-Key", Anthropic: "X-Api-Key", Gemini: "Authorization", Compatible: "Authorization"}
 	for _, prov := range Providers {
@@ -95,10 +81,10 @@ func TestProvidersAndComponents(t *testing.T) {
 					if c != Responses {
 						want = min(want, tg.maxTokens(r.Model))
 					}
-					if tm.TTFT < 30 || tm.TTFT > tm.Total || tm.ITL <= 0 || r.Usage.Output != want || r.TokensEstimated || r.TokensPerSecond <= 0 {
+					if tm.TTFT < 20 || tm.TTFT > tm.Total || tm.ITL <= 0 || r.Usage.Output != want || r.TokensEstimated || r.TokensPerSecond <= 0 {
 						t.Fatalf("stream measurements off: %+v", r)
 					}
-					if tm.TTFB > tm.TTFT-20 { // the preamble comes at once; the first token 30 ms later
+					if tm.TTFB > tm.TTFT-15 { // the preamble comes at once; the first token 20 ms later (simtest.Fast)
 						t.Fatalf("TTFB %v should precede TTFT %v: a preamble event counted as a token?", tm.TTFB, tm.TTFT)
 					}
 				}

@@ -10,18 +10,18 @@ import (
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/classify"
 )
 
-// Timings are in milliseconds. Zero means the phase did not happen (a reused connection has no
+// Timings are in milliseconds. Zero means the stage did not happen (a reused connection has no
 // DNS, connect or TLS; a non-streaming response has no TTFT).
 type Timings struct {
-	DNS     float64 `js:"dns" json:"dns"`
-	Connect float64 `js:"connect" json:"connect"`
-	TLS     float64 `js:"tls" json:"tls"`
-	TTFB    float64 `js:"ttfb" json:"ttfb"`      // response headers
-	TTFT    float64 `js:"ttft" json:"ttft"`      // first content or reasoning token
-	TTFA    float64 `js:"ttfa" json:"ttfa"`      // first answer (non-reasoning) token
-	ITL     float64 `js:"itl" json:"itl"`        // mean gap between tokens after the first
-	ITLMax  float64 `js:"itlMax" json:"itl_max"` // longest such gap
-	Total   float64 `js:"total" json:"total"`
+	DNS     float64 `js:"dns"`
+	Connect float64 `js:"connect"`
+	TLS     float64 `js:"tls"`
+	TTFB    float64 `js:"ttfb"`   // response headers
+	TTFT    float64 `js:"ttft"`   // first content or reasoning token
+	TTFA    float64 `js:"ttfa"`   // first answer (non-reasoning) token
+	ITL     float64 `js:"itl"`    // mean gap between tokens after the first
+	ITLMax  float64 `js:"itlMax"` // longest such gap
+	Total   float64 `js:"total"`
 }
 
 // SLO is a latency objective: a stream meets it when its TTFT and mean inter-token latency are
@@ -44,59 +44,59 @@ var SpanHeaders = []string{"X-Request-Id", "Request-Id", "Apim-Request-Id", "Cf-
 
 // Usage is token accounting, from the server's usage report when it sent one.
 type Usage struct {
-	Input  int `js:"input" json:"input"`
-	Output int `js:"output" json:"output"`
+	Input  int `js:"input"`
+	Output int `js:"output"`
 }
 
-// Result is what one probe observed. Its js tags are the JS API (index.d.ts); its json tags are
-// the report format.
+// Result is what one probe observed. Its js tags name the fields that reach JS, where the module
+// hands them over as its ProbeResult (index.d.ts; a test keeps the three in step).
 type Result struct {
-	OK              bool           `js:"ok" json:"ok"`
-	Component       Component      `js:"component" json:"component"`
-	Provider        string         `js:"provider" json:"provider"`
-	Model           string         `js:"model" json:"model"`
-	ResponseModel   string         `js:"responseModel" json:"response_model,omitempty"`
-	Status          int            `js:"status" json:"status"`
-	Class           classify.Class `js:"class" json:"class"`
-	Blame           classify.Blame `js:"blame" json:"blame"`
-	Retryable       bool           `js:"retryable" json:"retryable"`
-	RetryAfterMs    int64          `js:"retryAfterMs" json:"retry_after_ms"`
-	RateLimitKind   string         `js:"rateLimitKind" json:"rate_limit_kind,omitempty"`
-	ProviderCode    string         `js:"providerCode" json:"provider_code,omitempty"`
-	Timings         Timings        `js:"timings" json:"timings"`
-	Usage           Usage          `js:"usage" json:"usage"`
-	TokensPerSecond float64        `js:"tokensPerSecond" json:"tokens_per_second"`
-	TokensEstimated bool           `js:"tokensEstimated" json:"tokens_estimated"` // counted chunks: no usage report
-	FinishReason    string         `js:"finishReason" json:"finish_reason,omitempty"`
-	RequestID       string         `js:"requestId" json:"request_id,omitempty"`
-	TraceID         string         `js:"traceId" json:"trace_id,omitempty"`
-	CostUSD         float64        `js:"costUsd" json:"cost_usd"`                    // at list prices (Policy)
-	CostKnown       bool           `js:"costKnown" json:"cost_known"`                // false: the model's prices are unknown
-	Skipped         string         `js:"skipped" json:"skipped,omitempty"`           // not sent: "retry_after", "backoff" or "budget"
-	Cached          bool           `js:"cached" json:"cached,omitempty"`             // status: the last read, within the page's polling interval
-	Confirmation    bool           `js:"confirmation" json:"confirmation,omitempty"` // an extra probe the detector asked for
-	State           string         `js:"state" json:"state,omitempty"`               // component state after this probe
-	Message         string         `js:"message" json:"message,omitempty"`
-	Advice          string         `js:"advice" json:"advice,omitempty"`
+	OK              bool           `js:"ok"`
+	Component       Component      `js:"component"`
+	Provider        string         `js:"provider"`
+	Model           string         `js:"model"`
+	ResponseModel   string         `js:"responseModel"`
+	Status          int            `js:"status"`
+	Class           classify.Class `js:"class"`
+	Blame           classify.Blame `js:"blame"`
+	Retryable       bool           `js:"retryable"`
+	RetryAfterMs    int64          `js:"retryAfterMs"`
+	RateLimitKind   string         `js:"rateLimitKind"`
+	ProviderCode    string         `js:"providerCode"`
+	Timings         Timings        `js:"timings"`
+	Usage           Usage          `js:"usage"`
+	TokensPerSecond float64        `js:"tokensPerSecond"`
+	TokensEstimated bool           `js:"tokensEstimated"` // counted chunks: no usage report
+	FinishReason    string         `js:"finishReason"`
+	RequestID       string         `js:"requestId"`
+	TraceID         string         `js:"traceId"`
+	CostUSD         float64        `js:"costUsd"`      // at list prices (Policy)
+	CostKnown       bool           `js:"costKnown"`    // false: the model's prices are unknown
+	Skipped         string         `js:"skipped"`      // not sent: "retry_after", "backoff" or "budget"
+	Cached          bool           `js:"cached"`       // status: the last read, within the page's polling interval
+	Confirmation    bool           `js:"confirmation"` // an extra probe the detector asked for
+	State           string         `js:"state"`        // component state after this probe
+	Message         string         `js:"message"`
+	Advice          string         `js:"advice"`
 
-	Start    time.Time `js:"-" json:"start"`
-	Aborted  bool      `js:"-" json:"-"` // the caller's context ended (test stopping): not an observation
-	Answer   string    `js:"-" json:"-"` // kept only for answer checks
-	BytesIn  int64     `js:"-" json:"-"`
-	SimFault string    `js:"-" json:"-"` // simulator ground truth (x-sim-fault), for scoring
+	Start    time.Time `js:"-"`
+	Aborted  bool      `js:"-"` // the caller's context ended (test stopping): not an observation
+	Answer   string    `js:"-"` // kept only for answer checks
+	BytesIn  int64     `js:"-"`
+	SimFault string    `js:"-"` // simulator ground truth (x-sim-fault), for scoring
 	// TruthSince is when, by the simulator's word (x-sim-truth-since), the trouble this probe
 	// ran into began: untrusted, used only for targets that point at a simulator.
-	TruthSince time.Time `js:"-" json:"-"`
+	TruthSince time.Time `js:"-"`
 	// For spans: the response headers worth quoting (request ids, rate limits), where the
 	// request went (no query: keys sometimes travel there), and its answer budget.
-	Headers map[string]string `js:"-" json:"-"`
+	Headers map[string]string `js:"-"`
 	// TrueTTFT is the server's own account of the first token (its write stamp minus our start),
 	// when a stamping simulator is probed with GroundTruth: the yardstick of TTFT accuracy.
-	TrueTTFT float64 `js:"trueTtft" json:"true_ttft,omitempty"`
+	TrueTTFT float64 `js:"trueTtft"`
 	// Good is OK and within the target's SLO (always false without one).
-	Good      bool   `js:"good" json:"good,omitempty"`
-	SLO       *SLO   `js:"-" json:"-"` // the target's, for goodput
-	Host      string `js:"-" json:"-"`
-	MaxTokens int    `js:"-" json:"-"`
-	Stream    bool   `js:"-" json:"-"`
+	Good      bool   `js:"good"`
+	SLO       *SLO   `js:"-"` // the target's, for goodput
+	Host      string `js:"-"`
+	MaxTokens int    `js:"-"`
+	Stream    bool   `js:"-"`
 }

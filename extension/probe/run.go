@@ -117,7 +117,7 @@ func runProbe(parent context.Context, rt http.RoundTripper, t *Target, c Compone
 		r.Aborted = true
 	}
 	p.finish(&r, end)
-	// Output rate excludes the wait for the first token (DESIGN §4); non-streaming responses
+	// Output rate excludes the wait for the first token (docs/signals.md §5); non-streaming responses
 	// have no first-token time, so no honest rate.
 	if tm := r.Timings; tm.TTFT > 0 && tm.Total > tm.TTFT && r.Usage.Output > 0 {
 		r.TokensPerSecond = float64(r.Usage.Output) / ((tm.Total - tm.TTFT) / 1000)

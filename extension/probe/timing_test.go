@@ -15,6 +15,7 @@ import (
 
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/scenario"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/sim"
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/sim/simtest"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/stream"
 )
 
@@ -40,7 +41,7 @@ func (t *tee) RoundTrip(r *http.Request) (*http.Response, error) {
 	return resp, nil
 }
 
-// truth is what the server did, from its write stamps (DESIGN §4): the first event (the role
+// truth is what the server did, from its write stamps (docs/signals.md §5): the first event (the role
 // chunk, flushed with the headers), the first token and the mean gap between tokens.
 type truth struct{ headers, firstToken, itl time.Duration }
 
@@ -96,11 +97,7 @@ func TestTimingsMatchServerStamps(t *testing.T) {
 	cfg.Stamps = true
 	cfg.Baseline.TTFT = scenario.Latency{Median: 2 * time.Millisecond, P99: 8 * time.Millisecond}
 	cfg.Baseline.ITL = scenario.Latency{Median: 500 * time.Microsecond, P99: 2 * time.Millisecond}
-	s, err := sim.Start("127.0.0.1:0", cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = s.Close() }()
+	s := simtest.Start(t, cfg)
 	tg := target(t, s.URL)
 	rt := &tee{bodies: map[*http.Request]*bytes.Buffer{}}
 	var errTTFB, errTTFT, errITL []float64

@@ -37,7 +37,7 @@ var faults = map[string]Kind{
 	"wrong_answer": Answer,
 }
 
-// FaultIDs is the fault catalogue, in documentation order (docs/architecture.md lists what each
+// FaultIDs is the fault catalogue, in documentation order (docs/signals.md §7 says what each
 // one acts out).
 var FaultIDs = []string{
 	"cf_502_json", "cf_503_json", "cf_502_html", "cf_52x_html", "lb_530", "server_500", "overloaded_503",

@@ -12,8 +12,8 @@ import (
 )
 
 // The Anthropic-style Messages API (POST /v1/messages), for probes of the anthropic dialect:
-// its JSON message, its named-event stream and its error envelope (reference/openai-signals.md
-// §6.1). Scenario faults drawn for the "messages" component are served in Anthropic's shape;
+// its JSON message, its named-event stream and its error envelope (docs/signals.md §1.5 and
+// §2.4). Scenario faults drawn for the "messages" component are served in Anthropic's shape;
 // Cloudflare faults stay Cloudflare's, since they come from the edge in front of either API.
 
 type messagesRequest struct {

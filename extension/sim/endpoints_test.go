@@ -14,6 +14,7 @@ import (
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/classify"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/scenario"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/sim"
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/sim/simtest"
 )
 
 // faulty serves a scenario that fails every request to component with fault.
@@ -27,11 +28,7 @@ func faulty(t *testing.T, component, fault string) *sim.Running {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := sim.Start("", sim.Config{Scenario: sc})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = s.Close() })
+	s := simtest.Start(t, sim.Config{Scenario: sc})
 	return s
 }
 

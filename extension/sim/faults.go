@@ -8,7 +8,7 @@ import (
 	"strconv"
 )
 
-// httpFault is a complete error response from reference/openai-signals.md §7.1.
+// httpFault is a complete error response from docs/signals.md §7.
 type httpFault struct {
 	status int
 	edge   bool   // Cloudflare-only headers (no origin x-request-id)

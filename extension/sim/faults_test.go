@@ -12,6 +12,7 @@ import (
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/probe"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/scenario"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/sim"
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/sim/simtest"
 )
 
 // Every fault of the catalogue, served by the simulator, is measured by the real probe and
@@ -53,11 +54,7 @@ phases: [{at: 0s, until: 1h, components: [%s], truth: major_outage, error_rate: 
 			if err != nil {
 				t.Fatal(err)
 			}
-			s, err := sim.Start("", sim.Config{Scenario: sc})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer func() { _ = s.Close() }()
+			s := simtest.Start(t, sim.Config{Scenario: sc})
 			tg := &probe.Target{Model: "gpt-4o-mini", BaseURL: s.URL, APIKey: "sk-test-faults",
 				Timeouts: probe.Timeouts{TTFB: time.Second, Stall: 300 * time.Millisecond, Total: 3 * time.Second}}
 			if err := tg.Validate(); err != nil {
@@ -86,11 +83,7 @@ phases: [{at: 30m, until: 1h, components: [chat_stream], truth: degraded_perform
 	}
 	var elapsed atomic.Int64 // the handlers read the clock concurrently
 	clock := func() time.Time { return time.Unix(0, elapsed.Load()) }
-	s, err := sim.Start("", sim.Config{Scenario: sc, Now: clock, Speed: 60})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = s.Close() }()
+	s := simtest.Start(t, sim.Config{Scenario: sc, Now: clock, Speed: 60})
 	tg := &probe.Target{Model: "m", BaseURL: s.URL}
 	_ = tg.Validate()
 	healthy := probe.Run(context.Background(), http.DefaultTransport, tg, probe.ChatStream)

@@ -16,7 +16,7 @@ type officialComponent struct {
 	ours            []string
 }
 
-// officialComponents follows OpenAI's incident.io page (reference/openai-signals.md §4.3): names
+// officialComponents follows OpenAI's incident.io page (docs/signals.md §4.3): names
 // and, where the reference gives them, ids.
 var officialComponents = []officialComponent{
 	{"01JMXBRMFE6N2NNT7DG6XZQ6PW", "Chat Completions", "APIs", []string{"chat", "chat_stream", "canary"}},

@@ -18,7 +18,7 @@ type responsesRequest struct {
 }
 
 // responses serves POST /v1/responses: a response object, or with stream=true the named-event
-// stream of reference/openai-signals.md §2.3 (response.created … response.completed).
+// stream of docs/signals.md §2.3 (response.created … response.completed).
 func (s *Server) responses(w http.ResponseWriter, r *http.Request) {
 	var req responsesRequest
 	if !decodeRequest(w, r, &req) {

@@ -6,7 +6,7 @@ import (
 	"time"
 )
 
-// Ground truth for timing tests (DESIGN §4): with Config.Stamps, or a request carrying
+// Ground truth for timing tests (docs/signals.md §5): with Config.Stamps, or a request carrying
 // "X-Sim-Stamps: 1", every SSE event is preceded by a comment line holding the wall-clock time
 // the server wrote it, in Unix nanoseconds:
 //

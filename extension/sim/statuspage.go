@@ -12,7 +12,7 @@ import (
 )
 
 // The simulated official status page, in the two shapes OpenAI's page has served
-// (reference/openai-signals.md §4.2): Atlassian Statuspage v2 under /api/v2/ and incident.io's
+// (docs/signals.md §4.2): Atlassian Statuspage v2 under /api/v2/ and incident.io's
 // widget proxy under /proxy/status.openai.com. Both show the scenario's status_page entries at
 // the current scenario time, with times on the wall clock, and answer If-None-Match with 304.
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/scenario"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/sim"
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/sim/simtest"
 )
 
 // statusServer serves a library scenario at speed 60 on a clock the test moves.
@@ -26,11 +27,7 @@ func statusServer(t *testing.T, name string) (root string, at func(time.Duration
 	}
 	var elapsed atomic.Int64
 	start := time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
-	s, err := sim.Start("", sim.Config{Scenario: sc, Speed: 60, Now: func() time.Time { return start.Add(time.Duration(elapsed.Load())) }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = s.Close() })
+	s := simtest.Start(t, sim.Config{Scenario: sc, Speed: 60, Now: func() time.Time { return start.Add(time.Duration(elapsed.Load())) }})
 	return strings.TrimSuffix(s.URL, "/v1"), func(d time.Duration) { elapsed.Store(int64(d / 60)) }
 }
 

@@ -10,7 +10,7 @@ import (
 // The ChatGPT-web-like front door (GET /web/), for the web component: the app page when
 // healthy, and when the scenario says so, what browsers saw in real outages — Cloudflare error
 // pages for chatgpt.com, the managed challenge, the "at capacity" gate, the per-user rate-limit
-// answer (reference/openai-signals.md §3).
+// answer (docs/signals.md §3).
 
 const (
 	webApp      = `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>ChatGPT</title><meta name="description" content="ChatGPT helps you get answers, find inspiration and be more productive."></head><body><div id="__next"><main><h1>What can I help with?</h1><form><textarea id="prompt-textarea" placeholder="Ask anything"></textarea></form></main></div><script>window.__oai_SSR_HTML=1</script></body></html>`

@@ -10,7 +10,7 @@ import (
 // (api.anthropic.com)"), because pages rename components over time.
 type Map map[string][]string
 
-// DefaultMaps per provider (reference/openai-signals.md §4.3–4.4). Components without an
+// DefaultMaps per provider (docs/signals.md §4.3–4.4). Components without an
 // official counterpart (OpenAI's model list) are absent. Azure OpenAI publishes only an RSS
 // feed, so it has no map.
 var DefaultMaps = map[string]Map{

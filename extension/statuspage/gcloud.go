@@ -7,7 +7,7 @@ import (
 )
 
 // Google Cloud's status incidents.json: an array of incidents with severity, begin/end, the
-// affected products and their updates (reference/openai-signals.md §4.4). It has no component
+// affected products and their updates (docs/signals.md §4.4). It has no component
 // list; each affected product becomes a component in the incident's state while it is open.
 
 type gcIncident struct {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/scenario"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/sim"
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/sim/simtest"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/statuspage"
 )
 
@@ -27,11 +28,7 @@ func TestSimulatorPagesBothShapes(t *testing.T) {
 	start := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 	var now atomic.Int64
 	now.Store(start.UnixNano())
-	s, err := sim.Start("127.0.0.1:0", sim.Config{Scenario: sc, Now: func() time.Time { return time.Unix(0, now.Load()) }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = s.Close() }()
+	s := simtest.Start(t, sim.Config{Scenario: sc, Now: func() time.Time { return time.Unix(0, now.Load()) }})
 	origin := s.URL[:len(s.URL)-len("/v1")]
 	get := func(path string) *statuspage.Page {
 		t.Helper()

@@ -8,7 +8,7 @@ import (
 
 // MessagesStream accumulates an Anthropic Messages API stream: message_start,
 // content_block_delta (text_delta, thinking_delta, …), message_delta with the stop reason and
-// output usage, message_stop, with ping and error events (reference/openai-signals.md §6.1).
+// output usage, message_stop, with ping and error events (docs/signals.md §2.4).
 type MessagesStream struct{ Summary }
 
 type wireAnthropicUsage struct {

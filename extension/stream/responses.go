@@ -7,7 +7,7 @@ import (
 )
 
 // ResponsesStream accumulates an OpenAI Responses API stream: named events whose data carries
-// the same "type" (reference/openai-signals.md §2.3). Terminal events are response.completed and
+// the same "type" (docs/signals.md §2.3). Terminal events are response.completed and
 // response.incomplete; response.failed and error are error records.
 type ResponsesStream struct{ Summary }
 
