@@ -21,6 +21,14 @@
 //   CHATGPT_DURATION   run length (default 1m)
 //   CHATGPT_MIN_AVAILABILITY  optional extra threshold: share of probes that must succeed
 //   CHATGPT_TTFT_P95_MS       optional extra threshold: 95th percentile time to first token, ms
+//   CHATGPT_TARGET     simulator: probe the embedded simulator (needed in CI, or with
+//                      CHATGPT_REPORT_DIR, when no key is set: otherwise the run stops at init)
+//   CHATGPT_SCENARIO   with CHATGPT_TARGET=simulator, a scenario file the simulator plays (a
+//                      rehearsal of an outage); CHATGPT_SPEED compresses its time (default 1)
+//   CHATGPT_WEBHOOK_URL       post each incident's opening, escalation and recovery there (JSON
+//                             with a Slack-compatible "text"), once across runs (CHATGPT_STATE)
+//   CHATGPT_GITHUB_ISSUES     true: one GitHub issue per incident, closed on recovery (needs
+//                             GITHUB_TOKEN with issues: write, and GITHUB_REPOSITORY)
 //   CHATGPT_REPORT_DIR        write report.md, junit.xml, report.json, report.html and badges/ there
 //   CHATGPT_HISTORY_DIR       earlier runs' report.json files, for the HTML's 90-day uptime bars
 //   CHATGPT_PREVIOUS_RUN      the previous scheduled run's start (RFC 3339): late or skipped runs show
@@ -39,22 +47,29 @@ const defaults = {
   azure: "chat_stream,canary",
   anthropic: "chat_stream,models,status",
 };
+// A rehearsal: the simulator plays a scenario (an outage, a maintenance) for the real script.
+const rehearsal = __ENV.CHATGPT_TARGET === "simulator" && __ENV.CHATGPT_SCENARIO
+  ? chatgpt.simulator({ scenario: __ENV.CHATGPT_SCENARIO, speed: Number(__ENV.CHATGPT_SPEED || 1) })
+  : undefined;
 const target = chatgpt.target({
   provider,
+  baseURL: rehearsal,
   model: __ENV.CHATGPT_MODEL || undefined,
   components: (__ENV.CHATGPT_COMPONENTS || defaults[provider] || "chat_stream,models").split(",").map((s) => s.trim()),
 });
 
-// Exit code 99 (k6's threshold breach) on a confirmed provider outage or a sustained
-// degradation, not on a single failed probe: the detector decides. Problems on your side (bad
-// key, quota, region, network) cross their own threshold, chatgpt_local, so they page whoever
-// owns the account rather than whoever watches the provider.
-const thresholds = {
-  "chatgpt_incidents{state:major_outage}": ["count<1"],
-  "chatgpt_incidents{state:partial_outage}": ["count<1"],
-  chatgpt_degraded: ["rate<0.5"],
-  chatgpt_local: ["rate<0.5"],
-};
+// Exit code 99 (k6's threshold breach) when any component was in a confirmed outage during the
+// run — detected now or still open from an earlier run (the state file) — or stayed degraded
+// for most of it; not on a single failed probe: the detector decides. Each component has its
+// own thresholds, so one dead component among healthy ones still fails the run. Declared
+// maintenance is not an outage. Problems on your side (bad key, quota, region, network) cross
+// their own threshold, chatgpt_local, so they page whoever owns the account rather than
+// whoever watches the provider.
+const thresholds = { chatgpt_local: ["rate<0.5"] };
+for (const c of target.components) {
+  thresholds[`chatgpt_down{component:${c}}`] = ["rate==0"];
+  thresholds[`chatgpt_degraded{component:${c}}`] = ["rate<0.5"];
+}
 if (__ENV.CHATGPT_MIN_AVAILABILITY) thresholds.chatgpt_available = [`rate>=${__ENV.CHATGPT_MIN_AVAILABILITY}`];
 if (__ENV.CHATGPT_TTFT_P95_MS) thresholds.chatgpt_ttft = [`p(95)<${__ENV.CHATGPT_TTFT_P95_MS}`];
 

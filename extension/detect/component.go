@@ -29,6 +29,7 @@ type component struct {
 	official     officialView // the status page's latest word
 	ttft         float64      // recent time to first token of successes (EWMA), for ranking alternatives
 	truthSince   time.Time    // a simulator's start of the current trouble (zero: none known)
+	maintFails   int          // failures during a declared maintenance, this process (reported, never an outage)
 }
 
 func newComponent(target, name string, p Priors) *component {
@@ -56,6 +57,9 @@ func (c *component) observe(o Observation, cfg *Config) {
 	}
 	counted, failed := o.counts()
 	if c.state == Maintenance { // planned: failures are expected and must not teach the baseline
+		if failed {
+			c.maintFails++
+		}
 		counted = false
 	}
 	if counted {

@@ -2,6 +2,7 @@ package detect
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -50,7 +51,10 @@ type Snapshot struct {
 	Unacknowledged []string `json:"unacknowledged"`
 	OfficialOnly   []string `json:"official_only"`
 	Maintenance    []string `json:"maintenance"` // under a maintenance the page declares
-	Local          *Local   `json:"local,omitempty"`
+	// DuringMaintenance counts, per component, the failures inside declared maintenance
+	// windows: recorded, never an outage.
+	DuringMaintenance map[string]int `json:"during_maintenance,omitempty"`
+	Local             *Local         `json:"local,omitempty"`
 	// Alternatives are the fallback targets, ranked: up first, then healthiest and fastest.
 	Alternatives []Alternative     `json:"alternatives"`
 	Components   []ComponentStatus `json:"components"`
@@ -101,6 +105,12 @@ func (d *Detector) Snapshot(at time.Time) Snapshot {
 			cs.Local = string(cl)
 			locals[b] = append(locals[b], name)
 			localClass[b] = cl
+		}
+		if c.maintFails > 0 {
+			if s.DuringMaintenance == nil {
+				s.DuringMaintenance = map[string]int{}
+			}
+			s.DuringMaintenance[name] = c.maintFails
 		}
 		switch {
 		case c.state.Down():
@@ -191,6 +201,14 @@ func (s *Snapshot) verdict(d *Detector) string {
 	}
 	if len(s.Maintenance) > 0 {
 		fmt.Fprintf(&b, "; under declared maintenance: %s", strings.Join(s.Maintenance, ", "))
+	}
+	if len(s.DuringMaintenance) > 0 {
+		parts := make([]string, 0, len(s.DuringMaintenance))
+		for name, n := range s.DuringMaintenance {
+			parts = append(parts, fmt.Sprintf("%s %d", name, n))
+		}
+		slices.Sort(parts)
+		fmt.Fprintf(&b, "; failures during declared maintenance, not outages: %s", strings.Join(parts, ", "))
 	}
 	if len(s.Unacknowledged) > 0 {
 		fmt.Fprintf(&b, "; the official status page does not acknowledge %s yet", strings.Join(s.Unacknowledged, ", "))

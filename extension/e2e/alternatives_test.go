@@ -16,7 +16,7 @@ func TestAlternativeUpDuringOutage(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
-	if !regexp.MustCompile(`verdict: partial outage: openai/chat, openai/chat_stream down.*alternatives up: anthropic \(operational, TTFT \d+ ms\)`).MatchString(r.stderr) {
+	if !regexp.MustCompile(`verdict: SIMULATOR, not a real API — partial outage: openai/chat, openai/chat_stream down.*alternatives up: anthropic \(operational, TTFT \d+ ms\)`).MatchString(r.stderr) {
 		t.Errorf("verdict does not name the alternative:\n%s", r.stderr)
 	}
 	// Acknowledged 3 scenario minutes after the outage began: 9 s at speed 20, less our detection time.

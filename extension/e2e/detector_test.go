@@ -19,7 +19,7 @@ func TestDemoTellsTheStory(t *testing.T) {
 		"openai/chat_stream operational -> degraded_performance",
 		"-> major_outage",
 		"recovered",
-		"final verdict: operational",
+		"final verdict: SIMULATOR, not a real API — operational",
 		"incident openai/models-",
 	} {
 		if !strings.Contains(out, want) {

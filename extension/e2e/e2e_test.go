@@ -100,7 +100,7 @@ func TestMonitorAgainstEmbeddedSimulator(t *testing.T) {
 	if !strings.Contains(r.stderr, "probes the embedded simulator") {
 		t.Errorf("no simulator notice in:\n%s", r.stderr)
 	}
-	if !strings.Contains(r.stderr, "xk6-chatgpt verdict: operational: 4 component(s) healthy") {
+	if !strings.Contains(r.stderr, "xk6-chatgpt verdict: SIMULATOR, not a real API — operational: 4 component(s) healthy") {
 		t.Errorf("no detector verdict in:\n%s", r.stderr)
 	}
 }

@@ -32,7 +32,7 @@ func TestInterruptedRunStillReports(t *testing.T) {
 			cmd := exec.CommandContext(ctx, k6Binary(t), append(args, "scripts/chatgpt.js")...)
 			cmd.Dir = repoRoot(t)
 			cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir, "K6_NO_USAGE_REPORT=true", "CHATGPT_DURATION=10m",
-				"CHATGPT_INTERVAL=1s", "CHATGPT_REPORT_DIR=" + filepath.Join(dir, "reports"), "CHATGPT_STATE=" + filepath.Join(dir, "state.json")}
+				"CHATGPT_INTERVAL=1s", "CHATGPT_TARGET=simulator", "CHATGPT_REPORT_DIR=" + filepath.Join(dir, "reports"), "CHATGPT_STATE=" + filepath.Join(dir, "state.json")}
 			var out bytes.Buffer
 			cmd.Stdout, cmd.Stderr = &out, &out
 			if err := cmd.Start(); err != nil {

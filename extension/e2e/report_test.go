@@ -13,7 +13,7 @@ import (
 func TestMonitorWritesReports(t *testing.T) {
 	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "reports")
-	r := k6run(t, "scripts/chatgpt.js", append(short, "CHATGPT_REPORT_DIR="+dir, "CHATGPT_PREVIOUS_RUN=2026-11-22T02:45:00Z",
+	r := k6run(t, "scripts/chatgpt.js", append(short, "CHATGPT_TARGET=simulator", "CHATGPT_REPORT_DIR="+dir, "CHATGPT_PREVIOUS_RUN=2026-11-22T02:45:00Z",
 		"CHATGPT_HISTORY_DIR="+filepath.Join(repoRoot(t), "extension/report/testdata/history"))...)
 	if r.code != 0 {
 		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)

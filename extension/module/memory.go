@@ -44,14 +44,14 @@ func (r *RootModule) useMemory(i *Instance, t *Target, x targetExtras) error {
 		det.SetMemory(detect.Memory{Source: "priors", Note: fmt.Sprintf("no detector state file (set CHATGPT_STATE or the state option to keep baselines and open incidents between scheduled runs): starting from the %s priors", t.Provider)})
 		return nil
 	}
-	m, err := statefile.Load(det, x.statePath, time.Now(), x.stateMaxAge, detect.PriorsFor(t.Provider), t.Provider)
+	m, told, err := statefile.Load(det, x.statePath, time.Now(), x.stateMaxAge, detect.PriorsFor(t.Provider), t.Provider)
 	det.SetMemory(m)
+	r.notes.told = told
 	if err != nil {
 		log.Warnf("xk6-chatgpt: %s", m.Note)
 	} else {
 		log.Infof("xk6-chatgpt: %s", m.Note)
 	}
-	r.subscribeExit(i, log)
 	return nil
 }
 
@@ -60,7 +60,7 @@ func (r *RootModule) useMemory(i *Instance, t *Target, x targetExtras) error {
 // one). It is safe to call more than once: the latest state wins.
 func (r *RootModule) saveMemory() error {
 	r.mu.Lock()
-	mem, det := r.mem, r.det
+	mem, det, told := r.mem, r.det, r.notes.told
 	r.mu.Unlock()
 	if mem.path == "" || det == nil {
 		return nil
@@ -69,7 +69,9 @@ func (r *RootModule) saveMemory() error {
 	if !s.LastObservation.After(mem.loaded) {
 		return nil
 	}
-	return statefile.Write(mem.path, s)
+	r.notesMu.Lock()
+	defer r.notesMu.Unlock()
+	return statefile.Write(mem.path, statefile.Document{Saved: s, Notified: told})
 }
 
 // exitEvent is k6's Exit event type. Its constant lives in k6 v2.2.0's internal/event package,
@@ -77,10 +79,28 @@ func (r *RootModule) saveMemory() error {
 // the subscription fires.
 const exitEvent = 6
 
-// subscribeExit saves the state when k6 is about to exit, whatever ended the run (the end of
-// the test, an interrupt, a failed threshold with abortOnFail), so a script without
-// handleSummary keeps its memory too.
-func (r *RootModule) subscribeExit(i *Instance, log logrus.FieldLogger) {
+// flush sends the notifications the run calls for, then saves the state file (with what they
+// told). handleSummary's chatgpt.report() and k6's exit both call it; the second finds little
+// left to do.
+func (r *RootModule) flush(i *Instance) error {
+	r.notify(i)
+	return r.saveMemory()
+}
+
+// subscribeExit flushes when k6 is about to exit, whatever ended the run (the end of the test,
+// an interrupt, a failed threshold with abortOnFail), so a script without handleSummary keeps
+// its memory and tells its news too. Once per process, when there is something to flush.
+func (r *RootModule) subscribeExit(i *Instance) {
+	r.mu.Lock()
+	need := r.mem.path != "" || len(r.notes.senders) > 0
+	r.mu.Unlock()
+	if !need {
+		return
+	}
+	r.exitOnce.Do(func() { r.subscribeExitOnce(i, i.logger()) })
+}
+
+func (r *RootModule) subscribeExitOnce(i *Instance, log logrus.FieldLogger) {
 	ev := i.vu.Events().Global
 	if ev == nil {
 		return
@@ -93,7 +113,7 @@ func (r *RootModule) subscribeExit(i *Instance, log logrus.FieldLogger) {
 		if !ok {
 			return
 		}
-		if err := r.saveMemory(); err != nil {
+		if err := r.flush(i); err != nil {
 			log.Warnf("xk6-chatgpt: %v", err)
 		}
 		e.Done()

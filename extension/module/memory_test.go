@@ -16,7 +16,7 @@ func TestStateOptions(t *testing.T) {
 	saved := filepath.Join(dir, "saved.json")
 	d := detect.New(detect.Defaults)
 	d.Observe(detect.Observation{At: time.Now().Add(-time.Minute), Target: "openai", Component: "chat", Class: classify.OK, TTFTMs: 300, ITLMs: 20, TotalMs: 500})
-	if err := statefile.Write(saved, d.Save()); err != nil {
+	if err := statefile.Write(saved, statefile.Document{Saved: d.Save()}); err != nil {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct {

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -48,6 +49,12 @@ type RootModule struct {
 	loadOnce sync.Once
 	recOnce  sync.Once
 	rec      *report.Recorder // what the end-of-run report shows
+
+	targets  map[string]bool // every target's name, and whether it probes a simulator (guarded by mu)
+	keys     []string        // every target's API key, kept out of notifications (guarded by mu)
+	notes    notifications   // who is told of incidents, and what they were told (guarded by mu)
+	notesMu  sync.Mutex      // one notification round (and state save) at a time
+	exitOnce sync.Once
 
 	gates   map[string]*monitor.Gate         // politeness and spend per target, shared by every VU (guarded by mu)
 	pollers map[string]*monitor.StatusPoller // the official status page per target (guarded by mu)
@@ -122,6 +129,40 @@ func (r *RootModule) gate(key string, budgetUSD float64, statusEvery time.Durati
 		r.gates[key], r.pollers[key] = g, &monitor.StatusPoller{Interval: statusEvery}
 	}
 	return g, r.pollers[key]
+}
+
+// addTarget notes a target's name and whether it probes a simulator, for the reports.
+func (r *RootModule) addTarget(name string, simulated bool, key string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.targets == nil {
+		r.targets = map[string]bool{}
+	}
+	r.targets[name] = r.targets[name] || simulated
+	if key != "" {
+		r.keys = append(r.keys, key)
+	}
+}
+
+// simulatorNote is what every output says when targets probe a simulator ("" when none does).
+func (r *RootModule) simulatorNote() string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var sim []string
+	for name, simulated := range r.targets {
+		if simulated {
+			sim = append(sim, name)
+		}
+	}
+	slices.Sort(sim)
+	return report.SimulatorNote(sim, len(sim) == len(r.targets))
+}
+
+// simulated reports whether the target named name probes a simulator.
+func (r *RootModule) simulated(name string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.targets[name]
 }
 
 // simOf is the origin and speed of the chatgpt.simulator() serving baseURL ("" and 1: none).

@@ -35,11 +35,12 @@ const DefaultBudgetUSD = 1.0
 
 var knownOptions = []string{"name", "alternative", "provider", "model", "baseURL", "apiKey", "apiVersion", "components", "prompt",
 	"maxTokens", "reasoningEffort", "modelFor", "canary", "webURL", "statusURL", "statusInterval", "officialComponents", "timeouts",
-	"budgetUSD", "recordContent", "groundTruth", "polite", "slo", "state", "stateMaxAge", "confirmations"}
+	"budgetUSD", "recordContent", "groundTruth", "polite", "slo", "state", "stateMaxAge", "confirmations", "simulator"}
 
 // targetExtras are the options that configure the monitor around a probe target.
 type targetExtras struct {
 	impolite       bool // polite: false — a load test keeps its load
+	simulator      bool // simulator: true or CHATGPT_TARGET=simulator: the embedded simulator, asked for
 	confirmations  int  // extra probes of a component in doubt after each regular one
 	name           string
 	alternative    bool
@@ -138,6 +139,16 @@ func (o *options) parse(c *probe.Target, env func(string) string) (x targetExtra
 		}
 	}
 	x.impolite = !o.boolean("polite", true)
+	x.simulator = o.boolean("simulator", false)
+	switch t := env("CHATGPT_TARGET"); t {
+	case "":
+	case "simulator":
+		x.simulator = true
+	default:
+		if o.err == nil {
+			o.err = fmt.Errorf("CHATGPT_TARGET=%q: the only value is simulator (unset it to probe the configured provider)", t)
+		}
+	}
 	c.GroundTruth = o.boolean("groundTruth", false)
 	c.RecordContent = o.boolean("recordContent", false)
 	x.alternative = o.boolean("alternative", false)

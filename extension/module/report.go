@@ -39,14 +39,19 @@ func (i *Instance) report(data map[string]any, opts map[string]any) (map[string]
 		}
 		prev = &t
 	}
-	if err := i.root.saveMemory(); err != nil { // the report still goes out; the next run starts from priors
+	if err := i.root.flush(i); err != nil { // the report still goes out; the next run starts from priors
 		i.logger().Warnf("xk6-chatgpt: %v", err)
 	}
 	now := time.Now()
 	run := report.Build(i.root.detector().Snapshot(now), i.root.recorder(), now, report.Thresholds(data), prev)
+	run.MarkSimulator(i.root.simulatorNote())
 	out := map[string]any{}
 	if v, ok := opts["stdout"]; !ok || v != false {
-		out["stdout"] = "\n" + report.K6Text(data) + "\n" + report.Text(run) + "\n"
+		banner := ""
+		if run.Simulator != "" {
+			banner = "  ⚠ " + run.Simulator + ": these results describe the simulator, not the service\n\n"
+		}
+		out["stdout"] = "\n" + banner + report.K6Text(data) + "\n" + report.Text(run) + "\n"
 	}
 	if p := str("markdown"); p != "" {
 		out[p] = report.Markdown(run)
@@ -77,9 +82,15 @@ func (i *Instance) report(data map[string]any, opts map[string]any) (map[string]
 		out[p] = string(page)
 	}
 	if dir := str("badges"); dir != "" {
-		out[path.Join(dir, "overall.svg")] = report.Badge("ChatGPT", run.Overall)
+		label := func(name string, simulated bool) string {
+			if simulated {
+				return name + " (simulator)"
+			}
+			return name
+		}
+		out[path.Join(dir, "overall.svg")] = report.Badge(label("ChatGPT", run.Simulator != ""), run.Overall)
 		for _, c := range run.Components {
-			out[path.Join(dir, fileName(c.Name())+".svg")] = report.Badge(c.Name(), c.State)
+			out[path.Join(dir, fileName(c.Name())+".svg")] = report.Badge(label(c.Name(), i.root.simulated(c.Target)), c.State)
 		}
 	}
 	if len(out) == 0 {

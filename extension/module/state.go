@@ -34,5 +34,8 @@ func (i *Instance) state() (map[string]any, error) {
 	if err := json.Unmarshal(b, &out); err != nil {
 		return nil, fmt.Errorf("chatgpt.state: %w", err)
 	}
+	if note := i.root.simulatorNote(); note != "" {
+		out["verdict"], out["simulator"] = note+" — "+snap.Verdict, note
+	}
 	return out, nil
 }

@@ -54,7 +54,7 @@ func newTarget(i *Instance, opts map[string]any) (*Target, error) {
 	if t.comps, err = parseComponents(opts["components"]); err != nil {
 		return nil, err
 	}
-	speed, err := i.resolveBaseURL(t)
+	speed, err := i.resolveBaseURL(t, x.simulator)
 	if err != nil {
 		return nil, err
 	}
@@ -65,6 +65,7 @@ func newTarget(i *Instance, opts map[string]any) (*Target, error) {
 		return nil, err
 	}
 	t.Provider, t.Model, t.BaseURL = c.Provider, c.Model, c.BaseURL
+	i.root.addTarget(t.Name, t.Simulated, c.APIKey)
 	for _, pc := range t.comps {
 		t.Components = append(t.Components, string(pc))
 	}
@@ -73,6 +74,9 @@ func newTarget(i *Instance, opts map[string]any) (*Target, error) {
 		key += "|load"
 	}
 	m := monitor.New(t.Name, c, i.root.detector())
+	if x.statusInterval == 0 && speed > 1 { // a sped-up simulator's page changes on its clock
+		x.statusInterval = time.Duration(float64(monitor.DefaultStatusInterval) / speed)
+	}
 	m.Gate, m.Status = i.root.gate(key, t.BudgetUSD, x.statusInterval)
 	m.Rounds, m.Confirmations, m.Speed, m.TrustTruth = &i.root.rounds, t.Confirmations, speed, t.Simulated || c.GroundTruth
 	m.Official, m.Probes, m.ConfirmEvery = x.official, t.comps, confirmEvery
@@ -84,6 +88,10 @@ func newTarget(i *Instance, opts map[string]any) (*Target, error) {
 	if err := i.root.useMemory(i, t, x); err != nil {
 		return nil, err
 	}
+	if err := i.root.useNotifications(i); err != nil {
+		return nil, err
+	}
+	i.root.subscribeExit(i)
 	if t.Alternative {
 		i.root.detector().SetAlternative(t.Name)
 	}
@@ -91,29 +99,38 @@ func newTarget(i *Instance, opts map[string]any) (*Target, error) {
 }
 
 // resolveBaseURL picks the API URL: the option or environment, else the provider's public API
-// when a key is set, else the embedded simulator. A simulator's target gets the simulator's web
-// and status pages too, so a rehearsal never reaches the real ones. It returns the speed of the
-// simulator served there (1: real time).
-func (i *Instance) resolveBaseURL(t *Target) (speed float64, err error) {
+// when a key is set, else the embedded simulator — but only on a developer's machine or when
+// asked for (simulator: true, CHATGPT_TARGET=simulator): in CI, or when the run writes reports,
+// a missing key is an error, so a rehearsal never publishes a verdict on the real service. A
+// simulator's target gets the simulator's web and status pages too, so a rehearsal never
+// reaches the real ones. It returns the speed of the simulator served there (1: real time).
+func (i *Instance) resolveBaseURL(t *Target, simulator bool) (speed float64, err error) {
 	c := &t.cfg
+	pe := providerEnv[c.Provider]
 	origin, speed := "", 1.0
 	switch {
 	case c.BaseURL != "":
-		origin, speed = i.root.simOf(c.BaseURL)
-	case c.APIKey != "":
-		c.BaseURL = providerEnv[c.Provider].url
+		if origin, speed = i.root.simOf(c.BaseURL); origin == "" && simulator {
+			return 0, fmt.Errorf("the simulator was asked for (simulator option or CHATGPT_TARGET=simulator), but baseURL %s is not a simulator of this run", c.BaseURL)
+		}
+	case c.APIKey != "" && !simulator:
+		c.BaseURL = pe.url
 		if c.BaseURL == "" {
-			return 0, fmt.Errorf("provider %s needs baseURL (or %s)", c.Provider, providerEnv[c.Provider].base)
+			return 0, fmt.Errorf("provider %s needs baseURL (or %s)", c.Provider, pe.base)
 		}
 	default:
+		if why := i.env("CI") + i.env("CHATGPT_REPORT_DIR"); why != "" && !simulator {
+			return 0, fmt.Errorf("%s is not set (nor %s, nor the apiKey and baseURL options), and this run is in CI or writes reports, so it would probe the embedded simulator and report on it as if it were %s: set %s (a missing secret reads as empty), or set CHATGPT_TARGET=simulator to rehearse against the simulator",
+				pe.key, pe.base, c.Provider, pe.key)
+		}
+		c.APIKey = "" // the simulator was asked for: no key travels to it
 		s, started, err := i.root.simulator()
 		if err != nil {
 			return 0, fmt.Errorf("no API key or base URL, and the embedded simulator failed: %w", err)
 		}
 		if started {
-			i.vu.InitEnv().Logger.Warnf("xk6-chatgpt: no API key or base URL set, so this run probes the embedded "+
-				"simulator at %s, not a real API. Set OPENAI_API_KEY=sk-... to probe OpenAI, or OPENAI_BASE_URL for any "+
-				"OpenAI-compatible endpoint.", s.URL)
+			i.vu.InitEnv().Logger.Warnf("xk6-chatgpt: this run probes the embedded simulator at %s, not a real API: "+
+				"every report says SIMULATOR. Set %s to probe %s, or %s for any OpenAI-compatible endpoint.", s.URL, pe.key, c.Provider, pe.base)
 		}
 		origin, t.Simulated = strings.TrimSuffix(s.URL, "/v1"), true
 		c.BaseURL = origin + simPaths[c.Provider]

@@ -156,13 +156,29 @@ func (m *Monitor) view(det *detect.Detector, at time.Time, changes []detect.Tran
 }
 
 // official feeds the page's word on every probed component to the detector, in name order,
-// and returns the readings worth a gauge (the page's unknown words are no word).
+// and returns the readings worth a gauge (the page's unknown words are no word). A probed
+// component the page has no counterpart for inherits an API-wide maintenance, and otherwise
+// gets no word.
 func (m *Monitor) official(page *statuspage.Page, now time.Time) ([]Reading, View) {
 	view := m.Official.View(page, now)
+	comps := map[string]bool{}
+	for c := range view.States {
+		comps[c] = slices.Contains(m.Probes, probe.Component(c))
+	}
+	for _, c := range m.Probes {
+		if _, mapped := view.States[string(c)]; !mapped {
+			comps[string(c)] = true
+			if view.APIMaintenance {
+				view.States[string(c)] = statuspage.Maintenance
+			} else {
+				view.States[string(c)] = ""
+			}
+		}
+	}
 	var out []Reading
 	all := View{At: now}
-	for _, c := range slices.Sorted(maps.Keys(view.States)) {
-		if c == string(probe.Status) || !slices.Contains(m.Probes, probe.Component(c)) {
+	for _, c := range slices.Sorted(maps.Keys(comps)) {
+		if c == string(probe.Status) || !comps[c] {
 			continue
 		}
 		st := view.States[c]

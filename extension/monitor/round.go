@@ -91,6 +91,7 @@ func (m *Monitor) probe(ctx context.Context, c probe.Component, p Prober, confir
 	ticket, skip := admit(c, m.Costs.Pool(c), m.Clock.Now(), m.Costs.Estimate(c))
 	if skip != nil {
 		skip.Confirmation = confirmation
+		skip.State = string(m.Detector().State(m.Target, string(c)))
 		p.Skipped(skip)
 		return skip
 	}

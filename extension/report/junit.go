@@ -50,7 +50,11 @@ type junitFailure struct {
 func JUnit(r Run) ([]byte, error) {
 	dur := fmt.Sprintf("%.3f", r.EndedAt.Sub(r.StartedAt).Seconds())
 	stamp := r.StartedAt.UTC().Format("2006-01-02T15:04:05")
-	comps := junitSuite{Name: "xk6-chatgpt components", Time: dur, Timestamp: stamp}
+	sim := ""
+	if r.Simulator != "" {
+		sim = " (" + r.Simulator + ")"
+	}
+	comps := junitSuite{Name: "xk6-chatgpt components" + sim, Time: dur, Timestamp: stamp}
 	for _, c := range r.Components {
 		tc := junitCase{Name: c.Name(), Classname: "chatgpt." + c.Target, Time: dur,
 			SystemOut: fmt.Sprintf("state %s, availability %.1f%%, TTFT p50 %s p95 %s, %d probes", c.State, 100*c.Availability, ms(c.TTFTP50), ms(c.TTFTP95), c.Probes)}
@@ -67,7 +71,7 @@ func JUnit(r Run) ([]byte, error) {
 		comps.Cases = append(comps.Cases, tc)
 	}
 	comps.Tests = len(comps.Cases)
-	ths := junitSuite{Name: "k6 thresholds", Time: dur, Timestamp: stamp}
+	ths := junitSuite{Name: "k6 thresholds" + sim, Time: dur, Timestamp: stamp}
 	for _, t := range r.Thresholds {
 		tc := junitCase{Name: t.Metric + " " + t.Threshold, Classname: "k6.thresholds", Time: dur}
 		if !t.OK {
@@ -77,7 +81,7 @@ func JUnit(r Run) ([]byte, error) {
 		ths.Cases = append(ths.Cases, tc)
 	}
 	ths.Tests = len(ths.Cases)
-	doc := junitSuites{Name: "xk6-chatgpt", Tests: comps.Tests + ths.Tests, Failures: comps.Failures + ths.Failures, Time: dur,
+	doc := junitSuites{Name: "xk6-chatgpt" + sim, Tests: comps.Tests + ths.Tests, Failures: comps.Failures + ths.Failures, Time: dur,
 		Suites: []junitSuite{comps, ths}}
 	out, err := xml.MarshalIndent(doc, "", "  ")
 	if err != nil {

@@ -12,7 +12,7 @@ import (
 // text is untrusted: table cells are escaped so it cannot break the table or inject markup.
 func Markdown(r Run) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "## %s ChatGPT synthetic check\n\n**%s**\n\n", emoji(r.Overall), md(r.Verdict))
+	fmt.Fprintf(&b, "## %s %s\n\n**%s**\n\n", emoji(r.Overall), md(r.Title()), md(r.Verdict))
 	fmt.Fprintf(&b, "Run %s → %s", clock(r.StartedAt), clock(r.EndedAt))
 	if r.ScheduleGap != nil {
 		fmt.Fprintf(&b, " (previous run %s earlier)", (time.Duration(*r.ScheduleGap) * time.Second).Round(time.Second))

@@ -6,6 +6,7 @@
 package report
 
 import (
+	"strings"
 	"time"
 
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/detect"
@@ -34,6 +35,38 @@ type Run struct {
 	// Memory says where the detector's baselines came from: a state file (and its age) or the
 	// provider's priors.
 	Memory *detect.Memory `json:"memory,omitempty"`
+	// Simulator says that targets probed a simulator, not a real API ("" when none did): every
+	// title and the verdict carry it, so a rehearsal is never mistaken for the real thing.
+	Simulator string `json:"simulator,omitempty"`
+}
+
+// SimulatorNote is what outputs say of a run whose targets (some of them: those named) probed a
+// simulator; "" when none did.
+func SimulatorNote(simulated []string, all bool) string {
+	switch {
+	case len(simulated) == 0:
+		return ""
+	case all:
+		return "SIMULATOR, not a real API"
+	}
+	return "partly simulated: " + strings.Join(simulated, ", ") + " probed a simulator"
+}
+
+// MarkSimulator records note (SimulatorNote) on the run and in front of its verdict.
+func (r *Run) MarkSimulator(note string) {
+	if note == "" {
+		return
+	}
+	r.Simulator = note
+	r.Verdict = note + " — " + r.Verdict
+}
+
+// Title is the report's title, with the simulator note when there is one.
+func (r Run) Title() string {
+	if r.Simulator == "" {
+		return "ChatGPT synthetic check"
+	}
+	return "ChatGPT synthetic check (" + r.Simulator + ")"
 }
 
 // Component is one probed component's run in numbers.

@@ -12,7 +12,11 @@ import (
 // incidents and the alternatives.
 func Text(r Run) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "  █ CHATGPT VERDICT\n\n    %s\n\n", r.Verdict)
+	title := "CHATGPT VERDICT"
+	if r.Simulator != "" {
+		title += " (" + r.Simulator + ")"
+	}
+	fmt.Fprintf(&b, "  █ %s\n\n    %s\n\n", title, r.Verdict)
 	if len(r.Components) > 0 {
 		fmt.Fprintf(&b, "    %-28s %-22s %7s %9s %9s  %s\n", "component", "state", "avail", "ttft p50", "ttft p95", "failures")
 		for _, c := range r.Components {

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/detect"
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/notify"
 )
 
 // MaxSize caps what is read: a state is tens of kilobytes, so anything near this is not ours.
@@ -29,10 +30,18 @@ const DefaultMaxAge = 6 * time.Hour
 // ErrNotExist is returned (wrapped) when there is no state file yet.
 var ErrNotExist = fs.ErrNotExist
 
+// Document is a state file: the detector's memory, and what notifications have told (so an
+// outage spanning runs is told once). Files written before notifications existed read with
+// none told.
+type Document struct {
+	detect.Saved
+	Notified notify.Memory `json:"notified,omitempty"`
+}
+
 // Read reads and checks a state file. The error says what is wrong and that the run goes on
 // from the priors; errors.Is(err, ErrNotExist) for a missing file.
-func Read(path string) (detect.Saved, error) {
-	var s detect.Saved
+func Read(path string) (Document, error) {
+	var s Document
 	f, err := os.Open(path) // #nosec G304 -- the user's own state file
 	if err != nil {
 		return s, fmt.Errorf("detector state %s: %w", path, err)
@@ -53,8 +62,8 @@ func Read(path string) (detect.Saved, error) {
 }
 
 // Parse decodes and validates a state document.
-func Parse(data []byte) (detect.Saved, error) {
-	var s detect.Saved
+func Parse(data []byte) (Document, error) {
+	var s Document
 	if len(bytes.TrimSpace(data)) == 0 {
 		return s, errors.New("empty file")
 	}
@@ -62,28 +71,28 @@ func Parse(data []byte) (detect.Saved, error) {
 	if err := dec.Decode(&s); err != nil {
 		var syn *json.SyntaxError
 		if errors.As(err, &syn) || errors.Is(err, io.ErrUnexpectedEOF) {
-			return detect.Saved{}, fmt.Errorf("corrupt or truncated JSON (%w)", err)
+			return Document{}, fmt.Errorf("corrupt or truncated JSON (%w)", err)
 		}
-		return detect.Saved{}, fmt.Errorf("not a detector state (%w)", err)
+		return Document{}, fmt.Errorf("not a detector state (%w)", err)
 	}
 	if dec.More() {
-		return detect.Saved{}, errors.New("trailing data after the JSON document: corrupt")
+		return Document{}, errors.New("trailing data after the JSON document: corrupt")
 	}
 	if err := s.Validate(); err != nil {
-		return detect.Saved{}, err
+		return Document{}, err
 	}
 	return s, nil
 }
 
 // Write saves s to path atomically, creating the folder if needed.
-func Write(path string, s detect.Saved) error {
+func Write(path string, s Document) error {
 	if err := write(path, s); err != nil {
 		return fmt.Errorf("save detector state %s: %w", path, err)
 	}
 	return nil
 }
 
-func write(path string, s detect.Saved) error {
+func write(path string, s Document) error {
 	data, err := json.MarshalIndent(s, "", " ")
 	if err != nil {
 		return err
@@ -120,14 +129,15 @@ func write(path string, s detect.Saved) error {
 }
 
 // Load reads the state at path into det for a run starting at now, decaying a state older than
-// maxAge, and returns what the summary should say about it. It never fails the run: on any
-// problem det keeps its priors and the returned memory (and error, for the log) say why.
-func Load(det *detect.Detector, path string, now time.Time, maxAge time.Duration, priors detect.Priors, provider string) (detect.Memory, error) {
+// maxAge, and returns what the summary should say about it and what notifications have told.
+// It never fails the run: on any problem det keeps its priors and the returned memory (and
+// error, for the log) say why.
+func Load(det *detect.Detector, path string, now time.Time, maxAge time.Duration, priors detect.Priors, provider string) (detect.Memory, notify.Memory, error) {
 	m := detect.Memory{Source: "priors", Path: path}
 	s, err := Read(path)
 	if errors.Is(err, ErrNotExist) {
 		m.Note = fmt.Sprintf("no detector state at %s yet: starting from the %s priors; this run's end saves one", path, provider)
-		return m, nil
+		return m, notify.Memory{}, nil
 	}
 	if err == nil {
 		age := now.Sub(s.LastObservation)
@@ -136,13 +146,16 @@ func Load(det *detect.Detector, path string, now time.Time, maxAge time.Duration
 		}
 		m.AgeS = age.Seconds()
 		m.Decayed = s.Decay(age, maxAge, priors)
-		err = det.Restore(s)
+		err = det.Restore(s.Saved)
 	}
 	if err != nil {
 		m.Note = fmt.Sprintf("detector state unusable (%v): starting from the %s priors", err, provider)
-		return m, err
+		return m, notify.Memory{}, err
 	}
 	m.Source = "state_file"
 	m.Note = detect.MemoryNote(m, provider)
-	return m, nil
+	if s.Notified == nil {
+		s.Notified = notify.Memory{}
+	}
+	return m, s.Notified, nil
 }

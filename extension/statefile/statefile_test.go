@@ -44,11 +44,11 @@ func learned(t *testing.T) *detect.Detector {
 func TestWriteThenLoadRestoresEverything(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "state", "detector.json")
 	d := learned(t)
-	if err := Write(path, d.Save()); err != nil {
+	if err := Write(path, Document{Saved: d.Save()}); err != nil {
 		t.Fatal(err)
 	}
 	next := detect.New(detect.Defaults)
-	m, err := Load(next, path, t0.Add(2*time.Hour+15*time.Minute), DefaultMaxAge, detect.OpenAIPriors, "openai")
+	m, _, err := Load(next, path, t0.Add(2*time.Hour+15*time.Minute), DefaultMaxAge, detect.OpenAIPriors, "openai")
 	if err != nil || m.Source != "state_file" || m.Decayed {
 		t.Fatalf("load: %+v, %v", m, err)
 	}
@@ -90,7 +90,7 @@ func TestBadFilesFallBackToPriors(t *testing.T) {
 				t.Fatal(err)
 			}
 			d := detect.New(detect.Defaults)
-			m, err := Load(d, path, t0, DefaultMaxAge, detect.OpenAIPriors, "openai")
+			m, _, err := Load(d, path, t0, DefaultMaxAge, detect.OpenAIPriors, "openai")
 			if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), path) {
 				t.Fatalf("error %v, want one naming the file and saying %q", err, tc.want)
 			}
@@ -106,7 +106,7 @@ func TestBadFilesFallBackToPriors(t *testing.T) {
 
 func TestMissingFileIsTheFirstRun(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "none.json")
-	m, err := Load(detect.New(detect.Defaults), path, t0, DefaultMaxAge, detect.OpenAIPriors, "openai")
+	m, _, err := Load(detect.New(detect.Defaults), path, t0, DefaultMaxAge, detect.OpenAIPriors, "openai")
 	if err != nil || m.Source != "priors" || !strings.Contains(m.Note, "no detector state") {
 		t.Fatalf("%+v %v", m, err)
 	}
@@ -135,11 +135,11 @@ func TestHugeFileIsRefusedUnread(t *testing.T) {
 func TestOldStateIsDecayed(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "old.json")
 	src := learned(t)
-	if err := Write(path, src.Save()); err != nil {
+	if err := Write(path, Document{Saved: src.Save()}); err != nil {
 		t.Fatal(err)
 	}
 	d := detect.New(detect.Defaults)
-	m, err := Load(d, path, t0.Add(2*time.Hour+24*time.Hour), DefaultMaxAge, detect.OpenAIPriors, "openai")
+	m, _, err := Load(d, path, t0.Add(2*time.Hour+24*time.Hour), DefaultMaxAge, detect.OpenAIPriors, "openai")
 	if err != nil || !m.Decayed || m.Source != "state_file" || !strings.Contains(m.Note, "decayed") {
 		t.Fatalf("%+v %v", m, err)
 	}
@@ -163,7 +163,7 @@ func TestConcurrentWritersNeverTearTheFile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "shared.json")
 	states := []detect.Saved{learned(t).Save(), detect.New(detect.Defaults).Save()}
 	states[1].Seq = 7
-	if err := Write(path, states[0]); err != nil {
+	if err := Write(path, Document{Saved: states[0]}); err != nil {
 		t.Fatal(err)
 	}
 	var wg sync.WaitGroup
@@ -174,7 +174,7 @@ func TestConcurrentWritersNeverTearTheFile(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for i := range 25 {
-				if err := Write(path, states[(w+i)%2]); err != nil {
+				if err := Write(path, Document{Saved: states[(w+i)%2]}); err != nil {
 					errs <- err
 					return
 				}
@@ -229,7 +229,7 @@ func TestWriteFailsClearly(t *testing.T) {
 	if err := os.WriteFile(blocker, nil, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	err := Write(filepath.Join(blocker, "state.json"), detect.New(detect.Defaults).Save())
+	err := Write(filepath.Join(blocker, "state.json"), Document{Saved: detect.New(detect.Defaults).Save()})
 	if err == nil || !strings.Contains(err.Error(), "save detector state") {
 		t.Fatalf("%v", err)
 	}
@@ -248,7 +248,7 @@ func FuzzParse(f *testing.F) {
 		}
 		// A state that parses must restore into a fresh detector and save again.
 		d := detect.New(detect.Defaults)
-		if err := d.Restore(s); err != nil {
+		if err := d.Restore(s.Saved); err != nil {
 			t.Fatalf("parsed but not restorable: %v", err)
 		}
 		if _, err := json.Marshal(d.Save()); err != nil {

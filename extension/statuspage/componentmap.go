@@ -39,13 +39,25 @@ func matches(official, want string) bool {
 type View struct {
 	States map[string]string   // our component -> the worst state of its official components
 	Acks   map[string]Incident // our component -> the earliest-acknowledged ongoing incident affecting it
+	// APIMaintenance: a maintenance of the API as a whole is under way — one covering the
+	// official components of the provider's chat API, or the page's own indicator. Our
+	// components without an official counterpart (OpenAI's model list) inherit it.
+	APIMaintenance bool
 }
+
+// core is our component whose official components stand for the provider's API as a whole.
+const core = "chat"
 
 // View maps the page onto our components at time at. A component whose official components are
 // not on the page is absent from States; an ongoing maintenance covering it makes it
 // under_maintenance unless something worse is declared.
 func (m Map) View(p *Page, at time.Time) View {
-	v := View{States: map[string]string{}, Acks: map[string]Incident{}}
+	v := View{States: map[string]string{}, Acks: map[string]Incident{}, APIMaintenance: p.Indicator == "maintenance"}
+	for _, in := range p.Incidents {
+		if in.Kind == "maintenance" && in.Ongoing(at) && (m.covers(core, in.Components) || len(in.Components) == 0) {
+			v.APIMaintenance = true
+		}
+	}
 	for ours, names := range m {
 		for _, c := range p.Components {
 			for _, n := range names {

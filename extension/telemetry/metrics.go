@@ -45,6 +45,7 @@ const (
 	Goodput         = "chatgpt_goodput"
 	StateLevel      = "chatgpt_state"
 	Degraded        = "chatgpt_degraded"
+	Down            = "chatgpt_down"
 	Local           = "chatgpt_local"
 	Incidents       = "chatgpt_incidents"
 	IncidentLength  = "chatgpt_incident_duration"
@@ -70,7 +71,8 @@ var Defs = []Def{
 	{SpansLost, metrics.Counter, metrics.Default, "", "probe spans the trace exporter lost: dropped from k6's full span queue or in a failed export (only with --traces-output)"},
 	{StateLevel, metrics.Gauge, metrics.Default, "", "detected component state after each probe: 0 operational, 1 degraded, 2 partial, 3 major outage"},
 	{Local, metrics.Rate, metrics.Default, "", "share of probes that failed on your side (blame account or network: bad key, quota, region, DNS, proxy); a threshold on it pages the account owner, not the provider's watchers"},
-	{Degraded, metrics.Rate, metrics.Default, "", "share of probes after which the component was not operational"},
+	{Down, metrics.Rate, metrics.Default, "", "share of probes that met a confirmed outage: they failed (or were held back) while the detector held the component in partial or major outage, opened in this run or carried over from the state file (maintenance is not an outage; a success while the recovery is being confirmed is not down); `rate==0` fails a run of an outage"},
+	{Degraded, metrics.Rate, metrics.Default, "", "share of regular probes after which the component was in degraded performance (slow, not down)"},
 	{Incidents, metrics.Counter, metrics.Default, "state", "incidents opened by the detector, by the state that opened them"},
 	{IncidentLength, metrics.Trend, metrics.Time, "", "duration of each resolved incident, first bad observation to recovery"},
 	{TimeToDetect, metrics.Trend, metrics.Time, "", "start of the trouble to the detector's confirmation, per incident: from the simulator's ground truth when probing one, else from the first bad observation"},
@@ -147,7 +149,10 @@ func (ms *Metrics) Samples(r *probe.Result, base metrics.TagsAndMeta, at time.Ti
 		add(Cost, tags, r.CostUSD)
 	}
 	add(StateLevel, tags, float64(det.State.Level()))
-	add(Degraded, tags, metrics.B(det.State != detect.Operational && det.State != detect.Maintenance))
+	add(Down, tags, metrics.B(det.State.Down() && !r.OK))
+	if !r.Confirmation {
+		add(Degraded, tags, metrics.B(det.State == detect.Degraded))
+	}
 	add(Local, tags, metrics.B(!r.OK && (r.Blame == classify.BlameAccount || r.Blame == classify.BlameNetwork)))
 	for _, in := range det.Opened { // tagged with their own component: one probe can confirm a sibling's outage
 		ct := tags.With("component", in.Component)
@@ -163,9 +168,11 @@ func (ms *Metrics) Samples(r *probe.Result, base metrics.TagsAndMeta, at time.Ti
 // SkippedSamples counts a probe the politeness gate held back.
 func (ms *Metrics) SkippedSamples(r *probe.Result, base metrics.TagsAndMeta, at time.Time) metrics.ConnectedSamples {
 	tags, meta := tagsAndMeta(r, base)
-	tags = tags.With("reason", r.Skipped)
-	s := metrics.Sample{TimeSeries: metrics.TimeSeries{Metric: ms.m[Skipped], Tags: tags}, Time: at, Value: 1, Metadata: meta}
-	return metrics.ConnectedSamples{Samples: []metrics.Sample{s}, Tags: tags, Time: at}
+	out := []metrics.Sample{{TimeSeries: metrics.TimeSeries{Metric: ms.m[Skipped], Tags: tags.With("reason", r.Skipped)}, Time: at, Value: 1, Metadata: meta}}
+	if down := detect.State(r.State).Down(); down { // held back by a Retry-After or backoff during an outage: still down
+		out = append(out, metrics.Sample{TimeSeries: metrics.TimeSeries{Metric: ms.m[Down], Tags: tags}, Time: at, Value: 1, Metadata: meta})
+	}
+	return metrics.ConnectedSamples{Samples: out, Tags: tags, Time: at}
 }
 
 // LostSpansSample counts spans the exporter lost since the last report.
