@@ -24,7 +24,7 @@ export GOTOOLCHAIN := local
 
 GO_SOURCES := $(shell find extension -name '*.go' -not -name '*_test.go') go.mod go.sum
 
-.PHONY: all build run test test-unit bench fuzz seeds soak lint fmt clean tools dashboards stack stack-down
+.PHONY: all build run test test-unit bench fuzz seeds schedules soak lint fmt clean tools dashboards stack stack-down
 
 all: lint test
 
@@ -57,6 +57,10 @@ bench: $(K6)
 ## seeds: replay every scenario over 100 seeds (REPLAY_SEEDS=N for another count): how typical the committed seeds are
 seeds:
 	REPLAY_SEEDS=$${REPLAY_SEEDS:-100} go test -count=1 -timeout 60m -run '^TestSeedSweep$$' -v ./extension/replay | grep -v '^=== \|^--- \|^PASS\|^ok'
+
+## schedules: time to detect, continuous against duty cycles (2m/15m, 2m/5m, 5m/5m), over 100 seeds
+schedules:
+	REPLAY_SEEDS=$${REPLAY_SEEDS:-100} go test -count=1 -timeout 60m -run '^TestScheduleSweep$$' -v ./extension/replay | grep -v '^=== \|^--- \|^PASS\|^ok'
 
 ## soak: 30 minutes of the looping demo scenario at 200 concurrent probes; RSS and goroutines must stay flat
 SOAK_DURATION ?= 30m

@@ -23,6 +23,8 @@ func replayCmd() *cobra.Command {
 	var components []string
 	var runs time.Duration
 	var confirmations int
+	var schedule string
+	var jitter time.Duration
 	cmd := &cobra.Command{
 		Use:   "replay FILE...",
 		Short: "Run the outage detector over scenarios in virtual time and score it against their ground truth",
@@ -31,12 +33,27 @@ func replayCmd() *cobra.Command {
 			"reached and recovery lag, then false alarms in healthy time. --json prints one object per scenario.\n" +
 			"--runs 15m replays each scenario as consecutive runs of that length that hand the detector's state\n" +
 			"file from one to the next (as scheduled CI runs do), and compares it with one continuous run and\n" +
-			"with runs that start from the priors each time.",
+			"with runs that start from the priors each time. --schedule 2m/15m replays it as the shipped workflows\n" +
+			"run the monitor: a 2-minute run every 15 minutes (each up to --schedule-jitter late), handing the\n" +
+			"state file on and probing nothing between runs, so the time to detect includes the wait for a run.",
 		Example: "  k6 x chatgpt replay scripts/scenarios/*.yaml\n  k6 x chatgpt replay --json --probe-interval 30s scripts/scenarios/full-outage.yaml\n" +
-			"  k6 x chatgpt replay --runs 15m scripts/scenarios/partial-outage-25.yaml",
+			"  k6 x chatgpt replay --runs 15m scripts/scenarios/partial-outage-25.yaml\n" +
+			"  k6 x chatgpt replay --schedule 2m/15m --schedule-jitter 3m scripts/scenarios/*.yaml",
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, files []string) error {
 			out := cmd.OutOrStdout()
+			var sched *replay.Schedule
+			if schedule != "" {
+				s, err := replay.ParseSchedule(schedule)
+				if err != nil {
+					return err
+				}
+				if runs > 0 {
+					return fmt.Errorf("--schedule and --runs replay two different things: give one")
+				}
+				s.Jitter = jitter
+				sched = &s
+			}
 			for _, f := range files {
 				data, err := os.ReadFile(f) // #nosec G304 -- the operator names the file
 				if err != nil {
@@ -48,6 +65,11 @@ func replayCmd() *cobra.Command {
 				}
 				began := time.Now()
 				res := replay.RunConfirming(sc, components, interval, detect.Defaults, confirmations)
+				if sched != nil {
+					if res, err = replay.RunScheduled(sc, components, interval, detect.Defaults, *sched); err != nil {
+						return err
+					}
+				}
 				var cmp *chopped
 				if runs > 0 {
 					whole := res
@@ -75,6 +97,9 @@ func replayCmd() *cobra.Command {
 					fmt.Fprintln(out, string(b))
 					continue
 				}
+				if sched != nil {
+					fmt.Fprintf(out, "scheduled %s: %d runs\n", sched, res.Runs)
+				}
 				writeTable(out, sc, res, time.Since(began))
 				if cmp != nil {
 					fmt.Fprintf(out, "  as %d runs of %s: with the state file %d incidents (one continuous run: %d), time to detect differs by at most %s;\n"+
@@ -90,6 +115,8 @@ func replayCmd() *cobra.Command {
 	cmd.Flags().DurationVar(&runs, "runs", 0, "replay as consecutive runs of this length, handing the detector's state from each to the next")
 	cmd.Flags().IntVar(&confirmations, "confirmations", replay.Confirmations,
 		"confirmation probes per round of a component in doubt, "+monitor.ConfirmEvery.String()+" apart, as the monitor sends (0: none; --runs always uses the default)")
+	cmd.Flags().StringVar(&schedule, "schedule", "", "replay as a scheduled deployment sees it: run length / period, e.g. 2m/15m")
+	cmd.Flags().DurationVar(&jitter, "schedule-jitter", 0, "with --schedule: each run starts up to this much late (a CI scheduler's delay)")
 	cmd.Flags().StringSliceVar(&components, "components", nil, "components to probe (default: chat, chat_stream, models and the scenario's own)")
 	return cmd
 }

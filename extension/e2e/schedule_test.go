@@ -66,7 +66,7 @@ func TestScheduledRunsFailWhileDownAndTellOnce(t *testing.T) {
 	if err := os.WriteFile(sc, []byte(`name: outage-over-three-runs
 seed: 3
 duration: 10m
-baseline: {ttft: {median: 100ms, p99: 300ms}, itl: {median: 5ms, p99: 20ms}, output_tokens: 4}
+baseline: {ttft: {median: 300ms, p99: 1500ms}, itl: {median: 10ms, p99: 40ms}, output_tokens: 4}
 phases:
   - {at: 0s, until: 30s, components: [chat_stream], truth: major_outage, error_rate: 1, faults: {server_500: 1}}
 `), 0o600); err != nil {

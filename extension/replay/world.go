@@ -37,6 +37,7 @@ type world struct {
 	seen    map[string]detect.Incident
 	stop    context.CancelFunc
 	stopped bool
+	stops   []context.CancelFunc // a scheduled replay's runs
 
 	remembers bool
 	runLen    time.Duration

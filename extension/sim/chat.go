@@ -273,7 +273,8 @@ func simHeaders(h http.Header, rsp response) {
 }
 
 func (s *Server) models(w http.ResponseWriter, r *http.Request) {
-	if done, _ := s.jsonFault(w, r, "models"); done {
+	done, factor := s.jsonFault(w, r, "models")
+	if done || !sleep(r.Context(), s.pageLatency(factor)) { // a list, not a model run: a page's latency
 		return
 	}
 	s.headers(w, response{})
