@@ -132,3 +132,26 @@ func skipValue(b []byte, i int) int {
 	}
 	return j
 }
+
+// elements calls f with each element of the JSON array in b until f returns false.
+func elements(b []byte, f func(el []byte) bool) {
+	i := skipWS(b, 0)
+	if i >= len(b) || b[i] != '[' {
+		return
+	}
+	i = skipWS(b, i+1)
+	if i < len(b) && b[i] == ']' {
+		return
+	}
+	for i < len(b) {
+		end := skipValue(b, i)
+		if end < 0 || !f(b[i:end]) {
+			return
+		}
+		i = skipWS(b, end)
+		if i >= len(b) || b[i] != ',' {
+			return
+		}
+		i = skipWS(b, i+1)
+	}
+}

@@ -1,0 +1,66 @@
+package classify_test
+
+import (
+	"bytes"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/capture"
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/classify"
+)
+
+// scoreSplit classifies every case of one split of testdata/realworld and returns the share whose
+// class and blame both agree with the annotation, the misses, and the confusion (want → got → n).
+func scoreSplit(t *testing.T, split string) (agree, total int, misses []string, confusion map[classify.Class]map[classify.Class]int) {
+	t.Helper()
+	confusion = map[classify.Class]map[classify.Class]int{}
+	for _, c := range loadCases(t, "testdata/realworld/"+split) {
+		total++
+		o, err := capture.Parse(bytes.NewReader(c.raw))
+		got := classify.Classification{Class: "parse_error", Blame: "?"}
+		if err == nil {
+			got = classify.Classify(o)
+		}
+		if confusion[c.class] == nil {
+			confusion[c.class] = map[classify.Class]int{}
+		}
+		confusion[c.class][got.Class]++
+		if got.Class == c.class && got.Blame == c.blame {
+			agree++
+			continue
+		}
+		misses = append(misses, fmt.Sprintf("%s: want %s/%s, got %s/%s (%.100q)", c.name, c.class, c.blame, got.Class, got.Blame, got.Message))
+	}
+	return agree, total, misses, confusion
+}
+
+func confusionTable(confusion map[classify.Class]map[classify.Class]int) string {
+	var b strings.Builder
+	for _, want := range slices.Sorted(maps.Keys(confusion)) {
+		row := confusion[want]
+		var cells []string
+		for _, got := range slices.Sorted(maps.Keys(row)) {
+			mark := ""
+			if got != want {
+				mark = "✗"
+			}
+			cells = append(cells, fmt.Sprintf("%s%s=%d", mark, got, row[got]))
+		}
+		fmt.Fprintf(&b, "  %-24s %s\n", want, strings.Join(cells, " "))
+	}
+	return b.String()
+}
+
+// TestRealworldScore scores class-and-blame agreement on the train split of the real-world corpus
+// (testdata/realworld/SOURCES.md) and prints the score and the per-class confusion.
+func TestRealworldScore(t *testing.T) {
+	agree, total, misses, confusion := scoreSplit(t, "train")
+	for _, m := range misses {
+		t.Log("miss " + m)
+	}
+	t.Logf("train confusion (want: got=n):\n%s", confusionTable(confusion))
+	t.Logf("SCORE train: %d/%d = %.1f %% class-and-blame agreement", agree, total, 100*float64(agree)/float64(total))
+}
