@@ -2,7 +2,6 @@ package classify
 
 import (
 	"bytes"
-	"encoding/json"
 	"net/http"
 	"strconv"
 	"strings"
@@ -44,6 +43,17 @@ type envelope struct {
 	codeHay    hayBuf // lower-cased codes, separated by " | "
 	textHay    hayBuf // lower-cased texts
 	all        string // codeHay and textHay, once joined
+	scanned    bool
+	codeBits   uint64 // families heard in the codes
+	textBits   uint64 // families heard in the texts
+}
+
+// bits returns the families heard in the codes and in the texts (scanned once).
+func (e *envelope) bits() (codes, texts uint64) {
+	if !e.scanned {
+		e.codeBits, e.textBits, e.scanned = vocab.scan(e.codeHay.b.String()), vocab.scan(e.textHay.b.String()), true
+	}
+	return e.codeBits, e.textBits
 }
 
 // hayBuf collects lower-cased text up to hayCap bytes.
@@ -169,6 +179,7 @@ func (e *envelope) document(b []byte, depth int, top bool) (marker, complete boo
 	if depth > maxDepth {
 		return false, false
 	}
+	var coded, explicit, payload bool
 	complete = members(b, func(k, v []byte) {
 		key := lowerKey(k)
 		switch key {
@@ -199,10 +210,23 @@ func (e *envelope) document(b []byte, depth int, top bool) (marker, complete boo
 			if string(v) == "false" {
 				marker = true
 			}
+		case "choices", "candidates", "data", "output", "content", "result", "results":
+			payload = payload || (len(v) > 0 && !isNull(v) && string(v) != "[]")
 		default:
 			e.member(key, v, depth, top)
+			if top && (key == "error_code" || key == "errorcode" || key == "code") {
+				if t := text(v); t != "" && t != "0" && t != "200" && !strings.EqualFold(t, "success") && !strings.EqualFold(t, "ok") {
+					coded = true
+					explicit = explicit || key != "code"
+				}
+			}
 		}
 	})
+	// Chinese APIs answer 200 with {"error_code":17,"error_msg":…} or {"code":1008,"msg":…}: a
+	// non-zero code with a message and no answer is an error document.
+	if top && coded && !payload && (explicit || e.message != "") {
+		marker = true
+	}
 	return marker, complete
 }
 
@@ -364,7 +388,7 @@ func lenientMessage(s string) string {
 	}
 	rest = strings.TrimLeft(rest[1:], " \t\r\n")
 	if end := skipString([]byte(rest), 0); strings.HasPrefix(rest, `"`) && end > 0 {
-		return text(json.RawMessage(rest[:end]))
+		return text([]byte(rest[:end]))
 	}
 	return ""
 }
@@ -399,20 +423,14 @@ func isNull(r []byte) bool   { return string(r) == "null" }
 func isObject(r []byte) bool { return len(r) > 0 && r[0] == '{' }
 func isString(r []byte) bool { return len(r) > 0 && r[0] == '"' }
 
-// text renders a JSON scalar as text: strings unquoted, numbers as written, null as "".
+// text renders a JSON scalar as text: strings unquoted (the first strCap bytes of a long one),
+// numbers as written, null and anything else as "".
 func text(r []byte) string {
 	if len(r) == 0 || string(r) == "null" {
 		return ""
 	}
 	if r[0] == '"' {
-		if len(r) >= 2 && r[len(r)-1] == '"' && bytes.IndexByte(r[1:len(r)-1], '\\') < 0 {
-			return string(r[1 : len(r)-1])
-		}
-		var s string
-		if json.Unmarshal(r, &s) == nil {
-			return s
-		}
-		return ""
+		return unquote(r)
 	}
 	if r[0] == '{' || r[0] == '[' {
 		return ""

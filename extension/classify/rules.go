@@ -90,23 +90,28 @@ func httpError(o Outcome, h http.Header, env *envelope, html bool) Classificatio
 // response (or the document it carries) states; every family of words is read from the
 // envelope's haystack, so it counts whatever field, nesting level or header it came from.
 func meaning(st int, h http.Header, env *envelope, html bool, body []byte) (Class, Blame) {
-	hay := env.text()
-	m := func(f family) bool { return f.in(hay) }
+	codeBits, textBits := env.bits()
+	all := codeBits | textBits
+	m := func(f *family) bool { return all&f.bit != 0 }
+	inText := func(f *family) bool { return textBits&f.bit != 0 }
+	inCodes := func(f *family) bool { return codeBits&f.bit != 0 }
 	k := env.k
 	cdn := strings.EqualFold(h.Get("Server"), "cloudflare")
 	origin := h.Get("X-Request-Id") != "" || h.Get("Openai-Processing-Ms") != "" ||
 		h.Get("X-Envoy-Upstream-Service-Time") != "" || h.Get("Request-Id") != "" || h.Get("Apim-Request-Id") != ""
 	blank := len(bytes.TrimSpace(body)) == 0
+	if st >= 200 && st < 300 && m(rateWords) { // a 200 carrying a rate-limit document (Baidu's error_code 18)
+		st = 429
+	}
 	capacity := m(capacityWords) || st == 529 ||
 		k("UNAVAILABLE") || k("unavailable_error") ||
-		(k("RESOURCE_EXHAUSTED") && (k("rateLimitExceeded") || strings.Contains(hay, "try again later"))) ||
-		(st >= 500 && (m(rateWords) || strings.Contains(hay, "resourceexhausted")))
+		(k("RESOURCE_EXHAUSTED") && (k("rateLimitExceeded") || m(tryLaterWords))) ||
+		(st >= 500 && (m(rateWords) || m(resourceExhaustWord)))
 
 	switch {
 	// The edge, before anything the origin could have said.
 	case (st == 403 || st == 429) && h.Get("Cf-Mitigated") != "",
-		html && (st == 403 || st == 429 || st == 503) && (strings.Contains(hay, "access denied") ||
-			strings.Contains(hay, "just a moment") || strings.Contains(hay, "attention required") || edgeBlockPage(body)),
+		html && (st == 403 || st == 429 || st == 503) && (m(edgeTitleWords) || edgeBlockPage(body)),
 		m(edgeBlockWords):
 		return EdgeBlocked, BlameNetwork
 	case m(geoWords) || k("request_forbidden"):
@@ -114,14 +119,14 @@ func meaning(st int, h http.Header, env *envelope, html bool, body []byte) (Clas
 	case st == 403 && (html || (blank && cdn && !origin)): // API origins answer 403 in JSON
 		return EdgeBlocked, BlameNetwork
 	case edgeStatus(st) && !capacity && (strings.HasPrefix(env.typ, "cf_") || html ||
-		(cdn && !origin && (blank || strings.HasPrefix(strings.TrimSpace(string(body[:min(len(body), 8)])), "{")))),
+		(cdn && !origin && blank)),
 		m(gatewayWords):
 		return EdgeGatewayError, BlameEdge
 
 	// The account: blocked, unauthenticated, out of money.
 	case m(blockedWords):
 		return AccountBlocked, BlameAccount
-	case moneyIn(hay) || st == 402 || (m(quotaWords) && !m(windowWords)):
+	case (moneyIn(all, env.text()) && !(m(rateLimitWords) && m(windowWords))) || st == 402 || (m(quotaWords) && !m(windowWords)):
 		return QuotaExhausted, BlameAccount
 	case st == 401 || m(authWords):
 		return AuthInvalid, BlameAccount
@@ -133,15 +138,15 @@ func meaning(st int, h http.Header, env *envelope, html bool, body []byte) (Clas
 		return ContextLengthExceeded, BlameClient
 	case tooLarge(env.message):
 		return RequestInvalid, BlameClient // one request bigger than the whole bucket never fits
-	case modelGone(env, st):
+	case m(modelGoneWords) || (st != 403 && m(modelWord) && inText(notThereWords)):
+		// the text (not merely a code, which OpenAI also sends when a project lacks access) says
+		// the model or deployment does not exist, is retired or is not deployed
 		return ModelNotFound, BlameClient
-	case accessWords.in(env.textOnly()) || strings.Contains(env.codeHay.b.String(), "permission") ||
-		strings.Contains(env.codeHay.b.String(), "accessdenied") || k("forbidden"):
+	case inText(accessWords) || inCodes(accessCodes) || k("forbidden"):
 		return PermissionDenied, BlameAccount
 	case m(invalidWords):
 		return RequestInvalid, BlameClient
-	case (st != 403 && modelCodes.in(strings.ToLower(strings.Join(env.codes[:env.ncodes], " ")))) ||
-		(st == 404 && strings.Contains(hay, "model")):
+	case (st != 403 && inCodes(modelCodes)) || (st == 404 && m(modelWord)):
 		return ModelNotFound, BlameClient
 	case st == 403:
 		return PermissionDenied, BlameAccount
@@ -149,7 +154,7 @@ func meaning(st int, h http.Header, env *envelope, html bool, body []byte) (Clas
 	// Load: the provider's, or ours.
 	case capacity:
 		return CapacityOverloaded, BlameProvider
-	case st == 429 && (exhaustedBucket(h) != "" || (env.standard && m(rateWords)) ||
+	case st == 429 && (exhaustedBucket(h) != "" || ((m(rateWords) || m(windowWords)) && (env.standard || inText(oursWords))) ||
 		k("rate_limit_exceeded") || k("tokens") || k("requests") || k("rate_limit_error") || k("429")):
 		if headroom(h, rateLimitKind(env, h)) { // the bucket it names is far from empty: load shedding
 			return RateLimited, BlameProvider
@@ -159,7 +164,7 @@ func meaning(st int, h http.Header, env *envelope, html bool, body []byte) (Clas
 		return RateLimitedAnomalous, BlameProvider
 
 	case st >= 500 || k("server_error") || k("api_error") || k("INTERNAL") || k("internal_error") ||
-		k("internal_server_error") || k("InternalServerException"):
+		k("internal_server_error") || k("InternalServerException") || k("ModelTimeoutException") || k("ModelErrorException"):
 		return ServerError, BlameProvider
 	case st == 400 || st == 404 || st == 405 || st == 409 || st == 413 || st == 415 || st == 422 ||
 		k("invalid_request_error") || k("INVALID_ARGUMENT") || k("ValidationException"):
@@ -168,16 +173,6 @@ func meaning(st int, h http.Header, env *envelope, html bool, body []byte) (Clas
 		return ServerError, BlameProvider
 	}
 	return Unknown, BlameUnknown
-}
-
-// modelGone: the text (not merely a code, which OpenAI also sends when a project lacks access)
-// says the model or deployment does not exist, is retired or is not deployed.
-func modelGone(env *envelope, st int) bool {
-	t := env.text()
-	if modelGoneWords.in(t) {
-		return true
-	}
-	return strings.Contains(t, "model") && notThereWords.in(env.textOnly()) && st != 403
 }
 
 // tooLarge reads "Limit 30000, Requested 30601" (OpenAI, Groq): a request larger than the
