@@ -387,7 +387,10 @@ func lenientMessage(s string) string {
 		return ""
 	}
 	rest = strings.TrimLeft(rest[1:], " \t\r\n")
-	if end := skipString([]byte(rest), 0); strings.HasPrefix(rest, `"`) && end > 0 {
+	if !strings.HasPrefix(rest, `"`) {
+		return ""
+	}
+	if end := skipString([]byte(rest), 0); end > 0 {
 		return text([]byte(rest[:end]))
 	}
 	return ""

@@ -15,6 +15,9 @@ func FuzzClassifyRaw(f *testing.F) {
 	for _, c := range loadCorpus(f) {
 		f.Add(c.raw)
 	}
+	for _, c := range loadCases(f, "testdata/realworld/train") {
+		f.Add(c.raw)
+	}
 	f.Add([]byte("HTTP/1.1 429\r\n\r\n{\"error\":{\"message\":\"{\\\"error\\\":{\\\"message\\\":\\\"[\\\"}}\"}}"))
 	f.Fuzz(func(t *testing.T, raw []byte) {
 		o, err := capture.Parse(bytes.NewReader(raw))

@@ -129,10 +129,12 @@ func exhaustedBucket(h http.Header) string {
 // or rpd read the request buckets, tpm or tpd the token buckets, "" every bucket) and no bucket
 // at 0: the limit it names is not ours, so the provider is shedding load. Without a header for
 // that bucket nothing shows headroom: a tokens-per-minute 429 says nothing about requests left.
-func headroom(h http.Header, kind string) bool {
+// need is what the request asked of a token bucket ("Requested 3082"), 0 when unknown: a token
+// bucket with less left than that has no room for it.
+func headroom(h http.Header, kind string, need float64) bool {
 	seen, empty := false, false
 	buckets(h, func(b bucket) {
-		if b.remaining <= 0 {
+		if b.remaining <= 0 || (b.tokens && b.remaining < need) {
 			empty = true
 			return
 		}

@@ -156,7 +156,8 @@ func meaning(st int, h http.Header, env *envelope, html bool, body []byte) (Clas
 		return CapacityOverloaded, BlameProvider
 	case st == 429 && (exhaustedBucket(h) != "" || ((m(rateWords) || m(windowWords)) && (env.standard || inText(oursWords))) ||
 		k("rate_limit_exceeded") || k("tokens") || k("requests") || k("rate_limit_error") || k("429")):
-		if headroom(h, rateLimitKind(env, h)) { // the bucket it names is far from empty: load shedding
+		need, _ := numberAfter(env.message, "requested")
+		if headroom(h, rateLimitKind(env, h), float64(need)) { // the bucket it names has room: load shedding
 			return RateLimited, BlameProvider
 		}
 		return RateLimited, BlameAccount

@@ -133,9 +133,15 @@ func TestHeadroom(t *testing.T) {
 		{"garbage", hdr("X-Ratelimit-Remaining-Requests", "lots"), "", false},
 	}
 	for _, tt := range tests {
-		if got := headroom(tt.h, tt.kind); got != tt.want {
+		if got := headroom(tt.h, tt.kind, 0); got != tt.want {
 			t.Errorf("%s: headroom %v, want %v", tt.name, got, tt.want)
 		}
+	}
+	if headroom(hdr("X-Ratelimit-Remaining-Requests", "199", "X-Ratelimit-Remaining-Tokens", "1446"), "tpm", 3082) {
+		t.Error("1446 tokens left is no room for a request of 3082")
+	}
+	if !headroom(hdr("X-Ratelimit-Remaining-Requests", "199", "X-Ratelimit-Remaining-Tokens", "90000"), "tpm", 3082) {
+		t.Error("90000 tokens left is room for a request of 3082")
 	}
 	if got := exhaustedBucket(hdr("X-Ratelimit-Remaining-Requests-Day", "0")); got != "requests-day" {
 		t.Errorf("exhausted bucket %q", got)

@@ -37,7 +37,7 @@ func (f *family) in(hay string) bool { return vocab.scan(hay)&f.bit != 0 }
 
 var (
 	// edgeBlockWords: a bot or fingerprint check in front of the API refused this client.
-	edgeBlockWords = words("unusual activity", "enable javascript and cookies", "checking your browser")
+	edgeBlockWords = words("unusual activity", "unusual traffic", "enable javascript and cookies", "checking your browser")
 
 	// geoWords: the provider does not serve the caller's country, region or location.
 	geoWords = words("unsupported_country", "country", "territory", "user location", "your location",

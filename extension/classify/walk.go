@@ -83,6 +83,9 @@ func skipWS(b []byte, i int) int {
 // skipString returns the index after the string starting at b[i] == '"', or -1.
 func skipString(b []byte, i int) int {
 	j := i + 1
+	if j > len(b) {
+		return -1
+	}
 	for {
 		k := bytes.IndexByte(b[j:], '"')
 		if k < 0 {
