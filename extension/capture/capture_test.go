@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/classify"
 )
@@ -222,5 +223,20 @@ func TestParseHAR(t *testing.T) {
 		if _, err := ParseHAR(strings.NewReader(bad), 9, ""); err == nil {
 			t.Errorf("%s: no error", name)
 		}
+	}
+}
+
+// TestHostileStreamsStayLinear: lines of JSON that never close, outside the SSE framing, once
+// made the search for a bare error document quadratic (a second per 64 KiB capture).
+func TestHostileStreamsStayLinear(t *testing.T) {
+	raw := "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n\r\n" + strings.Repeat("{\"a\":[\n", 9000)
+	start := time.Now()
+	o, err := Parse(strings.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = classify.Classify(o)
+	if d := time.Since(start); d > 250*time.Millisecond {
+		t.Fatalf("took %v", d)
 	}
 }

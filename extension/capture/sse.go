@@ -139,15 +139,18 @@ func endsWithBlankLine(b []byte) bool {
 }
 
 // bareError finds a JSON error document printed outside the SSE framing: a line starting with
-// "{" (not "data: {") from which the rest of the body is one {"error":{…}} document.
+// "{" (not "data: {") from which the rest of the body is one {"error":{…}} document. Only the
+// first few such lines are tried, so a hostile body cannot make the search quadratic.
 func bareError(body []byte) []byte {
-	for off := 0; off < len(body); {
+	tries := 0
+	for off := 0; off < len(body) && tries < 3; {
 		nl := bytes.IndexByte(body[off:], '\n')
 		line := body[off:]
 		if nl >= 0 {
 			line = body[off : off+nl]
 		}
 		if bytes.HasPrefix(line, []byte("{")) {
+			tries++
 			doc := bytes.TrimSpace(body[off:])
 			if hasErrorObject(doc) {
 				return bytes.Clone(doc)

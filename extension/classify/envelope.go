@@ -21,6 +21,7 @@ const (
 	maxDepth = 6
 	maxItems = 8
 	maxCodes = 16
+	maxTexts = 32
 	rawScan  = 2048 // how much of a body that is not JSON, or broken JSON, is read as text
 )
 
@@ -40,6 +41,7 @@ type envelope struct {
 	bodyStatus int
 	codes      [maxCodes]string
 	ncodes     int
+	ntexts     int    // texts read, at most maxTexts
 	codeHay    hayBuf // lower-cased codes, separated by " | "
 	textHay    hayBuf // lower-cased texts
 	all        string // codeHay and textHay, once joined
@@ -117,9 +119,6 @@ func (e *envelope) text() string {
 	}
 	return e.all
 }
-
-// textOnly is the haystack of texts alone (no codes).
-func (e *envelope) textOnly() string { return e.textHay.b.String() }
 
 // parseEnvelope extracts error information from a body. Only members a rule needs are decoded
 // (see members), so big bodies stay cheap. ok2xx says the response was a success: then only an
@@ -315,6 +314,9 @@ func (e *envelope) textValue(v []byte, depth int) {
 		e.nested(v, depth+1)
 		return
 	}
+	if e.ntexts++; e.ntexts > maxTexts {
+		return // a hostile document with thousands of messages: the first ones are the real ones
+	}
 	s := text(v)
 	if strings.TrimSpace(s) == "" {
 		return
@@ -423,7 +425,6 @@ func fieldOf(b []byte, name string) []byte {
 }
 
 func isNull(r []byte) bool   { return string(r) == "null" }
-func isObject(r []byte) bool { return len(r) > 0 && r[0] == '{' }
 func isString(r []byte) bool { return len(r) > 0 && r[0] == '"' }
 
 // text renders a JSON scalar as text: strings unquoted (the first strCap bytes of a long one),

@@ -54,7 +54,7 @@ var (
 		"origin is unreachable", "web server is down", "web server is returning an unknown error",
 		"could not establish a tcp connection", "do request failed", "dial tcp", "connection refused",
 		"connection reset", "socket hang up", "econnreset", "econnrefused", "etimedout", "i/o timeout",
-		"tls handshake timeout", "上游连接", "连接上游", "上游超时", "上游请求失败")
+		"tls handshake timeout", "backend timeout", "backend connection", "上游连接", "连接上游", "上游超时", "上游请求失败")
 
 	// blockedWords: the account, organization or key was disabled, suspended or banned.
 	blockedWords = words("deactivated", "access_terminated", "access was terminated", "terminated due to",
@@ -65,7 +65,7 @@ var (
 		"账户已被禁用", "用户已被禁用", "冻结")
 
 	// authWords: the credential itself is missing, wrong, expired, revoked or leaked.
-	authWords = words("invalid_api_key", "api_key_invalid", "incorrect api key", "invalid api key",
+	authWords = words("invalid_api_key", "invalidapikey", "api_key_invalid", "incorrect api key", "invalid api key",
 		"api key not valid", "invalid x-api-key", "api key is invalid", "api key expired",
 		"api key has expired", "invalid key", "reported as leaked", "revoked", "didn't provide an api key",
 		"no api key", "missing api key", "api key is missing", "missing bearer", "missing authentication",
@@ -136,7 +136,7 @@ var (
 	contextWords = words("context_length", "context length", "context_window", "context window",
 		"exceed_context_size", "context size", "context limit", "maximum context", "context overflow",
 		"prompt is too long", "prompt too long", "input is too long", "input too long", "too long for",
-		"input token count", "maximum number of tokens", "tokens in the prompt", "total number of tokens",
+		"input token count", "prompt token count", "maximum number of tokens", "maximum model length", "max_model_len", "tokens in the prompt", "total number of tokens",
 		"reduce the length of the messages", "maximum sequence length", "max_seq_len",
 		"exceeds the available context", "maximum input length", "max input length",
 		"longer than the model", "tokens to keep", "max_new_tokens` must be", "`inputs` tokens",

@@ -36,7 +36,8 @@ func TestFamilies(t *testing.T) {
 			[]string{"prompt is too long: 208310 tokens > 200000 maximum", "input is too long for requested model.",
 				"the input token count (132478) exceeds the maximum number of tokens allowed (131072).",
 				"input length and `max_tokens` exceed context limit: 193125 + 21333 > 200000", "please reduce the length of the messages or completion.",
-				"`inputs` tokens + `max_new_tokens` must be <= 4096", "请求的上下文长度超出限制"},
+				"`inputs` tokens + `max_new_tokens` must be <= 4096", "请求的上下文长度超出限制", "prompt token count of 150000 exceeds the limit of 128000",
+				"the decoder prompt (length 9000) is longer than the maximum model length of 8192"},
 			[]string{"max_tokens: 10000 > 4096, which is the maximum allowed number of output tokens",
 				"see docs/extended-thinking#max-tokens-and-context-window-size", "unsupported parameter: 'max_tokens'"}},
 		{"model gone", modelGoneWords,
@@ -52,11 +53,11 @@ func TestFamilies(t *testing.T) {
 			[]string{"this organization has been disabled.", "consumer 'api_key:x' has been suspended.", "disabled in this account for violation of terms of\n\t\tservice"},
 			[]string{"generative language api has not been used in project 1 before or it is disabled.", "该模型已禁用"}},
 		{"auth", authWords,
-			[]string{"invalid x-api-key", "your api key was reported as leaked.", "oauth token has expired.", "无效的令牌"},
+			[]string{"invalid x-api-key", "your api key was reported as leaked.", "oauth token has expired.", "无效的令牌", "code: invalidapikey"},
 			[]string{"access to the chat endpoint is denied. please ensure you're using the correct credentials."}},
 		{"gateway", gatewayWords,
 			[]string{"failed to get response from provider", "upstream connect error or disconnect/reset before headers. reset reason: connection failure",
-				"no healthy upstream", "do request failed: post \"https://x\": dial tcp 1.2.3.4:443: i/o timeout"},
+				"no healthy upstream", "do request failed: post \"https://x\": dial tcp 1.2.3.4:443: i/o timeout", "apig.0201 backend timeout"},
 			[]string{"upstream error from nvidia: resourceexhausted: worker local total request limit reached (1)", "litellm.apiconnectionerror: bedrockexception"}},
 	}
 	for _, tt := range tests {
