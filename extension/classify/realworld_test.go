@@ -64,3 +64,22 @@ func TestRealworldScore(t *testing.T) {
 	t.Logf("train confusion (want: got=n):\n%s", confusionTable(confusion))
 	t.Logf("SCORE train: %d/%d = %.1f %% class-and-blame agreement", agree, total, 100*float64(agree)/float64(total))
 }
+
+// TestEveryClassHasACase: every class of the taxonomy keeps at least one case across the
+// corpora (testdata/corpus and the real-world splits), or, for the classes only a live
+// connection or a baseline produces, a row of TestClassify.
+func TestEveryClassHasACase(t *testing.T) {
+	seen := map[classify.Class]bool{}
+	for _, dir := range []string{"testdata/corpus", "testdata/realworld/train"} {
+		for _, c := range loadCases(t, dir) {
+			seen[c.class] = true
+		}
+	}
+	live := []classify.Class{classify.ConnectionError, classify.TimeoutConnect, classify.TimeoutTTFB, classify.TimeoutTotal,
+		classify.StreamStalled, classify.OKSlow, classify.WrongAnswer}
+	for _, cl := range classify.Classes {
+		if !seen[cl] && !slices.Contains(live, cl) {
+			t.Errorf("no case for class %s", cl)
+		}
+	}
+}
