@@ -33,6 +33,14 @@ func BenchmarkClassify(b *testing.B) {
 		bc{"cap-json-500", classify.Outcome{Status: 500, Header: http.Header{"X-Request-Id": {"req_1"}},
 			Body: []byte(`{"error":{"message":"The server had an error","type":"server_error","param":null,"code":null},"pad":"` +
 				strings.Repeat("x", capture.BodyCap-120) + `"}`)}},
+		// the worst shapes for the vocabulary: plain text without a single signal word, a JSON
+		// document inside a string, a document cut off mid-string, a 200 stream error record
+		bc{"cap-text-429", classify.Outcome{Status: 429, Header: http.Header{"Content-Type": {"text/plain"}},
+			Body: []byte(strings.Repeat("lorem ipsum dolor sit amet ", capture.BodyCap/27))}},
+		bc{"cap-json-in-string-400", classify.Outcome{Status: 400, Header: http.Header{"Content-Type": {"application/json"}},
+			Body: []byte(`{"error":{"message":"{\"error\":{\"message\":\"` + strings.Repeat(`x\\n`, (capture.BodyCap-100)/4) + `\",\"status\":\"INVALID_ARGUMENT\"}}","code":400,"status":"Bad Request"}}`)}},
+		bc{"cap-cut-json-500", classify.Outcome{Status: 500, Header: http.Header{"Content-Type": {"application/json"}},
+			Body: []byte(`{"error":{"message":"litellm.APIConnectionError: ` + strings.Repeat("y", capture.BodyCap-60))}},
 	)
 	for _, c := range cases {
 		b.Run(c.name, func(b *testing.B) {

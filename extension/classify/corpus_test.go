@@ -16,16 +16,20 @@ import (
 // response as `curl -i` prints it.
 type corpusCase struct {
 	name, provider string
+	tricky         string
 	class          classify.Class
 	blame          classify.Blame
 	raw            []byte
 }
 
-func loadCorpus(t testing.TB) []corpusCase {
+func loadCorpus(t testing.TB) []corpusCase { return loadCases(t, "testdata/corpus") }
+
+// loadCases reads every .http case of a directory.
+func loadCases(t testing.TB, dir string) []corpusCase {
 	t.Helper()
-	files, err := filepath.Glob("testdata/corpus/*.http")
+	files, err := filepath.Glob(filepath.Join(dir, "*.http"))
 	if err != nil || len(files) == 0 {
-		t.Fatalf("no corpus: %v", err)
+		t.Fatalf("no cases in %s: %v", dir, err)
 	}
 	var out []corpusCase
 	for _, f := range files {
@@ -46,6 +50,8 @@ func loadCorpus(t testing.TB) []corpusCase {
 				c.class = classify.Class(v)
 			case "blame":
 				c.blame = classify.Blame(strings.TrimSpace(v))
+			case "tricky":
+				c.tricky = v
 			}
 		}
 		c.raw = data[n:]

@@ -2,7 +2,7 @@ package classify
 
 import (
 	"bytes"
-	"encoding/json"
+	"net/http"
 	"strconv"
 	"strings"
 )
@@ -11,142 +11,430 @@ import (
 // small enough to keep logs, tags and reports readable.
 const MaxMessage = 512
 
-// envelope is the error information found in a body, whatever its dialect.
+// Bounds of what the vocabulary reads (docs/signals.md §6.2 "Envelope"): each text is cut to
+// textCap, the whole haystack to hayCap, and a JSON walk stops at maxDepth levels and maxItems
+// elements of an array. Real error documents fit well inside; a hostile 64 KiB body cannot make
+// the search expensive.
+const (
+	textCap  = 1024
+	hayCap   = 3072
+	maxDepth = 6
+	maxItems = 8
+	maxCodes = 16
+	maxTexts = 32
+	rawScan  = 2048 // how much of a body that is not JSON, or broken JSON, is read as text
+)
+
+// envelope is the error information found in a response, whatever its dialect: every code-like
+// value (code, type, status, reason, inner codes, the x-amzn-errortype header) and every
+// message-like text (message, msg, detail, title, error strings, JSON documents inside strings,
+// arrays of errors), gathered into one lower-cased haystack the signal vocabulary reads.
 type envelope struct {
 	found    bool   // an error-shaped value was found
-	standard bool   // {"error":{"message":…,"type":…}} as OpenAI (and llama.cpp, vLLM, Azure) send it
-	code     string // string or numeric code, as text
-	typ      string // OpenAI/Anthropic error type
-	status   string // Gemini status (RESOURCE_EXHAUSTED …)
-	reason   string // Gemini details[].reason
-	inner    string // Azure innererror.code
-	message  string
+	standard bool   // a deliberate error document: a message plus a code or type
+	code     string // first code, type and status seen (innermost document first), for output and kinds
+	typ      string
+	status   string
+	message  string // first message, bounded
+	// bodyStatus is an HTTP status the body states (error.code 502, "status": 503), 0 if none:
+	// a 2xx carrying it is judged as that status.
+	bodyStatus int
+	codes      [maxCodes]string
+	ncodes     int
+	ntexts     int    // texts read, at most maxTexts
+	codeHay    hayBuf // lower-cased codes, separated by " | "
+	textHay    hayBuf // lower-cased texts
+	all        string // codeHay and textHay, once joined
+	scanned    bool
+	codeBits   uint64 // families heard in the codes
+	textBits   uint64 // families heard in the texts
 }
 
-type wireErrObj struct {
-	Message json.RawMessage `json:"message"`
-	Type    json.RawMessage `json:"type"`
-	Code    json.RawMessage `json:"code"`
-	Status  json.RawMessage `json:"status"`
-	Details []struct {
-		Reason string `json:"reason"`
-	} `json:"details"`
-	Innererror struct {
-		Code string `json:"code"`
-	} `json:"innererror"`
+// bits returns the families heard in the codes and in the texts (scanned once).
+func (e *envelope) bits() (codes, texts uint64) {
+	if !e.scanned {
+		e.codeBits, e.textBits, e.scanned = vocab.scan(e.codeHay.b.String()), vocab.scan(e.textHay.b.String()), true
+	}
+	return e.codeBits, e.textBits
 }
 
-// parseEnvelope extracts error information from a JSON body. Non-JSON bodies give found=false.
-// Only the top-level members a rule needs are decoded (see members), so big bodies stay cheap.
-func parseEnvelope(body []byte) envelope {
+// hayBuf collects lower-cased text up to hayCap bytes.
+type hayBuf struct {
+	b    strings.Builder
+	full bool
+}
+
+// add appends s, lower-cased (ASCII only, so UTF-8 text such as Chinese is kept intact).
+func (w *hayBuf) add(s string) {
+	if s == "" || w.full {
+		return
+	}
+	if w.b.Len() == 0 {
+		w.b.Grow(min(hayCap, 2*len(s)+16))
+	} else {
+		w.b.WriteString(" | ")
+	}
+	s = s[:min(len(s), textCap, max(0, hayCap-w.b.Len()))]
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		w.b.WriteByte(c)
+	}
+	if w.b.Len() >= hayCap {
+		w.full = true
+	}
+}
+
+// k reports whether any code equals s, ignoring case.
+func (e *envelope) k(s string) bool {
+	for _, c := range e.codes[:e.ncodes] {
+		if strings.EqualFold(c, s) {
+			return true
+		}
+	}
+	return false
+}
+
+func (e *envelope) addCode(s string) {
+	s = strings.TrimSpace(s)
+	if s == "" || e.k(s) {
+		return
+	}
+	if e.ncodes < maxCodes {
+		e.codes[e.ncodes] = s
+		e.ncodes++
+	}
+	e.codeHay.add(s)
+}
+
+// addHay adds message text.
+func (e *envelope) addHay(s string) { e.textHay.add(s) }
+
+// text is the haystack the vocabulary reads: codes and texts, lower-cased.
+func (e *envelope) text() string {
+	if e.all == "" {
+		e.all = e.codeHay.b.String() + " | " + e.textHay.b.String()
+	}
+	return e.all
+}
+
+// parseEnvelope extracts error information from a body. Only members a rule needs are decoded
+// (see members), so big bodies stay cheap. ok2xx says the response was a success: then only an
+// explicit error marker (an "error" member, "object":"error", "success":false, a non-zero
+// base_resp) makes the body an error; any other body of a failed response is read for text.
+func parseEnvelope(body []byte, ok2xx bool) envelope {
+	var e envelope
 	b := bytes.TrimSpace(body)
 	if len(b) == 0 {
-		return envelope{}
+		return e
 	}
-	if b[0] == '[' { // Gemini streaming endpoints: [{"error":{…}}]
-		if b = firstElement(b); len(b) == 0 {
-			return envelope{}
+	if b[0] == '[' { // Gemini and Vertex: [{"error":{…}}]
+		if f := firstElement(b); len(f) > 0 {
+			b = f
 		}
 	}
-	var errV, detail, object, message, typ, code, status json.RawMessage
-	ok := members(b, func(k, v []byte) {
-		switch string(k) {
-		case "error":
-			errV = v
-		case "detail":
-			detail = v
-		case "object":
-			object = v
-		case "message":
-			message = v
-		case "type":
-			typ = v
-		case "code":
-			code = v
-		case "status":
-			status = v
+	if b[0] == '{' {
+		marker, complete := e.document(b, 0, true)
+		switch {
+		case ok2xx && !marker:
+			return envelope{}
+		case marker || e.ncodes > 0 || e.message != "":
+			e.found = true
+			if !complete { // a cut or broken document: read the rest of its text too
+				e.addHay(string(b[:min(len(b), rawScan)]))
+			}
+			e.finish()
+			return e
+		}
+		e = envelope{}
+	}
+	if ok2xx {
+		return envelope{}
+	}
+	// Not JSON, or JSON too broken to walk (a capture cut mid-string): its text is the message.
+	e = envelope{found: true}
+	raw := string(b[:min(len(b), rawScan)])
+	e.message = lenientMessage(raw)
+	if e.message == "" {
+		e.message = strings.TrimSpace(raw[:min(len(raw), MaxMessage)])
+	}
+	e.addHay(raw)
+	e.finish()
+	return e
+}
+
+func (e *envelope) finish() {
+	e.message = bound(e.message)
+	e.standard = e.standard || (e.message != "" && (e.typ != "" || e.code != ""))
+}
+
+// document walks one JSON object: an error document, or the body around one. top is set for the
+// body itself, where flat dialects keep their fields (vLLM and Mistral "object":"error", xAI
+// {"code","error"}, Azure {"code","message"}, FastAPI "detail", problem+json "title"). It
+// reports whether an explicit error marker was seen and whether the object was well formed.
+func (e *envelope) document(b []byte, depth int, top bool) (marker, complete bool) {
+	if depth > maxDepth {
+		return false, false
+	}
+	var coded, explicit, payload bool
+	complete = members(b, func(k, v []byte) {
+		key := lowerKey(k)
+		switch key {
+		case "error", "errors", "base_resp":
+			if isNull(v) || string(v) == `""` || string(v) == "[]" || string(v) == "{}" {
+				return
+			}
+			if key != "base_resp" {
+				marker = true
+			}
+			if key == "base_resp" {
+				if c := text(fieldOf(v, "status_code")); c != "" && c != "0" {
+					marker = true
+					e.nested(v, depth+1)
+				}
+				return
+			}
+			e.nested(v, depth+1)
+		case "object", "type":
+			t := text(v)
+			switch {
+			case t == "error": // vLLM, Mistral; Anthropic's {"type":"error","error":{…}}
+				marker, e.standard = true, true
+			case key == "type" && !strings.Contains(t, "/"): // not a problem+json type URL
+				e.member(key, v, depth, top)
+			}
+		case "success":
+			if string(v) == "false" {
+				marker = true
+			}
+		case "choices", "candidates", "data", "output", "content", "result", "results":
+			payload = payload || (len(v) > 0 && !isNull(v) && string(v) != "[]")
+		default:
+			e.member(key, v, depth, top)
+			if top && (key == "error_code" || key == "errorcode" || key == "code") {
+				if t := text(v); t != "" && t != "0" && t != "200" && !strings.EqualFold(t, "success") && !strings.EqualFold(t, "ok") {
+					coded = true
+					explicit = explicit || key != "code"
+				}
+			}
 		}
 	})
-	if !ok {
-		return envelope{}
+	// Chinese APIs answer 200 with {"error_code":17,"error_msg":…} or {"code":1008,"msg":…}: a
+	// non-zero code with a message and no answer is an error document.
+	if top && coded && !payload && (explicit || e.message != "") {
+		marker = true
 	}
-	var e envelope
-	switch {
-	case isObject(errV):
-		var o wireErrObj
-		if json.Unmarshal(errV, &o) != nil {
-			return envelope{}
+	return marker, complete
+}
+
+// member reads one member of an error object (or of the body, when top).
+func (e *envelope) member(key string, v []byte, depth int, top bool) {
+	switch key {
+	case "message", "msg", "error_msg", "errormessage", "error_message", "status_msg", "detail", "title",
+		"description", "error_description", "raw":
+		e.textValue(v, depth)
+	case "code", "error_code", "errorcode", "status", "status_code", "httpcode", "raw_status_code":
+		t := text(v)
+		if n, err := strconv.Atoi(t); err == nil && n >= 400 && n <= 599 && e.bodyStatus == 0 {
+			e.bodyStatus = n
 		}
-		e = fromObj(o)
+		switch {
+		case key == "status" && top && strings.Contains(t, " "): // {"status":"come back later"}
+			e.textValue(v, depth)
+		case key == "status":
+			e.setCode(&e.status, t)
+		case key == "code" || key == "error_code" || key == "errorcode" || key == "status_code":
+			e.setCode(&e.code, t)
+		}
+	case "type", "reason", "error_name", "error_type", "errortype", "quotaid", "quotametric":
+		if isString(v) {
+			if key == "type" {
+				e.setCode(&e.typ, text(v))
+			} else {
+				e.addCode(text(v))
+			}
+		}
+	case "reasons":
+		e.nested(v, depth+1)
+	case "details", "innererror", "inner_error", "violations", "metadata":
+		if isString(v) {
+			e.textValue(v, depth)
+			return
+		}
+		e.nested(v, depth+1)
+	case "retrydelay":
+		e.addCode("retry_delay")
+	}
+}
+
+func (e *envelope) setCode(dst *string, s string) {
+	if s == "" {
+		return
+	}
+	if *dst == "" {
+		*dst = s
+	}
+	e.addCode(s)
+}
+
+// nested reads a value that holds error information: an object, an array of them (or of
+// strings), or a string (an error message, perhaps a JSON document itself).
+func (e *envelope) nested(v []byte, depth int) {
+	if depth > maxDepth || len(v) == 0 {
+		return
+	}
+	switch v[0] {
+	case '{':
+		e.document(v, depth, false)
+	case '[':
+		n := 0
+		elements(v, func(el []byte) bool {
+			if len(el) > 0 && el[0] == '"' {
+				e.addCode(text(el))
+			} else {
+				e.nested(el, depth+1)
+			}
+			n++
+			return n < maxItems
+		})
+	case '"':
+		e.textValue(v, depth)
+	}
+}
+
+// textValue takes a message: a string (which may hold a JSON document, whole or after a prefix
+// such as "Invalid response code 403, "), an object or an array of either.
+func (e *envelope) textValue(v []byte, depth int) {
+	if len(v) == 0 {
+		return
+	}
+	if v[0] != '"' {
+		e.nested(v, depth+1)
+		return
+	}
+	if e.ntexts++; e.ntexts > maxTexts {
+		return // a hostile document with thousands of messages: the first ones are the real ones
+	}
+	s := text(v)
+	if strings.TrimSpace(s) == "" {
+		return
+	}
+	if depth < maxDepth {
+		if i := strings.IndexByte(s, '{'); i >= 0 && i+1 < len(s) && (s[i+1] == '"' || isWS(s[i+1])) {
+			inner := envelope{}
+			marker, complete := inner.document([]byte(s[i:]), depth+1, true)
+			if (marker || complete) && (inner.message != "" || inner.ncodes > 0) {
+				e.absorb(&inner)
+				if i == 0 {
+					return
+				}
+			}
+		}
+	}
+	if e.message == "" {
+		e.message = strings.TrimSpace(s)
+	}
+	e.addHay(s)
+}
+
+// absorb takes an inner document's findings: its message and codes come first, being the real
+// error that the outer one only relays.
+func (e *envelope) absorb(in *envelope) {
+	if in.message != "" {
+		e.message = in.message
+	}
+	for _, p := range [...]struct {
+		dst *string
+		v   string
+	}{{&e.code, in.code}, {&e.typ, in.typ}, {&e.status, in.status}} {
+		if p.v != "" {
+			*p.dst = p.v
+		}
+	}
+	if in.bodyStatus != 0 {
+		e.bodyStatus = in.bodyStatus
+	}
+	for _, c := range in.codes[:in.ncodes] {
+		e.addCode(c)
+	}
+	e.addHay(in.textHay.b.String())
+	e.standard = true
+}
+
+// headerCodes adds the error codes providers put in headers: AWS Bedrock's x-amzn-errortype
+// ("ThrottlingException:http://internal.amazon.com/coral/…").
+func (e *envelope) headerCodes(h http.Header) {
+	if v := h.Get("X-Amzn-Errortype"); v != "" {
+		if i := strings.IndexByte(v, ':'); i > 0 {
+			v = v[:i]
+		}
+		e.setCode(&e.code, v)
 		e.found = true
-		e.standard = e.message != "" && (e.typ != "" || e.code != "")
-		if text(typ) == "error" { // Anthropic: {"type":"error","error":{"type":"overloaded_error",…}}
+		if e.message != "" {
 			e.standard = true
 		}
-		e.unwrapNested()
-	case isString(errV): // Ollama native, non-standard 429s: {"error":"slow down"}
-		e = envelope{found: true, message: text(errV)}
-	case text(object) == "error": // vLLM before mid-2025: top-level fields
-		e = envelope{found: true, standard: true, message: text(message), typ: text(typ), code: text(code)}
-	case len(detail) > 0: // ChatGPT backend: {"detail":"…"} or {"detail":{"message","code"}}
-		e.found = true
-		if isObject(detail) {
-			var o wireErrObj
-			_ = json.Unmarshal(detail, &o)
-			e.message, e.code = text(o.Message), text(o.Code)
-		} else {
-			e.message = text(detail)
+	}
+}
+
+// lenientMessage finds "message": "…" in text that is not a well-formed document.
+func lenientMessage(s string) string {
+	i := strings.Index(s, `"message"`)
+	if i < 0 {
+		return ""
+	}
+	rest := strings.TrimLeft(s[i+len(`"message"`):], " \t\r\n")
+	if !strings.HasPrefix(rest, ":") {
+		return ""
+	}
+	rest = strings.TrimLeft(rest[1:], " \t\r\n")
+	if !strings.HasPrefix(rest, `"`) {
+		return ""
+	}
+	if end := skipString([]byte(rest), 0); end > 0 {
+		return text([]byte(rest[:end]))
+	}
+	return ""
+}
+
+// lowerKey lower-cases a member name (ASCII); names longer than any we read are not copied.
+func lowerKey(k []byte) string {
+	if len(k) > 24 {
+		return ""
+	}
+	var buf [24]byte
+	for i, c := range k {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
 		}
-	case isString(status) && text(object) != "response": // {"status":"come back later"}; a Responses object has a status too
-		e = envelope{found: true, message: text(status)}
+		buf[i] = c
 	}
-	e.message = bound(e.message)
-	return e
+	return string(buf[:len(k)])
 }
 
-func fromObj(o wireErrObj) envelope {
-	e := envelope{message: text(o.Message), typ: text(o.Type), code: text(o.Code), inner: o.Innererror.Code}
-	if isString(o.Status) {
-		e.status = text(o.Status)
-	}
-	for _, d := range o.Details {
-		if d.Reason != "" {
-			e.reason = d.Reason
-			break
+// fieldOf returns one member of the object b.
+func fieldOf(b []byte, name string) []byte {
+	var out []byte
+	members(b, func(k, v []byte) {
+		if out == nil && lowerKey(k) == name {
+			out = v
 		}
-	}
-	return e
+	})
+	return out
 }
 
-// unwrapNested handles Gemini's OpenAI-compatible endpoint, which stringifies its native error
-// inside "message": {"error":{"message":"{\n \"error\": {…}}","code":429,"status":"Too Many Requests"}}.
-func (e *envelope) unwrapNested() {
-	m := strings.TrimSpace(e.message)
-	if !strings.HasPrefix(m, "{") && !strings.HasPrefix(m, "[") {
-		return
-	}
-	inner := parseEnvelope([]byte(m))
-	if !inner.found {
-		return
-	}
-	inner.standard = true
-	*e = inner
-}
+func isNull(r []byte) bool   { return string(r) == "null" }
+func isString(r []byte) bool { return len(r) > 0 && r[0] == '"' }
 
-func isObject(r json.RawMessage) bool { return len(r) > 0 && r[0] == '{' }
-func isString(r json.RawMessage) bool { return len(r) > 0 && r[0] == '"' }
-
-// text renders a JSON scalar as text: strings unquoted, numbers as written, null as "".
-func text(r json.RawMessage) string {
+// text renders a JSON scalar as text: strings unquoted (the first strCap bytes of a long one),
+// numbers as written, null and anything else as "".
+func text(r []byte) string {
 	if len(r) == 0 || string(r) == "null" {
 		return ""
 	}
 	if r[0] == '"' {
-		var s string
-		if json.Unmarshal(r, &s) == nil {
-			return s
-		}
-		return ""
+		return unquote(r)
 	}
 	if r[0] == '{' || r[0] == '[' {
 		return ""

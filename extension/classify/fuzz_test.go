@@ -15,6 +15,11 @@ func FuzzClassifyRaw(f *testing.F) {
 	for _, c := range loadCorpus(f) {
 		f.Add(c.raw)
 	}
+	for _, split := range []string{"train", "heldout"} {
+		for _, c := range loadCases(f, "testdata/realworld/"+split) {
+			f.Add(c.raw)
+		}
+	}
 	f.Add([]byte("HTTP/1.1 429\r\n\r\n{\"error\":{\"message\":\"{\\\"error\\\":{\\\"message\\\":\\\"[\\\"}}\"}}"))
 	f.Fuzz(func(t *testing.T, raw []byte) {
 		o, err := capture.Parse(bytes.NewReader(raw))

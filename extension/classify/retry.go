@@ -75,47 +75,122 @@ func resetAfter(h http.Header) time.Duration {
 	return best
 }
 
-// headroom reports whether the rate-limit headers show capacity left in every bucket they
-// mention: a 429 then cannot be the account's own limit.
-func headroom(h http.Header) bool {
-	seen := false
-	for _, k := range [...]string{
-		"X-Ratelimit-Remaining-Requests", "X-Ratelimit-Remaining-Tokens",
-		"Anthropic-Ratelimit-Requests-Remaining", "Anthropic-Ratelimit-Tokens-Remaining",
-	} {
-		v := strings.TrimSpace(h.Get(k))
-		if v == "" {
-			continue
-		}
-		n, err := strconv.ParseFloat(v, 64)
-		if err != nil || n <= 0 {
-			return false
-		}
-		seen = true
-	}
-	return seen
+// bucket is one rate-limit bucket a response reports: x-ratelimit-remaining-requests,
+// x-ratelimit-remaining-tokens(-minute|-day), anthropic-ratelimit-{requests,tokens,input-tokens,
+// output-tokens}-remaining, the IETF ratelimit-remaining.
+type bucket struct {
+	tokens, day bool // a token bucket (else requests or unnamed); a daily one
+	named       bool // the header says what it counts
+	remaining   float64
 }
 
-// rateLimitKind names the exhausted limit: rpm, tpm, rpd or tpd.
-func rateLimitKind(e envelope) string {
-	m := e.message
+// buckets calls f for every rate-limit bucket in the headers whose remaining count parses.
+func buckets(h http.Header, f func(b bucket)) {
+	for k, v := range h {
+		lk := strings.ToLower(k)
+		if len(v) == 0 || !strings.Contains(lk, "ratelimit") || !strings.Contains(lk, "remaining") {
+			continue
+		}
+		n, err := strconv.ParseFloat(strings.TrimSpace(v[0]), 64)
+		if err != nil {
+			continue
+		}
+		b := bucket{remaining: n, day: strings.Contains(lk, "day")}
+		switch {
+		case strings.Contains(lk, "token"):
+			b.tokens, b.named = true, true
+		case strings.Contains(lk, "request"):
+			b.named = true
+		}
+		f(b)
+	}
+}
+
+// exhaustedBucket names the bucket the headers show at 0 ("tokens", "requests", "" for none):
+// whatever the body says, that limit is ours.
+func exhaustedBucket(h http.Header) string {
+	name := ""
+	buckets(h, func(b bucket) {
+		if b.remaining > 0 || name != "" {
+			return
+		}
+		name = "requests"
+		if b.tokens {
+			name = "tokens"
+		}
+		if b.day {
+			name += "-day"
+		}
+	})
+	return name
+}
+
+// headroom reports whether the headers show room left in the bucket the 429 is about (kind: rpm
+// or rpd read the request buckets, tpm or tpd the token buckets, "" every bucket) and no bucket
+// at 0: the limit it names is not ours, so the provider is shedding load. Without a header for
+// that bucket nothing shows headroom: a tokens-per-minute 429 says nothing about requests left.
+// need is what the request asked of a token bucket ("Requested 3082"), 0 when unknown: a token
+// bucket with less left than that has no room for it.
+func headroom(h http.Header, kind string, need float64) bool {
+	seen, empty := false, false
+	buckets(h, func(b bucket) {
+		if b.remaining <= 0 || (b.tokens && b.remaining < need) {
+			empty = true
+			return
+		}
+		switch kind {
+		case "tpm", "tpd":
+			seen = seen || b.tokens
+		case "rpm", "rpd":
+			seen = seen || (b.named && !b.tokens)
+		default:
+			seen = true
+		}
+	})
+	return seen && !empty
+}
+
+// rateLimitKind names the exhausted limit: rpm, tpm, rpd or tpd, from the text (OpenAI's
+// "(RPM)", Azure's "token rate limit", Google's quota ids such as
+// GenerateContentInputTokensPerModelPerMinute), the type (requests, tokens), or else the bucket
+// the headers show exhausted.
+func rateLimitKind(e *envelope, h http.Header) string {
+	t := e.text()
+	has := func(s ...string) bool {
+		for _, w := range s {
+			if strings.Contains(t, w) {
+				return true
+			}
+		}
+		return false
+	}
 	switch {
-	case containsFold(m, "(rpm)") || containsFold(m, "requests per min"):
+	case has("(rpm)", "requests per min", "requests_per_min", "requestsperminute", "requestspermodelperminute"):
 		return "rpm"
-	case containsFold(m, "(tpm)") || containsFold(m, "tokens per min"):
+	case has("(tpm)", "tokens per min", "tokens_per_min", "tokensperminute", "tokenspermodelperminute"):
 		return "tpm"
-	case containsFold(m, "(rpd)") || containsFold(m, "requests per day"):
+	case has("(rpd)", "requests per day", "requests_per_day", "requestsperday", "requestspermodelperday"):
 		return "rpd"
-	case containsFold(m, "(tpd)") || containsFold(m, "tokens per day"):
+	case has("(tpd)", "tokens per day", "tokens_per_day", "tokensperday", "tokenspermodelperday"):
 		return "tpd"
-	case containsFold(m, "token rate limit"):
+	case has("token rate limit"):
 		return "tpm"
-	case containsFold(m, "call rate limit"):
+	case has("call rate limit"):
 		return "rpm"
 	case e.typ == "requests":
 		return "rpm"
 	case e.typ == "tokens":
 		return "tpm"
+	}
+	switch exhaustedBucket(h) {
+	case "requests":
+		return "rpm"
+	case "tokens":
+		return "tpm"
+	case "requests-day":
+		return "rpd"
+	case "tokens-day":
+		return "tpd"
 	}
 	return ""
 }

@@ -31,12 +31,20 @@ func classify(o Outcome) Classification {
 		return transport(o)
 	}
 	html := isHTML(h, o.Body)
+	ok2xx := o.Status >= 200 && o.Status < 300
 	var env envelope
-	if !html && (o.Status >= 300 || o.Status < 200 || o.Stream == nil) {
-		env = parseEnvelope(o.Body)
+	switch {
+	case html && !ok2xx:
+		env = envelope{found: true, message: htmlTitle(o.Body)}
+		env.addHay(env.message)
+	case !html && (!ok2xx || o.Stream == nil):
+		env = parseEnvelope(o.Body, ok2xx)
 	}
-	if o.Status >= 300 || (o.Status >= 200 && env.found && o.Stream == nil) {
-		return withAdvice(httpError(o, h, env, html))
+	if !ok2xx || env.found {
+		env.headerCodes(h)
+	}
+	if o.Status >= 300 || (ok2xx && env.found && o.Stream == nil) {
+		return withAdvice(httpError(o, h, &env, html))
 	}
 	if o.Status < 200 {
 		return withAdvice(Classification{Class: Unknown, Blame: BlameUnknown, Message: "unexpected status"})
@@ -44,101 +52,178 @@ func classify(o Outcome) Classification {
 	return withAdvice(success(o))
 }
 
-func httpError(o Outcome, h http.Header, env envelope, html bool) Classification {
+// httpError applies the HTTP rules of docs/signals.md §6.2 to a failed response, or to a 2xx
+// that carries an error document (judged as the status the document states, if any).
+func httpError(o Outcome, h http.Header, env *envelope, html bool) Classification {
 	st := o.Status
-	msg := env.message
-	if html {
-		msg = htmlTitle(o.Body)
+	if st >= 200 && st < 300 && env.bodyStatus != 0 {
+		st = env.bodyStatus
 	}
-	code := firstNonEmpty(env.code, env.typ, env.status)
-	c := Classification{ProviderCode: code, Message: msg}
+	c := Classification{ProviderCode: firstNonEmpty(env.code, env.typ, env.status), Message: env.message}
 	set := func(cl Class, b Blame, retry bool) Classification {
 		c.Class, c.Blame, c.Retryable = cl, b, retry
 		if retry {
-			c.RetryAfter = retryAfter(h, msg)
+			c.RetryAfter = retryAfter(h, env.message)
 			c.RetryAfterMs = c.RetryAfter.Milliseconds()
 		}
 		return c
 	}
-	k := func(s string) bool {
-		return env.code == s || env.typ == s || env.status == s || env.inner == s || env.reason == s
-	}
-	m := func(sub string) bool { return containsFold(msg, sub) }
-	origin := h.Get("X-Request-Id") != "" || h.Get("Openai-Processing-Ms") != "" ||
-		h.Get("X-Envoy-Upstream-Service-Time") != "" || h.Get("Request-Id") != ""
-
-	switch {
-	case (st == 403 || st == 429) && h.Get("Cf-Mitigated") != "",
-		html && (st == 403 || st == 429 || st == 503) && // block and challenge pages use these
-			(m("access denied") || m("just a moment") || m("attention required") || edgeBlockPage(o.Body)),
-		m("unusual activity"):
-		return set(EdgeBlocked, BlameNetwork, false)
-	case k("unsupported_country_region_territory") || k("request_forbidden") || k("unsupported_country") ||
-		(k("FAILED_PRECONDITION") && m("country")) || m("not available in your country"):
-		return set(GeoBlocked, BlameAccount, false)
-	case edgeStatus(st) && !m("at capacity") && (strings.HasPrefix(env.typ, "cf_") || html ||
-		(strings.EqualFold(h.Get("Server"), "cloudflare") && !origin)):
-		return set(EdgeGatewayError, BlameEdge, true)
-	case k("account_deactivated") || k("access_terminated") || m("deactivated account"):
-		return set(AccountBlocked, BlameAccount, false)
-	case st == 401 || k("invalid_api_key") || k("authentication_error") || k("API_KEY_INVALID") ||
-		m("incorrect api key") || m("you didn't provide an api key") || m("missing bearer") ||
-		m("ip not authorized") || m("invalid subscription key"):
-		return set(AuthInvalid, BlameAccount, false)
-	case k("insufficient_quota") || k("billing_not_active") || k("credit_balance_exhausted") ||
-		k("organization_spend_limit_exceeded") || k("project_spend_limit_exceeded") || k("billing_error") ||
-		m("exceeded your current quota") || st == 402:
-		return set(QuotaExhausted, BlameAccount, false)
-	case (st == 403 && !k("content_filter")) || k("permission_error") || k("PERMISSION_DENIED"):
-		return set(PermissionDenied, BlameAccount, false)
-	case k("model_not_found") || k("DeploymentNotFound") || k("not_found_error") ||
-		k("NOT_FOUND") || m("try pulling it first") || (st == 404 && m("model")):
-		return set(ModelNotFound, BlameClient, false)
-	case k("context_length_exceeded") || k("exceed_context_size_error") || m("maximum context length") ||
-		m("exceeds the available context size"):
-		return set(ContextLengthExceeded, BlameClient, false)
-	case k("content_policy_violation") || k("content_filter") || k("ResponsibleAIPolicyViolation"):
-		return set(ContentFiltered, BlameClient, false)
-	case k("slow_down") || k("server_is_overloaded") || k("service_unavailable_error") || k("overloaded_error") ||
-		k("UNAVAILABLE") || k("unavailable_error") || (k("RESOURCE_EXHAUSTED") && (k("rateLimitExceeded") || m("try again later"))) ||
-		m("overloaded") || m("at capacity") || m("flex does not have sufficient resources") ||
-		m("high demand") || m("loading model") || st == 529:
-		return set(CapacityOverloaded, BlameProvider, true)
-	case m("request too large for"):
-		return set(RequestInvalid, BlameClient, false)
-	case st == 429 && env.standard && (k("rate_limit_exceeded") || k("tokens") || k("requests") ||
-		k("rate_limit_error") || k("RESOURCE_EXHAUSTED") || m("rate limit") || k("429")):
-		c.RateLimitKind = rateLimitKind(env)
-		c = set(RateLimited, BlameAccount, c.RateLimitKind != "rpd" && c.RateLimitKind != "tpd")
-		if headroom(h) { // far below our limits: the provider is shedding load and calling it a rate limit
-			c.Blame = BlameProvider
-		}
+	cl, b := meaning(st, h, env, html, o.Body)
+	switch cl {
+	case RateLimited:
+		c.RateLimitKind = rateLimitKind(env, h)
+		c = set(RateLimited, b, c.RateLimitKind != "rpd" && c.RateLimitKind != "tpd")
 		if c.RetryAfter == 0 {
 			c.RetryAfter = resetAfter(h)
 			c.RetryAfterMs = c.RetryAfter.Milliseconds()
 		}
 		return c
-	case st == 429:
-		return set(RateLimitedAnomalous, BlameProvider, true)
-	case st >= 500 || k("server_error") || k("api_error") || k("INTERNAL") || k("internal_error"):
-		return set(ServerError, BlameProvider, true)
-	case st == 400 || st == 404 || st == 405 || st == 409 || st == 413 || st == 415 || st == 422 ||
-		k("invalid_request_error") || k("INVALID_ARGUMENT"):
-		return set(RequestInvalid, BlameClient, st == 409)
-	case st >= 200 && st < 300: // 200 carrying an error object we could not place
-		return set(ServerError, BlameProvider, true)
+	case EdgeGatewayError, CapacityOverloaded, RateLimitedAnomalous, ServerError:
+		return set(cl, b, true)
+	case RequestInvalid:
+		return set(cl, b, st == 409)
 	}
-	return set(Unknown, BlameUnknown, false)
+	return set(cl, b, false)
+}
+
+// meaning is the rule list of docs/signals.md §6.2: the first match wins. st is the status the
+// response (or the document it carries) states; every family of words is read from the
+// envelope's haystack, so it counts whatever field, nesting level or header it came from.
+func meaning(st int, h http.Header, env *envelope, html bool, body []byte) (Class, Blame) {
+	codeBits, textBits := env.bits()
+	all := codeBits | textBits
+	m := func(f *family) bool { return all&f.bit != 0 }
+	inText := func(f *family) bool { return textBits&f.bit != 0 }
+	inCodes := func(f *family) bool { return codeBits&f.bit != 0 }
+	k := env.k
+	cdn := strings.EqualFold(h.Get("Server"), "cloudflare")
+	origin := h.Get("X-Request-Id") != "" || h.Get("Openai-Processing-Ms") != "" ||
+		h.Get("X-Envoy-Upstream-Service-Time") != "" || h.Get("Request-Id") != "" || h.Get("Apim-Request-Id") != ""
+	blank := len(bytes.TrimSpace(body)) == 0
+	if st >= 200 && st < 300 && m(rateWords) { // a 200 carrying a rate-limit document (Baidu's error_code 18)
+		st = 429
+	}
+	capacity := m(capacityWords) || st == 529 ||
+		k("UNAVAILABLE") || k("unavailable_error") ||
+		(k("RESOURCE_EXHAUSTED") && (k("rateLimitExceeded") || m(tryLaterWords))) ||
+		(st >= 500 && (m(rateWords) || m(resourceExhaustWord)))
+
+	switch {
+	// The edge, before anything the origin could have said.
+	case (st == 403 || st == 429) && h.Get("Cf-Mitigated") != "",
+		html && (st == 403 || st == 429 || st == 503) && (m(edgeTitleWords) || edgeBlockPage(body)),
+		m(edgeBlockWords):
+		return EdgeBlocked, BlameNetwork
+	case m(geoWords) || k("request_forbidden"):
+		return GeoBlocked, BlameAccount
+	case st == 403 && (html || (blank && cdn && !origin)): // API origins answer 403 in JSON
+		return EdgeBlocked, BlameNetwork
+	case edgeStatus(st) && !capacity && (strings.HasPrefix(env.typ, "cf_") || html ||
+		(cdn && !origin && blank)),
+		m(gatewayWords):
+		return EdgeGatewayError, BlameEdge
+
+	// The account: blocked, unauthenticated, out of money.
+	case m(blockedWords):
+		return AccountBlocked, BlameAccount
+	case (moneyIn(all, env.text()) && !(m(rateLimitWords) && m(windowWords))) || st == 402 || (m(quotaWords) && !m(windowWords)):
+		return QuotaExhausted, BlameAccount
+	case st == 401 || m(authWords):
+		return AuthInvalid, BlameAccount
+
+	// What the request asked for.
+	case m(contentWords):
+		return ContentFiltered, BlameClient
+	case m(contextWords):
+		return ContextLengthExceeded, BlameClient
+	case tooLarge(env.message):
+		return RequestInvalid, BlameClient // one request bigger than the whole bucket never fits
+	case m(modelGoneWords) || (st != 403 && m(modelWord) && inText(notThereWords)):
+		// the text (not merely a code, which OpenAI also sends when a project lacks access) says
+		// the model or deployment does not exist, is retired or is not deployed
+		return ModelNotFound, BlameClient
+	case inText(accessWords) || inCodes(accessCodes) || k("forbidden"):
+		return PermissionDenied, BlameAccount
+	case m(invalidWords):
+		return RequestInvalid, BlameClient
+	case (st != 403 && inCodes(modelCodes)) || (st == 404 && m(modelWord)):
+		return ModelNotFound, BlameClient
+	case st == 403:
+		return PermissionDenied, BlameAccount
+
+	// Load: the provider's, or ours.
+	case capacity:
+		return CapacityOverloaded, BlameProvider
+	case st == 429 && (exhaustedBucket(h) != "" || ((m(rateWords) || m(windowWords)) && (env.standard || inText(oursWords))) ||
+		k("rate_limit_exceeded") || k("tokens") || k("requests") || k("rate_limit_error") || k("429")):
+		need, _ := numberAfter(env.message, "requested")
+		if headroom(h, rateLimitKind(env, h), float64(need)) { // the bucket it names has room: load shedding
+			return RateLimited, BlameProvider
+		}
+		return RateLimited, BlameAccount
+	case st == 429:
+		return RateLimitedAnomalous, BlameProvider
+
+	case st >= 500 || k("server_error") || k("api_error") || k("INTERNAL") || k("internal_error") ||
+		k("internal_server_error") || k("InternalServerException") || k("ModelTimeoutException") || k("ModelErrorException"):
+		return ServerError, BlameProvider
+	case st == 400 || st == 404 || st == 405 || st == 409 || st == 413 || st == 415 || st == 422 ||
+		k("invalid_request_error") || k("INVALID_ARGUMENT") || k("ValidationException"):
+		return RequestInvalid, BlameClient
+	case st >= 200 && st < 300: // a 2xx carrying an error document we could not place
+		return ServerError, BlameProvider
+	}
+	return Unknown, BlameUnknown
+}
+
+// tooLarge reads "Limit 30000, Requested 30601" (OpenAI, Groq): a request larger than the
+// whole bucket, which waiting cannot fix.
+func tooLarge(msg string) bool {
+	if containsFold(msg, "request too large") {
+		return true
+	}
+	limit, ok1 := numberAfter(msg, "limit")
+	req, ok2 := numberAfter(msg, "requested")
+	return ok1 && ok2 && req > limit
+}
+
+// numberAfter finds word (case-insensitive) followed by optional ":", "~" and spaces, then a
+// number (thousands separators allowed), and returns it.
+func numberAfter(s, word string) (int64, bool) {
+	for off := 0; off < len(s); {
+		i := indexFold(s[off:], word)
+		if i < 0 {
+			return 0, false
+		}
+		j := off + i + len(word)
+		for j < len(s) && (s[j] == ' ' || s[j] == ':' || s[j] == '~' || s[j] == '=') {
+			j++
+		}
+		var n int64
+		digits := 0
+		for j < len(s) && (('0' <= s[j] && s[j] <= '9') || (s[j] == ',' && digits > 0)) {
+			if s[j] != ',' {
+				n = n*10 + int64(s[j]-'0')
+				digits++
+				if digits > 15 {
+					return 0, false
+				}
+			}
+			j++
+		}
+		if digits > 0 {
+			return n, true
+		}
+		off = off + i + len(word)
+	}
+	return 0, false
 }
 
 // success classifies a 2xx response whose body was read: stream faults first, then content.
 func success(o Outcome) Classification {
 	if s := o.Stream; s != nil {
 		if len(s.ErrorEvent) > 0 {
-			env := parseEnvelope(s.ErrorEvent)
-			c := Classification{Class: StreamErrorEvent, Blame: BlameProvider, Retryable: true,
-				ProviderCode: firstNonEmpty(env.code, env.typ), Message: env.message}
-			return c
+			return streamError(s.ErrorEvent)
 		}
 		if o.Err != nil {
 			return bodyFailure(o)
@@ -154,9 +239,8 @@ func success(o Outcome) Classification {
 		return Classification{Class: ContentFiltered, Blame: BlameClient, ProviderCode: "content_filter",
 			Message: "output stopped by the provider's content filter"}
 	}
-	if o.ExpectAnswer && o.Content == 0 {
-		return Classification{Class: EmptyResponse, Blame: BlameProvider, Retryable: true,
-			Message: "the response was complete but carried no answer"}
+	if (o.ExpectAnswer && o.Content == 0) || blankJSON(o) {
+		return emptyResponse()
 	}
 	if o.AnswerWrong {
 		return Classification{Class: WrongAnswer, Blame: BlameProvider, Retryable: true,
@@ -165,8 +249,39 @@ func success(o Outcome) Classification {
 	return Classification{Class: OK}
 }
 
+func emptyResponse() Classification {
+	return Classification{Class: EmptyResponse, Blame: BlameProvider, Retryable: true,
+		Message: "the response was complete but carried no answer"}
+}
+
+// blankJSON: a 200 that declares JSON and sends nothing but whitespace (DeepSeek under load keeps
+// the connection alive with blank lines, then closes) answered nothing at all.
+func blankJSON(o Outcome) bool {
+	if o.Stream != nil || o.Status != 200 || len(bytes.TrimSpace(o.Body)) > 0 {
+		return false
+	}
+	return len(o.Body) > 0 || strings.Contains(strings.ToLower(o.Header.Get("Content-Type")), "json")
+}
+
+// streamError classifies an error record that arrived after a 200. It is the provider's failure
+// mid-answer, unless its words say the request or the account is at fault (context overflow,
+// a content filter, no credit, a bad key…): then it is that, whoever delivered it.
+func streamError(rec []byte) Classification {
+	env := parseEnvelope(rec, false)
+	c := Classification{Class: StreamErrorEvent, Blame: BlameProvider, Retryable: true,
+		ProviderCode: firstNonEmpty(env.code, env.typ), Message: env.message}
+	switch cl, b := meaning(0, http.Header{}, &env, false, nil); cl {
+	case GeoBlocked, AccountBlocked, AuthInvalid, QuotaExhausted, ContentFiltered, ContextLengthExceeded,
+		ModelNotFound, PermissionDenied:
+		c.Class, c.Blame, c.Retryable = cl, b, false
+	}
+	return c
+}
+
 func bodyFailure(o Outcome) Classification {
 	switch {
+	case o.Malformed && o.Stream == nil && len(bytes.TrimSpace(o.Body)) == 0:
+		return emptyResponse() // a whitespace body is not malformed JSON but no answer at all
 	case o.Malformed:
 		return Classification{Class: Unknown, Blame: BlameUnknown, Message: transportMessage(o.Err)}
 	case o.Stalled:

@@ -1,6 +1,14 @@
 package classify
 
-import "bytes"
+import (
+	"bytes"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// strCap bounds how much of one JSON string is decoded: the rules read a few hundred bytes of a
+// message, and a JSON document inside a string is walked no further than this.
+const strCap = 4 << 10
 
 // members calls f with each top-level member of the JSON object in b. Values are skipped, not
 // decoded, with IndexByte over strings, so a 64 KiB body costs microseconds; only the few
@@ -75,6 +83,9 @@ func skipWS(b []byte, i int) int {
 // skipString returns the index after the string starting at b[i] == '"', or -1.
 func skipString(b []byte, i int) int {
 	j := i + 1
+	if j > len(b) {
+		return -1
+	}
 	for {
 		k := bytes.IndexByte(b[j:], '"')
 		if k < 0 {
@@ -131,4 +142,107 @@ func skipValue(b []byte, i int) int {
 		return -1
 	}
 	return j
+}
+
+// elements calls f with each element of the JSON array in b until f returns false.
+func elements(b []byte, f func(el []byte) bool) {
+	i := skipWS(b, 0)
+	if i >= len(b) || b[i] != '[' {
+		return
+	}
+	i = skipWS(b, i+1)
+	if i < len(b) && b[i] == ']' {
+		return
+	}
+	for i < len(b) {
+		end := skipValue(b, i)
+		if end < 0 || !f(b[i:end]) {
+			return
+		}
+		i = skipWS(b, end)
+		if i >= len(b) || b[i] != ',' {
+			return
+		}
+		i = skipWS(b, i+1)
+	}
+}
+
+// unquote decodes the JSON string starting at r[0] == '"' (its closing quote may be missing in a
+// cut capture), at most strCap bytes of it. Malformed escapes are kept as written: a lenient
+// reading, never an error.
+func unquote(r []byte) string {
+	body := r[1:]
+	if n := len(body); n > 0 && body[n-1] == '"' {
+		body = body[:n-1]
+	}
+	body = body[:min(len(body), strCap)]
+	i := bytes.IndexByte(body, '\\')
+	if i < 0 {
+		return string(body)
+	}
+	out := make([]byte, i, len(body))
+	copy(out, body[:i])
+	for i < len(body) {
+		c := body[i]
+		if c != '\\' || i+1 >= len(body) {
+			out = append(out, c)
+			i++
+			continue
+		}
+		e := body[i+1]
+		i += 2
+		switch e {
+		case 'b':
+			out = append(out, '\b')
+		case 'f':
+			out = append(out, '\f')
+		case 'n':
+			out = append(out, '\n')
+		case 'r':
+			out = append(out, '\r')
+		case 't':
+			out = append(out, '\t')
+		case 'u':
+			r, ok := hex4(body[i:])
+			if !ok {
+				out = append(out, '\\', 'u')
+				continue
+			}
+			i += 4
+			if utf16.IsSurrogate(r) && i+1 < len(body) && body[i] == '\\' && body[i+1] == 'u' {
+				if r2, ok := hex4(body[i+2:]); ok {
+					if d := utf16.DecodeRune(r, r2); d != utf8.RuneError {
+						r = d
+						i += 6
+					}
+				}
+			}
+			out = utf8.AppendRune(out, r)
+		default: // \" \\ \/ and anything else: the character itself
+			out = append(out, e)
+		}
+	}
+	return string(out)
+}
+
+// hex4 reads four hex digits.
+func hex4(b []byte) (rune, bool) {
+	if len(b) < 4 {
+		return 0, false
+	}
+	var r rune
+	for _, c := range b[:4] {
+		switch {
+		case '0' <= c && c <= '9':
+			c -= '0'
+		case 'a' <= c && c <= 'f':
+			c -= 'a' - 10
+		case 'A' <= c && c <= 'F':
+			c -= 'A' - 10
+		default:
+			return 0, false
+		}
+		r = r<<4 | rune(c)
+	}
+	return r, true
 }

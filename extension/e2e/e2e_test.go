@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -203,5 +204,72 @@ func TestClassifyCommand(t *testing.T) {
 	out, err = cmd.Output()
 	if err != nil || !strings.Contains(string(out), `"class":"rate_limited_anomalous"`) || !strings.Contains(string(out), `"retry_after_ms":30000`) {
 		t.Fatalf("flags form: %v %s", err, out)
+	}
+}
+
+// classifyJSON runs `k6 x chatgpt classify args…` with stdin and decodes its one JSON line.
+func classifyJSON(t *testing.T, stdin []byte, args ...string) map[string]any {
+	t.Helper()
+	cmd := exec.Command(k6Binary(t), append([]string{"x", "chatgpt", "classify"}, args...)...)
+	cmd.Stdin = bytes.NewReader(stdin)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("classify %v: %v: %s", args, err, out)
+	}
+	var got map[string]any
+	if err := json.Unmarshal(out, &got); err != nil {
+		t.Fatalf("not JSON: %s", out)
+	}
+	return got
+}
+
+// Issue 24: every status block of a `curl -si` dump is read (the proxy's "200 Connection
+// established" is not the answer), --provider names the dialect, --har reads a HAR file's entry.
+func TestClassifyCommandBlocksProviderHAR(t *testing.T) {
+	t.Parallel()
+	root := repoRoot(t)
+	proxied, err := os.ReadFile(filepath.Join(root, "extension/classify/testdata/realworld/train/anthropic-429-curl-si-through-proxy-connection-established.http"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := classifyJSON(t, proxied); got["class"] != "rate_limited" || got["blame"] != "account" {
+		t.Fatalf("curl -si through a proxy: %v", got)
+	}
+
+	stream := []byte("HTTP/2 200\r\ncontent-type: text/event-stream\r\n\r\nevent: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}\n\n")
+	if got := classifyJSON(t, stream, "--provider", "anthropic"); got["class"] != "stream_error_event" || got["provider"] != "anthropic" || got["provider_code"] != "overloaded_error" {
+		t.Fatalf("--provider anthropic: %v", got)
+	}
+	if out, err := exec.Command(k6Binary(t), "x", "chatgpt", "classify", "--provider", "bogus").CombinedOutput(); err == nil || !strings.Contains(string(out), "want one of") {
+		t.Fatalf("--provider bogus: %v %s", err, out)
+	}
+
+	entry := func(url string, status int, body string) map[string]any {
+		return map[string]any{"request": map[string]any{"method": "POST", "url": url},
+			"response": map[string]any{"status": status, "headers": []map[string]string{{"name": "content-type", "value": "application/json"}},
+				"content": map[string]any{"text": body}}}
+	}
+	harData, err := json.Marshal(map[string]any{"log": map[string]any{"version": "1.2", "entries": []any{
+		entry("https://api.openai.com/v1/chat/completions", 200, `{"choices":[{"message":{"content":"pong"}}]}`),
+		entry("https://api.openai.com/v1/chat/completions?key=sk-canary-0123456789abcdef", 429,
+			`{"error":{"message":"You exceeded your current quota, please check your plan and billing details.","type":"insufficient_quota","param":null,"code":"insufficient_quota"}}`),
+		entry("https://api.openai.com/v1/models", 200, `{"object":"list","data":[]}`),
+	}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	harFile := filepath.Join(t.TempDir(), "session.har")
+	if err := os.WriteFile(harFile, harData, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	got := classifyJSON(t, nil, "--har", harFile)
+	if got["class"] != "quota_exhausted" || got["har_entry"] != 1.0 || got["provider"] != "openai" || strings.Contains(fmt.Sprint(got), "sk-canary") {
+		t.Fatalf("--har default entry: %v", got)
+	}
+	if got := classifyJSON(t, nil, "--har", harFile, "--entry", "0"); got["class"] != "ok" || got["har_entry"] != 0.0 {
+		t.Fatalf("--har --entry 0: %v", got)
+	}
+	if out, err := exec.Command(k6Binary(t), "x", "chatgpt", "classify", "--entry", "1").CombinedOutput(); err == nil {
+		t.Fatalf("--entry without --har: %s", out)
 	}
 }

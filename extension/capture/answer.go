@@ -1,0 +1,189 @@
+package capture
+
+import (
+	"bytes"
+	"encoding/json"
+	"mime"
+	"net/http"
+
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/classify"
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/stream"
+)
+
+// Build makes the Outcome of one captured response — status, headers and body — in the dialect
+// of provider ("" to recognise it from the body). The body is cut at BodyCap. A 2xx body is read
+// as the answer it should be: an event stream (chat chunks, Responses events, Anthropic Messages
+// events, Gemini chunks) or a whole answer (chat completion, Responses object, Anthropic message,
+// Gemini generateContent), so the classifier sees answer bytes, the finish reason and any error
+// record.
+func Build(status int, h http.Header, body []byte, provider string) classify.Outcome {
+	if h == nil {
+		h = http.Header{}
+	}
+	if len(body) > BodyCap {
+		body = body[:BodyCap]
+	}
+	o := classify.Outcome{Provider: provider, Status: status, Header: h, Body: body, ExpectAnswer: true}
+	if status < 200 || status >= 300 {
+		return o
+	}
+	ct, _, _ := mime.ParseMediaType(h.Get("Content-Type"))
+	if ct == "text/event-stream" || (ct == "" && looksLikeSSE(body)) {
+		scanStream(&o, provider)
+		return o
+	}
+	wholeAnswer(&o)
+	return o
+}
+
+func looksLikeSSE(b []byte) bool {
+	b = bytes.TrimLeft(b, " \t\r\n")
+	return bytes.HasPrefix(b, []byte("data:")) || bytes.HasPrefix(b, []byte("event:"))
+}
+
+// shape is what a 2xx JSON document looks like at its top level.
+type shape struct {
+	Object         string          `json:"object"`
+	Type           string          `json:"type"`
+	Choices        json.RawMessage `json:"choices"`
+	Candidates     json.RawMessage `json:"candidates"`
+	PromptFeedback json.RawMessage `json:"promptFeedback"`
+}
+
+func (s shape) gemini() bool { return s.Candidates != nil || s.PromptFeedback != nil }
+
+func shapeOf(b []byte) (shape, bool) {
+	var s shape
+	if len(b) == 0 || b[0] != '{' || json.Unmarshal(b, &s) != nil {
+		return shape{}, false
+	}
+	return s, true
+}
+
+// wholeAnswer reads a non-streamed 2xx body. Only answers must carry content: a model list, a
+// page or anything else is judged by its status (and by the classifier's look for an error
+// document in it).
+func wholeAnswer(o *classify.Outcome) {
+	o.ExpectAnswer = false
+	b := bytes.TrimSpace(o.Body)
+	if len(b) > 0 && b[0] == '[' { // Gemini streamGenerateContent without alt=sse: an array of chunks
+		var chunks []json.RawMessage
+		if json.Unmarshal(b, &chunks) == nil && len(chunks) > 0 {
+			if s, ok := shapeOf(chunks[0]); ok && s.gemini() {
+				var g geminiStream
+				for _, c := range chunks {
+					_, _ = g.Add(stream.Event{Data: c})
+				}
+				o.ExpectAnswer, o.Content, o.FinishReason = true, g.Content, g.FinishReason
+				if len(g.ErrorEvent) > 0 {
+					o.Stream = &classify.StreamFacts{Terminal: g.Terminal, ErrorEvent: g.ErrorEvent}
+				}
+			}
+		}
+		return
+	}
+	s, ok := shapeOf(b)
+	if !ok {
+		return
+	}
+	var sum stream.Summary
+	var err error
+	switch {
+	case s.gemini():
+		var g geminiStream
+		_, err = g.Add(stream.Event{Data: b})
+		sum = g.Summary
+	case s.Object == "response":
+		sum, err = stream.ParseResponse(b, false)
+	case s.Type == "message":
+		sum, err = stream.ParseMessage(b, false)
+	case s.Choices != nil:
+		var c stream.ChatChunk
+		c, err = stream.ParseChatChunk(b, false)
+		sum = stream.Summary{Terminal: true, Content: c.Content, FinishReason: c.FinishReason}
+	default:
+		return
+	}
+	if err != nil {
+		return
+	}
+	o.ExpectAnswer, o.Content, o.FinishReason = true, sum.Content, sum.FinishReason
+	if len(sum.ErrorEvent) > 0 { // a failed Responses object: classify it as the error it carries
+		o.Stream = &classify.StreamFacts{Terminal: sum.Terminal, ErrorEvent: sum.ErrorEvent}
+	}
+}
+
+// geminiStream reads Gemini's native generateContent chunks (the probe speaks Gemini's
+// OpenAI-compatible dialect; captures from Google's own clients speak this one): answer text in
+// candidates[].content.parts[].text, a finish reason per candidate, promptFeedback.blockReason
+// when the prompt itself was refused, and {"error":{…}} records.
+type geminiStream struct{ stream.Summary }
+
+type wireGeminiChunk struct {
+	Candidates []struct {
+		Content *struct {
+			Parts []struct {
+				Text    string `json:"text"`
+				Thought bool   `json:"thought"`
+			} `json:"parts"`
+		} `json:"content"`
+		FinishReason string `json:"finishReason"`
+	} `json:"candidates"`
+	PromptFeedback *struct {
+		BlockReason string `json:"blockReason"`
+	} `json:"promptFeedback"`
+	Error json.RawMessage `json:"error"`
+}
+
+// Add folds one chunk in.
+func (g *geminiStream) Add(ev stream.Event) (stream.Step, error) {
+	var w wireGeminiChunk
+	if err := json.Unmarshal(ev.Data, &w); err != nil {
+		return stream.Step{Done: true}, err
+	}
+	if len(w.Error) > 0 && string(w.Error) != "null" {
+		g.ErrorEvent = bytes.Clone(ev.Data)
+		return stream.Step{Done: true}, nil
+	}
+	if pf := w.PromptFeedback; pf != nil && pf.BlockReason != "" && pf.BlockReason != "BLOCK_REASON_UNSPECIFIED" {
+		g.FinishReason, g.Terminal = "content_filter", true
+		return stream.Step{Done: true}, nil
+	}
+	step := stream.Step{}
+	for i, c := range w.Candidates {
+		if c.Content != nil {
+			for _, p := range c.Content.Parts {
+				if p.Text != "" {
+					step.Token = true
+					if !p.Thought {
+						g.Content += len(p.Text)
+						step.Answer = true
+					}
+				}
+			}
+		}
+		if i == 0 && c.FinishReason != "" {
+			g.FinishReason, g.Terminal = geminiFinish(c.FinishReason), true
+		}
+	}
+	if step.Token {
+		g.Tokens++
+	}
+	return step, nil
+}
+
+// geminiFinish maps Gemini's finish reasons to OpenAI's words.
+func geminiFinish(r string) string {
+	switch r {
+	case "STOP":
+		return "stop"
+	case "MAX_TOKENS":
+		return "length"
+	case "SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII", "IMAGE_SAFETY",
+		"IMAGE_PROHIBITED_CONTENT", "IMAGE_RECITATION":
+		return "content_filter"
+	case "MALFORMED_FUNCTION_CALL", "UNEXPECTED_TOOL_CALL":
+		return "tool_calls"
+	}
+	return "other"
+}

@@ -1,0 +1,242 @@
+package capture
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"io"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/classify"
+)
+
+const rate429 = `{"type":"error","error":{"type":"rate_limit_error","message":"This request would exceed your account's rate limit. Please try again later."}}`
+
+// TestStatusBlocks: every status block curl prints is read and the last one is the response.
+func TestStatusBlocks(t *testing.T) {
+	tests := []struct {
+		name   string
+		raw    string
+		status int
+		body   string
+		header string // a header of the response, "Name: value"
+	}{
+		{"single", "HTTP/2 429\r\ncontent-type: application/json\r\n\r\n" + rate429, 429, rate429, "Content-Type: application/json"},
+		{"comments and blank lines first", "# provider: x\n\n\nHTTP/1.1 404 Not Found\n\n{}", 404, "{}", ""},
+		{"proxy CONNECT, CRLF", "HTTP/1.1 200 Connection established\r\n\r\nHTTP/2 429\r\ncontent-type: application/json\r\n\r\n" + rate429, 429, rate429, "Content-Type: application/json"},
+		{"proxy CONNECT, LF, proxy header", "HTTP/1.0 200 Connection established\nProxy-agent: Netscape-Proxy/1.1\n\nHTTP/1.1 429 Too Many Requests\nretry-after: 7\n\n" + rate429, 429, rate429, "Retry-After: 7"},
+		{"proxy CONNECT, extra blank line", "HTTP/1.1 200 Connection Established\r\n\r\n\r\nHTTP/2 503\r\n\r\noverloaded", 503, "overloaded", ""},
+		{"100 Continue", "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 401 Unauthorized\r\n\r\n{}", 401, "{}", ""},
+		{"curl -L redirect", "HTTP/1.1 301 Moved Permanently\r\nlocation: https://api.example.com/v1/x\r\n\r\nHTTP/2 429\r\nx-a: b\r\n\r\nslow down", 429, "slow down", "X-A: b"},
+		{"proxy, then redirect, then response", "HTTP/1.1 200 Connection established\r\n\r\nHTTP/1.1 307 Temporary Redirect\r\n\r\nHTTP/2 500\r\n\r\nboom", 500, "boom", ""},
+		{"a 200 whose body starts like a status line is one block", "HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\n\r\nHTTP/ is a protocol", 200, "HTTP/ is a protocol", ""},
+		{"a lone proxy block is the response", "HTTP/1.1 200 Connection established\r\n\r\n", 200, "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o, err := Parse(strings.NewReader(tt.raw))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if o.Status != tt.status || string(o.Body) != tt.body {
+				t.Fatalf("got %d %q, want %d %q", o.Status, o.Body, tt.status, tt.body)
+			}
+			if tt.header != "" {
+				k, v, _ := strings.Cut(tt.header, ": ")
+				if got := o.Header.Get(k); got != v {
+					t.Fatalf("header %s = %q, want %q (%v)", k, got, v, o.Header)
+				}
+			}
+		})
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	for _, raw := range []string{"", "# only a comment\n", "HTTP/1.1 abc\r\n\r\n", "GET / HTTP/1.1\r\n\r\n", "HTTP/1.1 42\r\n\r\n"} {
+		if _, err := Parse(strings.NewReader(raw)); err == nil {
+			t.Errorf("%q: no error", raw)
+		}
+	}
+}
+
+// TestProxied429 is issue 24's case: classified as the 429, not as the proxy's 200.
+func TestProxied429(t *testing.T) {
+	o, err := ParseFor(strings.NewReader("HTTP/1.1 200 Connection established\r\n\r\nHTTP/2 429\r\ncontent-type: application/json\r\n\r\n"+rate429), "anthropic")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := classify.Classify(o); c.Class != classify.RateLimited || c.Blame != classify.BlameAccount || o.Provider != "anthropic" {
+		t.Fatalf("got %s/%s provider %q", c.Class, c.Blame, o.Provider)
+	}
+}
+
+// TestAnswers: a 2xx body is read as the answer of its dialect.
+func TestAnswers(t *testing.T) {
+	tests := []struct {
+		name, provider, ctype, body string
+		content                     int
+		finish                      string
+		expect, streamErr           bool
+	}{
+		{"chat completion", "", "application/json", `{"choices":[{"message":{"content":"pong"},"finish_reason":"stop"}]}`, 4, "stop", true, false},
+		{"chat, empty choices", "", "application/json", `{"id":"","choices":[]}`, 0, "", true, false},
+		{"model list", "", "application/json", `{"object":"list","data":[]}`, 0, "", false, false},
+		{"anthropic message", "", "application/json", `{"type":"message","content":[{"type":"text","text":"hi"}],"stop_reason":"end_turn"}`, 2, "stop", true, false},
+		{"anthropic message, no content", "", "application/json", `{"type":"message","role":"assistant","content":[],"stop_reason":"end_turn"}`, 0, "stop", true, false},
+		{"anthropic refusal", "", "application/json", `{"type":"message","content":[],"stop_reason":"refusal"}`, 0, "content_filter", true, false},
+		{"responses, failed", "", "application/json", `{"object":"response","status":"failed","error":{"code":"server_error","message":"boom"}}`, 0, "", true, true},
+		{"gemini answer", "", "application/json", `{"candidates":[{"content":{"parts":[{"text":"Okay"}]},"finishReason":"STOP"}]}`, 4, "stop", true, false},
+		{"gemini thought only", "", "application/json", `{"candidates":[{"content":{"parts":[{"text":"hmm","thought":true}]},"finishReason":"STOP"}]}`, 0, "stop", true, false},
+		{"gemini prompt blocked", "", "application/json", `{"promptFeedback":{"blockReason":"PROHIBITED_CONTENT"},"usageMetadata":{"promptTokenCount":4}}`, 0, "content_filter", true, false},
+		{"gemini answer blocked", "", "application/json", `{"candidates":[{"finishReason":"SAFETY","index":0}]}`, 0, "content_filter", true, false},
+		{"gemini no content", "", "application/json", `{"candidates":[{"finishReason":"OTHER","index":0}]}`, 0, "other", true, false},
+		{"gemini chunks array", "gemini", "application/json", `[{"candidates":[{"content":{"parts":[{"text":"a"}]}}]},{"candidates":[{"content":{"parts":[{"text":"bc"}]},"finishReason":"MAX_TOKENS"}]}]`, 3, "length", true, false},
+		{"gemini chunks array with error", "", "application/json", `[{"candidates":[{"content":{"parts":[{"text":"a"}]}}]},{"error":{"code":503,"message":"The model is overloaded.","status":"UNAVAILABLE"}}]`, 1, "", true, true},
+		{"html page", "", "text/html", `<html><title>ok</title></html>`, 0, "", false, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o, err := ParseFor(strings.NewReader("HTTP/1.1 200 OK\r\ncontent-type: "+tt.ctype+"\r\n\r\n"+tt.body), tt.provider)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if o.Content != tt.content || o.FinishReason != tt.finish || o.ExpectAnswer != tt.expect {
+				t.Fatalf("content %d finish %q expect %v; want %d %q %v", o.Content, o.FinishReason, o.ExpectAnswer, tt.content, tt.finish, tt.expect)
+			}
+			if got := o.Stream != nil && len(o.Stream.ErrorEvent) > 0; got != tt.streamErr {
+				t.Fatalf("error record %v, want %v", got, tt.streamErr)
+			}
+		})
+	}
+}
+
+// TestStreams: the dialect is recognised from the events, and captures are read as clients read them.
+func TestStreams(t *testing.T) {
+	tests := []struct {
+		name, provider, body string
+		terminal             bool
+		content              int
+		errRecord            string // a substring of the error record, "" for none
+		err                  error  // the body error, nil for none
+		malformed            bool
+	}{
+		{"chat", "", "data: {\"choices\":[{\"delta\":{\"content\":\"hi\"}}]}\n\ndata: [DONE]\n\n", true, 2, "", nil, false},
+		{"chat error record then DONE", "", "data: {\"error\":{\"message\":\"boom\",\"type\":\"server_error\"}}\n\ndata: [DONE]\n\n", false, 0, "boom", nil, false},
+		{"chat, data lines not separated", "", "data: {\"choices\":[{\"delta\":{},\"finish_reason\":\"stop\"}]}\ndata: [DONE]\n", true, 0, "", nil, false},
+		{"chat, last record cut off", "", "data: {\"choices\":[{\"delta\":{\"content\":\"hi\"}}]}\n\ndata: {\"id\":\"x\",\"created\":16885", false, 2, "", io.ErrUnexpectedEOF, false},
+		{"chat, malformed complete record", "", "data: {\"choices\":[{\"delta\":\n\n\n", false, 0, "", errors.New("any"), true},
+		{"responses failed", "", "event: response.failed\ndata: {\"type\":\"response.failed\",\"response\":{\"status\":\"failed\",\"error\":{\"code\":\"server_error\",\"message\":\"x\"}}}\n\n", false, 0, "server_error", nil, false},
+		{"responses error event keeps the provider's document", "", "event: response.created\nevent: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"service_unavailable_error\",\"code\":\"server_is_overloaded\",\"message\":\"busy\"}}\n\n", false, 0, "server_is_overloaded", nil, false},
+		{"responses completed", "", "event: response.output_text.delta\ndata: {\"type\":\"response.output_text.delta\",\"delta\":\"abc\"}\n\nevent: response.completed\ndata: {\"type\":\"response.completed\",\"response\":{\"status\":\"completed\"}}\n\n", true, 3, "", nil, false},
+		{"anthropic by events", "", "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"model\":\"m\"}}\n\nevent: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"delta\":{\"type\":\"text_delta\",\"text\":\"hey\"}}\n\nevent: message_stop\ndata: {\"type\":\"message_stop\"}\n\n", true, 3, "", nil, false},
+		{"anthropic by provider, only an error", "anthropic", "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}\n\n", false, 0, "overloaded_error", nil, false},
+		{"gemini chunks", "", "data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"Okay\"}]}}]}\n\ndata: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"\"}]},\"finishReason\":\"STOP\"}]}\n\n", true, 4, "", nil, false},
+		{"gemini, bare JSON error after the events", "", "data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"Okay\"}]},\"finishReason\":\"STOP\"}]}\n\n{\n  \"error\": {\n    \"code\": 503,\n    \"message\": \"The model is overloaded.\",\n    \"status\": \"UNAVAILABLE\"\n  }\n}\n", true, 4, "UNAVAILABLE", nil, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o, err := ParseFor(strings.NewReader("HTTP/2 200\r\ncontent-type: text/event-stream\r\n\r\n"+tt.body), tt.provider)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if o.Stream == nil {
+				t.Fatal("no stream facts")
+			}
+			if o.Stream.Terminal != tt.terminal || o.Content != tt.content {
+				t.Fatalf("terminal %v content %d, want %v %d", o.Stream.Terminal, o.Content, tt.terminal, tt.content)
+			}
+			if rec := string(o.Stream.ErrorEvent); (tt.errRecord == "") != (rec == "") || !strings.Contains(rec, tt.errRecord) {
+				t.Fatalf("error record %q, want one with %q", rec, tt.errRecord)
+			}
+			if (o.Err == nil) != (tt.err == nil) || (errors.Is(tt.err, io.ErrUnexpectedEOF) && !errors.Is(o.Err, io.ErrUnexpectedEOF)) {
+				t.Fatalf("body error %v, want %v", o.Err, tt.err)
+			}
+			if o.Malformed != tt.malformed {
+				t.Fatalf("malformed %v, want %v", o.Malformed, tt.malformed)
+			}
+		})
+	}
+}
+
+func har(t *testing.T, entries ...map[string]any) string {
+	t.Helper()
+	b, err := json.Marshal(map[string]any{"log": map[string]any{"version": "1.2", "entries": entries}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func harEntry(url string, status int, headers map[string]string, text, encoding string) map[string]any {
+	var hs []map[string]string
+	for k, v := range headers {
+		hs = append(hs, map[string]string{"name": k, "value": v})
+	}
+	return map[string]any{
+		"request":  map[string]any{"method": "POST", "url": url},
+		"response": map[string]any{"status": status, "headers": hs, "content": map[string]any{"text": text, "encoding": encoding}},
+	}
+}
+
+func TestParseHAR(t *testing.T) {
+	ok := harEntry("https://api.openai.com/v1/chat/completions", 200, map[string]string{"content-type": "application/json"},
+		`{"choices":[{"message":{"content":"pong"}}]}`, "")
+	quota := harEntry("https://api.anthropic.com/v1/messages?key=sk-secret", 400, map[string]string{"content-type": "application/json", ":status": "400"},
+		`{"type":"error","error":{"type":"invalid_request_error","message":"Your credit balance is too low to access the Anthropic API."}}`, "")
+	b64 := harEntry("https://generativelanguage.googleapis.com/v1beta/models/x:generateContent", 200, map[string]string{"content-type": "application/json"},
+		base64.StdEncoding.EncodeToString([]byte(`{"promptFeedback":{"blockReason":"SAFETY"}}`)), "base64")
+	blocked := map[string]any{"request": map[string]any{"method": "GET", "url": "https://api.openai.com/v1/models"},
+		"response": map[string]any{"status": 0, "headers": []any{}, "content": map[string]any{}}, "_error": "net::ERR_CONNECTION_REFUSED"}
+	file := har(t, ok, quota, b64, ok)
+
+	tests := []struct {
+		name, file, provider string
+		index, wantIndex     int
+		class                classify.Class
+		wantProvider         string
+	}{
+		{"default: the last entry that is not healthy", file, "", -1, 2, classify.ContentFiltered, "gemini"},
+		{"explicit entry", file, "", 1, 1, classify.QuotaExhausted, "anthropic"},
+		{"explicit healthy entry", file, "", 0, 0, classify.OK, "openai"},
+		{"provider flag wins over the host", file, "compatible", 1, 1, classify.QuotaExhausted, "compatible"},
+		{"all healthy: the last", har(t, ok, ok), "", -1, 1, classify.OK, "openai"},
+		{"no response recorded", har(t, ok, blocked), "", -1, 1, classify.ConnectionError, "openai"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e, err := ParseHAR(strings.NewReader(tt.file), tt.index, tt.provider)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := classify.Classify(e.Outcome)
+			if e.Index != tt.wantIndex || c.Class != tt.class || e.Provider != tt.wantProvider {
+				t.Fatalf("entry %d %s provider %q; want %d %s %q", e.Index, c.Class, e.Provider, tt.wantIndex, tt.class, tt.wantProvider)
+			}
+			if strings.Contains(e.URL, "sk-secret") || e.Outcome.Header.Get(":status") != "" {
+				t.Fatalf("query or pseudo-header kept: %q %v", e.URL, e.Outcome.Header)
+			}
+		})
+	}
+	for name, bad := range map[string]string{"not JSON": "{", "no entries": har(t), "entry out of range": file} {
+		if _, err := ParseHAR(strings.NewReader(bad), 9, ""); err == nil {
+			t.Errorf("%s: no error", name)
+		}
+	}
+}
+
+// TestHostileStreamsStayLinear: lines of JSON that never close, outside the SSE framing, once
+// made the search for a bare error document quadratic (a second per 64 KiB capture).
+func TestHostileStreamsStayLinear(t *testing.T) {
+	raw := "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n\r\n" + strings.Repeat("{\"a\":[\n", 9000)
+	start := time.Now()
+	o, err := Parse(strings.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = classify.Classify(o)
+	if d := time.Since(start); d > 250*time.Millisecond {
+		t.Fatalf("took %v", d)
+	}
+}

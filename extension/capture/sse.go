@@ -1,0 +1,165 @@
+package capture
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"strings"
+
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/classify"
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/stream"
+)
+
+// maxEvents bounds the events read from one captured stream (a 64 KiB body holds a few hundred).
+const maxEvents = 4096
+
+type event struct {
+	typ  string
+	data []byte
+}
+
+// scanStream derives the stream facts from a captured SSE body in the dialect of provider, or
+// the one its events show: Responses events ("response.*"), Anthropic Messages events
+// (message_start, content_block_delta…), Gemini chunks ("candidates"), else chat chunks.
+//
+// It reads captures as clients read them: a record whose data lines were not separated by a
+// blank line is read line by line when the joined lines are not one record; a JSON error
+// document printed outside any "data:" line (Gemini does this mid-stream) is the stream's error
+// record; and a record cut off at the very end of the capture, with no blank line after it, is
+// a truncated stream rather than a malformed one.
+func scanStream(o *classify.Outcome, provider string) {
+	var events []event
+	d := stream.NewDecoder(bytes.NewReader(o.Body))
+	var derr error
+	for len(events) < maxEvents {
+		ev, err := d.Next()
+		if err != nil {
+			if !errors.Is(err, io.EOF) {
+				derr = err
+			}
+			break
+		}
+		events = append(events, event{typ: ev.Type, data: bytes.Clone(ev.Data)})
+	}
+	d.Close()
+
+	dl := pickDialect(provider, events)
+	var ferr error
+	for i, ev := range events {
+		st, err := add(dl, ev)
+		if err != nil {
+			if i == len(events)-1 && !endsWithBlankLine(o.Body) {
+				ferr = io.ErrUnexpectedEOF // cut off mid-record: the capture ends inside it
+			} else {
+				ferr = err
+				o.Malformed = true
+			}
+			break
+		}
+		if st.Done && len(dl.Facts().ErrorEvent) > 0 {
+			break
+		}
+	}
+	if ferr == nil && derr != nil {
+		ferr, o.Malformed = derr, true
+	}
+	f := dl.Facts()
+	if len(f.ErrorEvent) == 0 {
+		if doc := bareError(o.Body); doc != nil {
+			f.ErrorEvent, ferr, o.Malformed = doc, nil, false
+		}
+	}
+	if ferr != nil {
+		o.Err, o.Stage = ferr, classify.StageBody
+	}
+	o.Stream = &classify.StreamFacts{Terminal: f.Terminal, ErrorEvent: f.ErrorEvent}
+	o.Content, o.FinishReason = f.Content, f.FinishReason
+}
+
+// add folds one event into the dialect. An error record keeps the provider's own document when
+// the event carries one ({"type":"error","error":{…}}), so no code or message is lost.
+func add(dl stream.Dialect, ev event) (stream.Step, error) {
+	st, err := dl.Add(stream.Event{Type: ev.typ, Data: ev.data})
+	if err != nil && bytes.IndexByte(ev.data, '\n') >= 0 {
+		st, err = stream.Step{}, nil // data lines with no blank line between them: one record per line
+		for _, line := range bytes.Split(ev.data, []byte("\n")) {
+			if len(bytes.TrimSpace(line)) == 0 {
+				continue
+			}
+			if st, err = dl.Add(stream.Event{Type: ev.typ, Data: line}); err != nil || st.Done {
+				break
+			}
+		}
+	}
+	if err == nil && st.Done && len(dl.Facts().ErrorEvent) > 0 && hasErrorObject(ev.data) {
+		dl.Facts().ErrorEvent = bytes.Clone(ev.data)
+	}
+	return st, err
+}
+
+func hasErrorObject(data []byte) bool {
+	var m struct {
+		Error json.RawMessage `json:"error"`
+	}
+	return json.Unmarshal(data, &m) == nil && len(m.Error) > 0 && m.Error[0] == '{'
+}
+
+// pickDialect chooses the stream dialect: Anthropic's for provider anthropic, else what the first
+// typed or data-carrying event shows.
+func pickDialect(provider string, events []event) stream.Dialect {
+	if provider == "anthropic" {
+		return &stream.MessagesStream{}
+	}
+	for _, ev := range events {
+		typ := ev.typ
+		var s struct {
+			Type string `json:"type"`
+			shape
+		}
+		if len(ev.data) > 0 && ev.data[0] == '{' && json.Unmarshal(ev.data, &s) == nil && s.Type != "" {
+			typ = s.Type
+		}
+		switch {
+		case strings.HasPrefix(typ, "response."):
+			return &stream.ResponsesStream{}
+		case strings.HasPrefix(typ, "message_") || strings.HasPrefix(typ, "content_block_") || typ == "ping":
+			return &stream.MessagesStream{}
+		case s.gemini():
+			return &geminiStream{}
+		case s.Choices != nil:
+			return &stream.ChatStream{}
+		}
+	}
+	return &stream.ChatStream{}
+}
+
+func endsWithBlankLine(b []byte) bool {
+	return bytes.HasSuffix(b, []byte("\n\n")) || bytes.HasSuffix(b, []byte("\r\n\r\n"))
+}
+
+// bareError finds a JSON error document printed outside the SSE framing: a line starting with
+// "{" (not "data: {") from which the rest of the body is one {"error":{…}} document. Only the
+// first few such lines are tried, so a hostile body cannot make the search quadratic.
+func bareError(body []byte) []byte {
+	tries := 0
+	for off := 0; off < len(body) && tries < 3; {
+		nl := bytes.IndexByte(body[off:], '\n')
+		line := body[off:]
+		if nl >= 0 {
+			line = body[off : off+nl]
+		}
+		if bytes.HasPrefix(line, []byte("{")) {
+			tries++
+			doc := bytes.TrimSpace(body[off:])
+			if hasErrorObject(doc) {
+				return bytes.Clone(doc)
+			}
+		}
+		if nl < 0 {
+			break
+		}
+		off += nl + 1
+	}
+	return nil
+}

@@ -1,0 +1,164 @@
+package classify
+
+import (
+	"errors"
+	"net/http"
+	"testing"
+)
+
+// TestRules: each meaning wins whatever status, type and envelope carry it (docs/signals.md §6.2).
+func TestRules(t *testing.T) {
+	json := hdr("Content-Type", "application/json")
+	tests := []struct {
+		name   string
+		status int
+		h      http.Header
+		body   string
+		class  Class
+		blame  Blame
+	}{
+		// money, whatever the status and type
+		{"openai billing 400", 400, json, `{"error":{"code":"billing_hard_limit_reached","message":"Billing hard limit has been reached","param":null,"type":"invalid_request_error"}}`, QuotaExhausted, BlameAccount},
+		{"anthropic credit 400", 400, json, `{"type":"error","error":{"type":"invalid_request_error","message":"Your credit balance is too low to access the Anthropic API."}}`, QuotaExhausted, BlameAccount},
+		{"xai credits 403", 403, json, `{"code":"permission-denied","error":"Your team x has either used all available credits or reached its monthly spending limit."}`, QuotaExhausted, BlameAccount},
+		{"xai credits 429", 429, json, `{"code":"Some resource has been exhausted","error":"Your team x has either used all available credits or reached its monthly spending limit."}`, QuotaExhausted, BlameAccount},
+		{"moonshot 403", 403, json, `{"error":{"message":"Your account is not active, organization exceeded current quota, please check your plan and billing details","type":"exceeded_current_quota_error"}}`, QuotaExhausted, BlameAccount},
+		{"litellm budget 429", 429, json, `{"error":{"message":"Budget has been exceeded! Current cost: 10.51, Max budget: 10.00","type":"budget_exceeded","code":"429"}}`, QuotaExhausted, BlameAccount},
+		{"zhipu 1113 Chinese", 429, json, `{"error":{"code":"1113","message":"余额不足或无可用资源包,请充值。"}}`, QuotaExhausted, BlameAccount},
+		{"minimax balance in a 200", 200, json, `{"base_resp":{"status_code":1008,"status_msg":"insufficient balance"}}`, QuotaExhausted, BlameAccount},
+		{"a per-day rate limit with an upsell is a rate limit", 429, json, `{"error":{"message":"Rate limit exceeded: free-models-per-day. Add 10 credits to unlock 1000 free model requests per day","code":429}}`, RateLimited, BlameAccount},
+		{"quota per minute is a rate limit", 429, json, `{"error":{"code":429,"message":"You exceeded your current quota, please check your plan and billing details.","status":"RESOURCE_EXHAUSTED","details":[{"violations":[{"quotaId":"GenerateContentInputTokensPerModelPerMinute-FreeTier"}]}]}}`, RateLimited, BlameAccount},
+
+		// capacity versus our limit
+		{"gemini model capacity 429", 429, json, `{"error":{"code":429,"message":"No capacity available for model x on the server","status":"RESOURCE_EXHAUSTED","details":[{"reason":"MODEL_CAPACITY_EXHAUSTED"}]}}`, CapacityOverloaded, BlameProvider},
+		{"mistral tier capacity 429", 429, json, `{"object":"error","message":"Service tier capacity exceeded for this model.","type":"invalid_request_error","param":null,"code":null}`, CapacityOverloaded, BlameProvider},
+		{"groq over capacity as internal_server_error", 503, json, `{"error":{"message":"llama-3.3-70b-versatile is currently over capacity. Please try again and back off exponentially.","type":"internal_server_error"}}`, CapacityOverloaded, BlameProvider},
+		{"zhipu busy 429 Chinese", 429, json, `{"error":{"code":"1305","message":"该模型当前访问量过大，请您稍后再试"}}`, CapacityOverloaded, BlameProvider},
+		{"a 5xx that says limit reached is capacity", 503, json, `{"message":"Too many connections, please wait before trying again."}`, CapacityOverloaded, BlameProvider},
+		{"zhipu rate Chinese", 429, json, `{"error":{"code":"1302","message":"您的账户已达到速率限制，请您控制请求频率"}}`, RateLimited, BlameAccount},
+		{"non-standard 429 that names us", 429, json, `{"error":"Rate limit reached. You reached free usage limit (reset hourly)."}`, RateLimited, BlameAccount},
+		{"non-standard 429 that names nobody", 429, json, `{"error":"Rate limited by proxy server"}`, RateLimitedAnomalous, BlameProvider},
+		{"bedrock throttling in a header", 429, hdr("X-Amzn-Errortype", "ThrottlingException:http://internal.amazon.com/coral/com.amazon.bedrock/"), `{"message":"Too many tokens, please wait before trying again."}`, RateLimited, BlameAccount},
+		{"headers only, a bucket at 0", 429, hdr("Anthropic-Ratelimit-Input-Tokens-Remaining", "0", "Anthropic-Ratelimit-Requests-Remaining", "4000"), ``, RateLimited, BlameAccount},
+		{"baidu rate limit in a 200", 200, json, `{"error_code":18,"error_msg":"Open api qps request limit reached"}`, RateLimited, BlameAccount},
+		{"one request larger than the bucket", 429, json, `{"error":{"message":"Rate limit reached for model x on tokens per minute (TPM): Limit 7000, Used 0, Requested ~12903.","type":"tokens","code":"rate_limit_exceeded"}}`, RequestInvalid, BlameClient},
+
+		// success that is not
+		{"gateway 200 with an upstream error", 200, json, `{"error":{"message":"Upstream error from Nvidia: ResourceExhausted: Worker local total request limit reached (1)","code":502}}`, CapacityOverloaded, BlameProvider},
+		{"gateway 200: upstream connection lost", 200, json, `{"error":{"message":"upstream connection reset by peer","type":"upstream_error"}}`, EdgeGatewayError, BlameEdge},
+		{"llama.cpp context in a 200", 200, json, `{"error":{"code":400,"message":"the request exceeds the available context size","type":"exceed_context_size_error"}}`, ContextLengthExceeded, BlameClient},
+
+		// where the body hides it
+		{"geo as JSON in a string", 400, json, `{"error":{"message":"{\n \"error\": {\n \"code\": 400,\n \"message\": \"User location is not supported for the API use.\",\n \"status\": \"FAILED_PRECONDITION\"\n }\n}\n","code":400,"status":"Bad Request"}}`, GeoBlocked, BlameAccount},
+		{"bedrock class only in the header", 403, hdr("X-Amzn-Errortype", "AccessDeniedException:http://internal.amazon.com/coral/com.amazon.bedrock/"), `{"message":"Your account is not authorized to invoke this API operation."}`, PermissionDenied, BlameAccount},
+		{"bedrock model not found in the header", 404, hdr("X-Amzn-Errortype", "ResourceNotFoundException"), `{"message":"Access denied. This Model is marked by provider as Legacy"}`, ModelNotFound, BlameClient},
+		{"context without the word", 400, json, `{"message":"Input is too long for requested model."}`, ContextLengthExceeded, BlameClient},
+		{"context as arithmetic", 400, json, `{"type":"error","error":{"type":"invalid_request_error","message":"prompt is too long: 208310 tokens > 200000 maximum"}}`, ContextLengthExceeded, BlameClient},
+		{"output tokens are a parameter, not context", 400, json, `{"type":"error","error":{"type":"invalid_request_error","message":"max_tokens: 10000 > 4096, which is the maximum allowed number of output tokens"}}`, RequestInvalid, BlameClient},
+		{"moderation as a gateway 403", 403, json, `{"statusCode":403,"message":"Request failed content safety check."}`, ContentFiltered, BlameClient},
+		{"moderation as xAI 403", 403, json, `{"code":"The caller does not have permission to execute the specified operation","error":"Content violates usage guidelines. Failed check: SAFETY_CHECK_TYPE_BIO"}`, ContentFiltered, BlameClient},
+		{"deployment not deployed", 400, hdr("X-Amzn-Errortype", "ValidationException"), `{"message":"Invocation of model ID x with on-demand throughput isn’t supported. Retry your request with the ID or ARN of an inference profile that contains this model."}`, ModelNotFound, BlameClient},
+		{"decommissioned model", 400, json, `{"error":{"message":"The model x has been decommissioned","type":"invalid_request_error","code":"model_decommissioned"}}`, ModelNotFound, BlameClient},
+		{"no access is permission, even with code model_not_found", 403, json, `{"error":{"message":"Project p does not have access to model m","type":"invalid_request_error","code":"model_not_found"}}`, PermissionDenied, BlameAccount},
+		{"a wrong path is the request's", 404, json, `{"detail":"Not Found"}`, RequestInvalid, BlameClient},
+		{"plain-text model not found", 404, hdr("Content-Type", "text/plain"), "Model not found gpt-5.5", ModelNotFound, BlameClient},
+		{"ban as 403 PERMISSION_DENIED", 403, json, `{"error":{"code":403,"message":"Permission denied: Consumer 'k' has been suspended.","status":"PERMISSION_DENIED"}}`, AccountBlocked, BlameAccount},
+		{"leaked key as 403", 403, json, `{"error":{"code":403,"message":"Your API key was reported as leaked.","status":"PERMISSION_DENIED"}}`, AuthInvalid, BlameAccount},
+		{"HTTPS only", 403, json, `{"error":{"message":"The OpenAI API can only be accessed over HTTPS.","type":"invalid_request_error"}}`, RequestInvalid, BlameClient},
+
+		// the edge
+		{"gateway 400 that could not reach the provider", 400, json, `{"success":false,"result":[],"messages":[],"error":[{"code":2005,"message":"Failed to get response from provider"}]}`, EdgeGatewayError, BlameEdge},
+		{"envoy text 503", 503, hdr("Content-Type", "text/plain"), "upstream connect error or disconnect/reset before headers. reset reason: connection failure", EdgeGatewayError, BlameEdge},
+		{"origin text 503 behind Cloudflare", 503, hdr("Server", "cloudflare", "Content-Type", "text/plain"), "Service Unavailable", ServerError, BlameProvider},
+		{"empty 503 from Cloudflare", 503, hdr("Server", "cloudflare"), "", EdgeGatewayError, BlameEdge},
+		{"empty 403 from Cloudflare", 403, hdr("Server", "cloudflare", "Cf-Ray", "x"), "", EdgeBlocked, BlameNetwork},
+		{"HTML 403 from a proxy", 403, hdr("Content-Type", "text/html", "Server", "awselb/2.0"), "<html><head><title>403 Forbidden</title></head></html>", EdgeBlocked, BlameNetwork},
+		{"HTML 503 at capacity is the provider's", 503, hdr("Content-Type", "text/html", "Server", "cloudflare"), "<html><title>ChatGPT is at capacity right now</title></html>", CapacityOverloaded, BlameProvider},
+		{"anthropic 529 through Cloudflare", 529, hdr("Server", "cloudflare", "Request-Id", "req_1"), `{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}`, CapacityOverloaded, BlameProvider},
+		{"3xx", 302, hdr("Location", "/x"), "", Unknown, BlameUnknown},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := Classify(Outcome{Status: tt.status, Header: tt.h, Body: []byte(tt.body)})
+			if c.Class != tt.class || c.Blame != tt.blame {
+				t.Fatalf("got %s/%s, want %s/%s (%q)", c.Class, c.Blame, tt.class, tt.blame, c.Message)
+			}
+		})
+	}
+}
+
+// TestSuccessThatIsNot: 2xx answers with nothing in them, and error records after a 200 whose
+// words say the request or the account is at fault.
+func TestSuccessThatIsNot(t *testing.T) {
+	tests := []struct {
+		name  string
+		o     Outcome
+		class Class
+		blame Blame
+	}{
+		{"whitespace JSON body", Outcome{Status: 200, Header: hdr("Content-Type", "application/json"), Body: []byte("\n\n\n\n")}, EmptyResponse, BlameProvider},
+		{"whitespace body judged malformed by a probe", Outcome{Status: 200, Body: []byte(" \n"), Err: errors.New("malformed answer"), Stage: StageBody, Malformed: true}, EmptyResponse, BlameProvider},
+		{"empty 204 is fine", Outcome{Status: 204}, OK, BlameNone},
+		{"empty model list page", Outcome{Status: 200, Header: hdr("Content-Type", "text/html"), Body: []byte("<html></html>")}, OK, BlameNone},
+		{"stream: context overflow is the request's", Outcome{Status: 200, Stream: &StreamFacts{ErrorEvent: []byte(`{"error":{"code":"context_length_exceeded","message":"Your input exceeds the context window of this model."}}`)}}, ContextLengthExceeded, BlameClient},
+		{"stream: no credit is the account's", Outcome{Status: 200, Stream: &StreamFacts{ErrorEvent: []byte(`{"error":{"message":"Insufficient balance","type":"insufficient_quota"}}`)}}, QuotaExhausted, BlameAccount},
+		{"stream: at capacity stays the provider's", Outcome{Status: 200, Stream: &StreamFacts{ErrorEvent: []byte(`{"error":{"message":"Selected model is at capacity.","type":"invalid_request_error"}}`)}}, StreamErrorEvent, BlameProvider},
+		{"stream: a bare invalid_request_error stays the provider's", Outcome{Status: 200, Stream: &StreamFacts{ErrorEvent: []byte(`{"error":{"message":"boom","type":"invalid_request_error"}}`)}}, StreamErrorEvent, BlameProvider},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := Classify(tt.o)
+			if c.Class != tt.class || c.Blame != tt.blame {
+				t.Fatalf("got %s/%s, want %s/%s (%q)", c.Class, c.Blame, tt.class, tt.blame, c.Message)
+			}
+		})
+	}
+}
+
+// TestHeadroom: the headroom rule reads the bucket the 429 names.
+func TestHeadroom(t *testing.T) {
+	tests := []struct {
+		name string
+		h    http.Header
+		kind string
+		want bool
+	}{
+		{"every bucket has room", hdr("X-Ratelimit-Remaining-Requests", "9000", "X-Ratelimit-Remaining-Tokens", "100000"), "", true},
+		{"tokens at 0", hdr("X-Ratelimit-Remaining-Requests", "199", "X-Ratelimit-Remaining-Tokens", "0"), "tpm", false},
+		{"TPM 429 with only the request bucket shown", hdr("X-Ratelimit-Remaining-Requests", "59"), "tpm", false},
+		{"TPM 429, token bucket has room", hdr("X-Ratelimit-Remaining-Requests", "59", "X-Ratelimit-Remaining-Tokens", "90000"), "tpm", true},
+		{"RPM 429 with only the token bucket shown", hdr("X-Ratelimit-Remaining-Tokens", "90000"), "rpm", false},
+		{"anthropic input tokens at 0", hdr("Anthropic-Ratelimit-Requests-Remaining", "4000", "Anthropic-Ratelimit-Input-Tokens-Remaining", "0"), "", false},
+		{"no headers", hdr(), "", false},
+		{"garbage", hdr("X-Ratelimit-Remaining-Requests", "lots"), "", false},
+	}
+	for _, tt := range tests {
+		if got := headroom(tt.h, tt.kind, 0); got != tt.want {
+			t.Errorf("%s: headroom %v, want %v", tt.name, got, tt.want)
+		}
+	}
+	if headroom(hdr("X-Ratelimit-Remaining-Requests", "199", "X-Ratelimit-Remaining-Tokens", "1446"), "tpm", 3082) {
+		t.Error("1446 tokens left is no room for a request of 3082")
+	}
+	if !headroom(hdr("X-Ratelimit-Remaining-Requests", "199", "X-Ratelimit-Remaining-Tokens", "90000"), "tpm", 3082) {
+		t.Error("90000 tokens left is room for a request of 3082")
+	}
+	if got := exhaustedBucket(hdr("X-Ratelimit-Remaining-Requests-Day", "0")); got != "requests-day" {
+		t.Errorf("exhausted bucket %q", got)
+	}
+}
+
+func TestTooLarge(t *testing.T) {
+	for msg, want := range map[string]bool{
+		"Request too large for gpt-4o in organization org-x on tokens per min (TPM): Limit 30000, Requested 30601.": true,
+		"Rate limit reached ... (TPM): Limit 7000, Used 0, Requested ~12903. Please try again in 50s":               true,
+		"Rate limit reached for gpt-4 on tokens per min (TPM): Limit 10000, Used 8554, Requested 3082.":             false,
+		"Limit: 1,000,000, Requested: 999,999": false,
+		"rate limit of 20,000 input tokens per minute; reduce the maximum tokens requested, or try again later": false,
+		"": false,
+	} {
+		if got := tooLarge(msg); got != want {
+			t.Errorf("%q: %v, want %v", msg, got, want)
+		}
+	}
+}

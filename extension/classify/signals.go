@@ -1,0 +1,298 @@
+package classify
+
+import "strings"
+
+// The signal vocabulary (docs/signals.md §6.3): for each meaning, the words any provider may use
+// for it, in English and the other languages seen on the wire (Chinese first among them). They
+// are matched, lower-cased, against everything an envelope gathered — messages, codes, types,
+// statuses, reasons, JSON documents inside strings, arrays of errors, the x-amzn-errortype
+// header — so a word counts wherever the provider hid it. A provider's own code appears here only
+// when it cannot mean anything else.
+//
+// Each family is one list; a word belongs to one family. Which family wins when several match is
+// the rules' order (rules.go), not the lists'.
+type family struct {
+	bit   uint64   // this family's bit in a scan's result
+	words []string // lower-case phrases
+}
+
+// families registers every family in declaration order; vocab is all of them compiled into one
+// automaton, so a haystack is read once however many words there are.
+var (
+	families []*family
+	vocab    *matcher
+)
+
+// words declares a family.
+func words(ws ...string) *family {
+	f := &family{bit: 1 << len(families), words: ws}
+	families = append(families, f)
+	return f
+}
+
+func init() { vocab = compile(families) }
+
+// in reports whether any of the family's phrases occurs in hay (already lower-cased).
+func (f *family) in(hay string) bool { return vocab.scan(hay)&f.bit != 0 }
+
+var (
+	// edgeBlockWords: a bot or fingerprint check in front of the API refused this client.
+	edgeBlockWords = words("unusual activity", "unusual traffic", "enable javascript and cookies", "checking your browser")
+
+	// geoWords: the provider does not serve the caller's country, region or location.
+	geoWords = words("unsupported_country", "country", "territory", "user location", "your location",
+		"location is not supported", "location not supported", "your region", "region is not supported",
+		"unsupported region", "region not supported", "geo-restrict", "geoblock",
+		"国家", "所在地区", "所在的地区", "地区不支持", "不支持的地区", "区域不支持")
+
+	// gatewayWords: a gateway or proxy could not reach or hear from the service behind it.
+	gatewayWords = words("upstream connect", "no healthy upstream", "upstream request timeout",
+		"upstream timed out", "upstream timeout", "upstream prematurely closed", "upstream connection",
+		"connection to upstream", "connect to upstream", "reach upstream", "upstream unreachable",
+		"upstream is unreachable", "upstream disconnect", "disconnect/reset before headers",
+		"failed to get response from provider", "bad gateway", "gateway timeout", "gateway time-out",
+		"origin is unreachable", "web server is down", "web server is returning an unknown error",
+		"could not establish a tcp connection", "do request failed", "dial tcp", "connection refused",
+		"connection reset", "socket hang up", "econnreset", "econnrefused", "etimedout", "i/o timeout",
+		"tls handshake timeout", "backend timeout", "backend connection", "上游连接", "连接上游", "上游超时", "上游请求失败")
+
+	// blockedWords: the account, organization or key was disabled, suspended or banned.
+	blockedWords = words("deactivated", "access_terminated", "access was terminated", "terminated due to",
+		"organization has been disabled", "organization is disabled", "organization_disabled",
+		"account has been disabled", "account is disabled", "account disabled", "account_disabled",
+		"suspended", "banned", "violation of terms", "violating our terms", "account has been blocked",
+		"account is blocked", "account is frozen", "temporarily blocked", "resource has been blocked", "封禁", "封号", "账号已禁用", "账户已禁用", "账号已被禁用",
+		"账户已被禁用", "用户已被禁用", "冻结")
+
+	// authWords: the credential itself is missing, wrong, expired, revoked or leaked.
+	authWords = words("invalid_api_key", "invalidapikey", "api_key_invalid", "incorrect api key", "invalid api key",
+		"api key not valid", "invalid x-api-key", "api key is invalid", "api key expired",
+		"api key has expired", "invalid key", "reported as leaked", "revoked", "didn't provide an api key",
+		"no api key", "missing api key", "api key is missing", "missing bearer", "missing authentication",
+		"authentication_error", "authentication error", "authentication failed", "failed to authenticate",
+		"unauthenticated", "invalid authentication", "invalid token", "invalid_token", "token is invalid",
+		"token has expired", "token expired", "expired token", "token invalid", "token not valid",
+		"key has been disabled", "key is disabled", "ip not authorized",
+		"invalid subscription key", "invalid credentials", "invalid_credentials", "bad credentials",
+		"鉴权失败", "认证失败", "无效的令牌", "令牌无效", "令牌已过期", "令牌已被禁用", "密钥无效", "api key无效")
+
+	// moneyWords: out of money — credit, balance, budget, billing, a spend limit, an unpaid bill.
+	// "billing" alone is not here: OpenAI's and Google's rate-limit texts link to billing pages.
+	moneyWords = words("insufficient_quota", "insufficient quota", "billing_not_active",
+		"billing not active", "billing_hard_limit", "billing hard limit", "billing_error", "billing error",
+		"billing account", "set up billing", "credit", "budget has been exceeded",
+		"budget_exceeded", "budget exceeded", "exceeded budget", "exceeded your budget", "max budget",
+		"over budget", "budget limit", "spend limit", "spending limit", "spend_limit", "spending_limit",
+		"payment required", "payment method", "add a payment", "unpaid", "overdue", "arrear", "recharge",
+		"top up", "top-up", "purchase more", "add funds", "api usage limits", "extra usage",
+		"余额", "欠费", "充值", "额度不足", "额度已用尽", "额度用尽", "资源包")
+
+	// rateLimitWords name a rate limit outright: with windowWords they outweigh moneyWords, which
+	// then are an upsell ("Rate limit exceeded: free-models-per-day. Add credits to unlock more").
+	rateLimitWords = words("rate limit", "rate_limit", "ratelimit", "rate-limit", "rate limited")
+
+	// quotaWords: a quota ran out — money when nothing says it refills by the minute or day.
+	quotaWords = words("exceeded your current quota", "exceeded current quota", "current quota",
+		"quota exceeded", "exceeded quota", "quota_exceeded", "quota has been reached", "quota reached",
+		"quota_reached", "quota exhausted", "额度")
+
+	// windowWords: the limit refills over time — a rate limit, not an empty purse.
+	windowWords = words("per minute", "per_minute", "perminute", "per min", "/min", "per hour",
+		"per_hour", "perhour", "per day", "per_day", "perday", "per second", "per_second", "requests_per",
+		"tokens_per", "requests per", "tokens per", "rpm", "tpm", "rpd", "tpd", "retry_delay",
+		"per-minute", "per-hour", "per-day", "/ minute", "/ hour", "/ day", "daily", "try again in", "retry after",
+		"resets", "每分钟", "每小时", "每天", "每日", "频率")
+
+	// rateWords: our own rate or concurrency limit.
+	rateWords = words("rate limit", "rate_limit", "ratelimit", "rate-limit", "rate limited",
+		"too many requests", "too many tokens", "too many connections", "throttl", "requests per", "tokens per", "request limit",
+		"concurrency", "concurrent", "quota", "resource_exhausted", "resource exhausted",
+		"resource has been exhausted", "usage limit", "limit reached", "limit exceeded", "limit_exceeded",
+		"速率", "频率", "频繁", "限流", "并发", "请求过多", "请求次数")
+
+	// capacityWords: the provider is out of capacity, overloaded, busy or still loading a model.
+	capacityWords = words("overloaded", "overload", "over capacity", "at capacity", "no capacity",
+		"capacity exceeded", "capacity_exhausted", "capacity exhausted", "insufficient capacity",
+		"out of capacity", "high demand", "high traffic", "heavy load", "busy", "queue full",
+		"queue is full", "queuefull", "queue_full", "queue_exceeded", "queue exceeded",
+		"sufficient resources", "loading model", "model is loading", "currently loading", "not ready",
+		"warming up", "no available worker", "slow_down", "service_unavailable_error", "modelnotready",
+		"serviceunavailableexception", "繁忙", "访问量过大", "请求量过大", "负载已", "负载过高", "高负载", "饱和", "过载",
+		"拥挤")
+
+	// contentWords: a safety or moderation filter stopped the prompt or the answer.
+	contentWords = words("content_filter", "content filter", "content_policy", "content policy",
+		"content management policy", "responsibleaipolicyviolation", "safety system", "safety reason",
+		"safety filter", "safety check", "safety_check", "safety polic", "safety guideline", "safety violation",
+		"content safety", "moderation", "flagged",
+		"usage guidelines", "usage polic", "acceptable use", "violates", "policy violation",
+		"inappropriate", "sensitive content", "sensitivecontent", "sensitive_content", "sensitive word",
+		"new_sensitive", "harmful", "unsafe", "prohibited_content", "prohibited content", "blockreason",
+		"guardrail intervened", "guardrail_intervened", "blocked by guardrail", "guardrail violation",
+		"violated guardrail", "jailbreak", "high risk", "datainspection", "data_inspection", "inspection failed",
+		"敏感", "违规", "违禁", "不安全", "内容安全", "审核")
+
+	// contextWords: the prompt (with the answer budget) does not fit the model's context.
+	contextWords = words("context_length", "context length", "context_window", "context window",
+		"exceed_context_size", "context size", "context limit", "maximum context", "context overflow",
+		"prompt is too long", "prompt too long", "input is too long", "input too long", "too long for",
+		"input token count", "prompt token count", "maximum number of tokens", "maximum model length", "max_model_len", "tokens in the prompt", "total number of tokens",
+		"reduce the length of the messages", "maximum sequence length", "max_seq_len",
+		"exceeds the available context", "maximum input length", "max input length",
+		"longer than the model", "tokens to keep", "max_new_tokens` must be", "`inputs` tokens",
+		"上下文", "输入过长", "长度超过", "超过最大长度", "超出最大长度")
+
+	// modelGoneWords: the model or deployment does not exist, is retired or is not deployed here.
+	modelGoneWords = words("model not found", "invalid model", "not a valid model", "unknown model",
+		"no such model", "model name is invalid", "model is invalid", "model does not exist",
+		"model_not_exist", "decommissioned", "deployment for this resource does not exist",
+		"deployment not found", "try pulling it first", "no models loaded", "no endpoints found",
+		"inference profile", "at 'modelid' failed", "marked by provider as legacy",
+		"模型不存在", "模型未找到", "不支持的模型", "不支持该模型", "模型已下线", "无可用渠道")
+	// notThereWords, said of a model, mean the same.
+	notThereWords = words("not found", "does not exist", "doesn't exist", "not exist", "no longer supported",
+		"no longer available", "retired", "not deployed", "not loaded", "unloaded")
+	// modelCodes are codes that name a missing model or deployment.
+	modelCodes = words("model_not_found", "deploymentnotfound", "not_found_error", "model_decommissioned",
+		"invalid_model", "model_not_supported", "resourcenotfoundexception", "modelnotfound")
+
+	// accessWords: the key or project is valid but may not use this model, endpoint or resource.
+	// They are read in texts only: codes carry them as "permission" or "AccessDenied" (a pydantic
+	// "extra_forbidden" is a schema error).
+	accessWords = words("permission", "not authorized", "unauthorized to", "access denied", "access is denied",
+		"accessdenied", "does not have access", "do not have access", "don't have access",
+		"doesn't have access", "no access", "not allowed to use", "not allowed to access", "not permitted to", "not permitted for",
+		"forbidden", "must be verified", "verify organization", "has not been used in project", "are blocked",
+		"virtual network", "firewall", "not activated", "无权", "没有权限", "权限不足", "未开通", "未授权")
+
+	// oursWords: a 429 whose text names the caller's own limit ("you reached your free usage
+	// limit") is ours even without a standard envelope; one that names nobody is load shedding.
+	oursWords = words("you ", "you'", "your", "account", "organization", "api key", "user", "您", "你的", "账户", "账号")
+
+	// accessCodes are codes that name a permission refusal (PERMISSION_DENIED, permission_error,
+	// AccessDeniedException, xAI's "permission-denied").
+	accessCodes = words("permission", "accessdenied")
+
+	// invalidWords: the request itself is wrong, whatever the status says.
+	invalidWords = words("can only be accessed over https", "not valid json", "invalid json", "malformed json")
+)
+
+// balanceWords and loadBalancerWords: a balance is money, a load balancer is not.
+var (
+	balanceWords      = words("balance")
+	loadBalancerWords = words("load balanc")
+)
+
+// Single phrases some rules read on their own.
+var (
+	edgeTitleWords      = words("access denied", "just a moment", "attention required") // block and challenge page titles
+	tryLaterWords       = words("try again later")
+	modelWord           = words("model")
+	resourceExhaustWord = words("resourceexhausted")
+)
+
+// moneyIn reports money in a scan's bits: a money word, or a balance that is not only a load
+// balancer's (then hay is counted).
+func moneyIn(bits uint64, hay string) bool {
+	switch {
+	case bits&moneyWords.bit != 0:
+		return true
+	case bits&balanceWords.bit == 0:
+		return false
+	case bits&loadBalancerWords.bit == 0:
+		return true
+	}
+	return strings.Count(hay, "balance") > strings.Count(hay, "load balanc")
+}
+
+// matcher is an Aho-Corasick automaton over the vocabulary, with a dense transition table over
+// the bytes the phrases use (every other byte is one class): reading a haystack costs one table
+// step per byte and returns the bits of every family with a phrase in it.
+type matcher struct {
+	class  [256]uint8
+	nclass int
+	// delta[state*nclass+class] is the next state, its high bit set when phrases end there (the
+	// scan reads out only on a match); 4.5 thousand states fit in 15 bits (TestVocabulary).
+	delta []uint16
+	out   []uint64 // state → bits of the phrases ending here (or at a suffix of it)
+}
+
+// compile builds the automaton (TestVocabulary checks it against a plain substring search).
+func compile(fams []*family) *matcher {
+	m := &matcher{nclass: 1}
+	for _, f := range fams {
+		for _, w := range f.words {
+			for i := 0; i < len(w); i++ {
+				if m.class[w[i]] == 0 {
+					m.class[w[i]] = uint8(m.nclass)
+					m.nclass++
+				}
+			}
+		}
+	}
+	type node struct {
+		next map[uint8]int
+		out  uint64
+	}
+	trie := []node{{next: map[uint8]int{}}}
+	for _, f := range fams {
+		for _, w := range f.words {
+			s := 0
+			for i := 0; i < len(w); i++ {
+				c := m.class[w[i]]
+				n, ok := trie[s].next[c]
+				if !ok {
+					n = len(trie)
+					trie = append(trie, node{next: map[uint8]int{}})
+					trie[s].next[c] = n
+				}
+				s = n
+			}
+			trie[s].out |= f.bit
+		}
+	}
+	next := make([]int, len(trie)*m.nclass) // state*nclass + class → state
+	m.out = make([]uint64, len(trie))
+	fail := make([]int, len(trie))
+	queue := []int{0}
+	for len(queue) > 0 {
+		s := queue[0]
+		queue = queue[1:]
+		m.out[s] = trie[s].out | m.out[fail[s]]
+		for c := 0; c < m.nclass; c++ {
+			n, ok := trie[s].next[uint8(c)]
+			switch {
+			case ok:
+				if s != 0 {
+					fail[n] = next[fail[s]*m.nclass+c]
+				}
+				next[s*m.nclass+c] = n
+				queue = append(queue, n)
+			case s != 0:
+				next[s*m.nclass+c] = next[fail[s]*m.nclass+c]
+			}
+		}
+	}
+	m.delta = make([]uint16, len(next))
+	for i, n := range next {
+		m.delta[i] = uint16(n & 0x7fff)
+		if m.out[n] != 0 {
+			m.delta[i] |= 0x8000
+		}
+	}
+	return m
+}
+
+// scan returns the bits of every family with a phrase in hay.
+func (m *matcher) scan(hay string) uint64 {
+	var bits uint64
+	s := 0
+	for i := 0; i < len(hay); i++ {
+		v := m.delta[s*m.nclass+int(m.class[hay[i]])]
+		s = int(v & 0x7fff)
+		if v&0x8000 != 0 {
+			bits |= m.out[s]
+		}
+	}
+	return bits
+}
