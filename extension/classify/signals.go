@@ -1,6 +1,9 @@
 package classify
 
-import "strings"
+import (
+	"math"
+	"strings"
+)
 
 // The signal vocabulary (docs/signals.md §6.3): for each meaning, the words any provider may use
 // for it, in English and the other languages seen on the wire (Chinese first among them). They
@@ -223,8 +226,8 @@ func compile(fams []*family) *matcher {
 	for _, f := range fams {
 		for _, w := range f.words {
 			for i := 0; i < len(w); i++ {
-				if m.class[w[i]] == 0 {
-					m.class[w[i]] = uint8(m.nclass)
+				if m.class[w[i]] == 0 && m.nclass <= math.MaxUint8 { // 256 byte values: never more classes
+					m.class[w[i]] = uint8(m.nclass) // #nosec G115 -- bounded just above
 					m.nclass++
 				}
 			}
