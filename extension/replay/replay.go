@@ -61,6 +61,10 @@ type PhaseRow struct {
 	Severity     string   `json:"severity"`
 	RecoveryLagS *float64 `json:"recovery_lag_s"`
 	Transitions  int      `json:"transitions"`
+	// Dominant is the state held longest between detection (or the phase's start, when an
+	// earlier phase left the component away from operational: Carried) and the phase's end.
+	Dominant string `json:"dominant_state,omitempty"`
+	Carried  bool   `json:"carried,omitempty"`
 	Local        string   `json:"local,omitempty"` // what the verdict blamed on your side mid-phase
 	// OfficialAckS is when the status page acknowledged the incident we detected (scenario
 	// seconds), LeadS how long before that we detected it.

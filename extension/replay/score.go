@@ -71,8 +71,10 @@ func score(t *timeline, ph scenario.Phase, followed bool) PhaseRow {
 		worst = carried
 	}
 	row.Severity = string(worst)
+	row.Carried = carried != detect.Operational && ph.Truth != "operational"
 	if detected >= 0 {
 		row.DetectedS, row.TTDS = secs(detected), secs(detected-ph.At)
+		row.Dominant = string(t.dominant(detected, ph.Until))
 	}
 	if ph.Truth != "operational" && !followed {
 		if t.stateAt(ph.Until) == detect.Operational {
@@ -87,6 +89,30 @@ func score(t *timeline, ph scenario.Phase, followed bool) PhaseRow {
 		}
 	}
 	return row
+}
+
+// dominant is the state held longest in [from, to).
+func (t *timeline) dominant(from, to time.Duration) detect.State {
+	held := map[detect.State]time.Duration{}
+	state, at := t.stateAt(from), from
+	for i, x := range t.at {
+		if x <= from {
+			continue
+		}
+		if x >= to {
+			break
+		}
+		held[state] += x - at
+		state, at = t.to[i], x
+	}
+	held[state] += to - at
+	best := detect.Operational
+	for s, d := range held {
+		if d > held[best] || d == held[best] && s.Level() > best.Level() {
+			best = s
+		}
+	}
+	return best
 }
 
 // falseAlarms counts the alarms raised in healthy time (outside bad, which are the truth's

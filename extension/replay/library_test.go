@@ -1,0 +1,156 @@
+package replay_test
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/detect"
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/replay"
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/scenario"
+)
+
+// category is the acceptance class of a phase of the incident library (docs/detection.md).
+func category(ph scenario.Phase) string {
+	stall := ph.Faults["ttfb_stall"] / total(ph.Faults) * ph.ErrorRate
+	switch {
+	case ph.Truth == "major_outage":
+		return "major outage"
+	case ph.Truth == "partial_outage" && ph.ErrorRate >= 0.2:
+		return "partial ≥ 20 %"
+	case ph.Truth == "partial_outage" && ph.ErrorRate >= 0.05 && ph.ErrorRate <= 0.1:
+		return "partial 5–10 %"
+	case ph.Truth == "partial_outage":
+		return "partial, other rates"
+	case ph.Truth == "degraded_performance" && stall >= 0.3:
+		return "stall ≥ 30 %"
+	case ph.Truth == "degraded_performance" && ph.LatencyFactor >= 2:
+		return "slow-down ≥ 2x"
+	case ph.Truth == "degraded_performance":
+		return "degraded, other"
+	}
+	return ""
+}
+
+func total(m map[string]float64) float64 {
+	t := 0.0
+	for _, w := range m {
+		t += w
+	}
+	if t == 0 {
+		return 1
+	}
+	return t
+}
+
+// libraryFigures is what one library sweep measured.
+type libraryFigures struct {
+	ttd          map[string][]float64
+	missed       map[string]int
+	severityOK   int
+	outagePhases int
+	transitions  []float64
+	recovery     []float64
+	falseAlarms  int
+	healthyDays  float64
+}
+
+// sweepLibrary replays every file of dirs over seeds 1..n and gathers the acceptance figures.
+// A phase that starts while its component is already away from operational (a step of an
+// outage already detected) is not a detection and counts only for severity and transitions.
+func sweepLibrary(t *testing.T, dirs []string, n int) libraryFigures {
+	f := libraryFigures{ttd: map[string][]float64{}, missed: map[string]int{}}
+	for _, dir := range dirs {
+		files, _ := filepath.Glob(filepath.Join("../../scripts/scenarios/incidents", dir, "*.yaml"))
+		if len(files) == 0 {
+			t.Fatalf("no scenarios in %s", dir)
+		}
+		for _, file := range files {
+			data, err := os.ReadFile(file) // #nosec G304 -- the repository's own library
+			if err != nil {
+				t.Fatal(err)
+			}
+			sc, err := scenario.Parse(filepath.Base(file), data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			healthy := !slices.ContainsFunc(sc.Phases, func(p scenario.Phase) bool { return p.Truth != "operational" })
+			for seed := range uint64(n) {
+				sc.Seed = seed + 1
+				r := replay.Run(sc, nil, 0, detect.Defaults)
+				f.falseAlarms += r.FalseAlarms
+				if healthy {
+					f.healthyDays += sc.Duration.Hours() / 24
+				}
+				f.add(sc, r)
+			}
+		}
+	}
+	return f
+}
+
+func (f *libraryFigures) add(sc *scenario.Scenario, r replay.Result) {
+	k := 0
+	for _, ph := range sc.Phases {
+		for range ph.Components {
+			p := r.Phases[k]
+			k++
+			cat := category(ph)
+			if cat == "" {
+				continue
+			}
+			f.transitions = append(f.transitions, float64(p.Transitions))
+			if p.RecoveryLagS != nil {
+				f.recovery = append(f.recovery, *p.RecoveryLagS)
+			}
+			if ph.Truth == "major_outage" || ph.Truth == "partial_outage" {
+				f.outagePhases++
+				if p.Dominant == ph.Truth {
+					f.severityOK++
+				}
+			}
+			switch {
+			case p.Carried:
+			case p.TTDS == nil:
+				f.missed[cat]++
+			default:
+				f.ttd[cat] = append(f.ttd[cat], *p.TTDS)
+			}
+		}
+	}
+}
+
+func (f *libraryFigures) print() {
+	cats := []string{"major outage", "partial ≥ 20 %", "partial 5–10 %", "partial, other rates", "slow-down ≥ 2x", "stall ≥ 30 %", "degraded, other"}
+	fmt.Printf("%-22s %8s %8s %8s %8s\n", "time to detect", "median", "p90", "worst", "missed")
+	for _, c := range cats {
+		xs := f.ttd[c]
+		fmt.Printf("%-22s %8s %8s %8s %5d/%d\n", c, secs(median(xs)), secs(quantile(xs, 0.9)), secs(quantile(xs, 1)), f.missed[c], len(xs)+f.missed[c])
+	}
+	fmt.Printf("severity right (dominant state = truth) in %d of %d outage phases (%.1f %%)\n", f.severityOK, f.outagePhases,
+		100*float64(f.severityOK)/float64(max(f.outagePhases, 1)))
+	fmt.Printf("transitions per phase: median %.0f, p90 %.0f; recovery lag: median %s, p90 %s\n", median(f.transitions),
+		quantile(f.transitions, 0.9), secs(median(f.recovery)), secs(quantile(f.recovery, 0.9)))
+	fmt.Printf("false alarms: %d (healthy files: %.0f simulated days)\n", f.falseAlarms, f.healthyDays)
+}
+
+// TestLibrarySweep replays the incident library (scripts/scenarios/incidents: LIBRARY=train,
+// heldout or healthy, comma-separated; default train,healthy) over REPLAY_SEEDS seeds and prints
+// the figures issue 23's acceptance names (`make library`). It measures and does not judge.
+func TestLibrarySweep(t *testing.T) {
+	n, _ := strconv.Atoi(os.Getenv("REPLAY_SEEDS"))
+	if n <= 0 {
+		t.Skip("set REPLAY_SEEDS (make library) to replay the incident library over that many seeds")
+	}
+	dirs := strings.Split(os.Getenv("LIBRARY"), ",")
+	if dirs[0] == "" {
+		dirs = []string{"train", "healthy"}
+	}
+	fmt.Printf("incident library %s over %d seeds\n", strings.Join(dirs, ", "), n)
+	f := sweepLibrary(t, dirs, n)
+	f.print()
+}
