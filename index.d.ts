@@ -302,6 +302,16 @@ declare module "k6/x/chatgpt" {
     detection_lead_s?: number;
   }
 
+  /** A total failure of a component too short to page. */
+  export interface Blip {
+    target?: string;
+    component: string;
+    started_at: string;
+    ended_at: string;
+    failures: number;
+    classes: Record<string, number>;
+  }
+
   /** A fallback target's standing. */
   export interface Alternative {
     target: string;
@@ -333,6 +343,12 @@ declare module "k6/x/chatgpt" {
     local?: { blame: Blame; class: Class; advice: string; components: string[] };
     components: ComponentStatus[];
     incidents: Incident[];
+    /** Total failures too short to page (under 35 s): recorded, never an incident. */
+    blips: Blip[];
+    /** Failures inside declared maintenance windows, per component: never an outage. */
+    during_maintenance?: Record<string, number>;
+    /** SIMULATOR, not a real API (or which targets were simulated), when any was. */
+    simulator?: string;
     /** Where the baselines came from: the state file (and its age) or the provider's priors. */
     memory?: { source: "state_file" | "priors"; path?: string; age_s?: number; decayed?: boolean; note: string };
   }

@@ -32,7 +32,10 @@ type Config struct {
 	// that look like hard outages skip it: HardFailures failures with at least HardShare of
 	// the run failing, or, for each of two or more components alarming together, HardPooled
 	// failures and HardPooledShare.
-	Persist         time.Duration
+	Persist time.Duration
+	// MinOutage is the shortest failure run the hard shortcuts page for: a shorter total
+	// failure is recorded as a blip (Detector.Blips) and opens no incident.
+	MinOutage       time.Duration
 	HardFailures    int
 	HardShare       float64
 	HardPooled      int
@@ -48,6 +51,8 @@ type Config struct {
 	// LatencyRecovery the score of the reverse test that ends it.
 	LatencyThreshold float64
 	LatencyRecovery  float64
+	// TailThreshold is the heavy-tail test's score (nats) that marks degraded_performance.
+	TailThreshold float64
 	// MajorRate is the moving failure share above which an outage is major (it falls back to
 	// partial 0.2 below).
 	MajorRate float64
@@ -151,6 +156,7 @@ var Defaults = Config{
 	MinFailures:          4,
 	PooledThreshold:      19,
 	Persist:              time.Minute,
+	MinOutage:            35 * time.Second,
 	HardFailures:         8,
 	HardPooled:           4,
 	HardShare:            0.9,
@@ -160,6 +166,7 @@ var Defaults = Config{
 	MinRecoverySuccesses: 4,
 	LatencyThreshold:     10,
 	LatencyRecovery:      6,
+	TailThreshold:        10,
 	MajorRate:            0.75,
 	Reopen:               5 * time.Minute,
 	Priors:               OpenAIPriors,
@@ -174,11 +181,13 @@ func (c Config) withDefaults() Config {
 	set(&c.RecoveryThreshold, d.RecoveryThreshold)
 	set(&c.LatencyThreshold, d.LatencyThreshold)
 	set(&c.LatencyRecovery, d.LatencyRecovery)
+	set(&c.TailThreshold, d.TailThreshold)
 	set(&c.MajorRate, d.MajorRate)
 	set(&c.HardShare, d.HardShare)
 	set(&c.HardPooledShare, d.HardPooledShare)
 	set(&c.Reopen, d.Reopen)
 	set(&c.Persist, d.Persist)
+	set(&c.MinOutage, d.MinOutage)
 	set(&c.ConfirmFor, d.ConfirmFor)
 	set(&c.MinFailures, d.MinFailures)
 	set(&c.MinRecoverySuccesses, d.MinRecoverySuccesses)

@@ -18,6 +18,9 @@ type Detector struct {
 	incidents []*Incident
 	seq       int
 
+	blips  []Blip // the newest, at most maxBlips
+	nBlips int    // all recorded
+
 	alternatives map[string]bool // targets that are fallbacks for the others
 	memory       *Memory         // where the baselines came from (nil: not said)
 	priors       map[string]Priors
@@ -56,6 +59,7 @@ func (d *Detector) SetSpeed(speed float64) {
 	speed = max(speed, 1)
 	scale := func(v time.Duration) time.Duration { return time.Duration(float64(v) / speed) }
 	d.cfg.Persist, d.cfg.ConfirmFor, d.cfg.Reopen = scale(d.base.Persist), scale(d.base.ConfirmFor), scale(d.base.Reopen)
+	d.cfg.MinOutage = scale(d.base.MinOutage)
 }
 
 // find is the component, or nil when it has not been observed.
@@ -111,8 +115,11 @@ func (d *Detector) WantsConfirmation(target, component string, at time.Time) boo
 		return false
 	case c.state.Down(): // in doubt whether it is coming back
 		return c.err.streak >= 1
+	case c.state == Degraded && c.lat.tail.score > 0: // stalls: are they over?
+		return c.lat.tail.quiet >= 1
 	}
-	return !c.err.lastFail.IsZero() && at.Sub(c.err.lastFail) <= d.cfg.ConfirmFor
+	recent := func(t time.Time) bool { return !t.IsZero() && at.Sub(t) <= d.cfg.ConfirmFor }
+	return recent(c.err.lastFail) || recent(c.lat.tail.last)
 }
 
 // State is the current state of a component ("" target for the default one).
@@ -145,7 +152,7 @@ func (d *Detector) poolable(c *component) bool {
 	switch {
 	case e.score <= 0:
 		return false
-	case c.state.Down() || e.persistent(d.cfg.PartialAlt) || e.hard(d.cfg.HardPooled, d.cfg.HardPooledShare):
+	case c.state.Down() || e.persistent(d.cfg.PartialAlt) || e.hard(d.cfg.HardPooled, d.cfg.HardPooledShare, d.cfg.MinOutage):
 		return true
 	case e.runFails < 2 || 3*e.runFails < e.runObs: // the background rate's failures are sparser
 		return false
@@ -179,7 +186,7 @@ func (d *Detector) step(c *component, at time.Time) []Transition {
 	switch {
 	case !c.state.Down():
 		alarm := c.err.score >= cfg.SingleThreshold && c.err.runFails >= cfg.MinFailures &&
-			(c.err.persistent(cfg.PartialAlt) || c.err.hard(cfg.HardFailures, cfg.HardShare))
+			(c.err.persistent(cfg.PartialAlt) || c.err.hard(cfg.HardFailures, cfg.HardShare, cfg.MinOutage))
 		if !alarm && d.poolable(c) {
 			sum, n := d.pooled(c.target)
 			alarm = n >= 2 && sum >= cfg.PooledThreshold
@@ -195,15 +202,22 @@ func (d *Detector) step(c *component, at time.Time) []Transition {
 			d.open(c, c.err.runStart, at)
 			break
 		}
+		if c.state == Operational && c.err.blip(cfg.HardPooled, cfg.HardPooledShare) {
+			d.recordBlip(c, at)
+		}
 		switch c.state {
 		case Operational:
-			if c.lat.score >= cfg.LatencyThreshold {
+			switch {
+			case c.lat.score >= cfg.LatencyThreshold:
 				c.state, c.lat.recovery = Degraded, 0
 				d.open(c, c.latRunStart, at)
+			case c.lat.tail.score >= cfg.TailThreshold:
+				c.state, c.lat.recovery = Degraded, 0
+				d.open(c, c.lat.tail.start, at)
 			}
 		case Degraded:
-			if c.lat.recovery >= cfg.LatencyRecovery {
-				c.state, c.lat.score = Operational, 0
+			if (c.lat.recovery >= cfg.LatencyRecovery || c.lat.score == 0) && c.lat.tail.calm() {
+				c.state, c.lat.score, c.lat.tail.score = Operational, 0, 0
 			}
 		}
 	default:

@@ -175,9 +175,16 @@ func (e *errorTest) persistent(alt float64) bool {
 }
 
 // hard reports whether the run looks like a hard outage: at least n failures and share of
-// them: evidence that confirms without waiting for persistence.
-func (e *errorTest) hard(n int, share float64) bool {
-	return e.runFails >= n && e.runRate() >= share
+// them, its failures spanning at least minOutage (a shorter one is a blip): evidence that
+// confirms without waiting for persistence.
+func (e *errorTest) hard(n int, share float64, minOutage time.Duration) bool {
+	return e.runFails >= n && e.runRate() >= share && e.lastFail.Sub(e.runStart) >= minOutage
+}
+
+// blip reports whether the run, which a success just broke, was a total failure too short to
+// page: as many failures as a pooled hard outage shows, at its share.
+func (e *errorTest) blip(n int, share float64) bool {
+	return e.streak == 1 && e.runFails >= n && float64(e.runFails)/float64(max(e.runObs-1, 1)) >= share
 }
 
 func b2i(b bool) int8 {

@@ -65,6 +65,7 @@ type latencyTest struct {
 	score            float64 // onset CUSUM
 	recovery         float64 // reverse CUSUM while degraded
 	ratio            float64 // latest sample's ratio to baseline (the most informative metric)
+	tail             tailTest
 }
 
 func newLatencyTest(p Priors) latencyTest {
@@ -72,8 +73,17 @@ func newLatencyTest(p Priors) latencyTest {
 }
 
 // observe scores one successful probe's latencies (0 = not measured). Each sample may add at
-// most half the threshold, so no single response alarms. It reports the evidence added.
+// most half the threshold, so no single response alarms. It reports the evidence added; a
+// response in the heavy tail adds none (the tail test weighs it instead), so a share of
+// stalls does not also teach the latency test that most responses are fast.
 func (l *latencyTest) observe(o Observation, factor, threshold float64) float64 {
+	primary, m := o.TTFTMs, &l.ttft
+	if primary <= 0 {
+		primary, m = o.TotalMs, &l.total
+	}
+	if primary > 0 && l.tail.observe(primary, m.median(o.At), o.At) {
+		return 0
+	}
 	sum, ratio := 0.0, 0.0
 	add := func(m *metric, ms float64) {
 		if ms <= 0 {

@@ -89,6 +89,15 @@ type SavedLatency struct {
 	Score    float64     `json:"onset_score"`
 	Recovery float64     `json:"recovery_score"`
 	Ratio    float64     `json:"ratio"`
+	Tail     SavedTail   `json:"tail"`
+}
+
+// SavedTail is the heavy-tail test's evidence.
+type SavedTail struct {
+	Score float64   `json:"score"`
+	Quiet int       `json:"quiet"`
+	Last  time.Time `json:"last,omitzero"`
+	Start time.Time `json:"start,omitzero"`
 }
 
 // SavedMetric is one latency baseline: the newest healthy samples (natural log of ms, a ring),
@@ -146,7 +155,7 @@ func (c *component) save() SavedComponent {
 		RecentN: e.nRecent}
 	l := &c.lat
 	sc.Latency = SavedLatency{TTFT: l.ttft.save(), ITL: l.itl.save(), Total: l.total.save(), Score: l.score,
-		Recovery: l.recovery, Ratio: l.ratio}
+		Recovery: l.recovery, Ratio: l.ratio, Tail: SavedTail{Score: l.tail.score, Quiet: l.tail.quiet, Last: l.tail.last, Start: l.tail.start}}
 	if c.inc != nil {
 		in := c.inc.clone()
 		sc.OpenIncident = &in
@@ -213,7 +222,7 @@ func (c *component) restore(sc SavedComponent) {
 	copy(c.err.recent[:], e.Recent)
 	l := sc.Latency
 	c.lat = latencyTest{ttft: restoreMetric(l.TTFT), itl: restoreMetric(l.ITL), total: restoreMetric(l.Total), score: l.Score,
-		recovery: l.Recovery, ratio: l.Ratio}
+		recovery: l.Recovery, ratio: l.Ratio, tail: tailTest{score: l.Tail.Score, quiet: l.Tail.Quiet, last: l.Tail.Last, start: l.Tail.Start}}
 	if sc.OpenIncident != nil {
 		in := sc.OpenIncident.clone()
 		c.inc, c.lastInc = &in, &in
@@ -277,7 +286,7 @@ func (c SavedComponent) validate() error {
 	case c.Observations < 0 || c.Failures < 0 || c.RecentN < 0 || e.RecentN < 0 || e.RunObs < 0 || e.RunFails < 0 ||
 		e.Streak < 0 || c.OutageObs < 0 || c.OutageFails < 0 || c.SinceFail < 0:
 		return fmt.Errorf("negative count")
-	case !finite(e.Fails, e.N, e.Score, e.Severity, e.Recovery, l.Score, l.Recovery, l.Ratio, c.TTFTEWMA) || e.N <= 0 || e.Fails > e.N:
+	case !finite(e.Fails, e.N, e.Score, e.Severity, e.Recovery, l.Score, l.Recovery, l.Ratio, c.TTFTEWMA, l.Tail.Score) || l.Tail.Score < 0 || l.Tail.Quiet < 0 || e.N <= 0 || e.Fails > e.N:
 		return fmt.Errorf("error-rate or latency test out of range")
 	case c.OpenIncident != nil && c.OpenIncident.ResolvedAt != nil:
 		return fmt.Errorf("open incident %s has a resolution time", c.OpenIncident.ID)

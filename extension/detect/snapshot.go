@@ -59,6 +59,8 @@ type Snapshot struct {
 	Alternatives []Alternative     `json:"alternatives"`
 	Components   []ComponentStatus `json:"components"`
 	Incidents    []Incident        `json:"incidents"`
+	// Blips are the total failures too short to page (Config.MinOutage), newest last.
+	Blips []Blip `json:"blips"`
 	// Memory says where the baselines came from: a state file or the priors.
 	Memory *Memory `json:"memory,omitempty"`
 }
@@ -143,6 +145,11 @@ func (d *Detector) Snapshot(at time.Time) Snapshot {
 		s.Local = &Local{Blame: classify.BlameNetwork, Class: cl, Advice: classify.Advice(cl), Where: where}
 	}
 	s.Alternatives = d.rankAlternatives()
+	s.Blips = make([]Blip, len(d.blips))
+	for i, b := range d.blips {
+		b.Classes = maps(b.Classes)
+		s.Blips[i] = b
+	}
 	s.Verdict = s.verdict(d)
 	return s
 }
@@ -201,6 +208,20 @@ func (s *Snapshot) verdict(d *Detector) string {
 	}
 	if len(s.Maintenance) > 0 {
 		fmt.Fprintf(&b, "; under declared maintenance: %s", strings.Join(s.Maintenance, ", "))
+	}
+	if len(s.Blips) > 0 {
+		names := []string{}
+		for _, b := range s.Blips {
+			name := b.Component
+			if b.Target != "" {
+				name = b.Target + "/" + name
+			}
+			if !slices.Contains(names, name) {
+				names = append(names, name)
+			}
+		}
+		fmt.Fprintf(&b, "; %d blip(s), total failures shorter than %s, not paged: %s", len(s.Blips),
+			d.cfg.MinOutage.Round(time.Second), strings.Join(names, ", "))
 	}
 	if len(s.DuringMaintenance) > 0 {
 		parts := make([]string, 0, len(s.DuringMaintenance))

@@ -48,9 +48,9 @@ func startSimulate(t *testing.T, args ...string) (string, time.Time, *exec.Cmd) 
 }
 
 // Three scheduled runs of scripts/chatgpt.js share one state file, against one simulator whose
-// chat_stream alone fails from 17 s to 31 s: the outage starts during run 2 (a lone component
-// needs eight failures to confirm: probes every 500 ms give them in four seconds) and ends
-// during run 3.
+// chat_stream alone fails from 17 s to 62 s: the outage starts during run 2 (a lone component's
+// total failure pages once its failures span detect.Defaults.MinOutage, 35 s) and ends during
+// run 3.
 // Run 2 opens one incident and saves it open; run 3 loads it and resolves it, and its report
 // gives the incident's true start (in run 2) and duration.
 func TestStateFileCarriesAnIncidentAcrossRuns(t *testing.T) {
@@ -62,7 +62,7 @@ seed: 5
 duration: 10m
 baseline: {ttft: {median: 200ms, p99: 600ms}, itl: {median: 10ms, p99: 30ms}, output_tokens: 4}
 phases:
-  - {at: 17s, until: 31s, components: [chat_stream], truth: major_outage, error_rate: 1, faults: {server_500: 1}}
+  - {at: 17s, until: 62s, components: [chat_stream], truth: major_outage, error_rate: 1, faults: {server_500: 1}}
 `), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -71,12 +71,12 @@ phases:
 	type runWindow struct{ start, end time.Time }
 	var windows []runWindow
 	var reports []report.Run
-	for i, startAt := range []time.Duration{0, 14 * time.Second, 28 * time.Second} {
+	for i, startAt := range []time.Duration{0, 14 * time.Second, 58 * time.Second} {
 		time.Sleep(time.Until(t0.Add(startAt)))
 		out := filepath.Join(dir, "run"+string(rune('1'+i)))
 		start := time.Now()
 		r := k6run(t, "scripts/chatgpt.js", "OPENAI_BASE_URL="+url, "OPENAI_API_KEY=x", "CHATGPT_COMPONENTS=chat_stream,models",
-			"CHATGPT_DURATION=12s", "CHATGPT_INTERVAL=500ms", "CHATGPT_STATE="+state, "CHATGPT_REPORT_DIR="+out)
+			"CHATGPT_DURATION="+[]string{"12s", "42s", "14s"}[i], "CHATGPT_INTERVAL=500ms", "CHATGPT_STATE="+state, "CHATGPT_REPORT_DIR="+out)
 		windows = append(windows, runWindow{start, time.Now()})
 		if r.code != 0 && r.code != 99 {
 			t.Fatalf("run %d: exit %d\n%s\n%s", i+1, r.code, r.stdout, r.stderr)
@@ -122,12 +122,12 @@ phases:
 	if closed.ResolvedAt == nil || !within(*closed.ResolvedAt, windows[2].start, windows[2].end) {
 		t.Fatalf("run 3 did not resolve the incident within the run: %+v, run 3 %v–%v", closed, windows[2].start, windows[2].end)
 	}
-	// The outage lasted 14 s of scenario time; the incident starts at its first failed probe and
+	// The outage lasted 45 s of scenario time; the incident starts at its first failed probe and
 	// ends when recovery is confirmed (about five probes after the last failure), so its
 	// duration is the outage plus at most the confirmation, less at most one probe interval.
 	got := closed.Duration(*closed.ResolvedAt)
-	if got < 13*time.Second || got > 14*time.Second+10*time.Second {
-		t.Errorf("incident lasted %s, outage 14s", got)
+	if got < 44*time.Second || got > 45*time.Second+10*time.Second {
+		t.Errorf("incident lasted %s, outage 45s", got)
 	}
 	if closed.Worst != detect.Major {
 		t.Errorf("worst %s", closed.Worst)
@@ -171,7 +171,8 @@ export default async function () { await target.probeAll(); }
 }
 
 // Against a simulator, an incident carries the scenario's ground truth: when the trouble really
-// began, which chatgpt_time_to_detect is measured from.
+// began, which chatgpt_time_to_detect is measured from. The simulator plays at 10x, so the
+// detector's minimum paging duration (35 s) takes 3.5 s.
 func TestGroundTruthTimeToDetect(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
@@ -180,14 +181,14 @@ seed: 3
 duration: 10m
 baseline: {ttft: {median: 100ms, p99: 300ms}, itl: {median: 5ms, p99: 15ms}, output_tokens: 4}
 phases:
-  - {at: 4s, until: 10m, components: [chat, chat_stream], truth: major_outage, error_rate: 1, faults: {server_500: 1}}
+  - {at: 20s, until: 10m, components: [chat, chat_stream], truth: major_outage, error_rate: 1, faults: {server_500: 1}}
 `), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	script := filepath.Join(dir, "truth.js")
 	if err := os.WriteFile(script, []byte(`import chatgpt from "k6/x/chatgpt";
 const started = Date.now();
-const url = chatgpt.simulator({ scenario: "outage.yaml" });
+const url = chatgpt.simulator({ scenario: "outage.yaml", speed: 10 });
 const target = chatgpt.target({ baseURL: url, apiKey: "sk-truth", components: ["chat", "chat_stream", "models"] });
 export const options = { scenarios: { s: { executor: "constant-arrival-rate", rate: 2, timeUnit: "1s", duration: "9s", preAllocatedVUs: 4 } },
   thresholds: { chatgpt_time_to_detect: ["max>0"] } };

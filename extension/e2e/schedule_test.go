@@ -57,8 +57,9 @@ func (rc *receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // Four scheduled runs of scripts/chatgpt.js share one state file against one simulator whose
 // chat_stream is down through the first three: each of them exits 99 (the outage is carried
-// over, not only opened), the fourth, after the recovery, exits 0 and closes the incident; the
-// webhook hears one "open" and one "resolve", and GitHub sees one issue opened, then closed.
+// over, not only opened; the first is long enough for a lone component's total failure to span
+// detect.Defaults.MinOutage), the fourth, after the recovery, exits 0 and closes the incident;
+// the webhook hears one "open" and one "resolve", and GitHub sees one issue opened, then closed.
 func TestScheduledRunsFailWhileDownAndTellOnce(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
@@ -68,7 +69,7 @@ seed: 3
 duration: 10m
 baseline: {ttft: {median: 300ms, p99: 1500ms}, itl: {median: 10ms, p99: 40ms}, output_tokens: 4}
 phases:
-  - {at: 0s, until: 30s, components: [chat_stream], truth: major_outage, error_rate: 1, faults: {server_500: 1}}
+  - {at: 0s, until: 72s, components: [chat_stream], truth: major_outage, error_rate: 1, faults: {server_500: 1}}
 `), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -77,12 +78,9 @@ phases:
 	srv := httptest.NewServer(rc)
 	defer srv.Close()
 	state := filepath.Join(dir, "state.json")
-	for i, at := range []time.Duration{0, 10 * time.Second, 20 * time.Second, 33 * time.Second} {
+	for i, at := range []time.Duration{0, 46 * time.Second, 58 * time.Second, 76 * time.Second} {
 		time.Sleep(time.Until(t0.Add(at)))
-		dur := "7s"
-		if i == 3 {
-			dur = "12s" // long enough to confirm the recovery
-		}
+		dur := []string{"42s", "8s", "8s", "12s"}[i] // the last long enough to confirm the recovery
 		r := k6run(t, "scripts/chatgpt.js", "OPENAI_BASE_URL="+url, "OPENAI_API_KEY=sk-e2e-schedule-0123456789", "CI=true",
 			"CHATGPT_COMPONENTS=chat_stream,models", "CHATGPT_DURATION="+dur, "CHATGPT_INTERVAL=500ms", "CHATGPT_STATE="+state,
 			"CHATGPT_WEBHOOK_URL="+srv.URL+"/hook", "CHATGPT_GITHUB_ISSUES=true", "GITHUB_TOKEN=gh-e2e-token",

@@ -56,6 +56,7 @@ type View struct {
 	State            detect.State
 	Changes          []detect.Transition
 	Opened, Resolved []detect.Incident
+	Blips            []detect.Blip // recorded by this observation: a total failure too short to page
 }
 
 // Reading is the official page's word on one component.
@@ -123,8 +124,13 @@ func (m *Monitor) observe(r *probe.Result, at time.Time) View {
 	if m.TrustTruth {
 		o.TruthSince = r.TruthSince
 	}
+	blips := det.BlipCount()
 	changes := det.Observe(o)
 	v := m.view(det, at, changes)
+	if n := det.BlipCount(); n > blips {
+		all, _ := det.Blips()
+		v.Blips = all[max(len(all)-(n-blips), 0):]
+	}
 	v.State = det.State(m.Target, string(r.Component))
 	r.State = string(v.State)
 	return v

@@ -49,14 +49,15 @@ func total(m map[string]float64) float64 {
 
 // libraryFigures is what one library sweep measured.
 type libraryFigures struct {
-	ttd          map[string][]float64
-	missed       map[string]int
-	severityOK   int
-	outagePhases int
-	transitions  []float64
-	recovery     []float64
-	falseAlarms  int
-	healthyDays  float64
+	ttd           map[string][]float64
+	missed        map[string]int
+	severityOK    int
+	outagePhases  int
+	transitions   []float64
+	recovery      []float64
+	falseAlarms   int // in the healthy margins of incident files
+	healthyAlarms int // in the healthy files
+	healthyDays   float64
 }
 
 // sweepLibrary replays every file of dirs over seeds 1..n and gathers the acceptance figures.
@@ -82,11 +83,16 @@ func sweepLibrary(t *testing.T, dirs []string, n int) libraryFigures {
 			for seed := range uint64(n) {
 				sc.Seed = seed + 1
 				r := replay.Run(sc, nil, 0, detect.Defaults)
-				f.falseAlarms += r.FalseAlarms
 				if healthy {
 					f.healthyDays += sc.Duration.Hours() / 24
+					f.healthyAlarms += r.FalseAlarms
+				} else {
+					f.falseAlarms += r.FalseAlarms
 				}
 				f.add(sc, r)
+				if os.Getenv("LIBRARY_VERBOSE") != "" && seed == 0 {
+					verbose(sc, r)
+				}
 			}
 		}
 	}
@@ -124,6 +130,26 @@ func (f *libraryFigures) add(sc *scenario.Scenario, r replay.Result) {
 	}
 }
 
+// verbose prints one replay's phases with their category: where the detector is slow or wrong.
+func verbose(sc *scenario.Scenario, r replay.Result) {
+	fmt.Printf("%s (false alarms %d)\n", sc.Name, r.FalseAlarms)
+	k := 0
+	for _, ph := range sc.Phases {
+		for range ph.Components {
+			p := r.Phases[k]
+			k++
+			if cat := category(ph); cat != "" {
+				ttd := "-"
+				if p.TTDS != nil {
+					ttd = secs(*p.TTDS)
+				}
+				fmt.Printf("  %-12s %-20s rate %.2f x%.1f %-22s ttd %6s carried %-5v dominant %-20s transitions %d\n", p.Component, cat,
+					ph.ErrorRate, ph.LatencyFactor, p.Truth, ttd, p.Carried, p.Dominant, p.Transitions)
+			}
+		}
+	}
+}
+
 func (f *libraryFigures) print() {
 	cats := []string{"major outage", "partial ≥ 20 %", "partial 5–10 %", "partial, other rates", "slow-down ≥ 2x", "stall ≥ 30 %", "degraded, other"}
 	fmt.Printf("%-22s %8s %8s %8s %8s\n", "time to detect", "median", "p90", "worst", "missed")
@@ -135,7 +161,8 @@ func (f *libraryFigures) print() {
 		100*float64(f.severityOK)/float64(max(f.outagePhases, 1)))
 	fmt.Printf("transitions per phase: median %.0f, p90 %.0f; recovery lag: median %s, p90 %s\n", median(f.transitions),
 		quantile(f.transitions, 0.9), secs(median(f.recovery)), secs(quantile(f.recovery, 0.9)))
-	fmt.Printf("false alarms: %d (healthy files: %.0f simulated days)\n", f.falseAlarms, f.healthyDays)
+	fmt.Printf("false alarms: %d in %.0f simulated healthy days (the healthy files, blips included); %d in the incident files' healthy margins\n",
+		f.healthyAlarms, f.healthyDays, f.falseAlarms)
 }
 
 // TestLibrarySweep replays the incident library (scripts/scenarios/incidents: LIBRARY=train,

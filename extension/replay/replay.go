@@ -65,7 +65,7 @@ type PhaseRow struct {
 	// earlier phase left the component away from operational: Carried) and the phase's end.
 	Dominant string `json:"dominant_state,omitempty"`
 	Carried  bool   `json:"carried,omitempty"`
-	Local        string   `json:"local,omitempty"` // what the verdict blamed on your side mid-phase
+	Local    string `json:"local,omitempty"` // what the verdict blamed on your side mid-phase
 	// OfficialAckS is when the status page acknowledged the incident we detected (scenario
 	// seconds), LeadS how long before that we detected it.
 	OfficialAckS *float64 `json:"official_ack_s,omitempty"`

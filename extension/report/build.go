@@ -14,7 +14,7 @@ func Build(snap detect.Snapshot, rec *Recorder, end time.Time, thresholds []Thre
 	run := Run{SchemaVersion: SchemaVersion, StartedAt: rec.Started().UTC(), EndedAt: end.UTC(), Overall: snap.Overall,
 		Verdict: snap.Verdict, Local: snap.Local, Incidents: snap.Incidents, Alternatives: snap.Alternatives,
 		Thresholds: thresholds, Unacknowledged: snap.Unacknowledged, OfficialOnly: snap.OfficialOnly,
-		Components: []Component{}, Timeline: []Series{}, Memory: snap.Memory}
+		Components: []Component{}, Timeline: []Series{}, Memory: snap.Memory, Blips: snap.Blips}
 	if run.Incidents == nil {
 		run.Incidents = []detect.Incident{}
 	}

@@ -38,6 +38,10 @@ func Markdown(r Run) string {
 		}
 		b.WriteString("\n")
 	}
+	for _, bl := range r.Blips {
+		fmt.Fprintf(&b, "Blip, not paged: %s failed %d times from %s to %s (%s).\n\n", md(name(bl.Target, bl.Component)), bl.Failures,
+			clock(bl.StartedAt), clock(bl.EndedAt), md(classes(bl.Classes)))
+	}
 	if len(r.Alternatives) > 0 {
 		b.WriteString("### Alternatives\n\n| target | state | TTFT |\n|---|---|---:|\n")
 		for _, a := range r.Alternatives {

@@ -27,6 +27,7 @@ type Run struct {
 	Local          *detect.Local        `json:"local"`
 	Components     []Component          `json:"components"`
 	Incidents      []detect.Incident    `json:"incidents"`
+	Blips          []detect.Blip        `json:"blips,omitempty"` // total failures too short to page
 	Alternatives   []detect.Alternative `json:"alternatives"`
 	Thresholds     []Threshold          `json:"thresholds"`
 	Timeline       []Series             `json:"timeline"`

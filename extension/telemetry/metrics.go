@@ -48,6 +48,7 @@ const (
 	Down            = "chatgpt_down"
 	Local           = "chatgpt_local"
 	Incidents       = "chatgpt_incidents"
+	Blips           = "chatgpt_blips"
 	IncidentLength  = "chatgpt_incident_duration"
 	TimeToDetect    = "chatgpt_time_to_detect"
 )
@@ -74,6 +75,7 @@ var Defs = []Def{
 	{Down, metrics.Rate, metrics.Default, "", "share of probes that met a confirmed outage: they failed (or were held back) while the detector held the component in partial or major outage, opened in this run or carried over from the state file (maintenance is not an outage; a success while the recovery is being confirmed is not down); `rate==0` fails a run of an outage"},
 	{Degraded, metrics.Rate, metrics.Default, "", "share of regular probes after which the component was in degraded performance (slow, not down)"},
 	{Incidents, metrics.Counter, metrics.Default, "state", "incidents opened by the detector, by the state that opened them"},
+	{Blips, metrics.Counter, metrics.Default, "", "total failures of a component too short to page (under 35 s): recorded, never an incident"},
 	{IncidentLength, metrics.Trend, metrics.Time, "", "duration of each resolved incident, first bad observation to recovery"},
 	{TimeToDetect, metrics.Trend, metrics.Time, "", "start of the trouble to the detector's confirmation, per incident: from the simulator's ground truth when probing one, else from the first bad observation"},
 }
@@ -158,6 +160,9 @@ func (ms *Metrics) Samples(r *probe.Result, base metrics.TagsAndMeta, at time.Ti
 		ct := tags.With("component", in.Component)
 		add(Incidents, ct.With("state", string(in.State)), 1)
 		add(TimeToDetect, ct, float64(in.TrueTimeToDetect())/float64(time.Millisecond))
+	}
+	for _, b := range det.Blips {
+		add(Blips, tags.With("component", b.Component), 1)
 	}
 	for _, in := range det.Resolved {
 		add(IncidentLength, tags.With("component", in.Component), float64(in.Duration(at))/float64(time.Millisecond))

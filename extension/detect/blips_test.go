@@ -1,0 +1,63 @@
+package detect
+
+import (
+	"testing"
+	"time"
+
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/classify"
+)
+
+// probeEvery feeds chat probes every step from start for span, failing (or stalling the first
+// token for 30 s) while bad(at) says so.
+func probeEvery(d *Detector, start time.Time, span, step time.Duration, bad func(time.Duration) bool, stall bool) {
+	for at := time.Duration(0); at < span; at += step {
+		o := Observation{At: start.Add(at), Component: "chat", Class: classify.OK, TTFTMs: 400, ITLMs: 25, TotalMs: 600}
+		if bad(at) {
+			if stall {
+				o.TTFTMs, o.TotalMs = 30400, 30600
+			} else {
+				o.Class, o.Blame = classify.ServerError, classify.BlameProvider
+			}
+		}
+		d.Observe(o)
+	}
+}
+
+// A total failure shorter than MinOutage, probed as densely as confirmation probes do, is a
+// blip: recorded, never an incident; one that lasts a little longer pages.
+func TestBlipsDoNotPage(t *testing.T) {
+	for _, tc := range []struct {
+		lasts time.Duration
+		blip  bool
+	}{{30 * time.Second, true}, {50 * time.Second, false}} {
+		d := New(Config{})
+		probeEvery(d, t0, 20*time.Minute, 4*time.Second, func(at time.Duration) bool {
+			return at >= 10*time.Minute && at < 10*time.Minute+tc.lasts
+		}, false)
+		blips, n := d.Blips()
+		if incidents := len(d.Incidents()); tc.blip && (incidents != 0 || n != 1 || blips[0].Failures < 7) || !tc.blip && incidents != 1 {
+			t.Errorf("%s of failures: %d incidents, %d blips %+v", tc.lasts, incidents, n, blips)
+		}
+	}
+}
+
+// Stalls on 45 % of responses leave the median fast; the heavy-tail test finds them within a
+// few minutes and recovers when they end. A week's worth of rare slow responses does not.
+func TestStallShareIsDegraded(t *testing.T) {
+	d := New(Config{})
+	k := 0
+	probeEvery(d, t0, 40*time.Minute, 15*time.Second, func(at time.Duration) bool {
+		k++
+		return at >= 20*time.Minute && at < 30*time.Minute && k%20 < 9 // 45 %
+	}, true)
+	ins := d.Incidents()
+	if len(ins) != 1 || ins[0].Worst != Degraded || ins[0].TimeToDetect() > 3*time.Minute || ins[0].ResolvedAt == nil {
+		t.Fatalf("incidents %+v", ins)
+	}
+	quiet := New(Config{})
+	k = 0
+	probeEvery(quiet, t0, 24*time.Hour, 15*time.Second, func(time.Duration) bool { k++; return k%400 == 0 }, true) // 0.25 %
+	if n := len(quiet.Incidents()); n != 0 {
+		t.Errorf("rare slow responses raised %d incidents", n)
+	}
+}
