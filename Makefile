@@ -24,7 +24,7 @@ export GOTOOLCHAIN := local
 
 GO_SOURCES := $(shell find extension -name '*.go' -not -name '*_test.go') go.mod go.sum
 
-.PHONY: all build run test test-unit bench fuzz seeds schedules soak lint fmt clean tools dashboards stack stack-down
+.PHONY: all build run test test-unit bench fuzz seeds schedules library soak lint fmt clean tools dashboards stack stack-down
 
 all: lint test
 
@@ -58,6 +58,10 @@ bench: $(K6)
 ## seeds: replay every scenario over 100 seeds (REPLAY_SEEDS=N for another count): how typical the committed seeds are
 seeds:
 	REPLAY_SEEDS=$${REPLAY_SEEDS:-100} go test -count=1 -timeout 60m -run '^TestSeedSweep$$' -v ./extension/replay | grep -v '^=== \|^--- \|^PASS\|^ok'
+
+## library: the detector on the public incident library (scripts/scenarios/incidents: LIBRARY=train,healthy by default; heldout once rules are frozen) over 100 seeds
+library:
+	REPLAY_SEEDS=$${REPLAY_SEEDS:-100} go test -count=1 -timeout 60m -run '^TestLibrarySweep$$' -v ./extension/replay | grep -v '^=== \|^--- \|^PASS\|^ok'
 
 ## schedules: time to detect, continuous against duty cycles (2m/15m, 2m/5m, 5m/5m), over 100 seeds
 schedules:

@@ -132,10 +132,13 @@ func PriorsFor(provider string) Priors {
 //     blips reach the evidence threshold: an earlier try raised 23 false alarms in 20 weeks.
 //   - Runs that look like hard outages skip the wait: HardFailures 8 at HardShare 90 % (a 45-s
 //     blip of 50 % errors did not in 100 weeks; at 80 % it did once), or, for components failing
-//     together, HardPooled 4 each at HardPooledShare 80 %. Full outages are confirmed in 12-15 s
-//     (worst 38 s); a component that starts failing with a down sibling joins its outage.
-//   - Measured: healthy-7d raised one false alarm in 100 weeks (a latency one; none from the
-//     error test). A 25 % error rate is confirmed in 2.5 minutes on average, 97 % of seeds
+//     together, HardPooled 4 each at HardPooledShare 80 %, once the failures span MinOutage (35 s:
+//     a shorter total failure is a blip, recorded and not paged; 15 blips in 35 healthy days of
+//     the public library paged 70 times in 10 replays before it, none after). Full outages are
+//     confirmed in 38 s (worst 42 s); a component that starts failing with a down sibling joins
+//     its outage.
+//   - Measured: healthy-7d raised three false alarms in 100 weeks (none from the error test).
+//     A 25 % error rate is confirmed in 2.5 minutes on average, 96 % of seeds
 //     within 5 minutes (before confirmation probes and the persistence rule: 4.7 minutes and
 //     62 %, with 12 false alarms in 100 weeks); 50 % in 80 s.
 //   - Recovery needs RecoveryThreshold ln(300) nats and four straight successes. A success during
