@@ -63,8 +63,12 @@ func (c *component) observe(o Observation, cfg *Config) {
 		counted = false
 	}
 	if counted {
-		healthy := c.state == Operational && c.err.score < cfg.SingleThreshold/2
+		// A low rate is not learned as the new normal while the low-rate test weighs it.
+		healthy := c.state == Operational && c.err.score < cfg.SingleThreshold/2 && c.err.low < cfg.LowThreshold/2
 		c.err.observe(o.At, failed, cfg.PartialAlt, healthy, cfg.Persist)
+		if !c.state.Down() {
+			c.err.observeLow(o.At, failed, cfg.LowAlt)
+		}
 		c.err.score = min(c.err.score, 3*cfg.PooledThreshold)
 		if c.err.runObs == 1 || c.runClasses == nil {
 			c.runClasses = map[string]int{}
@@ -82,7 +86,7 @@ func (c *component) observe(o Observation, cfg *Config) {
 				c.incObs += c.sinceFail
 				c.sinceFail = 0
 			}
-			c.err.observeRecovery(failed, float64(c.incFails)/float64(max(c.incObs, 1)))
+			c.err.observeRecovery(failed, float64(c.incFails)/float64(max(c.incObs, 1)), cfg.LowAlt)
 		}
 	}
 	if !o.ok() {

@@ -40,6 +40,12 @@ type Config struct {
 	HardShare       float64
 	HardPooled      int
 	HardPooledShare float64
+	// LowAlt is the failure rate the low-rate test looks for (the onset test, tuned to
+	// PartialAlt, hardly moves on 5-10 %), LowThreshold its score (nats) and LowPersist how long
+	// its run must last: a low rate is told from the background by time, not by a burst.
+	LowAlt       float64
+	LowThreshold float64
+	LowPersist   time.Duration
 	// ConfirmFor is how long after a failure a component asks for confirmation probes (see
 	// Detector.WantsConfirmation).
 	ConfirmFor time.Duration
@@ -165,6 +171,9 @@ var Defaults = Config{
 	HardShare:            0.9,
 	HardPooledShare:      0.8,
 	ConfirmFor:           90 * time.Second,
+	LowAlt:               0.06,
+	LowThreshold:         10,
+	LowPersist:           5 * time.Minute,
 	RecoveryThreshold:    5.7,
 	MinRecoverySuccesses: 4,
 	LatencyThreshold:     10,
@@ -192,6 +201,9 @@ func (c Config) withDefaults() Config {
 	set(&c.Persist, d.Persist)
 	set(&c.MinOutage, d.MinOutage)
 	set(&c.ConfirmFor, d.ConfirmFor)
+	set(&c.LowAlt, d.LowAlt)
+	set(&c.LowThreshold, d.LowThreshold)
+	set(&c.LowPersist, d.LowPersist)
 	set(&c.MinFailures, d.MinFailures)
 	set(&c.MinRecoverySuccesses, d.MinRecoverySuccesses)
 	set(&c.HardFailures, d.HardFailures)

@@ -59,7 +59,7 @@ func (d *Detector) SetSpeed(speed float64) {
 	speed = max(speed, 1)
 	scale := func(v time.Duration) time.Duration { return time.Duration(float64(v) / speed) }
 	d.cfg.Persist, d.cfg.ConfirmFor, d.cfg.Reopen = scale(d.base.Persist), scale(d.base.ConfirmFor), scale(d.base.Reopen)
-	d.cfg.MinOutage = scale(d.base.MinOutage)
+	d.cfg.MinOutage, d.cfg.LowPersist = scale(d.base.MinOutage), scale(d.base.LowPersist)
 }
 
 // find is the component, or nil when it has not been observed.
@@ -191,7 +191,11 @@ func (d *Detector) step(c *component, at time.Time) []Transition {
 			sum, n := d.pooled(c.target)
 			alarm = n >= 2 && sum >= cfg.PooledThreshold
 		}
-		if alarm {
+		low := !alarm && c.err.lowAlarm(at, cfg.LowThreshold, cfg.MinFailures, cfg.LowPersist)
+		if alarm || low {
+			if low { // a low rate for minutes: partial, measured from the low run
+				c.err.runStart, c.err.runFails, c.err.runObs = c.err.lowStart, c.err.lowFails, max(c.err.runObs, c.err.lowFails)
+			}
 			c.state, c.err.severity = Partial, c.err.runRate()
 			// A few samples measure the rate roughly: within the hysteresis band, a component
 			// joining a partner's major outage is major too, rather than partial for a minute.
@@ -199,6 +203,7 @@ func (d *Detector) step(c *component, at time.Time) []Transition {
 				c.state = Major
 			}
 			c.incObs, c.incFails, c.sinceFail, c.err.recovery, c.err.streak = c.err.runObs, c.err.runFails, 0, 0, 0
+			c.err.lowOpen = low
 			d.open(c, c.err.runStart, at)
 			break
 		}

@@ -9,20 +9,30 @@ import (
 // to PartialAlt" against the learned baseline rate, and, once in an outage, a recovery CUSUM for
 // "it fell back to baseline" against the rate seen during the outage.
 type errorTest struct {
-	fails, n float64   // learned baseline: failures and observations (decayed)
-	score    float64   // onset CUSUM, nats
-	runFails int       // failures since score last left zero
-	runObs   int       // counted observations since then
-	anchor   time.Time // the first of the run's first two close failures (zero: none yet)
-	late     float64   // onset CUSUM over the run's observations past anchor+Config.Persist
-	lateFail int       // failures among them
-	lastFail time.Time
-	severity float64 // moving failure share during an outage
-	runStart time.Time
-	recovery float64 // recovery CUSUM, nats
-	streak   int     // consecutive successes
-	recent   [window]int8
-	nRecent  int
+	fails, n float64 // learned baseline: failures and observations (decayed)
+	// The long-memory baseline the low-rate test weighs against: slow to learn, so a low rate
+	// that lasts hours is not taken for the new normal.
+	longFails, longN float64
+	score            float64   // onset CUSUM, nats
+	runFails         int       // failures since score last left zero
+	runObs           int       // counted observations since then
+	anchor           time.Time // the first of the run's first two close failures (zero: none yet)
+	late             float64   // onset CUSUM over the run's observations past anchor+Config.Persist
+	lateFail         int       // failures among them
+	lastFail         time.Time
+	severity         float64 // moving failure share during an outage
+	runStart         time.Time
+	recovery         float64 // recovery CUSUM, nats
+	streak           int     // consecutive successes
+	recent           [window]int8
+	nRecent          int
+	// The low-rate test: a second CUSUM, for "the failure rate rose to Config.LowAlt", which
+	// the onset test (tuned to PartialAlt) hardly moves on; its run's failures and start.
+	low      float64
+	lowFails int
+	lowStart time.Time
+	lowLast  time.Time // the latest failure counted
+	lowOpen  bool      // the current outage was opened by it: its recovery is tested against LowAlt
 }
 
 const (
@@ -33,7 +43,19 @@ const (
 )
 
 func newErrorTest(prior float64) errorTest {
-	return errorTest{fails: prior * pseudoCount, n: pseudoCount}
+	return errorTest{fails: prior * pseudoCount, n: pseudoCount, longFails: prior * longPseudo, longN: longPseudo}
+}
+
+// longPseudo and longMax are the long-memory baseline's weights: the prior counts as two thousand
+// observations (eight hours of probes), and it forgets past about a week of them.
+const (
+	longPseudo = 2000
+	longMax    = 40000
+)
+
+// p0Long is the long-memory baseline rate, within p0's bounds.
+func (e *errorTest) p0Long() float64 {
+	return min(max(e.longFails/e.longN, minRate), maxRate)
 }
 
 // p0 is the baseline failure rate, kept within bounds so one quiet week cannot make a single
@@ -99,6 +121,47 @@ func (e *errorTest) observe(at time.Time, failed bool, alt float64, learn bool, 
 			e.n, e.fails = e.n/2, e.fails/2
 		}
 	}
+	if learn {
+		e.longN++
+		if failed {
+			e.longFails++
+		}
+		if e.longN > longMax {
+			e.longN, e.longFails = e.longN/2, e.longFails/2
+		}
+	}
+}
+
+// lowBurst is how close failures count as one for the low-rate test: a burst (a blip, a
+// failure and its confirmation probes) is one event, a low rate spreads its failures out.
+const lowBurst = 30 * time.Second
+
+// observeLow adds one counted outcome to the low-rate test (not while in an outage).
+func (e *errorTest) observeLow(at time.Time, failed bool, alt float64) {
+	p0 := e.p0Long()
+	alt = max(alt, 4*p0)
+	up, down := math.Log(alt/p0), math.Log((1-alt)/(1-p0))
+	switch {
+	case failed && e.low > 0 && at.Sub(e.lowLast) < lowBurst: // the same burst
+	case failed:
+		if e.low == 0 {
+			e.lowStart, e.lowFails = at, 0
+		}
+		e.low += up
+		e.lowFails++
+		e.lowLast = at
+	default:
+		if e.low = max(0, e.low+down); e.low == 0 {
+			e.lowFails = 0
+		}
+	}
+}
+
+// lowAlarm reports whether the low-rate test has its evidence, on a failure: score, failures
+// (bursts counted once), and this one at least persist after the run's first, which background
+// clumps, being short, cannot give.
+func (e *errorTest) lowAlarm(at time.Time, threshold float64, minFails int, persist time.Duration) bool {
+	return e.low >= threshold && e.lowFails >= minFails && e.lowLast.Equal(at) && at.Sub(e.lowStart) >= persist
 }
 
 // severityAlpha is the weight of one observation in the outage's moving failure share: about
@@ -116,10 +179,14 @@ func (e *errorTest) runRate() float64 {
 
 // observeRecovery updates the recovery test (and the severity) during an outage whose failure
 // rate is pOut.
-func (e *errorTest) observeRecovery(failed bool, pOut float64) {
+func (e *errorTest) observeRecovery(failed bool, pOut, lowAlt float64) {
 	e.severity += severityAlpha * (float64(b2i(failed)) - e.severity)
 	p0 := e.p0()
-	pOut = min(max(pOut, 4*p0, 0.2), 0.99)
+	floor := 0.2
+	if e.lowOpen { // a low-rate outage: recovered only when the rate is surely below it
+		floor = lowAlt
+	}
+	pOut = min(max(pOut, 4*p0, floor), 0.99)
 	if failed {
 		e.recovery = max(0, e.recovery+math.Log(p0/pOut))
 	} else {
@@ -142,6 +209,7 @@ func (e *errorTest) recentRate() float64 {
 
 func (e *errorTest) resetOnset() {
 	e.score, e.runFails, e.recovery = 0, 0, 0
+	e.low, e.lowFails, e.lowOpen, e.lowLast = 0, 0, false, time.Time{}
 	e.clearAnchor()
 }
 

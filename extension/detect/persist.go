@@ -64,21 +64,28 @@ type SavedComponent struct {
 // SavedErrorTest is the error-rate test: its learned baseline (failures out of observations,
 // decayed) and the evidence of its onset and recovery tests.
 type SavedErrorTest struct {
-	Fails    float64   `json:"baseline_failures"`
-	N        float64   `json:"baseline_observations"`
-	Score    float64   `json:"onset_score"`
-	RunFails int       `json:"run_failures"`
-	RunObs   int       `json:"run_observations"`
-	RunStart time.Time `json:"run_start,omitzero"`
-	Anchor   time.Time `json:"anchor,omitzero"`
-	Late     float64   `json:"late_score,omitempty"`
-	LateFail int       `json:"late_failures,omitempty"`
-	LastFail time.Time `json:"last_failure,omitzero"`
-	Severity float64   `json:"severity"`
-	Recovery float64   `json:"recovery_score"`
-	Streak   int       `json:"success_streak"`
-	Recent   []int8    `json:"recent"`
-	RecentN  int       `json:"recent_n"`
+	Fails     float64   `json:"baseline_failures"`
+	N         float64   `json:"baseline_observations"`
+	Score     float64   `json:"onset_score"`
+	RunFails  int       `json:"run_failures"`
+	RunObs    int       `json:"run_observations"`
+	RunStart  time.Time `json:"run_start,omitzero"`
+	Anchor    time.Time `json:"anchor,omitzero"`
+	Late      float64   `json:"late_score,omitempty"`
+	LateFail  int       `json:"late_failures,omitempty"`
+	LastFail  time.Time `json:"last_failure,omitzero"`
+	Severity  float64   `json:"severity"`
+	Recovery  float64   `json:"recovery_score"`
+	Streak    int       `json:"success_streak"`
+	Recent    []int8    `json:"recent"`
+	RecentN   int       `json:"recent_n"`
+	LongFails float64   `json:"long_baseline_failures,omitempty"`
+	LongN     float64   `json:"long_baseline_observations,omitempty"`
+	Low       float64   `json:"low_rate_score,omitempty"`
+	LowFails  int       `json:"low_rate_failures,omitempty"`
+	LowStart  time.Time `json:"low_rate_start,omitzero"`
+	LowLast   time.Time `json:"low_rate_last,omitzero"`
+	LowOpen   bool      `json:"low_rate_outage,omitempty"`
 }
 
 // SavedLatency is the latency test: each metric's baseline and the test's evidence.
@@ -152,7 +159,7 @@ func (c *component) save() SavedComponent {
 	e := &c.err
 	sc.ErrorRate = SavedErrorTest{Fails: e.fails, N: e.n, Score: e.score, RunFails: e.runFails, RunObs: e.runObs,
 		RunStart: e.runStart, Anchor: e.anchor, Late: e.late, LateFail: e.lateFail, LastFail: e.lastFail, Severity: e.severity, Recovery: e.recovery, Streak: e.streak, Recent: slices.Clone(e.recent[:]),
-		RecentN: e.nRecent}
+		RecentN: e.nRecent, LongFails: e.longFails, LongN: e.longN, Low: e.low, LowFails: e.lowFails, LowStart: e.lowStart, LowLast: e.lowLast, LowOpen: e.lowOpen}
 	l := &c.lat
 	sc.Latency = SavedLatency{TTFT: l.ttft.save(), ITL: l.itl.save(), Total: l.total.save(), Score: l.score,
 		Recovery: l.recovery, Ratio: l.ratio, Tail: SavedTail{Score: l.tail.score, Quiet: l.tail.quiet, Last: l.tail.last, Start: l.tail.start}}
@@ -220,6 +227,11 @@ func (c *component) restore(sc SavedComponent) {
 	c.err = errorTest{fails: e.Fails, n: e.N, score: e.Score, runFails: e.RunFails, runObs: e.RunObs, runStart: e.RunStart,
 		anchor: e.Anchor, late: e.Late, lateFail: e.LateFail, lastFail: e.LastFail, severity: e.Severity, recovery: e.Recovery, streak: e.Streak, nRecent: e.RecentN}
 	copy(c.err.recent[:], e.Recent)
+	c.err.low, c.err.lowFails, c.err.lowStart, c.err.lowLast, c.err.lowOpen = e.Low, e.LowFails, e.LowStart, e.LowLast, e.LowOpen
+	c.err.longFails, c.err.longN = e.LongFails, e.LongN
+	if c.err.longN <= 0 { // a state saved before the long-memory baseline: start it from the learned one
+		c.err.longFails, c.err.longN = e.Fails*longPseudo/max(e.N, 1), longPseudo
+	}
 	l := sc.Latency
 	c.lat = latencyTest{ttft: restoreMetric(l.TTFT), itl: restoreMetric(l.ITL), total: restoreMetric(l.Total), score: l.Score,
 		recovery: l.Recovery, ratio: l.Ratio, tail: tailTest{score: l.Tail.Score, quiet: l.Tail.Quiet, last: l.Tail.Last, start: l.Tail.Start}}
@@ -286,7 +298,7 @@ func (c SavedComponent) validate() error {
 	case c.Observations < 0 || c.Failures < 0 || c.RecentN < 0 || e.RecentN < 0 || e.RunObs < 0 || e.RunFails < 0 ||
 		e.Streak < 0 || c.OutageObs < 0 || c.OutageFails < 0 || c.SinceFail < 0:
 		return fmt.Errorf("negative count")
-	case !finite(e.Fails, e.N, e.Score, e.Severity, e.Recovery, l.Score, l.Recovery, l.Ratio, c.TTFTEWMA, l.Tail.Score) || l.Tail.Score < 0 || l.Tail.Quiet < 0 || e.N <= 0 || e.Fails > e.N:
+	case !finite(e.Fails, e.N, e.Score, e.Severity, e.Recovery, l.Score, l.Recovery, l.Ratio, c.TTFTEWMA, l.Tail.Score, e.Low, e.LongFails, e.LongN) || l.Tail.Score < 0 || e.LongN < 0 || e.LongFails > e.LongN || e.Low < 0 || e.LowFails < 0 || l.Tail.Quiet < 0 || e.N <= 0 || e.Fails > e.N:
 		return fmt.Errorf("error-rate or latency test out of range")
 	case c.OpenIncident != nil && c.OpenIncident.ResolvedAt != nil:
 		return fmt.Errorf("open incident %s has a resolution time", c.OpenIncident.ID)
