@@ -192,6 +192,16 @@ func TestDialects(t *testing.T) {
 		{200, J, `{"code":50505,"message":"Model service overloaded. Please try again later.","data":null}`, CapacityOverloaded},
 		{400, J, `{"code":20012,"message":"Model does not exist. Please check it carefully.","data":null}`, ModelNotFound},
 		{200, J, `{"status":"failure","message":"Invalid API key"}`, AuthInvalid},
+		{403, J, `{"error":{"code":403,"message":"The request cannot be completed because you have exceeded your quota.","errors":[{"reason":"quotaExceeded"}]}}`, QuotaExhausted},
+		{401, J, `{"error":{"message":"The API key is not valid or has expired."}}`, AuthInvalid},
+		{400, J, `{"error":{"message":"This API key has been deleted."}}`, AuthInvalid},
+		{400, J, `{"error":{"message":"Input is too large for model x: 12000 tokens > 8192"}}`, ContextLengthExceeded},
+		{400, J, `{"error":{"message":"The model text-davinci-003 has been deprecated, learn more here: https://platform.openai.com/docs/deprecations","type":"invalid_request_error","code":"model_not_found"}}`, ModelNotFound},
+		{400, J, `{"error":{"message":"max_tokens is deprecated for this model, use max_completion_tokens","type":"invalid_request_error"}}`, RequestInvalid},
+		{503, J, `{"error":"Model is scaling up, please retry in a few seconds"}`, CapacityOverloaded},
+		{402, J, `{"error":"You have reached your monthly limit. Upgrade to continue."}`, QuotaExhausted},
+		{403, J, `{"error":{"message":"Your account has been terminated for abuse."}}`, AccountBlocked},
+		{429, J, `{"message":"You have exceeded the rate limit for anonymous requests. Please sign in with an API key."}`, RateLimited},
 		{400, J, `{"error":{"message":"Invalid 'response_format': JSON schema must be valid; secret fields are not allowed","type":"invalid_request_error"}}`, RequestInvalid},
 	}
 	for i, c := range cases {

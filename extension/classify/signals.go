@@ -71,7 +71,8 @@ var (
 		"organization has been disabled", "organization is disabled", "organization_disabled",
 		"account has been disabled", "account is disabled", "account disabled", "account_disabled", "accountdisabled",
 		"organizationdisabled",
-		"suspended", "banned", "violation of terms", "violating our terms", "account has been blocked",
+		"suspended", "banned", "violation of terms", "account has been terminated", "account terminated",
+		"account was terminated", "violating our terms", "account has been blocked",
 		"account is blocked", "account is frozen", "temporarily blocked", "resource has been blocked",
 		"account is inactive", "account inactive", "account_inactive", "account has been locked", "account is locked",
 		"account locked", "封禁", "封号", "账号已禁用", "账户已禁用", "账号已被禁用",
@@ -88,7 +89,8 @@ var (
 		"token has expired", "token expired", "expired token", "token invalid", "token not valid",
 		"key has been disabled", "key is disabled", "ip not authorized",
 		"invalid subscription key", "invalid credential", "invalid_credential", "bad credentials",
-		"invalid api-key", "invalid apikey", "invalid api token", "invalid access token", "invalid auth token",
+		"invalid api-key", "invalid apikey", "invalid api token", "api key is not valid",
+		"api key is incorrect", "token is not valid", "token is expired", "jwt", "key has been deleted", "key was deleted", "invalid access token", "invalid auth token",
 		"invalid bearer", "wrong api key", "incorrect api-key", "api key provided is invalid", "unknown api key",
 		"authorization failed", "authorization failure", "invalid authorization", "missing authorization",
 		"not authenticated", "could not validate credentials", "credentials were not provided", "no auth credentials",
@@ -96,7 +98,7 @@ var (
 		"security token included in the request is", "signature we calculated does not match", "invalidsignature",
 		"unrecognizedclient", "expiredtoken", "authfailure", "unregistered caller",
 		"鉴权失败", "认证失败", "身份验证失败", "未认证", "无效的令牌", "令牌无效", "令牌已过期", "令牌已被禁用", "密钥无效", "密钥错误",
-		"api key无效", "api key错误", "apikey错误", "无效的api", "签名错误", "签名无效", "認証")
+		"api key无效", "api key错误", "apikey错误", "无效的api", "key无效", "无效的key", "key已过期", "签名错误", "签名无效", "認証")
 
 	// moneyWords: out of money — credit, balance, budget, billing, a spend limit, an unpaid bill.
 	// "billing" alone is not here: OpenAI's and Google's rate-limit texts link to billing pages.
@@ -120,7 +122,9 @@ var (
 	// quotaWords: a quota ran out — money when nothing says it refills by the minute or day.
 	quotaWords = words("exceeded your current quota", "exceeded current quota", "current quota",
 		"quota exceeded", "exceeded quota", "quota_exceeded", "quota has been reached", "quota reached",
-		"quota_reached", "quota exhausted", "quotaexceeded", "额度", "額度", "配额不足", "配额已用", "配额用尽", "配额耗尽")
+		"quota_reached", "quota exhausted", "quotaexceeded", "exceeded your quota", "out of quota",
+		"quota has been exhausted", "quota is exhausted", "quota was exhausted", "quota is insufficient", "no remaining quota",
+		"free quota", "monthly limit", "monthly quota", "monthly usage limit", "额度", "額度", "配额不足", "配额已用", "配额用尽", "配额耗尽")
 
 	// bucketWords name a rate-limit bucket (a window and what it counts): with refillWords they
 	// say the limit refills over time — a rate limit, not an empty purse. A 429 that names its
@@ -145,6 +149,7 @@ var (
 		"out of capacity", "high demand", "high traffic", "heavy load", "busy", "queue full",
 		"queue is full", "queuefull", "queue_full", "queue_exceeded", "queue exceeded",
 		"sufficient resources", "loading model", "model is loading", "currently loading", "not ready",
+		"scaling up", "starting up", "cold start",
 		"warming up", "no available worker", "slow_down", "service_unavailable_error", "modelnotready",
 		"serviceunavailableexception", "receiving too many requests", "receiving a high volume", "receiving more requests",
 		"high volume of requests", "experiencing high", "experiencing heavy", "heavy traffic", "capacity reached",
@@ -168,7 +173,8 @@ var (
 
 	// contextWords: the prompt (with the answer budget) does not fit the model's context.
 	contextWords = words("context_length", "context length", "context_window", "context window",
-		"exceed_context_size", "context size", "context limit", "maximum context", "context overflow",
+		"exceed_context_size", "context size", "input is too large", "input too large", "maximum input tokens",
+		"max input tokens", "context limit", "maximum context", "context overflow",
 		"prompt is too long", "prompt too long", "input is too long", "input too long", "too long for",
 		"input token count", "prompt token count", "maximum number of tokens", "maximum model length", "max_model_len", "tokens in the prompt", "total number of tokens",
 		"reduce the length of the messages", "sequence length", "max_seq_len", "prompt is too large", "prompt too large",
@@ -187,7 +193,9 @@ var (
 		"deployment not found", "try pulling it first", "no models loaded", "no endpoints found for",
 		"inference profile", "at 'modelid' failed", "marked by provider as legacy",
 		"unsupported model", "model not supported", "model is not supported", "not a supported model",
-		"unrecognized model", "model not recognized", "no model named", "model identifier is invalid",
+		"unrecognized model", "model not recognized", "no model named", "model is not valid", "model id is invalid",
+		"model id is not valid", "model name is not valid", "model has been deprecated", "model is deprecated",
+		"model was deprecated", "model has been removed", "model was removed", "model identifier is invalid",
 		"invalid model identifier",
 		"模型不存在", "模型未找到", "不支持的模型", "不支持该模型", "模型已下线", "找不到模型", "未找到模型", "模型已停用")
 	// notThereWords, said of a model, mean the same.
