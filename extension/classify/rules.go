@@ -146,7 +146,7 @@ func meaning(st int, h http.Header, env *envelope, html bool, body []byte) (Clas
 		return ContextLengthExceeded, BlameClient
 	case tooLarge(env.message):
 		return RequestInvalid, BlameClient // one request bigger than the whole bucket never fits
-	case m(modelGoneWords) || (st != 403 && st < 500 && m(modelWord) && inText(notThereWords)):
+	case m(modelGoneWords) || (st != 403 && m(modelWord) && (inText(notThereWords) || (st < 500 && inText(notServingWords)))):
 		// the text (not merely a code, which OpenAI also sends when a project lacks access) says
 		// the model or deployment does not exist, is retired or is not deployed; under a 5xx a
 		// model that is "not loaded" or "not running" is the server's trouble

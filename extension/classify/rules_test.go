@@ -92,6 +92,7 @@ func TestRules(t *testing.T) {
 		{"a 410 that names a model", 410, json, `{"error":{"message":"The model text-davinci-003 has been deprecated"}}`, ModelNotFound, BlameClient},
 		{"an endpoint of a model that is not running", 400, json, `{"error":{"message":"The dedicated endpoint for m is not running. Please visit https://api.together.ai/models to start it.","type":"invalid_request_error"}}`, ModelNotFound, BlameClient},
 		{"a model not loaded under a 5xx is the server's", 503, json, `{"error":{"message":"model x is not loaded yet"}}`, ServerError, BlameProvider},
+		{"a model that does not exist, even under a 5xx", 500, json, `{"error":{"message":"The model ` + "`x`" + ` does not exist."}}`, ModelNotFound, BlameClient},
 		{"code model_not_available", 400, json, `{"error":{"message":"Unable to access non-serverless model m.","type":"invalid_request_error","code":"model_not_available"}}`, ModelNotFound, BlameClient},
 		{"a 429 that names its bucket", 429, json, `{"message":"Request was rejected due to rate limiting. Details: TPM limit reached.","data":null}`, RateLimited, BlameAccount},
 		{"a 429 whose code names a rate limit", 429, json, `{"status":"failed","error_code":"RATE_LIMITED","text":"Please try again later."}`, RateLimited, BlameAccount},

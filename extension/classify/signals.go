@@ -90,7 +90,8 @@ var (
 		"key has been disabled", "key is disabled", "ip not authorized",
 		"invalid subscription key", "invalid credential", "invalid_credential", "bad credentials",
 		"invalid api-key", "invalid apikey", "invalid api token", "api key is not valid",
-		"api key is incorrect", "token is not valid", "token is expired", "jwt", "key has been deleted", "key was deleted", "invalid access token", "invalid auth token",
+		"api key is incorrect", "token is not valid", "token is expired", "invalid jwt", "jwt expired", "jwt malformed", "jwt is invalid", "jwt has expired",
+		"key has been deleted", "key was deleted", "invalid access token", "invalid auth token",
 		"invalid bearer", "wrong api key", "incorrect api-key", "api key provided is invalid", "unknown api key",
 		"authorization failed", "authorization failure", "invalid authorization", "missing authorization",
 		"not authenticated", "could not validate credentials", "credentials were not provided", "no auth credentials",
@@ -198,10 +199,11 @@ var (
 		"model was deprecated", "model has been removed", "model was removed", "model identifier is invalid",
 		"invalid model identifier",
 		"模型不存在", "模型未找到", "不支持的模型", "不支持该模型", "模型已下线", "找不到模型", "未找到模型", "模型已停用")
-	// notThereWords, said of a model, mean the same.
+	// notThereWords, said of a model, mean the same; notServingWords too, except under a 5xx,
+	// where a model that is not loaded or not running is the server's trouble.
 	notThereWords = words("not found", "does not exist", "doesn't exist", "not exist", "no longer supported",
-		"no longer available", "retired", "not deployed", "not loaded", "unloaded", "not running",
-		"discontinued", "couldn't find", "could not find", "unable to find")
+		"no longer available", "retired", "not deployed", "discontinued", "couldn't find", "could not find", "unable to find")
+	notServingWords = words("not loaded", "unloaded", "not running")
 	// modelCodes are codes that name a missing model or deployment.
 	modelCodes = words("model_not_found", "deploymentnotfound", "not_found_error", "model_decommissioned",
 		"invalid_model", "invalidmodel", "model_not_supported", "modelnotsupported", "resourcenotfoundexception", "modelnotfound",
