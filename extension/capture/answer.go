@@ -3,6 +3,8 @@ package capture
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"io"
 	"mime"
 	"net/http"
 
@@ -32,6 +34,10 @@ func Build(status int, h http.Header, body []byte, provider string) classify.Out
 		scanStream(&o, provider)
 		return o
 	}
+	if ct == "application/x-ndjson" || ct == "application/jsonl" {
+		scanNDJSON(&o)
+		return o
+	}
 	wholeAnswer(&o)
 	return o
 }
@@ -48,9 +54,24 @@ type shape struct {
 	Choices        json.RawMessage `json:"choices"`
 	Candidates     json.RawMessage `json:"candidates"`
 	PromptFeedback json.RawMessage `json:"promptFeedback"`
+	// Ollama's native answers: /api/chat {"message":{"content"},"done"}, /api/generate {"response","done"}
+	Message  json.RawMessage `json:"message"`
+	Response *string         `json:"response"`
+	Done     *bool           `json:"done"`
 }
 
 func (s shape) gemini() bool { return s.Candidates != nil || s.PromptFeedback != nil }
+
+// firstValue returns the first JSON value of b: an answer followed by anything else (a client's
+// wrapper pasted after it, a second document) is still that answer. A b that does not start
+// with a whole value is returned as it is.
+func firstValue(b []byte) []byte {
+	var v json.RawMessage
+	if len(b) == 0 || b[0] != '{' || json.NewDecoder(bytes.NewReader(b)).Decode(&v) != nil {
+		return b
+	}
+	return v
+}
 
 func shapeOf(b []byte) (shape, bool) {
 	var s shape
@@ -82,6 +103,7 @@ func wholeAnswer(o *classify.Outcome) {
 		}
 		return
 	}
+	b = firstValue(b)
 	s, ok := shapeOf(b)
 	if !ok {
 		return
@@ -101,6 +123,12 @@ func wholeAnswer(o *classify.Outcome) {
 		var c stream.ChatChunk
 		c, err = stream.ParseChatChunk(b, false)
 		sum = stream.Summary{Terminal: true, Content: c.Content, FinishReason: c.FinishReason}
+	case s.Done != nil && (s.Response != nil || len(s.Message) > 0):
+		var l ndLine
+		if l, ok = readNDLine(b); !ok {
+			return
+		}
+		sum = stream.Summary{Terminal: l.done, Content: l.content, FinishReason: l.finish}
 	default:
 		return
 	}
@@ -186,4 +214,71 @@ func geminiFinish(r string) string {
 		return "tool_calls"
 	}
 	return "other"
+}
+
+// ndLine is one line of Ollama's native answer or NDJSON stream (/api/chat, /api/generate).
+type ndLine struct {
+	content int
+	finish  string
+	done    bool
+	err     bool
+}
+
+func readNDLine(b []byte) (ndLine, bool) {
+	var w struct {
+		Message *struct {
+			Content   string          `json:"content"`
+			ToolCalls json.RawMessage `json:"tool_calls"`
+		} `json:"message"`
+		Response   string          `json:"response"`
+		Done       bool            `json:"done"`
+		DoneReason string          `json:"done_reason"`
+		Error      json.RawMessage `json:"error"`
+	}
+	if json.Unmarshal(b, &w) != nil {
+		return ndLine{}, false
+	}
+	l := ndLine{content: len(w.Response), done: w.Done, finish: w.DoneReason,
+		err: len(w.Error) > 0 && string(w.Error) != "null" && string(w.Error) != `""`}
+	if m := w.Message; m != nil {
+		l.content += len(m.Content)
+		if len(m.ToolCalls) > 0 && string(m.ToolCalls) != "null" && string(m.ToolCalls) != "[]" {
+			l.content++ // a tool call is an answer
+		}
+	}
+	return l, true
+}
+
+// scanNDJSON reads a newline-delimited JSON stream (Ollama's native streaming): answer text per
+// line, the line with "done": true as the terminal marker, and a line {"error": …} as the
+// stream's error record. A line that is not JSON makes the stream malformed, unless it is the
+// last one of a capture that ends inside it: then the stream was cut off.
+func scanNDJSON(o *classify.Outcome) {
+	o.ExpectAnswer = true
+	f := &classify.StreamFacts{}
+	o.Stream = f
+	lines := bytes.Split(o.Body, []byte("\n"))
+	for i, line := range lines[:min(len(lines), maxEvents)] {
+		line = bytes.TrimSpace(line)
+		if len(line) == 0 {
+			continue
+		}
+		l, ok := readNDLine(line)
+		switch {
+		case !ok && i == len(lines)-1:
+			o.Err, o.Stage = io.ErrUnexpectedEOF, classify.StageBody
+			return
+		case !ok:
+			o.Err, o.Stage, o.Malformed = errors.New("ndjson: a line is not JSON"), classify.StageBody, true
+			return
+		case l.err:
+			f.ErrorEvent = bytes.Clone(line)
+			return
+		}
+		o.Content += l.content
+		if l.finish != "" {
+			o.FinishReason = l.finish
+		}
+		f.Terminal = f.Terminal || l.done
+	}
 }

@@ -95,6 +95,15 @@ func TestAnswers(t *testing.T) {
 		{"gemini chunks array", "gemini", "application/json", `[{"candidates":[{"content":{"parts":[{"text":"a"}]}}]},{"candidates":[{"content":{"parts":[{"text":"bc"}]},"finishReason":"MAX_TOKENS"}]}]`, 3, "length", true, false},
 		{"gemini chunks array with error", "", "application/json", `[{"candidates":[{"content":{"parts":[{"text":"a"}]}}]},{"error":{"code":503,"message":"The model is overloaded.","status":"UNAVAILABLE"}}]`, 1, "", true, true},
 		{"html page", "", "text/html", `<html><title>ok</title></html>`, 0, "", false, false},
+		{"chat completion with text after it", "", "application/json", `{"choices":[{"message":{"content":null},"finish_reason":"stop"}]}
+  },
+  "error": null
+}`, 0, "stop", true, false},
+		{"ollama chat", "", "application/json", `{"model":"m","message":{"role":"assistant","content":"pong"},"done_reason":"stop","done":true}`, 4, "stop", true, false},
+		{"ollama chat, empty", "", "application/json", `{"model":"m","message":{"role":"assistant","content":""},"done_reason":"stop","done":true}`, 0, "stop", true, false},
+		{"ollama chat, a tool call", "", "application/json", `{"model":"m","message":{"role":"assistant","content":"","tool_calls":[{"function":{"name":"f"}}]},"done":true}`, 1, "", true, false},
+		{"ollama generate", "", "application/json", `{"model":"m","response":"pong","done":true,"done_reason":"stop"}`, 4, "stop", true, false},
+		{"ollama model list", "", "application/json", `{"models":[{"name":"m"}]}`, 0, "", false, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -238,5 +247,38 @@ func TestHostileStreamsStayLinear(t *testing.T) {
 	_ = classify.Classify(o)
 	if d := time.Since(start); d > 250*time.Millisecond {
 		t.Fatalf("took %v", d)
+	}
+}
+
+// TestNDJSON: Ollama's native stream, one JSON document a line.
+func TestNDJSON(t *testing.T) {
+	tests := []struct {
+		name, body string
+		terminal   bool
+		content    int
+		errRecord  bool
+		err, malf  bool
+	}{
+		{"answer", "{\"message\":{\"content\":\"po\"},\"done\":false}\n{\"message\":{\"content\":\"ng\"},\"done\":false}\n{\"message\":{\"content\":\"\"},\"done\":true,\"done_reason\":\"stop\"}\n", true, 4, false, false, false},
+		{"error mid-stream", "{\"response\":\"a\",\"done\":false}\n{\"error\":\"an error was encountered while running the model\"}\n", false, 1, true, false, false},
+		{"no done line", "{\"response\":\"a\",\"done\":false}\n", false, 1, false, false, false},
+		{"cut off", "{\"response\":\"a\",\"done\":false}\n{\"response\":\"b\",\"do", false, 1, false, true, false},
+		{"garbage line", "{\"response\":\"a\",\"done\":false}\nnot json\n{\"done\":true}\n", false, 1, false, true, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o, err := Parse(strings.NewReader("HTTP/1.1 200 OK\r\ncontent-type: application/x-ndjson\r\n\r\n" + tt.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if o.Stream == nil || o.Stream.Terminal != tt.terminal || o.Content != tt.content || (len(o.Stream.ErrorEvent) > 0) != tt.errRecord ||
+				(o.Err != nil) != tt.err || o.Malformed != tt.malf {
+				t.Fatalf("stream %+v content %d err %v malformed %v", o.Stream, o.Content, o.Err, o.Malformed)
+			}
+		})
+	}
+	o, _ := Parse(strings.NewReader("HTTP/1.1 200 OK\r\ncontent-type: application/x-ndjson\r\n\r\n{\"response\":\"a\",\"done\":false}\n{\"error\":\"model requires more system memory\"}\n"))
+	if c := classify.Classify(o); c.Class != classify.StreamErrorEvent {
+		t.Fatalf("got %s", c.Class)
 	}
 }

@@ -48,6 +48,9 @@ type envelope struct {
 	scanned    bool
 	codeBits   uint64 // families heard in the codes
 	textBits   uint64 // families heard in the texts
+	// deep: an explicit error marker inside a nested member ({"message":"…","details":{"error":
+	// {…}}}); payload: the body carries an answer (choices, candidates, data…).
+	deep, payload bool
 }
 
 // bits returns the families heard in the codes and in the texts (scanned once).
@@ -138,7 +141,7 @@ func parseEnvelope(body []byte, ok2xx bool) envelope {
 	if b[0] == '{' {
 		marker, complete := e.document(b, 0, true)
 		switch {
-		case ok2xx && !marker:
+		case ok2xx && !marker && !(e.deep && !e.payload): // a 2xx is an error only when it says so
 			return envelope{}
 		case marker || e.ncodes > 0 || e.message != "":
 			e.found = true
@@ -182,7 +185,7 @@ func (e *envelope) document(b []byte, depth int, top bool) (marker, complete boo
 	complete = members(b, func(k, v []byte) {
 		key := lowerKey(k)
 		switch key {
-		case "error", "errors", "base_resp":
+		case "error", "errors", "base_resp", "fault": // fault: Apigee's {"fault":{"faultstring":…}}
 			if isNull(v) || string(v) == `""` || string(v) == "[]" || string(v) == "{}" {
 				return
 			}
@@ -205,15 +208,29 @@ func (e *envelope) document(b []byte, depth int, top bool) (marker, complete boo
 			case key == "type" && !strings.Contains(t, "/"): // not a problem+json type URL
 				e.member(key, v, depth, top)
 			}
-		case "success":
+		case "success", "ok":
 			if string(v) == "false" {
 				marker = true
 			}
 		case "choices", "candidates", "data", "output", "content", "result", "results":
 			payload = payload || (len(v) > 0 && !isNull(v) && string(v) != "[]")
+		case "text": // perplexity's {"status":"failed","error_code":…,"text":…}; an answer's text elsewhere
+			if top {
+				e.textValue(v, depth)
+			}
+		case "response": // Tencent Cloud answers 200 with {"Response":{"Error":{"Code","Message"}}}
+			if len(v) > 0 && v[0] == '{' {
+				e.document(v, depth+1, false)
+			}
 		default:
 			e.member(key, v, depth, top)
-			if top && (key == "error_code" || key == "errorcode" || key == "code") {
+			if top && key == "status" { // JSend: {"status":"error","message":…}, {"status":"fail",…}
+				switch strings.ToLower(text(v)) {
+				case "error", "fail", "failed", "failure":
+					marker = true
+				}
+			}
+			if top && (key == "error_code" || key == "errorcode" || key == "code" || key == "errcode") {
 				if t := text(v); t != "" && t != "0" && t != "200" && !strings.EqualFold(t, "success") && !strings.EqualFold(t, "ok") {
 					coded = true
 					explicit = explicit || key != "code"
@@ -226,6 +243,11 @@ func (e *envelope) document(b []byte, depth int, top bool) (marker, complete boo
 	if top && coded && !payload && (explicit || e.message != "") {
 		marker = true
 	}
+	if top {
+		e.payload = payload
+	} else if marker {
+		e.deep = true
+	}
 	return marker, complete
 }
 
@@ -233,9 +255,9 @@ func (e *envelope) document(b []byte, depth int, top bool) (marker, complete boo
 func (e *envelope) member(key string, v []byte, depth int, top bool) {
 	switch key {
 	case "message", "msg", "error_msg", "errormessage", "error_message", "status_msg", "detail", "title",
-		"description", "error_description", "raw":
+		"description", "error_description", "raw", "faultstring", "errmsg", "err_msg", "errormsg":
 		e.textValue(v, depth)
-	case "code", "error_code", "errorcode", "status", "status_code", "httpcode", "raw_status_code":
+	case "code", "error_code", "errorcode", "errcode", "err_code", "status", "status_code", "statuscode", "httpcode", "raw_status_code":
 		t := text(v)
 		if n, err := strconv.Atoi(t); err == nil && n >= 400 && n <= 599 && e.bodyStatus == 0 {
 			e.bodyStatus = n
@@ -245,7 +267,8 @@ func (e *envelope) member(key string, v []byte, depth int, top bool) {
 			e.textValue(v, depth)
 		case key == "status":
 			e.setCode(&e.status, t)
-		case key == "code" || key == "error_code" || key == "errorcode" || key == "status_code":
+		case key == "code" || key == "error_code" || key == "errorcode" || key == "errcode" || key == "err_code" ||
+			key == "status_code" || key == "statuscode":
 			e.setCode(&e.code, t)
 		}
 	case "type", "reason", "error_name", "error_type", "errortype", "quotaid", "quotametric":
@@ -258,7 +281,7 @@ func (e *envelope) member(key string, v []byte, depth int, top bool) {
 		}
 	case "reasons":
 		e.nested(v, depth+1)
-	case "details", "innererror", "inner_error", "violations", "metadata":
+	case "details", "innererror", "inner_error", "violations", "metadata", "extensions", "body":
 		if isString(v) {
 			e.textValue(v, depth)
 			return

@@ -100,9 +100,13 @@ func meaning(st int, h http.Header, env *envelope, html bool, body []byte) (Clas
 	origin := h.Get("X-Request-Id") != "" || h.Get("Openai-Processing-Ms") != "" ||
 		h.Get("X-Envoy-Upstream-Service-Time") != "" || h.Get("Request-Id") != "" || h.Get("Apim-Request-Id") != ""
 	blank := len(bytes.TrimSpace(body)) == 0
+	// Cloudflare's plain "error code: 1020" (or 524) to a client that is not a browser
+	cfCode := cloudflareCode(body)
 	if st >= 200 && st < 300 && m(rateWords) { // a 200 carrying a rate-limit document (Baidu's error_code 18)
 		st = 429
 	}
+	window := m(bucketWords) || m(refillWords)
+	money := moneyIn(all, env.text())
 	capacity := m(capacityWords) || st == 529 ||
 		k("UNAVAILABLE") || k("unavailable_error") ||
 		(k("RESOURCE_EXHAUSTED") && (k("rateLimitExceeded") || m(tryLaterWords))) ||
@@ -112,21 +116,25 @@ func meaning(st int, h http.Header, env *envelope, html bool, body []byte) (Clas
 	// The edge, before anything the origin could have said.
 	case (st == 403 || st == 429) && h.Get("Cf-Mitigated") != "",
 		html && (st == 403 || st == 429 || st == 503) && (m(edgeTitleWords) || edgeBlockPage(body)),
-		m(edgeBlockWords):
+		m(edgeBlockWords), cfCode >= 1000 && cfCode < 2000:
 		return EdgeBlocked, BlameNetwork
-	case m(geoWords) || k("request_forbidden"):
+	case m(geoWords) || k("request_forbidden") || st == 451: // 451: unavailable for legal reasons
 		return GeoBlocked, BlameAccount
 	case st == 403 && (html || (blank && cdn && !origin)): // API origins answer 403 in JSON
 		return EdgeBlocked, BlameNetwork
 	case edgeStatus(st) && !capacity && (strings.HasPrefix(env.typ, "cf_") || html ||
 		(cdn && !origin && blank)),
-		m(gatewayWords):
+		m(gatewayWords), edgeStatus(cfCode):
 		return EdgeGatewayError, BlameEdge
 
-	// The account: blocked, unauthenticated, out of money.
-	case m(blockedWords):
+	// The account: blocked, unauthenticated, out of money. A suspension for an unpaid bill or a
+	// spend limit is money; a text that says the provider is saturated outweighs a money code
+	// (gateways put insufficient_quota on every refusal).
+	case m(blockedWords) && !money:
 		return AccountBlocked, BlameAccount
-	case (moneyIn(all, env.text()) && !(m(rateLimitWords) && m(windowWords))) || st == 402 || (m(quotaWords) && !m(windowWords)):
+	case inText(capacityWords) && money && !moneyIn(textBits, env.textHay.b.String()):
+		return CapacityOverloaded, BlameProvider
+	case (money && !(m(rateLimitWords) && window)) || st == 402 || (m(quotaWords) && !window):
 		return QuotaExhausted, BlameAccount
 	case st == 401 || m(authWords):
 		return AuthInvalid, BlameAccount
@@ -138,15 +146,18 @@ func meaning(st int, h http.Header, env *envelope, html bool, body []byte) (Clas
 		return ContextLengthExceeded, BlameClient
 	case tooLarge(env.message):
 		return RequestInvalid, BlameClient // one request bigger than the whole bucket never fits
-	case m(modelGoneWords) || (st != 403 && m(modelWord) && inText(notThereWords)):
+	case m(modelGoneWords) || (st != 403 && m(modelWord) && (inText(notThereWords) || (st < 500 && inText(notServingWords)))):
 		// the text (not merely a code, which OpenAI also sends when a project lacks access) says
-		// the model or deployment does not exist, is retired or is not deployed
+		// the model or deployment does not exist, is retired or is not deployed; under a 5xx a
+		// model that is "not loaded" or "not running" is the server's trouble
 		return ModelNotFound, BlameClient
 	case inText(accessWords) || inCodes(accessCodes) || k("forbidden"):
 		return PermissionDenied, BlameAccount
+	case inText(credentialWords) && inText(absentWords):
+		return AuthInvalid, BlameAccount // a key, token or secret that is missing or was not found
 	case m(invalidWords):
 		return RequestInvalid, BlameClient
-	case (st != 403 && inCodes(modelCodes)) || (st == 404 && m(modelWord)):
+	case (st != 403 && inCodes(modelCodes)) || ((st == 404 || st == 410) && m(modelNouns)):
 		return ModelNotFound, BlameClient
 	case st == 403:
 		return PermissionDenied, BlameAccount
@@ -154,8 +165,7 @@ func meaning(st int, h http.Header, env *envelope, html bool, body []byte) (Clas
 	// Load: the provider's, or ours.
 	case capacity:
 		return CapacityOverloaded, BlameProvider
-	case st == 429 && (exhaustedBucket(h) != "" || ((m(rateWords) || m(windowWords)) && (env.standard || inText(oursWords))) ||
-		k("rate_limit_exceeded") || k("tokens") || k("requests") || k("rate_limit_error") || k("429")):
+	case st == 429 && rateLimitedByUs(h, env, m, inText, inCodes):
 		need, _ := numberAfter(env.message, "requested")
 		if headroom(h, rateLimitKind(env, h), float64(need)) { // the bucket it names has room: load shedding
 			return RateLimited, BlameProvider
@@ -164,16 +174,52 @@ func meaning(st int, h http.Header, env *envelope, html bool, body []byte) (Clas
 	case st == 429:
 		return RateLimitedAnomalous, BlameProvider
 
-	case st >= 500 || k("server_error") || k("api_error") || k("INTERNAL") || k("internal_error") ||
-		k("internal_server_error") || k("InternalServerException") || k("ModelTimeoutException") || k("ModelErrorException"):
+	// The provider failed; else the request was wrong. A 4xx status outweighs a generic server
+	// code (Ollama types every error api_error), but not a text that says the backend failed.
+	case st >= 400 && st < 500 && inText(faultWords), st == 408, st == 424, st == 499:
 		return ServerError, BlameProvider
-	case st == 400 || st == 404 || st == 405 || st == 409 || st == 413 || st == 415 || st == 422 ||
-		k("invalid_request_error") || k("INVALID_ARGUMENT") || k("ValidationException"):
+	case st >= 500 || (st < 400 && (k("server_error") || k("api_error") || k("INTERNAL") || k("internal_error") ||
+		k("internal_server_error") || k("InternalServerException") || k("ModelTimeoutException") || k("ModelErrorException"))):
+		return ServerError, BlameProvider
+	case (st >= 400 && st < 500) || k("invalid_request_error") || k("INVALID_ARGUMENT") || k("ValidationException") ||
+		inText(paramWords):
 		return RequestInvalid, BlameClient
 	case st >= 200 && st < 300: // a 2xx carrying an error document we could not place
 		return ServerError, BlameProvider
 	}
 	return Unknown, BlameUnknown
+}
+
+// rateLimitedByUs: a 429 that is our own limit — a rate-limit header at 0; rate or window words
+// in a standard envelope or in a text that names the caller; a text that names its bucket ("TPM
+// limit reached"); or a code that names a rate limit. A 429 whose only text is its reason phrase
+// ("Too Many Requests") says nothing the status did not.
+func rateLimitedByUs(h http.Header, env *envelope, m, inText, inCodes func(*family) bool) bool {
+	if exhaustedBucket(h) != "" || inCodes(rateLimitWords) || env.k("tokens") || env.k("requests") {
+		return true
+	}
+	if reasonOnly(env.textHay.b.String()) {
+		return false
+	}
+	return ((m(rateWords) || m(bucketWords) || m(refillWords)) && (env.standard || inText(oursWords))) ||
+		inText(bucketWords) || (inText(rateLimitWords) && inText(limitHitWords)) || env.k("429")
+}
+
+// reasonOnly reports a haystack that holds nothing but the 429 reason phrase.
+func reasonOnly(hay string) bool {
+	const phrase = "toomanyrequests"
+	j := 0
+	for i := 0; i < len(hay); i++ {
+		c := hay[i]
+		if c < 'a' || c > 'z' {
+			continue
+		}
+		if j >= len(phrase) || c != phrase[j] {
+			return false
+		}
+		j++
+	}
+	return j == len(phrase)
 }
 
 // tooLarge reads "Limit 30000, Requested 30601" (OpenAI, Groq): a request larger than the
@@ -290,6 +336,24 @@ func bodyFailure(o Outcome) Classification {
 		return Classification{Class: TimeoutTotal, Blame: BlameProvider, Retryable: true, Message: "the response did not finish within the total deadline"}
 	}
 	return Classification{Class: StreamTruncated, Blame: BlameProvider, Retryable: true, Message: transportMessage(o.Err)}
+}
+
+// cloudflareCode reads the whole-body "error code: N" Cloudflare sends instead of its HTML page to
+// a client that is not a browser (1020 and the other 1xxx blocks, 52x), or 0.
+func cloudflareCode(body []byte) int {
+	b := bytes.TrimSpace(body)
+	const prefix = "error code: "
+	if len(b) < len(prefix)+3 || len(b) > len(prefix)+4 || !bytes.EqualFold(b[:len(prefix)], []byte(prefix)) {
+		return 0
+	}
+	n := 0
+	for _, c := range b[len(prefix):] {
+		if c < '0' || c > '9' {
+			return 0
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n
 }
 
 func edgeStatus(st int) bool {

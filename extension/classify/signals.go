@@ -40,13 +40,14 @@ func (f *family) in(hay string) bool { return vocab.scan(hay)&f.bit != 0 }
 
 var (
 	// edgeBlockWords: a bot or fingerprint check in front of the API refused this client.
-	edgeBlockWords = words("unusual activity", "unusual traffic", "enable javascript and cookies", "checking your browser")
+	edgeBlockWords = words("unusual activity", "unusual traffic", "enable javascript and cookies", "checking your browser",
+		"security checkpoint", "ddos protection by", "incapsula incident")
 
 	// geoWords: the provider does not serve the caller's country, region or location.
-	geoWords = words("unsupported_country", "country", "territory", "user location", "your location",
+	geoWords = words("unsupported_country", "unsupportedcountry", "unsupportedregion", "locationnotsupport", "country", "territory", "user location", "your location",
 		"location is not supported", "location not supported", "your region", "region is not supported",
-		"unsupported region", "region not supported", "geo-restrict", "geoblock",
-		"国家", "所在地区", "所在的地区", "地区不支持", "不支持的地区", "区域不支持")
+		"unsupported region", "region not supported", "geo-restrict", "geoblock", "sanctioned", "embargo",
+		"国家", "所在地区", "所在的地区", "地区不支持", "不支持的地区", "区域不支持", "國家", "地區")
 
 	// gatewayWords: a gateway or proxy could not reach or hear from the service behind it.
 	gatewayWords = words("upstream connect", "no healthy upstream", "upstream request timeout",
@@ -57,61 +58,91 @@ var (
 		"origin is unreachable", "web server is down", "web server is returning an unknown error",
 		"could not establish a tcp connection", "do request failed", "dial tcp", "connection refused",
 		"connection reset", "socket hang up", "econnreset", "econnrefused", "etimedout", "i/o timeout",
-		"tls handshake timeout", "backend timeout", "backend connection", "上游连接", "连接上游", "上游超时", "上游请求失败")
+		"tls handshake timeout", "backend timeout", "backend connection", "error reading from remote server",
+		"received an invalid response from upstream", "invalid response from upstream", "endpoint request timed out",
+		"communicating with endpoint", "application failed to respond", "function_invocation_timeout",
+		"invalid response was received from the upstream", "upstream server is timing out", "failure to get a peer",
+		"failed to connect to", "could not connect to", "unable to connect to", "cannot connect to", "server connection error",
+		"name resolution failed",
+		"上游连接", "连接上游", "上游超时", "上游请求失败")
 
 	// blockedWords: the account, organization or key was disabled, suspended or banned.
 	blockedWords = words("deactivated", "access_terminated", "access was terminated", "terminated due to",
 		"organization has been disabled", "organization is disabled", "organization_disabled",
-		"account has been disabled", "account is disabled", "account disabled", "account_disabled",
-		"suspended", "banned", "violation of terms", "violating our terms", "account has been blocked",
-		"account is blocked", "account is frozen", "temporarily blocked", "resource has been blocked", "封禁", "封号", "账号已禁用", "账户已禁用", "账号已被禁用",
-		"账户已被禁用", "用户已被禁用", "冻结")
+		"account has been disabled", "account is disabled", "account disabled", "account_disabled", "accountdisabled",
+		"organizationdisabled",
+		"suspended", "banned", "violation of terms", "account has been terminated", "account terminated",
+		"account was terminated", "violating our terms", "account has been blocked",
+		"account is blocked", "account is frozen", "temporarily blocked", "resource has been blocked",
+		"account is inactive", "account inactive", "account_inactive", "account has been locked", "account is locked",
+		"account locked", "封禁", "封号", "账号已禁用", "账户已禁用", "账号已被禁用",
+		"账户已被禁用", "用户已被禁用", "冻结", "账号异常", "账户异常", "凍結")
 
 	// authWords: the credential itself is missing, wrong, expired, revoked or leaked.
 	authWords = words("invalid_api_key", "invalidapikey", "api_key_invalid", "incorrect api key", "invalid api key",
 		"api key not valid", "invalid x-api-key", "api key is invalid", "api key expired",
 		"api key has expired", "invalid key", "reported as leaked", "revoked", "didn't provide an api key",
 		"no api key", "missing api key", "api key is missing", "missing bearer", "missing authentication",
-		"authentication_error", "authentication error", "authentication failed", "failed to authenticate",
+		"authentication_error", "authentication error", "authenticationerror", "authentication failed", "failed to auth",
+		"failed_to_auth", "authentication is invalid", "authentication invalid",
 		"unauthenticated", "invalid authentication", "invalid token", "invalid_token", "token is invalid",
 		"token has expired", "token expired", "expired token", "token invalid", "token not valid",
 		"key has been disabled", "key is disabled", "ip not authorized",
-		"invalid subscription key", "invalid credentials", "invalid_credentials", "bad credentials",
-		"鉴权失败", "认证失败", "无效的令牌", "令牌无效", "令牌已过期", "令牌已被禁用", "密钥无效", "api key无效")
+		"invalid subscription key", "invalid credential", "invalid_credential", "bad credentials",
+		"invalid api-key", "invalid apikey", "invalid api token", "api key is not valid",
+		"api key is incorrect", "token is not valid", "token is expired", "invalid jwt", "jwt expired", "jwt malformed", "jwt is invalid", "jwt has expired",
+		"key has been deleted", "key was deleted", "invalid access token", "invalid auth token",
+		"invalid bearer", "wrong api key", "incorrect api-key", "api key provided is invalid", "unknown api key",
+		"authorization failed", "authorization failure", "invalid authorization", "missing authorization",
+		"not authenticated", "could not validate credentials", "credentials were not provided", "no auth credentials",
+		"invalid signature", "signature does not match", "signaturedoesnotmatch", "signature expired",
+		"security token included in the request is", "signature we calculated does not match", "invalidsignature",
+		"unrecognizedclient", "expiredtoken", "authfailure", "unregistered caller",
+		"鉴权失败", "认证失败", "身份验证失败", "未认证", "无效的令牌", "令牌无效", "令牌已过期", "令牌已被禁用", "密钥无效", "密钥错误",
+		"api key无效", "api key错误", "apikey错误", "无效的api", "key无效", "无效的key", "key已过期", "签名错误", "签名无效", "認証")
 
 	// moneyWords: out of money — credit, balance, budget, billing, a spend limit, an unpaid bill.
 	// "billing" alone is not here: OpenAI's and Google's rate-limit texts link to billing pages.
-	moneyWords = words("insufficient_quota", "insufficient quota", "billing_not_active",
+	moneyWords = words("insufficient_quota", "insufficient quota", "insufficientquota", "billing_not_active",
 		"billing not active", "billing_hard_limit", "billing hard limit", "billing_error", "billing error",
 		"billing account", "set up billing", "credit", "budget has been exceeded",
 		"budget_exceeded", "budget exceeded", "exceeded budget", "exceeded your budget", "max budget",
 		"over budget", "budget limit", "spend limit", "spending limit", "spend_limit", "spending_limit",
 		"payment required", "payment method", "add a payment", "unpaid", "overdue", "arrear", "recharge",
 		"top up", "top-up", "purchase more", "add funds", "api usage limits", "extra usage",
-		"余额", "欠费", "充值", "额度不足", "额度已用尽", "额度用尽", "资源包")
+		"insufficient funds", "insufficient_funds", "past due", "unpaid invoice", "past invoices",
+		"trial has expired", "trial expired", "trial has ended", "trial ended", "subscription has expired",
+		"subscription expired", "no active subscription", "subscription is not active", "subscription is inactive",
+		"resourcepack", "chargeresource", "余额", "欠费", "充值", "额度不足", "额度已用尽", "额度用尽", "资源包", "套餐已", "套餐到期", "套餐过期",
+		"餘額", "欠費", "額度不足", "残高不足")
 
-	// rateLimitWords name a rate limit outright: with windowWords they outweigh moneyWords, which
+	// rateLimitWords name a rate limit outright: with bucketWords or refillWords they outweigh moneyWords, which
 	// then are an upsell ("Rate limit exceeded: free-models-per-day. Add credits to unlock more").
 	rateLimitWords = words("rate limit", "rate_limit", "ratelimit", "rate-limit", "rate limited")
 
 	// quotaWords: a quota ran out — money when nothing says it refills by the minute or day.
 	quotaWords = words("exceeded your current quota", "exceeded current quota", "current quota",
 		"quota exceeded", "exceeded quota", "quota_exceeded", "quota has been reached", "quota reached",
-		"quota_reached", "quota exhausted", "额度")
+		"quota_reached", "quota exhausted", "quotaexceeded", "exceeded your quota", "out of quota",
+		"quota has been exhausted", "quota is exhausted", "quota was exhausted", "quota is insufficient", "no remaining quota",
+		"free quota", "monthly limit", "monthly quota", "monthly usage limit", "额度", "額度", "配额不足", "配额已用", "配额用尽", "配额耗尽")
 
-	// windowWords: the limit refills over time — a rate limit, not an empty purse.
-	windowWords = words("per minute", "per_minute", "perminute", "per min", "/min", "per hour",
+	// bucketWords name a rate-limit bucket (a window and what it counts): with refillWords they
+	// say the limit refills over time — a rate limit, not an empty purse. A 429 that names its
+	// bucket ("TPM limit reached") is our own limit even without a standard envelope.
+	bucketWords = words("per minute", "per_minute", "perminute", "per min", "/min", "per hour",
 		"per_hour", "perhour", "per day", "per_day", "perday", "per second", "per_second", "requests_per",
-		"tokens_per", "requests per", "tokens per", "rpm", "tpm", "rpd", "tpd", "retry_delay",
-		"per-minute", "per-hour", "per-day", "/ minute", "/ hour", "/ day", "daily", "try again in", "retry after",
-		"resets", "每分钟", "每小时", "每天", "每日", "频率")
+		"tokens_per", "requests per", "tokens per", "rpm", "tpm", "rpd", "tpd", "qps", "qpm",
+		"per-minute", "per-hour", "per-day", "/ minute", "/ hour", "/ day", "daily",
+		"每分钟", "每小时", "每天", "每日", "每秒", "今日", "频率", "頻率")
+	refillWords = words("retry_delay", "try again in", "retry after", "resets")
 
 	// rateWords: our own rate or concurrency limit.
 	rateWords = words("rate limit", "rate_limit", "ratelimit", "rate-limit", "rate limited",
-		"too many requests", "too many tokens", "too many connections", "throttl", "requests per", "tokens per", "request limit",
+		"too many requests", "toomanyrequests", "too many tokens", "too many connections", "throttl", "requests per", "tokens per", "request limit",
 		"concurrency", "concurrent", "quota", "resource_exhausted", "resource exhausted",
-		"resource has been exhausted", "usage limit", "limit reached", "limit exceeded", "limit_exceeded",
-		"速率", "频率", "频繁", "限流", "并发", "请求过多", "请求次数")
+		"resource has been exhausted", "usage limit", "limit reached", "limit exceeded", "limit_exceeded", "limitexceeded",
+		"速率", "频率", "频繁", "限流", "并发", "请求过多", "请求次数", "调用次数", "已达上限", "达到上限", "並發", "頻繁", "請求過多")
 
 	// capacityWords: the provider is out of capacity, overloaded, busy or still loading a model.
 	capacityWords = words("overloaded", "overload", "over capacity", "at capacity", "no capacity",
@@ -119,12 +150,16 @@ var (
 		"out of capacity", "high demand", "high traffic", "heavy load", "busy", "queue full",
 		"queue is full", "queuefull", "queue_full", "queue_exceeded", "queue exceeded",
 		"sufficient resources", "loading model", "model is loading", "currently loading", "not ready",
+		"scaling up", "starting up", "cold start",
 		"warming up", "no available worker", "slow_down", "service_unavailable_error", "modelnotready",
-		"serviceunavailableexception", "繁忙", "访问量过大", "请求量过大", "负载已", "负载过高", "高负载", "饱和", "过载",
-		"拥挤")
+		"serviceunavailableexception", "receiving too many requests", "receiving a high volume", "receiving more requests",
+		"high volume of requests", "experiencing high", "experiencing heavy", "heavy traffic", "capacity reached",
+		"capacity temporarily", "exceeded capacity", "rate-limited upstream", "rate limited upstream", "upstream rate limit", "upstream rate-limit", "shared pool",
+		"繁忙", "访问量过大", "请求量过大", "负载已", "负载过高", "负载较高", "负载过重", "高负载", "饱和", "过载",
+		"拥挤", "排队", "算力不足", "過載", "過負荷", "混雑")
 
 	// contentWords: a safety or moderation filter stopped the prompt or the answer.
-	contentWords = words("content_filter", "content filter", "content_policy", "content policy",
+	contentWords = words("content_filter", "content filter", "contentfilter", "content_policy", "content policy", "contentpolicy",
 		"content management policy", "responsibleaipolicyviolation", "safety system", "safety reason",
 		"safety filter", "safety check", "safety_check", "safety polic", "safety guideline", "safety violation",
 		"content safety", "moderation", "flagged",
@@ -133,31 +168,46 @@ var (
 		"new_sensitive", "harmful", "unsafe", "prohibited_content", "prohibited content", "blockreason",
 		"guardrail intervened", "guardrail_intervened", "blocked by guardrail", "guardrail violation",
 		"violated guardrail", "jailbreak", "high risk", "datainspection", "data_inspection", "inspection failed",
-		"敏感", "违规", "违禁", "不安全", "内容安全", "审核")
+		"exists risk", "content risk", "risk control", "risky", "risk detected", "policy_violation", "safety_violation",
+		"nsfw content", "toxic content", "audit failed", "content audit",
+		"敏感", "违规", "违禁", "不安全", "内容安全", "审核", "风控", "风险", "不合规", "違規", "審核")
 
 	// contextWords: the prompt (with the answer budget) does not fit the model's context.
 	contextWords = words("context_length", "context length", "context_window", "context window",
-		"exceed_context_size", "context size", "context limit", "maximum context", "context overflow",
+		"exceed_context_size", "context size", "input is too large", "input too large", "maximum input tokens",
+		"max input tokens", "context limit", "maximum context", "context overflow",
 		"prompt is too long", "prompt too long", "input is too long", "input too long", "too long for",
 		"input token count", "prompt token count", "maximum number of tokens", "maximum model length", "max_model_len", "tokens in the prompt", "total number of tokens",
-		"reduce the length of the messages", "maximum sequence length", "max_seq_len",
+		"reduce the length of the messages", "sequence length", "max_seq_len", "prompt is too large", "prompt too large",
+		"contextlength", "contextwindow",
 		"exceeds the available context", "maximum input length", "max input length",
 		"longer than the model", "tokens to keep", "max_new_tokens` must be", "`inputs` tokens",
-		"上下文", "输入过长", "长度超过", "超过最大长度", "超出最大长度")
+		"`inputs` must have less than", "model token limit", "model's token limit", "too many input tokens", "input length should", "input length exceed",
+		"prompt length exceed", "maximum prompt length", "max prompt length", "length of messages exceed",
+		"shorter or fewer inputs",
+		"上下文", "输入过长", "长度超过", "超过最大长度", "超出最大长度", "内容过长", "文本过长", "提示词过长", "消息过长", "超长")
 
 	// modelGoneWords: the model or deployment does not exist, is retired or is not deployed here.
 	modelGoneWords = words("model not found", "invalid model", "not a valid model", "unknown model",
 		"no such model", "model name is invalid", "model is invalid", "model does not exist",
 		"model_not_exist", "decommissioned", "deployment for this resource does not exist",
-		"deployment not found", "try pulling it first", "no models loaded", "no endpoints found",
+		"deployment not found", "try pulling it first", "no models loaded", "no endpoints found for",
 		"inference profile", "at 'modelid' failed", "marked by provider as legacy",
-		"模型不存在", "模型未找到", "不支持的模型", "不支持该模型", "模型已下线", "无可用渠道")
-	// notThereWords, said of a model, mean the same.
+		"unsupported model", "model not supported", "model is not supported", "not a supported model",
+		"unrecognized model", "model not recognized", "no model named", "model is not valid", "model id is invalid",
+		"model id is not valid", "model name is not valid", "model has been deprecated", "model is deprecated",
+		"model was deprecated", "model has been removed", "model was removed", "model identifier is invalid",
+		"invalid model identifier",
+		"模型不存在", "模型未找到", "不支持的模型", "不支持该模型", "模型已下线", "找不到模型", "未找到模型", "模型已停用")
+	// notThereWords, said of a model, mean the same; notServingWords too, except under a 5xx,
+	// where a model that is not loaded or not running is the server's trouble.
 	notThereWords = words("not found", "does not exist", "doesn't exist", "not exist", "no longer supported",
-		"no longer available", "retired", "not deployed", "not loaded", "unloaded")
+		"no longer available", "retired", "not deployed", "discontinued", "couldn't find", "could not find", "unable to find")
+	notServingWords = words("not loaded", "unloaded", "not running")
 	// modelCodes are codes that name a missing model or deployment.
 	modelCodes = words("model_not_found", "deploymentnotfound", "not_found_error", "model_decommissioned",
-		"invalid_model", "model_not_supported", "resourcenotfoundexception", "modelnotfound")
+		"invalid_model", "invalidmodel", "model_not_supported", "modelnotsupported", "resourcenotfoundexception", "modelnotfound",
+		"model_not_available")
 
 	// accessWords: the key or project is valid but may not use this model, endpoint or resource.
 	// They are read in texts only: codes carry them as "permission" or "AccessDenied" (a pydantic
@@ -166,7 +216,8 @@ var (
 		"accessdenied", "does not have access", "do not have access", "don't have access",
 		"doesn't have access", "no access", "not allowed to use", "not allowed to access", "not permitted to", "not permitted for",
 		"forbidden", "must be verified", "verify organization", "has not been used in project", "are blocked",
-		"virtual network", "firewall", "not activated", "无权", "没有权限", "权限不足", "未开通", "未授权")
+		"virtual network", "firewall", "not activated", "not entitled", "entitlement", "insufficient scope",
+		"insufficient_scope", "missing scope", "无权", "没有权限", "权限不足", "未开通", "未授权", "權限")
 
 	// oursWords: a 429 whose text names the caller's own limit ("you reached your free usage
 	// limit") is ours even without a standard envelope; one that names nobody is load shedding.
@@ -174,10 +225,35 @@ var (
 
 	// accessCodes are codes that name a permission refusal (PERMISSION_DENIED, permission_error,
 	// AccessDeniedException, xAI's "permission-denied").
-	accessCodes = words("permission", "accessdenied")
+	accessCodes = words("permission", "accessdenied", "unauthorizedoperation")
+
+	// credentialWords and absentWords: a credential (API key, bearer token, a stored secret) that
+	// is missing or was not found — "We couldn't find a secret named XAI_API_KEY", an extractor
+	// that found no Authorization<Bearer> header — is an authentication failure, whatever the
+	// status (404, 500) says.
+	credentialWords = words("api key", "api_key", "apikey", "api-key", "secret", "credential", "bearer",
+		"access token", "access_token", "auth token", "authorization header", "密钥", "令牌")
+	absentWords = words("missing", "not provided", "not set", "not configured", "is required", "are required",
+		"was not found", "not found", "couldn't find", "could not find", "cannot find", "can't find", "unable to find",
+		"does not exist", "缺少", "未提供", "未设置", "未配置", "不存在")
+
+	// faultWords: the provider says it failed (a degraded or unhealthy backend, an internal error)
+	// even when the status is a 4xx.
+	faultWords = words("degraded", "unhealthy", "internal server error", "internal error")
+
+	// paramWords: a parameter is wrong — what places an error document a 2xx carries (Baidu and
+	// MiniMax answer parameter errors with a 200) among the request's faults.
+	paramWords = words("invalid parameter", "invalid_parameter", "invalidparameter", "invalid param", "invalid argument",
+		"invalid value", "missing required", "is required", "must be", "unsupported parameter", "unknown parameter",
+		"参数错误", "参数不合法", "参数非法", "参数无效", "缺少参数", "缺少必要", "参数校验")
+
+	// limitHitWords: with a rate-limit phrase, a limit that was exceeded or reached ("API rate limit
+	// exceeded") — a limit, not load shedding.
+	limitHitWords = words("exceeded", "reached", "hit your", "hit the")
 
 	// invalidWords: the request itself is wrong, whatever the status says.
-	invalidWords = words("can only be accessed over https", "not valid json", "invalid json", "malformed json")
+	invalidWords = words("can only be accessed over https", "not valid json", "invalid json", "malformed json",
+		"improperly formed", "malformed request", "request is malformed", "badly formed")
 )
 
 // balanceWords and loadBalancerWords: a balance is money, a load balancer is not.
@@ -191,6 +267,7 @@ var (
 	edgeTitleWords      = words("access denied", "just a moment", "attention required") // block and challenge page titles
 	tryLaterWords       = words("try again later")
 	modelWord           = words("model")
+	modelNouns          = words("model", "deployment", "engine", "function") // what a 404 names when it is a model's
 	resourceExhaustWord = words("resourceexhausted")
 )
 
@@ -215,7 +292,7 @@ type matcher struct {
 	class  [256]uint8
 	nclass int
 	// delta[state*nclass+class] is the next state, its high bit set when phrases end there (the
-	// scan reads out only on a match); 4.5 thousand states fit in 15 bits (TestVocabulary).
+	// scan reads out only on a match); 7 thousand states fit in 15 bits (TestVocabulary).
 	delta []uint16
 	out   []uint64 // state → bits of the phrases ending here (or at a suffix of it)
 }
