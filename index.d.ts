@@ -302,6 +302,17 @@ declare module "k6/x/chatgpt" {
     detection_lead_s?: number;
   }
 
+  /** Who is at fault when a target fails, how sure, and why. */
+  export interface Attribution {
+    target: string;
+    fault: "" | "provider" | "provider_edge" | "our_network" | "our_account" | "our_request" | "unknown";
+    /** "up", "degraded", "down for everyone", "it's you" or "unknown". */
+    answer: string;
+    /** 0-1. */
+    confidence: number;
+    evidence: string[] | null;
+  }
+
   /** A total failure of a component too short to page. */
   export interface Blip {
     target?: string;
@@ -345,6 +356,8 @@ declare module "k6/x/chatgpt" {
     incidents: Incident[];
     /** Total failures too short to page (under 35 s): recorded, never an incident. */
     blips: Blip[];
+    /** Per target with something to say: is it down for everyone, or just us? */
+    attribution: Attribution[];
     /** Failures inside declared maintenance windows, per component: never an outage. */
     during_maintenance?: Record<string, number>;
     /** SIMULATOR, not a real API (or which targets were simulated), when any was. */
