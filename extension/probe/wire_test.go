@@ -39,7 +39,7 @@ func TestLegalButOddWire(t *testing.T) {
 			}},
 		{"Retry-After past 2^63", Chat, func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Retry-After", "99999999999999999999999")
-			http.Error(w, `{"error":{"message":"Rate limit reached for requests","type":"requests","code":"rate_limit_exceeded"}}`, 429)
+			http.Error(w, `{"error":{"message":"Rate limit reached for requests","type":"requests","code":"rate_limit_exceeded"}}`, http.StatusTooManyRequests)
 		}, classify.RateLimited, func(t *testing.T, r Result) {
 			if r.RetryAfterMs != classify.MaxRetryAfter.Milliseconds() {
 				t.Errorf("retryAfterMs %d, want the cap", r.RetryAfterMs)
@@ -48,7 +48,7 @@ func TestLegalButOddWire(t *testing.T) {
 		{"negative retry-after-ms", Chat, func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Retry-After-Ms", "-5000")
 			w.Header().Set("Retry-After", "3")
-			http.Error(w, `{"error":{"message":"Rate limit reached for requests","type":"requests","code":"rate_limit_exceeded"}}`, 429)
+			http.Error(w, `{"error":{"message":"Rate limit reached for requests","type":"requests","code":"rate_limit_exceeded"}}`, http.StatusTooManyRequests)
 		}, classify.RateLimited, func(t *testing.T, r Result) {
 			if r.RetryAfterMs != 3000 {
 				t.Errorf("retryAfterMs %d, want Retry-After's 3 s", r.RetryAfterMs)
