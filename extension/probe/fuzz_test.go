@@ -49,6 +49,8 @@ func FuzzProbe(f *testing.F) {
 		{0, 0, 200, false, "Content-Type: application/json\nContent-Length: 5000000000", `{"choices":[`, nil},
 		{0, 0, 200, false, "Transfer-Encoding: chunked", "zz\r\nKEY\r\n", nil},
 		{1, 0, 200, false, "Content-Type: text/event-stream\nTransfer-Encoding: chunked", "7\r\ndata: K\r\n", []byte{3, 5}},
+		{1, 0, 200, false, "Content-Type: text/event-stream", sseBody("\n"), []byte{70, 0, 70, 3, 3}}, // stalls, then holds
+		{0, 0, 200, false, "Content-Type: application/json", `{"choices":`, []byte{3}},                // silence after a part
 		{0, 0, 0, true, "HTTP/1.1 103 Early Hints\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}", "", nil},
 		{0, 0, 0, true, "\x00\x00\x00\x04\x00\x00\x00\x00\x00", "", nil},
 		{8, 0, 200, false, "Content-Type: application/json", `{"page":{"name":"KEY"},"status":{"indicator":"none"},"components":[]}`, nil},
@@ -103,8 +105,16 @@ func FuzzProbe(f *testing.F) {
 // stream4K is stream.MaxText, the bound of a kept answer.
 const stream4K = 4 << 10
 
+// Pauses the fuzzer picks from: none, short, and longer than the stall deadline; and how long
+// the connection stays open, silent, after the last byte: past the total deadline at most.
+var (
+	fuzzPauses = [4]time.Duration{0, time.Millisecond, 5 * time.Millisecond, 80 * time.Millisecond}
+	fuzzHolds  = [4]time.Duration{0, 0, 100 * time.Millisecond, 300 * time.Millisecond}
+)
+
 // serveFuzz reads one request from c and answers it with head, then body in the pieces plan
-// gives (a length and a pause of 0–3 ms per pair), then closes.
+// gives (a length and a pause per pair), then holds the connection as a last odd byte of plan
+// says, and closes.
 func serveFuzz(c net.Conn, head, body, plan []byte) {
 	defer func() { _ = c.Close() }()
 	_ = c.SetDeadline(time.Now().Add(2 * time.Second))
@@ -120,12 +130,15 @@ func serveFuzz(c net.Conn, head, body, plan []byte) {
 		n := len(body)
 		if i+1 < len(plan) {
 			n = min(n, int(plan[i])+1)
-			time.Sleep(time.Duration(plan[i+1]%4) * time.Millisecond)
+			time.Sleep(fuzzPauses[plan[i+1]%4])
 		}
 		if _, err := c.Write(body[:n]); err != nil {
 			return
 		}
 		body = body[n:]
+	}
+	if len(plan)%2 == 1 {
+		time.Sleep(fuzzHolds[plan[len(plan)-1]%4])
 	}
 }
 
