@@ -82,7 +82,10 @@ func FuzzProbe(f *testing.F) {
 		defer tr.CloseIdleConnections()
 		start := time.Now()
 		r := Run(context.Background(), tr, tg, c)
-		if took := time.Since(start); took > tg.Timeouts.Total+time.Second {
+		// A probe waiting on the server would take the server's 10 s; the slack absorbs a loaded
+		// machine (fuzz workers on shared cores descheduled for seconds: 2b47f8548e3185a0 took
+		// 2.8 s once in fuzzing, never more than 1 s in 1,500 runs of it alone).
+		if took := time.Since(start); took > tg.Timeouts.Total+5*time.Second {
 			t.Fatalf("took %v", took)
 		}
 		if !slices.Contains(classify.Classes, r.Class) {
@@ -117,7 +120,7 @@ var (
 // says, and closes.
 func serveFuzz(c net.Conn, head, body, plan []byte) {
 	defer func() { _ = c.Close() }()
-	_ = c.SetDeadline(time.Now().Add(2 * time.Second))
+	_ = c.SetDeadline(time.Now().Add(10 * time.Second)) // far past any deadline of the probe: a probe waiting on the server shows
 	req, err := http.ReadRequest(bufio.NewReader(c))
 	if err != nil {
 		return
