@@ -105,7 +105,7 @@ func TestHostileServers(t *testing.T) {
 	cmd.Dir = repoRoot(t)
 	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "K6_NO_USAGE_REPORT=true",
 		"HOSTILE_CASES=" + casesFile, "HOSTILE_STATE=" + filepath.Join(dir, "state", "detector.json"), "HOSTILE_REPORTS=" + filepath.Join(dir, "reports"),
-		"HOSTILE_OUTAGE=" + outage.URL + "/v1", "HOSTILE_LINGER=3", "CHATGPT_WEBHOOK_URL=" + hook.URL + "/hook"}
+		"HOSTILE_OUTAGE=" + outage.URL + "/v1", "HOSTILE_LINGER=4", "CHATGPT_WEBHOOK_URL=" + hook.URL + "/hook"}
 	run := runHostile(t, cmd, api, func() {
 		close(stop)
 		for _, s := range servers {
@@ -217,8 +217,8 @@ func judgeCase(t *testing.T, c hostileCase, r map[string]any, wallMs float64) {
 }
 
 // runHostile runs cmd, reading k6's JSON log as it comes: at READY it counts goroutines, at
-// DONE it calls hangUp and waits (up to 2.5 s) for the count to come back; RSS is sampled
-// throughout.
+// DONE it calls hangUp and waits (up to 3.5 s, within the script's 4 s linger) for the count to
+// come back; RSS is sampled throughout.
 func runHostile(t *testing.T, cmd *exec.Cmd, api string, hangUp func()) *hostileRun {
 	t.Helper()
 	run := &hostileRun{results: map[string]map[string]any{}, wallMs: map[string]float64{}}
@@ -268,7 +268,7 @@ func runHostile(t *testing.T, cmd *exec.Cmd, api string, hangUp func()) *hostile
 		case entry.Msg == "HOSTILE-DONE":
 			run.peak = goroutines(t, api)
 			hangUp()
-			for deadline := time.Now().Add(2500 * time.Millisecond); ; time.Sleep(100 * time.Millisecond) {
+			for deadline := time.Now().Add(3500 * time.Millisecond); ; time.Sleep(100 * time.Millisecond) {
 				if run.end = goroutines(t, api); run.end <= run.start || time.Now().After(deadline) {
 					break
 				}

@@ -59,6 +59,7 @@ func FuzzProbe(f *testing.F) {
 		f.Add(s.comp, s.prov, s.status, s.raw, s.head, []byte(s.body), s.plan)
 	}
 	f.Fuzz(func(t *testing.T, comp, prov uint8, status uint16, raw bool, head string, body, plan []byte) {
+		t.Parallel() // the committed corpus holds many that wait out a deadline: run it side by side
 		tg := &Target{Provider: Providers[int(prov)%len(Providers)], Model: "gpt-4o-mini", APIKey: ownKey, Timeouts: fuzzTimeouts,
 			BaseURL: "http://fuzz.invalid/v1", WebURL: "http://fuzz.invalid/", StatusURL: "http://fuzz.invalid/status.json", Secrets: &secret.Set{}}
 		tg.Secrets.Add(otherKey)
