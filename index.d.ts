@@ -159,6 +159,7 @@ declare module "k6/x/chatgpt" {
     class: Class;
     blame: Blame;
     retryable: boolean;
+    /** How long the provider asked to wait, ms; capped at a day (86,400,000). */
     retryAfterMs: number;
     /** "rpm" | "tpm" | "rpd" | "tpd" for rate limits. */
     rateLimitKind: string;
@@ -183,6 +184,7 @@ declare module "k6/x/chatgpt" {
     /** True when no usage report came and chunks were counted instead. */
     tokensEstimated: boolean;
     finishReason: string;
+    /** The response's request id. Like every text a server wrote (message, codes, model), keys and anything shaped like a credential are [REDACTED], control characters removed, length bounded. */
     requestId: string;
     /** The probe span's trace id, with --traces-output (also in every chatgpt_* sample's metadata). */
     traceId: string;

@@ -66,6 +66,11 @@ func newTarget(i *Instance, opts map[string]any) (*Target, error) {
 	}
 	t.Provider, t.Model, t.BaseURL = c.Provider, c.Model, c.BaseURL
 	i.root.addTarget(t.Name, t.Simulated, c.APIKey)
+	for _, pe := range providerEnv { // a key in the environment is a secret, whether a target uses it or not
+		i.root.secrets.Add(i.env(pe.key))
+	}
+	c.Secrets = &i.root.secrets
+	i.root.guardStdlog()
 	for _, pc := range t.comps {
 		t.Components = append(t.Components, string(pc))
 	}
@@ -228,7 +233,7 @@ func (t *Target) async(what string, work func(env *vuEnv) any) (*sobek.Promise, 
 func (t *Target) guard(c probe.Component, r **probe.Result, run func()) {
 	defer func() {
 		if rec := recover(); rec != nil {
-			msg := secret.Redact(fmt.Sprintf("internal error while probing: %v", rec), t.cfg.APIKey)
+			msg := secret.Line(fmt.Sprintf("internal error while probing: %v", rec), 1024, t.inst.root.secrets.Literals()...)
 			if st := t.inst.vu.State(); st != nil && st.Logger != nil {
 				st.Logger.Errorf("xk6-chatgpt: %s (please report it)", msg)
 			}
@@ -249,7 +254,7 @@ func (t *Target) transport(state *lib.State) http.RoundTripper {
 	rt := state.Transport
 	if mode := state.Options.HTTPDebug.String; mode != "" {
 		log := state.Logger.WithField("source", "http-debug")
-		rt = &probe.DebugTransport{Next: rt, Full: mode == "full", Secrets: []string{t.cfg.APIKey},
+		rt = &probe.DebugTransport{Next: rt, Full: mode == "full", Secrets: &t.inst.root.secrets,
 			Log: func(m string) { log.Info(m) }}
 	}
 	return rt

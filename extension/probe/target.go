@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/secret"
 )
 
 // Component is one probed part of a provider's service.
@@ -127,6 +129,9 @@ type Target struct {
 	GroundTruth bool
 	// SLO, when set, makes every result say whether it was good (chatgpt_goodput).
 	SLO *SLO
+	// Secrets are the run's secrets (every target's key, of every provider): redacted, with
+	// APIKey, from every result, whatever server sent them (sanitize.go).
+	Secrets *secret.Set
 
 	cache *requestCache // encoded request bodies, set by Validate
 }
