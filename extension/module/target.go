@@ -66,8 +66,8 @@ func newTarget(i *Instance, opts map[string]any) (*Target, error) {
 	}
 	t.Provider, t.Model, t.BaseURL = c.Provider, c.Model, c.BaseURL
 	i.root.addTarget(t.Name, t.Simulated, c.APIKey)
-	for _, pe := range providerEnv { // a key in the environment is a secret, whether a target uses it or not
-		i.root.secrets.Add(i.env(pe.key))
+	for _, pe := range probe.Endpoints { // a key in the environment is a secret, whether a target uses it or not
+		i.root.secrets.Add(i.env(pe.KeyEnv))
 	}
 	c.Secrets = &i.root.secrets
 	i.root.guardStdlog()
@@ -111,7 +111,7 @@ func newTarget(i *Instance, opts map[string]any) (*Target, error) {
 // reaches the real ones. It returns the speed of the simulator served there (1: real time).
 func (i *Instance) resolveBaseURL(t *Target, simulator bool) (speed float64, err error) {
 	c := &t.cfg
-	pe := providerEnv[c.Provider]
+	pe := probe.Endpoints[c.Provider]
 	origin, speed := "", 1.0
 	switch {
 	case c.BaseURL != "":
@@ -119,14 +119,14 @@ func (i *Instance) resolveBaseURL(t *Target, simulator bool) (speed float64, err
 			return 0, fmt.Errorf("the simulator was asked for (simulator option or CHATGPT_TARGET=simulator), but baseURL %s is not a simulator of this run", c.BaseURL)
 		}
 	case c.APIKey != "" && !simulator:
-		c.BaseURL = pe.url
+		c.BaseURL = pe.URL
 		if c.BaseURL == "" {
-			return 0, fmt.Errorf("provider %s needs baseURL (or %s)", c.Provider, pe.base)
+			return 0, fmt.Errorf("provider %s needs baseURL (or %s)", c.Provider, pe.BaseEnv)
 		}
 	default:
 		if why := i.env("CI") + i.env("CHATGPT_REPORT_DIR"); why != "" && !simulator {
 			return 0, fmt.Errorf("%s is not set (nor %s, nor the apiKey and baseURL options), and this run is in CI or writes reports, so it would probe the embedded simulator and report on it as if it were %s: set %s (a missing secret reads as empty), or set CHATGPT_TARGET=simulator to rehearse against the simulator",
-				pe.key, pe.base, c.Provider, pe.key)
+				pe.KeyEnv, pe.BaseEnv, c.Provider, pe.KeyEnv)
 		}
 		c.APIKey = "" // the simulator was asked for: no key travels to it
 		s, started, err := i.root.simulator()
@@ -135,7 +135,7 @@ func (i *Instance) resolveBaseURL(t *Target, simulator bool) (speed float64, err
 		}
 		if started {
 			i.vu.InitEnv().Logger.Warnf("xk6-chatgpt: this run probes the embedded simulator at %s, not a real API: "+
-				"every report says SIMULATOR. Set %s to probe %s, or %s for any OpenAI-compatible endpoint.", s.URL, pe.key, c.Provider, pe.base)
+				"every report says SIMULATOR. Set %s to probe %s, or %s for any OpenAI-compatible endpoint.", s.URL, pe.KeyEnv, c.Provider, pe.BaseEnv)
 		}
 		origin, t.Simulated = strings.TrimSuffix(s.URL, "/v1"), true
 		c.BaseURL = origin + simPaths[c.Provider]
