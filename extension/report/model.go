@@ -95,6 +95,18 @@ type Component struct {
 	Advice       string         `json:"advice,omitempty"`
 	LastError    string         `json:"last_error,omitempty"` // the provider's words on the latest failure: untrusted text
 	Incident     string         `json:"incident,omitempty"`
+	// Challenged: the web front door answered this bot with a challenge; its state is unknown,
+	// not operational.
+	Challenged bool `json:"challenged,omitempty"`
+}
+
+// Shown is the state as reports print it: "unknown (challenged)" for a front door that only
+// ever showed this bot a challenge.
+func (c Component) Shown() string {
+	if c.Challenged {
+		return "unknown (challenged)"
+	}
+	return string(c.State)
 }
 
 // Name is "target/component", or the component alone for an unnamed target.
