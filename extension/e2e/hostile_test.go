@@ -26,7 +26,8 @@ type hostileRun struct {
 	stdout, stderr   bytes.Buffer
 	mu               sync.Mutex
 	maxRSSKiB        int
-	start, end, peak int // goroutines: before the probes, once they are over, the most seen
+	start, end, peak held     // before the probes, after, the most seen
+	left             []string // our goroutines' stacks after
 	results          map[string]map[string]any
 	wallMs           map[string]float64
 }
@@ -35,8 +36,9 @@ type hostileRun struct {
 // by the real k6 through scripts of its own (testdata/hostile.js), with short deadlines. Each
 // probe must end within its phase deadline plus 2 s, in one of its case's classes; nothing may
 // panic; the canary keys must appear in none of stdout, stderr, --out json, the traces, the
-// reports, the state file or the webhook's payloads; k6's RSS stays under 256 MiB and its
-// goroutines return to their count before the probes once the servers have hung up.
+// reports, the state file or the webhook's payloads; k6's RSS stays under 256 MiB, and once the
+// servers have hung up k6 holds no more goroutines of ours and no more connections than before
+// the probes (see watch).
 func TestHostileServers(t *testing.T) {
 	t.Parallel()
 	var redirected atomic.Int64
@@ -106,7 +108,11 @@ func TestHostileServers(t *testing.T) {
 	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "K6_NO_USAGE_REPORT=true",
 		"HOSTILE_CASES=" + casesFile, "HOSTILE_STATE=" + filepath.Join(dir, "state", "detector.json"), "HOSTILE_REPORTS=" + filepath.Join(dir, "reports"),
 		"HOSTILE_OUTAGE=" + outage.URL + "/v1", "HOSTILE_LINGER=4", "CHATGPT_WEBHOOK_URL=" + hook.URL + "/hook"}
-	run := runHostile(t, cmd, api, func() {
+	w := watch{api: api}
+	if j != nil {
+		w.ignore = []string{j.otlp}
+	}
+	run := runHostile(t, cmd, w, func() {
 		close(stop)
 		for _, s := range servers {
 			s.closeConns()
@@ -160,10 +166,13 @@ func TestHostileServers(t *testing.T) {
 	if run.maxRSSKiB >= 256<<10 {
 		t.Errorf("k6's RSS reached %d MiB", run.maxRSSKiB>>10)
 	}
-	if run.end > run.start {
-		t.Errorf("goroutines: %d before the probes, %d after (peak %d)", run.start, run.end, run.peak)
+	if run.peak.conns <= run.start.conns { // the count must see the probes' connections, or it checks nothing
+		t.Errorf("connections: the count saw none of the probes' (%v before, peak %v)", run.start, run.peak)
 	}
-	t.Logf("%d cases (+ the outage), all within their deadlines; RSS max %d MiB; goroutines %d before, peak %d, %d after; %d outputs, %d bytes searched",
+	if run.end.goroutines > run.start.goroutines || run.end.conns > run.start.conns {
+		t.Errorf("held: %v before the probes, %v after (peak %v); our goroutines:\n%s", run.start, run.end, run.peak, strings.Join(run.left, "\n\n"))
+	}
+	t.Logf("%d cases (+ the outage), all within their deadlines; RSS max %d MiB; held %v before, peak %v, %v after; %d outputs, %d bytes searched",
 		len(cases), run.maxRSSKiB>>10, run.start, run.peak, run.end, len(outputs), func() (n int) {
 			for _, s := range outputs {
 				n += len(s)
@@ -216,10 +225,10 @@ func judgeCase(t *testing.T, c hostileCase, r map[string]any, wallMs float64) {
 	t.Logf("%-62s %-20s %5.0f ms (deadline %v)", c.name, class, wallMs, deadline)
 }
 
-// runHostile runs cmd, reading k6's JSON log as it comes: at READY it counts goroutines, at
-// DONE it calls hangUp and waits (up to 3.5 s, within the script's 4 s linger) for the count to
-// come back; RSS is sampled throughout.
-func runHostile(t *testing.T, cmd *exec.Cmd, api string, hangUp func()) *hostileRun {
+// runHostile runs cmd, reading k6's JSON log as it comes: at READY it counts what k6 holds (see
+// watch), at DONE it calls hangUp and waits (up to 3.5 s, within the script's 4 s linger) for
+// the count to come back; RSS is sampled throughout.
+func runHostile(t *testing.T, cmd *exec.Cmd, w watch, hangUp func()) *hostileRun {
 	t.Helper()
 	run := &hostileRun{results: map[string]map[string]any{}, wallMs: map[string]float64{}}
 	cmd.Stdout = &run.stdout
@@ -255,7 +264,8 @@ func runHostile(t *testing.T, cmd *exec.Cmd, api string, hangUp func()) *hostile
 		_ = json.Unmarshal(line, &entry)
 		switch {
 		case entry.Msg == "HOSTILE-READY":
-			run.start = goroutines(t, api)
+			w.pid = cmd.Process.Pid
+			run.start, _ = w.held(t)
 		case strings.HasPrefix(entry.Msg, "HOSTILE-RESULT "):
 			var o struct {
 				Name   string         `json:"name"`
@@ -266,10 +276,11 @@ func runHostile(t *testing.T, cmd *exec.Cmd, api string, hangUp func()) *hostile
 				run.results[o.Name], run.wallMs[o.Name] = o.Result, o.WallMs
 			}
 		case entry.Msg == "HOSTILE-DONE":
-			run.peak = goroutines(t, api)
+			run.peak, _ = w.held(t)
 			hangUp()
 			for deadline := time.Now().Add(3500 * time.Millisecond); ; time.Sleep(100 * time.Millisecond) {
-				if run.end = goroutines(t, api); run.end <= run.start || time.Now().After(deadline) {
+				run.end, run.left = w.held(t)
+				if run.end.goroutines <= run.start.goroutines && run.end.conns <= run.start.conns || time.Now().After(deadline) {
 					break
 				}
 			}
@@ -297,24 +308,6 @@ func rss(pid int) (int, bool) {
 		}
 	}
 	return 0, false
-}
-
-// goroutines is k6's goroutine count (its pprof endpoint), on a connection of its own.
-func goroutines(t *testing.T, api string) int {
-	t.Helper()
-	c := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}, Timeout: 5 * time.Second}
-	resp, err := c.Get("http://" + api + "/debug/pprof/goroutine?debug=1")
-	if err != nil {
-		t.Errorf("goroutine count: %v", err)
-		return 0
-	}
-	defer func() { _ = resp.Body.Close() }()
-	var n int
-	line, _ := bufio.NewReader(io.LimitReader(resp.Body, 4096)).ReadString('\n')
-	if _, err := fmt.Sscanf(line, "goroutine profile: total %d", &n); err != nil {
-		t.Errorf("goroutine count: %q", line)
-	}
-	return n
 }
 
 // jaegerTraces returns every trace k6 exported, polling until want shows (Jaeger indexes

@@ -92,6 +92,8 @@ func Attribute(e Evidence) Attribution {
 		everOK = everOK || c.EverOK
 		official = official || c.Official.Down() || c.Official == detect.Degraded
 		switch {
+		case c.State == detect.Maintenance:
+			a.note(c.Component + ": under declared maintenance")
 		case c.Component == "web" && c.RecentClass == classify.EdgeBlocked:
 			a.note("web: unknown (challenged): a bot cannot see past the front door's challenge")
 		case c.State.Down() || c.RecentFailed >= failing:

@@ -96,6 +96,7 @@ func TestAttribute(t *testing.T) {
 		{"context too long", Evidence{Components: []detect.ComponentStatus{comp("chat", classify.ContextLengthExceeded, op, true)}}, FaultOurRequest, ""},
 		{"gateway (LiteLLM) says the upstream failed", Evidence{Components: []detect.ComponentStatus{comp("chat", classify.ServerError, major, true)}, Controls: []Control{page}}, FaultProvider, "our network works"},
 		{"gateway in the path blocks our key", Evidence{Components: []detect.ComponentStatus{comp("chat", classify.AuthInvalid, op, false)}, Controls: []Control{up}}, FaultOurAccount, ""},
+		{"failures inside a declared maintenance are no one's fault", Evidence{Components: []detect.ComponentStatus{comp("chat", classify.CapacityOverloaded, detect.Maintenance, true)}}, FaultNone, "maintenance"},
 		{"provider errors outweigh account errors elsewhere", Evidence{Components: []detect.ComponentStatus{comp("chat", classify.ServerError, major, true), comp("images", classify.QuotaExhausted, op, true)}}, FaultProvider, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
