@@ -88,7 +88,9 @@ func (c *component) observe(o Observation, cfg *Config) {
 				c.incObs += c.sinceFail
 				c.sinceFail = 0
 			}
-			c.err.observeRecovery(failed, float64(c.incFails)/float64(max(c.incObs, 1)), cfg.LowAlt)
+			// Clean: at most one success in twenty, counted up to the latest failure.
+			clean := c.incObs-c.incFails <= max(1, c.incObs/20)
+			c.err.observeRecovery(o.At, failed, clean, float64(c.incFails)/float64(max(c.incObs, 1)), cfg.LowAlt, cfg.MajorRate, c.state == Major)
 		}
 	}
 	if !o.ok() {
