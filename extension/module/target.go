@@ -58,6 +58,7 @@ func newTarget(i *Instance, opts map[string]any) (*Target, error) {
 	if err != nil {
 		return nil, err
 	}
+	c.Book = i.root.book(c.Provider+"|"+c.BaseURL+"|"+c.Model, c.Provider)
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
@@ -65,6 +66,7 @@ func newTarget(i *Instance, opts map[string]any) (*Target, error) {
 		return nil, err
 	}
 	t.Provider, t.Model, t.BaseURL = c.Provider, c.Model, c.BaseURL
+	i.root.watchModels(t.Name, c, t.comps)
 	i.root.addTarget(t.Name, t.Simulated, c.APIKey)
 	for _, pe := range probe.Endpoints { // a key in the environment is a secret, whether a target uses it or not
 		i.root.secrets.Add(i.env(pe.KeyEnv))

@@ -96,7 +96,10 @@ type Result struct {
 	// Good is OK and within the target's SLO (always false without one).
 	Good      bool   `js:"good"`
 	SLO       *SLO   `js:"-"` // the target's, for goodput
-	Host      string `js:"-"`
+	// ShutdownDays are days until shutdown of the probed model, and after a models probe of every
+	// model of the target, when a date is announced (chatgpt_model_shutdown_days).
+	ShutdownDays map[string]int `js:"-"`
+	Host         string         `js:"-"`
 	MaxTokens int    `js:"-"`
 	Stream    bool   `js:"-"`
 }

@@ -50,7 +50,8 @@ func runProbe(parent context.Context, rt http.RoundTripper, t *Target, c Compone
 			p.body = []byte(secret.Redact(string(p.body), keys...))
 		}
 	}()
-	req, err := newRequest(t, c)
+	model := t.ModelOf(c)
+	req, err := newRequest(t, c, model)
 	if err != nil { // only a bug in our own request building gets here
 		r.Class, r.Blame, r.Message = classify.RequestInvalid, classify.BlameClient, err.Error()
 		return r, p
@@ -60,7 +61,7 @@ func runProbe(parent context.Context, rt http.RoundTripper, t *Target, c Compone
 	}
 	r.Host, r.Stream = req.URL.Host, streamed(c)
 	if _, isChat := operationsWithTokens[c]; isChat {
-		r.MaxTokens = t.maxTokens(t.ModelOf(c))
+		r.MaxTokens = t.maxTokens(model)
 		if c == Responses {
 			r.MaxTokens = max(r.MaxTokens, ResponsesMinTokens)
 		}
@@ -78,7 +79,7 @@ func runProbe(parent context.Context, rt http.RoundTripper, t *Target, c Compone
 	}}
 	o := classify.Outcome{Provider: t.Provider, ExpectAnswer: c != Models}
 	if c != Web && c != Status {
-		r.Model = t.ModelOf(c)
+		r.Model = model
 	}
 	resp, err := client.Do(req)
 	if err != nil {
@@ -138,6 +139,7 @@ func runProbe(parent context.Context, rt http.RoundTripper, t *Target, c Compone
 		a := []rune(secret.Redact(r.Answer, keys...))
 		r.Message = fmt.Sprintf("%s: got %q, expected %q", r.Message, string(a[:min(len(a), 64)]), t.Canary.Answer)
 	}
+	t.noteLifecycle(&r, p.listed)
 	images := 0
 	if c == Images && r.OK {
 		images = 1
@@ -180,6 +182,8 @@ type run struct {
 	body        []byte
 	etag        string
 	notModified bool
+	// models list: the shutdown dates it announced, by model id
+	listed map[string]string
 }
 
 func (p *run) trace() *httptrace.ClientTrace {

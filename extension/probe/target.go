@@ -129,6 +129,9 @@ type Target struct {
 	GroundTruth bool
 	// SLO, when set, makes every result say whether it was good (chatgpt_goodput).
 	SLO *SLO
+	// Book is what the run learned of the target's models (shutdown dates, retirements) and
+	// what "auto" stands for; shared by the VUs of one target. Validate makes one if nil.
+	Book *ModelBook
 	// Secrets are the run's secrets (every target's key, of every provider): redacted, with
 	// APIKey, from every result, whatever server sent them (sanitize.go).
 	Secrets *secret.Set
@@ -149,7 +152,7 @@ const DefaultUserAgent = "xk6-chatgpt (+https://github.com/xk6-chatgpt/xk6-chatg
 var defaultModelFor = map[Component]string{
 	Embeddings:  "text-embedding-3-small",
 	Moderations: "omni-moderation-latest",
-	Images:      "gpt-image-1-mini",
+	Images:      "gpt-image-2", // gpt-image-1-mini and gpt-image-1.5 shut down on 2026-12-01
 }
 
 // Pages are the public web and status pages of a provider.
@@ -161,9 +164,10 @@ type Endpoint struct{ KeyEnv, BaseEnv, URL, Model string }
 
 // Endpoints are every provider's: what the k6 module and `k6 x chatgpt check` read.
 var Endpoints = map[string]Endpoint{
-	OpenAI:     {"OPENAI_API_KEY", "OPENAI_BASE_URL", "https://api.openai.com/v1", "gpt-4o-mini"},
-	Compatible: {"OPENAI_API_KEY", "OPENAI_BASE_URL", "", "gpt-4o-mini"},
-	Azure:      {"AZURE_OPENAI_API_KEY", "AZURE_OPENAI_ENDPOINT", "", "gpt-4o-mini"},
+	OpenAI:     {"OPENAI_API_KEY", "OPENAI_BASE_URL", "https://api.openai.com/v1", AutoModel},
+	Compatible: {"OPENAI_API_KEY", "OPENAI_BASE_URL", "", AutoModel},
+	// an Azure deployment is named by its owner and retired on Azure's own calendar: no "auto"
+	Azure:      {"AZURE_OPENAI_API_KEY", "AZURE_OPENAI_ENDPOINT", "", "gpt-5.4-nano"},
 	Anthropic:  {"ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL", "https://api.anthropic.com/v1", "claude-haiku-4-5"},
 	Gemini:     {"GEMINI_API_KEY", "GEMINI_BASE_URL", "https://generativelanguage.googleapis.com/v1beta/openai", "gemini-2.5-flash-lite"},
 }
@@ -188,6 +192,9 @@ func (t *Target) Validate() error {
 	}
 	if t.Model == "" {
 		return errors.New("model is required")
+	}
+	if t.Book == nil {
+		t.Book = NewModelBook(t.Provider)
 	}
 	if err := httpURL("baseURL", t.BaseURL); err != nil {
 		return err

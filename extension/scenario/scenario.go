@@ -24,6 +24,7 @@ type Scenario struct {
 	Baseline      Baseline
 	Phases        []Phase
 	StatusPage    []StatusEntry
+	Retirements   []Retirement // models the provider stops serving mid-run (retire.go)
 }
 
 // Baseline is the healthy behaviour, including background errors.
