@@ -54,8 +54,8 @@ export function handleSummary(data) {
 		OK                          bool
 	}
 	var out struct {
-		Seen      []probe
-		Incidents int
+		Seen         []probe
+		Incidents    int
 		Verdict      string
 		Model        string
 		ShutdownDays *float64

@@ -167,9 +167,9 @@ var Endpoints = map[string]Endpoint{
 	OpenAI:     {"OPENAI_API_KEY", "OPENAI_BASE_URL", "https://api.openai.com/v1", AutoModel},
 	Compatible: {"OPENAI_API_KEY", "OPENAI_BASE_URL", "", AutoModel},
 	// an Azure deployment is named by its owner and retired on Azure's own calendar: no "auto"
-	Azure:      {"AZURE_OPENAI_API_KEY", "AZURE_OPENAI_ENDPOINT", "", "gpt-5.4-nano"},
-	Anthropic:  {"ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL", "https://api.anthropic.com/v1", "claude-haiku-4-5"},
-	Gemini:     {"GEMINI_API_KEY", "GEMINI_BASE_URL", "https://generativelanguage.googleapis.com/v1beta/openai", "gemini-2.5-flash-lite"},
+	Azure:     {"AZURE_OPENAI_API_KEY", "AZURE_OPENAI_ENDPOINT", "", "gpt-5.4-nano"},
+	Anthropic: {"ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL", "https://api.anthropic.com/v1", "claude-haiku-4-5"},
+	Gemini:    {"GEMINI_API_KEY", "GEMINI_BASE_URL", "https://generativelanguage.googleapis.com/v1beta/openai", "gemini-2.5-flash-lite"},
 }
 
 // DefaultPages by provider; compatible servers have none.
