@@ -20,6 +20,13 @@ const (
 	AnthropicVersion = "2023-06-01" // the anthropic-version header every Messages API call carries
 )
 
+// SyntheticHeader marks every probe request as synthetic traffic, so a provider's or a
+// gateway's analytics can leave it out (spans say so too: user_agent.synthetic.type "test").
+const (
+	SyntheticHeader = "X-Synthetic-Monitor"
+	SyntheticValue  = "xk6-chatgpt"
+)
+
 // requestCache keeps each component's method, URL and encoded body: a target's requests do
 // not change, and building them per probe was a visible share of CPU under load.
 type requestCache struct {
@@ -93,6 +100,7 @@ func newRequest(t *Target, c Component, model string) (*http.Request, error) {
 		req.Header.Set("Accept", "application/json")
 	}
 	req.Header.Set("User-Agent", t.UserAgent)
+	req.Header.Set(SyntheticHeader, SyntheticValue)
 	if t.GroundTruth && streamed(c) {
 		req.Header.Set("X-Sim-Stamps", "1") // sim.StampHeader; probe does not import sim
 	}
