@@ -143,6 +143,8 @@ func kindOf(c Component) string {
 		return lifecycle.Embedding
 	case Moderations:
 		return lifecycle.Moderation
+	case Realtime:
+		return lifecycle.Realtime
 	}
 	return lifecycle.Chat
 }

@@ -26,10 +26,11 @@ const (
 	Web         Component = "web"         // the ChatGPT web front door: app page or edge error
 	Status      Component = "status"      // the official status page answers (parsing is statuspage's)
 	Canary      Component = "canary"      // a question of known answer: wrong_answer when wrong
+	Realtime    Component = "realtime"    // the Realtime API over a WebSocket: session, one text answer
 )
 
 // Components lists what can be probed, in display order.
-var Components = []Component{Chat, ChatStream, Responses, Models, Embeddings, Moderations, Images, Web, Status, Canary}
+var Components = []Component{Chat, ChatStream, Responses, Models, Embeddings, Moderations, Images, Web, Status, Canary, Realtime}
 
 // ParseComponent validates a component name.
 func ParseComponent(s string) (Component, error) {
@@ -65,7 +66,7 @@ var Providers = []string{OpenAI, Azure, Anthropic, Gemini, Compatible}
 // check. Compatible servers and gateways offer what they proxy, so everything is allowed.
 var supported = map[string][]Component{
 	OpenAI:     Components,
-	Azure:      {Chat, ChatStream, Embeddings, Images, Web, Status, Canary},
+	Azure:      {Chat, ChatStream, Embeddings, Images, Web, Status, Canary, Realtime},
 	Anthropic:  {Chat, ChatStream, Models, Web, Status, Canary},
 	Gemini:     {Chat, ChatStream, Models, Embeddings, Web, Status, Canary},
 	Compatible: Components,
@@ -153,6 +154,7 @@ var defaultModelFor = map[Component]string{
 	Embeddings:  "text-embedding-3-small",
 	Moderations: "omni-moderation-latest",
 	Images:      "gpt-image-2", // gpt-image-1-mini and gpt-image-1.5 shut down on 2026-12-01
+	Realtime:    "gpt-realtime-mini",
 }
 
 // Pages are the public web and status pages of a provider.

@@ -102,6 +102,8 @@ func New(cfg Config) *Server {
 	s.mux.HandleFunc("POST /v1/moderations", s.simpleEndpoint("moderations", "input", moderationBody))
 	s.mux.HandleFunc("POST /v1/images/generations", s.simpleEndpoint("images", "prompt", imageBody))
 	s.mux.HandleFunc("POST /v1/messages", s.messages)
+	s.mux.HandleFunc("GET /v1/realtime", s.realtime)
+	s.mux.HandleFunc("GET /openai/v1/realtime", s.realtime) // Azure's GA path
 	s.mux.HandleFunc("GET /web/{$}", s.web)
 	s.routeDialects()
 	s.routeStatusPage()

@@ -58,7 +58,7 @@ var providerNames = map[string]string{
 // operations maps components to gen_ai.operation.name; the others are not GenAI operations.
 var operations = map[string]string{
 	"chat": "chat", "chat_stream": "chat", "canary": "chat", "responses": "chat",
-	"embeddings": "embeddings", "images": "generate_content",
+	"embeddings": "embeddings", "images": "generate_content", "realtime": "chat",
 }
 
 // Schema URLs of the two GenAI vocabularies a span can follow.
