@@ -4,7 +4,7 @@
  * @example
  * ```js
  * import chatgpt from "k6/x/chatgpt";
- * const target = chatgpt.target({ model: "gpt-4o-mini" });
+ * const target = chatgpt.target({ model: "auto" });
  * export default async function () {
  *   const r = await target.probe("chat_stream");
  *   console.log(r.ok, r.class, r.timings.ttft);
@@ -16,16 +16,17 @@ declare module "k6/x/chatgpt" {
    * A probed part of the service, each with its own request and success rule: chat (non-streaming
    * completion), chat_stream (SSE), responses (Responses API stream), models (token-free control),
    * embeddings, moderations (free), images (one low-quality image: costs money), web (the web
-   * front door: app page or edge error), status (the official status page answers) and canary (a
-   * question of known answer; a different answer fails with class wrong_answer).
+   * front door: app page or edge error), status (the official status page answers), canary (a
+   * question of known answer; a different answer fails with class wrong_answer) and realtime (the
+   * Realtime API over a WebSocket: session, one text answer).
    */
   export type Component =
     | "chat" | "chat_stream" | "responses" | "models" | "embeddings" | "moderations" | "images"
-    | "web" | "status" | "canary";
+    | "web" | "status" | "canary" | "realtime";
 
   /**
    * Provider dialect. azure: api-key header, deployments, api-version (chat, chat_stream,
-   * embeddings, images, canary); anthropic: Messages API and its events (chat, chat_stream,
+   * embeddings, images, canary, realtime); anthropic: Messages API and its events (chat, chat_stream,
    * models, canary); gemini: Google's OpenAI-compatible endpoint (chat, chat_stream, models,
    * embeddings, canary); compatible: vLLM, llama.cpp, Ollama, gateways (everything, max_tokens).
    * web and status work with every provider.
@@ -42,7 +43,7 @@ declare module "k6/x/chatgpt" {
   export type Class =
     | "ok" | "ok_slow" | "connection_error" | "timeout_connect" | "timeout_ttfb" | "timeout_total"
     | "edge_blocked" | "geo_blocked" | "edge_gateway_error" | "auth_invalid" | "account_blocked"
-    | "quota_exhausted" | "permission_denied" | "model_not_found" | "context_length_exceeded"
+    | "quota_exhausted" | "permission_denied" | "model_not_found" | "model_retired" | "context_length_exceeded"
     | "content_filtered" | "request_invalid" | "rate_limited" | "capacity_overloaded"
     | "rate_limited_anomalous" | "server_error" | "stream_error_event" | "stream_truncated"
     | "stream_stalled" | "empty_response" | "wrong_answer" | "unknown";
@@ -57,7 +58,7 @@ declare module "k6/x/chatgpt" {
     alternative?: boolean;
     /** Default "openai". */
     provider?: Provider;
-    /** Default: the provider's cheap model (gpt-4o-mini, claude-haiku-4-5, gemini-2.5-flash-lite). Azure: the deployment. */
+    /** Default "auto": the provider's cheapest live model (docs/lifecycle.md; openai gpt-5.4-nano on 2026-12-01), moved off a model before its shutdown and at once off a retired one; anthropic claude-haiku-4-5, gemini gemini-2.5-flash-lite. Azure: the deployment (default gpt-5.4-nano). */
     model?: string;
     /**
      * Default: the provider's base URL variable (OPENAI_BASE_URL, AZURE_OPENAI_ENDPOINT,
@@ -71,7 +72,7 @@ declare module "k6/x/chatgpt" {
     apiVersion?: string;
     /** What probeAll() probes. Default ["chat", "chat_stream", "models"]. */
     components?: Component[];
-    /** Models (Azure: deployments) of the non-chat components. Defaults: embeddings text-embedding-3-small (gemini: gemini-embedding-001), moderations omni-moderation-latest, images gpt-image-1-mini. */
+    /** Models (Azure: deployments) of the non-chat components. Defaults: embeddings text-embedding-3-small (gemini: gemini-embedding-001), moderations omni-moderation-latest, images gpt-image-2, realtime gpt-realtime-mini. */
     modelFor?: Partial<Record<Component, string>>;
     /** The probe's question. Default "Reply with the single word: pong". */
     prompt?: string;

@@ -17,7 +17,7 @@ const (
 
 // Classify applies the rules of docs/signals.md §6.2 in order; the first match wins.
 func Classify(o Outcome) Classification {
-	c := classify(o)
+	c := retired(o, classify(o))
 	c.Message = bound(c.Message)
 	return c
 }

@@ -19,6 +19,7 @@ import (
 
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/detect"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/monitor"
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/probe"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/report"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/secret"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/sim"
@@ -62,6 +63,8 @@ type RootModule struct {
 
 	gates   map[string]*monitor.Gate         // politeness and spend per target, shared by every VU (guarded by mu)
 	pollers map[string]*monitor.StatusPoller // the official status page per target (guarded by mu)
+	books   map[string]*probe.ModelBook      // what each target learned of its models (guarded by mu)
+	watched map[string]watchedTarget         // each target's models, for shutdown warnings (guarded by mu)
 }
 
 var _ modules.Module = (*RootModule)(nil)

@@ -47,6 +47,7 @@ func (i *Instance) report(data map[string]any, opts map[string]any) (map[string]
 	run := report.Build(snap, i.root.recorder(), now, report.Thresholds(data), prev)
 	as := attributeAll(snap)
 	run.Attribute(as, verdict(snap, as))
+	run.WarnShutdowns(i.root.shutdowns())
 	run.MarkSimulator(i.root.simulatorNote())
 	out := map[string]any{}
 	if v, ok := opts["stdout"]; !ok || v != false {

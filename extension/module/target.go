@@ -39,10 +39,12 @@ type Target struct {
 	// mon is this target's monitoring loop; its gate, status poller, rounds and detector are
 	// shared with every VU probing the same target.
 	mon *monitor.Monitor
+	// semconv is the GenAI vocabulary of its spans (OTEL_SEMCONV_STABILITY_OPT_IN)
+	semconv telemetry.Semconv
 }
 
 func newTarget(i *Instance, opts map[string]any) (*Target, error) {
-	t := &Target{inst: i}
+	t := &Target{inst: i, semconv: telemetry.ParseSemconv(i.env("OTEL_SEMCONV_STABILITY_OPT_IN"))}
 	o := &options{m: opts}
 	c := &t.cfg
 	x := o.parse(c, i.env)
@@ -58,6 +60,7 @@ func newTarget(i *Instance, opts map[string]any) (*Target, error) {
 	if err != nil {
 		return nil, err
 	}
+	c.Book = i.root.book(c.Provider+"|"+c.BaseURL+"|"+c.Model, c.Provider)
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
@@ -65,6 +68,7 @@ func newTarget(i *Instance, opts map[string]any) (*Target, error) {
 		return nil, err
 	}
 	t.Provider, t.Model, t.BaseURL = c.Provider, c.Model, c.BaseURL
+	i.root.watchModels(t.Name, c, t.comps)
 	i.root.addTarget(t.Name, t.Simulated, c.APIKey)
 	for _, pe := range probe.Endpoints { // a key in the environment is a secret, whether a target uses it or not
 		i.root.secrets.Add(i.env(pe.KeyEnv))
@@ -245,7 +249,8 @@ func (t *Target) guard(c probe.Component, r **probe.Result, run func()) {
 }
 
 func (t *Target) spanTarget() telemetry.SpanTarget {
-	return telemetry.SpanTarget{Provider: t.cfg.Provider, Model: t.cfg.Model, Prompt: t.cfg.Prompt, RecordContent: t.cfg.RecordContent}
+	return telemetry.SpanTarget{Provider: t.cfg.Provider, Model: t.cfg.Model, Prompt: t.cfg.Prompt, RecordContent: t.cfg.RecordContent,
+		Semconv: t.semconv}
 }
 
 // transport is the VU's transport (k6's dialer, TLS settings, data_sent/data_received), wrapped

@@ -97,6 +97,7 @@ func (p *run) judge(c Component, body []byte, o *classify.Outcome, r *Result) {
 		if stream.Unmarshal(body, &m) != nil || m.Data == nil {
 			malformed("expected a JSON model list, got something else")
 		}
+		p.listed = shutdownDates(m.Data)
 	case Embeddings:
 		var e struct {
 			Data []struct {

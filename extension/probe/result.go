@@ -94,9 +94,12 @@ type Result struct {
 	// when a stamping simulator is probed with GroundTruth: the yardstick of TTFT accuracy.
 	TrueTTFT float64 `js:"trueTtft"`
 	// Good is OK and within the target's SLO (always false without one).
-	Good      bool   `js:"good"`
-	SLO       *SLO   `js:"-"` // the target's, for goodput
-	Host      string `js:"-"`
-	MaxTokens int    `js:"-"`
-	Stream    bool   `js:"-"`
+	Good bool `js:"good"`
+	SLO  *SLO `js:"-"` // the target's, for goodput
+	// ShutdownDays are days until shutdown of the probed model, and after a models probe of every
+	// model of the target, when a date is announced (chatgpt_model_shutdown_days).
+	ShutdownDays map[string]int `js:"-"`
+	Host         string         `js:"-"`
+	MaxTokens    int            `js:"-"`
+	Stream       bool           `js:"-"`
 }

@@ -26,10 +26,11 @@ const (
 	Web         Component = "web"         // the ChatGPT web front door: app page or edge error
 	Status      Component = "status"      // the official status page answers (parsing is statuspage's)
 	Canary      Component = "canary"      // a question of known answer: wrong_answer when wrong
+	Realtime    Component = "realtime"    // the Realtime API over a WebSocket: session, one text answer
 )
 
 // Components lists what can be probed, in display order.
-var Components = []Component{Chat, ChatStream, Responses, Models, Embeddings, Moderations, Images, Web, Status, Canary}
+var Components = []Component{Chat, ChatStream, Responses, Models, Embeddings, Moderations, Images, Web, Status, Canary, Realtime}
 
 // ParseComponent validates a component name.
 func ParseComponent(s string) (Component, error) {
@@ -65,7 +66,7 @@ var Providers = []string{OpenAI, Azure, Anthropic, Gemini, Compatible}
 // check. Compatible servers and gateways offer what they proxy, so everything is allowed.
 var supported = map[string][]Component{
 	OpenAI:     Components,
-	Azure:      {Chat, ChatStream, Embeddings, Images, Web, Status, Canary},
+	Azure:      {Chat, ChatStream, Embeddings, Images, Web, Status, Canary, Realtime},
 	Anthropic:  {Chat, ChatStream, Models, Web, Status, Canary},
 	Gemini:     {Chat, ChatStream, Models, Embeddings, Web, Status, Canary},
 	Compatible: Components,
@@ -129,6 +130,9 @@ type Target struct {
 	GroundTruth bool
 	// SLO, when set, makes every result say whether it was good (chatgpt_goodput).
 	SLO *SLO
+	// Book is what the run learned of the target's models (shutdown dates, retirements) and
+	// what "auto" stands for; shared by the VUs of one target. Validate makes one if nil.
+	Book *ModelBook
 	// Secrets are the run's secrets (every target's key, of every provider): redacted, with
 	// APIKey, from every result, whatever server sent them (sanitize.go).
 	Secrets *secret.Set
@@ -149,7 +153,8 @@ const DefaultUserAgent = "xk6-chatgpt (+https://github.com/xk6-chatgpt/xk6-chatg
 var defaultModelFor = map[Component]string{
 	Embeddings:  "text-embedding-3-small",
 	Moderations: "omni-moderation-latest",
-	Images:      "gpt-image-1-mini",
+	Images:      "gpt-image-2", // gpt-image-1-mini and gpt-image-1.5 shut down on 2026-12-01
+	Realtime:    "gpt-realtime-mini",
 }
 
 // Pages are the public web and status pages of a provider.
@@ -161,11 +166,12 @@ type Endpoint struct{ KeyEnv, BaseEnv, URL, Model string }
 
 // Endpoints are every provider's: what the k6 module and `k6 x chatgpt check` read.
 var Endpoints = map[string]Endpoint{
-	OpenAI:     {"OPENAI_API_KEY", "OPENAI_BASE_URL", "https://api.openai.com/v1", "gpt-4o-mini"},
-	Compatible: {"OPENAI_API_KEY", "OPENAI_BASE_URL", "", "gpt-4o-mini"},
-	Azure:      {"AZURE_OPENAI_API_KEY", "AZURE_OPENAI_ENDPOINT", "", "gpt-4o-mini"},
-	Anthropic:  {"ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL", "https://api.anthropic.com/v1", "claude-haiku-4-5"},
-	Gemini:     {"GEMINI_API_KEY", "GEMINI_BASE_URL", "https://generativelanguage.googleapis.com/v1beta/openai", "gemini-2.5-flash-lite"},
+	OpenAI:     {"OPENAI_API_KEY", "OPENAI_BASE_URL", "https://api.openai.com/v1", AutoModel},
+	Compatible: {"OPENAI_API_KEY", "OPENAI_BASE_URL", "", AutoModel},
+	// an Azure deployment is named by its owner and retired on Azure's own calendar: no "auto"
+	Azure:     {"AZURE_OPENAI_API_KEY", "AZURE_OPENAI_ENDPOINT", "", "gpt-5.4-nano"},
+	Anthropic: {"ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL", "https://api.anthropic.com/v1", "claude-haiku-4-5"},
+	Gemini:    {"GEMINI_API_KEY", "GEMINI_BASE_URL", "https://generativelanguage.googleapis.com/v1beta/openai", "gemini-2.5-flash-lite"},
 }
 
 // DefaultPages by provider; compatible servers have none.
@@ -188,6 +194,9 @@ func (t *Target) Validate() error {
 	}
 	if t.Model == "" {
 		return errors.New("model is required")
+	}
+	if t.Book == nil {
+		t.Book = NewModelBook(t.Provider)
 	}
 	if err := httpURL("baseURL", t.BaseURL); err != nil {
 		return err

@@ -286,7 +286,11 @@ func (s *Server) models(w http.ResponseWriter, r *http.Request) {
 			b.WriteByte(',')
 		}
 		q, _ := json.Marshal(m)
-		fmt.Fprintf(&b, `{"id":%s,"object":"model","created":1686935002,"owned_by":"system"}`, q)
+		shutdown := "null"
+		if d := s.shutdownDate(m); d != "" {
+			shutdown = `"` + d + `"`
+		}
+		fmt.Fprintf(&b, `{"id":%s,"object":"model","created":1686935002,"owned_by":"system","shutdown_date":%s}`, q, shutdown)
 	}
 	b.WriteString(`]}`)
 	_, _ = io.WriteString(w, b.String())
