@@ -34,7 +34,7 @@ func (t *Target) capture(what string) (*vuEnv, error) {
 		return nil, fmt.Errorf("%s must be called from VU code (the default function), not the init context", what)
 	}
 	ctx := vu.Context()
-	return &vuEnv{ctx: ctx, parent: telemetry.ParentFromTraceparent(ctx, t.inst.env("K6_TRACE_PARENT")),
+	return &vuEnv{ctx: ctx, parent: telemetry.ParentFromTraceparent(ctx, t.traceParent),
 		rt: telemetry.Propagate{Next: t.transport(state)}, state: state, base: state.Tags.GetCurrentValues()}, nil
 }
 

@@ -36,13 +36,15 @@ type Target struct {
 	cfg   probe.Target
 	comps []probe.Component
 	inst  *Instance
+	// traceParent is K6_TRACE_PARENT, read at init: k6 gives VU code no environment to read.
+	traceParent string
 	// mon is this target's monitoring loop; its gate, status poller, rounds and detector are
 	// shared with every VU probing the same target.
 	mon *monitor.Monitor
 }
 
 func newTarget(i *Instance, opts map[string]any) (*Target, error) {
-	t := &Target{inst: i}
+	t := &Target{inst: i, traceParent: i.env("K6_TRACE_PARENT")}
 	o := &options{m: opts}
 	c := &t.cfg
 	x := o.parse(c, i.env)
