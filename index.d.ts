@@ -45,7 +45,7 @@ declare module "k6/x/chatgpt" {
     | "quota_exhausted" | "permission_denied" | "model_not_found" | "context_length_exceeded"
     | "content_filtered" | "request_invalid" | "rate_limited" | "capacity_overloaded"
     | "rate_limited_anomalous" | "server_error" | "stream_error_event" | "stream_truncated"
-    | "stream_stalled" | "empty_response" | "wrong_answer" | "unknown";
+    | "stream_stalled" | "empty_response" | "answer_budget_exhausted" | "wrong_answer" | "unknown";
 
   /** Whose fault a failure is; only "provider" and "edge" count toward an outage. "" on success. */
   export type Blame = "" | "provider" | "edge" | "network" | "account" | "client" | "unknown";
@@ -138,13 +138,21 @@ declare module "k6/x/chatgpt" {
     ttfb: number;
     /** First chunk carrying answer or reasoning text (streams). */
     ttft: number;
-    /** First answer (non-reasoning) text (streams). */
+    /** First answer (non-reasoning) text (streams): later than ttft by the reasoning a reasoning model streams first. */
     ttfa: number;
     /** Mean gap between tokens after the first (streams). */
     itl: number;
     /** Longest such gap. */
     itlMax: number;
     total: number;
+  }
+
+  /** Token accounting, from the server's usage report when it sent one. */
+  export interface Usage {
+    input: number;
+    output: number;
+    /** The part of output the model spent reasoning, when the server reports it (0 otherwise). A reasoning model that spends it all writes no answer: class answer_budget_exhausted. */
+    reasoning: number;
   }
 
   export interface ProbeResult {
@@ -166,7 +174,7 @@ declare module "k6/x/chatgpt" {
     /** The provider's own error code or type. */
     providerCode: string;
     timings: Timings;
-    usage: { input: number; output: number };
+    usage: Usage;
     /** Output tokens per second after the first token (streams). */
     tokensPerSecond: number;
     /** What the probe cost at list prices, USD. */

@@ -26,6 +26,7 @@ var advice = map[Class]string{
 	StreamTruncated:       "the stream ended before its terminal marker — provider or connection cut the answer short",
 	StreamStalled:         "the stream stopped sending data — provider stall",
 	EmptyResponse:         "the provider answered with no content — a known partial-outage pattern",
+	AnswerBudgetExhausted: "the model spent the whole answer budget reasoning and wrote no answer — raise maxTokens or lower reasoningEffort (our configuration, not an outage)",
 	WrongAnswer:           "the canary question got a wrong answer — degraded model quality or routing",
 	OKSlow:                "served, but slower than the baseline",
 	OK:                    "",

@@ -37,6 +37,7 @@ const (
 	StreamTruncated       Class = "stream_truncated"
 	StreamStalled         Class = "stream_stalled"
 	EmptyResponse         Class = "empty_response"
+	AnswerBudgetExhausted Class = "answer_budget_exhausted"
 	WrongAnswer           Class = "wrong_answer"
 	OKSlow                Class = "ok_slow"
 	OK                    Class = "ok"
@@ -49,7 +50,7 @@ var Classes = []Class{
 	EdgeGatewayError, AuthInvalid, AccountBlocked, QuotaExhausted, PermissionDenied, ModelNotFound,
 	ContextLengthExceeded, ContentFiltered, RequestInvalid, RateLimited, CapacityOverloaded,
 	RateLimitedAnomalous, ServerError, StreamErrorEvent, StreamTruncated, StreamStalled,
-	EmptyResponse, WrongAnswer, OKSlow, OK, Unknown,
+	EmptyResponse, AnswerBudgetExhausted, WrongAnswer, OKSlow, OK, Unknown,
 }
 
 // Blame says whose fault an outcome is. Only Provider and Edge count toward an outage.
@@ -101,6 +102,9 @@ type Outcome struct {
 	AnswerWrong bool
 	// FinishReason as reported by the server ("stop", "length", "content_filter", …).
 	FinishReason string
+	// Reasoning is what the model spent thinking: the reasoning tokens its usage reports, else
+	// the reasoning events, blocks or items it sent.
+	Reasoning int
 }
 
 // StreamFacts are what the stream reader saw after a 2xx response.

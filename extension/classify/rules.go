@@ -285,6 +285,9 @@ func success(o Outcome) Classification {
 		return Classification{Class: ContentFiltered, Blame: BlameClient, ProviderCode: "content_filter",
 			Message: "output stopped by the provider's content filter"}
 	}
+	if budgetSpentThinking(o) {
+		return answerBudgetExhausted(o)
+	}
 	if (o.ExpectAnswer && o.Content == 0) || blankJSON(o) {
 		return emptyResponse()
 	}

@@ -128,4 +128,5 @@ func TestTypesMatchTheJSObjects(t *testing.T) {
 	}
 	check("ProbeResult", "r")
 	check("Timings", "r.timings")
+	check("Usage", "r.usage")
 }

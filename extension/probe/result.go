@@ -46,6 +46,8 @@ var SpanHeaders = []string{"X-Request-Id", "Request-Id", "Apim-Request-Id", "Cf-
 type Usage struct {
 	Input  int `js:"input"`
 	Output int `js:"output"`
+	// Reasoning is the part of Output spent reasoning, when the server reports it.
+	Reasoning int `js:"reasoning"`
 }
 
 // Result is what one probe observed. Its js tags name the fields that reach JS, where the module

@@ -138,6 +138,9 @@ func runProbe(parent context.Context, rt http.RoundTripper, t *Target, c Compone
 		a := []rune(secret.Redact(r.Answer, keys...))
 		r.Message = fmt.Sprintf("%s: got %q, expected %q", r.Message, string(a[:min(len(a), 64)]), t.Canary.Answer)
 	}
+	if cl.Class == classify.AnswerBudgetExhausted {
+		r.Message = t.budgetMessage(r.Model, r.MaxTokens, o.Reasoning)
+	}
 	images := 0
 	if c == Images && r.OK {
 		images = 1
