@@ -34,7 +34,7 @@ func classify(o Outcome) Classification {
 	ok2xx := o.Status >= 200 && o.Status < 300
 	var env envelope
 	switch {
-	case html && !ok2xx:
+	case html && (!ok2xx || capacityGate(o.Body)):
 		env = envelope{found: true, message: htmlTitle(o.Body)}
 		env.addHay(env.message)
 	case !html && (!ok2xx || o.Stream == nil):
