@@ -45,7 +45,8 @@ declare module "k6/x/chatgpt" {
     | "quota_exhausted" | "permission_denied" | "model_not_found" | "context_length_exceeded"
     | "content_filtered" | "request_invalid" | "rate_limited" | "capacity_overloaded"
     | "rate_limited_anomalous" | "server_error" | "stream_error_event" | "stream_truncated"
-    | "stream_stalled" | "empty_response" | "answer_budget_exhausted" | "wrong_answer" | "unknown";
+    | "stream_stalled" | "empty_response" | "answer_budget_exhausted" | "status_unreadable"
+    | "wrong_answer" | "unknown";
 
   /** Whose fault a failure is; only "provider" and "edge" count toward an outage. "" on success. */
   export type Blame = "" | "provider" | "edge" | "network" | "account" | "client" | "unknown";
@@ -81,9 +82,9 @@ declare module "k6/x/chatgpt" {
     reasoningEffort?: "off" | "none" | "minimal" | "low" | "medium" | "high";
     /** The canary's question and expected answer (a whole word, any case). Default "What is 17 + 25? Reply with the number only." / "42". */
     canary?: { question: string; answer: string };
-    /** The web front door. Default by provider (https://chatgpt.com/ for openai and azure); the simulator's /web/ on a simulator. */
+    /** The web front door. Default by provider (https://chatgpt.com/ for openai, https://claude.ai/ for anthropic, https://gemini.google.com/ for gemini; none for azure and compatible); the simulator's /web/ on a simulator. */
     webURL?: string;
-    /** The official status page. Default by provider (https://status.openai.com/api/v2/summary.json for openai and azure). */
+    /** The official status page: a machine-readable feed (Statuspage v2, incident.io, Google Cloud incidents.json); a page that is not one fails the status probe (status_unreadable). Default by provider (https://status.openai.com/api/v2/summary.json for openai, https://anthropic.statuspage.io/api/v2/summary.json for anthropic; none for azure, gemini and compatible, which publish no such feed of their own). */
     statusURL?: string;
     /** How often the status component reads the official page (between reads it resolves with the last read, cached). Default "60s". */
     statusInterval?: Duration;

@@ -38,6 +38,7 @@ const (
 	StreamStalled         Class = "stream_stalled"
 	EmptyResponse         Class = "empty_response"
 	AnswerBudgetExhausted Class = "answer_budget_exhausted"
+	StatusUnreadable      Class = "status_unreadable"
 	WrongAnswer           Class = "wrong_answer"
 	OKSlow                Class = "ok_slow"
 	OK                    Class = "ok"
@@ -50,7 +51,7 @@ var Classes = []Class{
 	EdgeGatewayError, AuthInvalid, AccountBlocked, QuotaExhausted, PermissionDenied, ModelNotFound,
 	ContextLengthExceeded, ContentFiltered, RequestInvalid, RateLimited, CapacityOverloaded,
 	RateLimitedAnomalous, ServerError, StreamErrorEvent, StreamTruncated, StreamStalled,
-	EmptyResponse, AnswerBudgetExhausted, WrongAnswer, OKSlow, OK, Unknown,
+	EmptyResponse, AnswerBudgetExhausted, StatusUnreadable, WrongAnswer, OKSlow, OK, Unknown,
 }
 
 // Blame says whose fault an outcome is. Only Provider and Edge count toward an outage.
@@ -102,6 +103,8 @@ type Outcome struct {
 	AnswerWrong bool
 	// FinishReason as reported by the server ("stop", "length", "content_filter", …).
 	FinishReason string
+	// StatusPage is set for the status component: the body must be an official status page.
+	StatusPage bool
 	// Reasoning is what the model spent thinking: the reasoning tokens its usage reports, else
 	// the reasoning events, blocks or items it sent.
 	Reasoning int

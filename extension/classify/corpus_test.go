@@ -79,7 +79,7 @@ func TestCorpus(t *testing.T) {
 	}
 	// classify.Classes that need a live connection or a baseline are covered by TestClassify's outcomes.
 	live := map[classify.Class]bool{classify.ConnectionError: true, classify.TimeoutConnect: true, classify.TimeoutTTFB: true, classify.TimeoutTotal: true,
-		classify.StreamStalled: true, classify.OKSlow: true, classify.WrongAnswer: true}
+		classify.StreamStalled: true, classify.OKSlow: true, classify.WrongAnswer: true, classify.StatusUnreadable: true}
 	for _, cl := range classify.Classes {
 		if !classes[cl] && !live[cl] {
 			t.Errorf("no corpus case for class %s", cl)
@@ -99,7 +99,7 @@ func TestEveryClassIsReachable(t *testing.T) {
 	for _, c := range loadCorpus(t) {
 		seen[c.class] = true
 	}
-	for _, src := range []string{"connection_error", "timeout_connect", "timeout_ttfb", "timeout_total", "stream_stalled", "wrong_answer"} {
+	for _, src := range []string{"connection_error", "timeout_connect", "timeout_ttfb", "timeout_total", "stream_stalled", "wrong_answer", "status_unreadable"} {
 		seen[classify.Class(src)] = true // asserted by rows of TestClassify
 	}
 	for _, c := range classify.Classes {

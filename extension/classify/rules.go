@@ -329,6 +329,8 @@ func streamError(rec []byte) Classification {
 
 func bodyFailure(o Outcome) Classification {
 	switch {
+	case o.Malformed && o.StatusPage:
+		return statusUnreadable(o)
 	case o.Malformed && o.Stream == nil && len(bytes.TrimSpace(o.Body)) == 0:
 		return emptyResponse() // a whitespace body is not malformed JSON but no answer at all
 	case o.Malformed:

@@ -55,7 +55,8 @@ func (p *run) read(resp *http.Response, c Component, o *classify.Outcome, r *Res
 		return
 	}
 	if ok && c == Status {
-		p.body = body
+		p.statusPage(body, o)
+		return
 	}
 	if ok {
 		p.judge(c, body, o, r)

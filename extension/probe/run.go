@@ -13,6 +13,7 @@ import (
 
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/classify"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/secret"
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/statuspage"
 )
 
 // Body caps: an error body bigger than this carries nothing more a classifier needs, and a
@@ -44,12 +45,7 @@ func runProbe(parent context.Context, rt http.RoundTripper, t *Target, c Compone
 	r = Result{Component: c, Provider: t.Provider}
 	p = &run{target: t, start: time.Now()}
 	keys := t.secrets()
-	defer func() { // the redaction boundary (sanitize.go): every way out
-		r.sanitize(keys)
-		if p.body != nil { // the status page: its incident names reach reports and state files
-			p.body = []byte(secret.Redact(string(p.body), keys...))
-		}
-	}()
+	defer r.sanitize(keys) // the redaction boundary (sanitize.go): every way out; the status page's body is redacted where it is read (status.go)
 	req, err := newRequest(t, c)
 	if err != nil { // only a bug in our own request building gets here
 		r.Class, r.Blame, r.Message = classify.RequestInvalid, classify.BlameClient, err.Error()
@@ -179,8 +175,10 @@ type run struct {
 	stall                    *time.Timer
 	disarmed                 bool // the probe is over: the stall watchdog must not re-arm
 
-	// status pages: the body read, the validator sent back, and whether the page was unchanged
+	// status pages: the body read (redacted) and parsed, the validator sent back, and whether
+	// the page was unchanged
 	body        []byte
+	page        *statuspage.Page
 	etag        string
 	notModified bool
 }
