@@ -275,8 +275,10 @@ declare module "k6/x/chatgpt" {
     failures: number;
     recent_error_rate: number;
     baseline_error_rate: number;
-    /** Latest response's latency over the learned baseline. */
+    /** How slow the typical recent response is against the learned baseline: the median of the last 8 responses' ratios (each the slower of its TTFT and inter-token latency). */
     latency_ratio: number;
+    /** Why a degraded component is degraded, as the verdict says it: "2.1x slower than baseline (…)", or "stalling: 4 of its last 16 responses over 10x the baseline". */
+    degradation?: string;
     /** "prior" until enough healthy samples are learned, then "learned". */
     baseline: "prior" | "learned" | "learned_by_hour";
     /** The account or network failure class that dominates recent probes, if any. */
