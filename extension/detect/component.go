@@ -11,6 +11,7 @@ type component struct {
 	target, name string
 	err          errorTest
 	lat          latencyTest
+	answers      answerTest // wrong canary answers (answers.go)
 	latRunStart  time.Time
 	state        State
 	since        time.Time
@@ -90,6 +91,9 @@ func (c *component) observe(o Observation, cfg *Config) {
 			}
 			c.err.observeRecovery(failed, float64(c.incFails)/float64(max(c.incObs, 1)), cfg.LowAlt)
 		}
+	}
+	if weighs, wrong := o.answered(); weighs && c.state != Maintenance && !o.outage {
+		c.answers.observe(wrong, o.At)
 	}
 	if !o.ok() {
 		return

@@ -38,6 +38,8 @@ type Observation struct {
 	TotalMs   float64
 	// TruthSince is when the trouble began by a simulator's ground truth (zero: unknown).
 	TruthSince time.Time
+
+	outage bool // a wrong answer while another component of the target is down (answers.go)
 }
 
 func (o Observation) ok() bool { return o.Class == classify.OK || o.Class == classify.OKSlow }
@@ -47,6 +49,9 @@ func (o Observation) ok() bool { return o.Class == classify.OK || o.Class == cla
 func (o Observation) counts() (counted, failed bool) {
 	if o.ok() {
 		return true, false
+	}
+	if o.Class == classify.WrongAnswer && !o.outage { // the answer test weighs it (answers.go)
+		return false, false
 	}
 	if o.Blame.CountsAsOutage() {
 		return true, true

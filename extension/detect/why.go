@@ -6,6 +6,10 @@ import "fmt"
 // the typical recent response against the learned baseline, or the share of responses stalling
 // in the heavy tail (whose median stays fast, so a ratio would say nothing).
 func (c *component) degradation(cfg *Config) string {
+	if c.answers.score > 0 && c.lat.score < cfg.LatencyThreshold && c.lat.tail.calm() {
+		wrong, of := c.answers.recent(answerRecent)
+		return fmt.Sprintf("answering wrong: %d of its last %d answers", wrong, of)
+	}
 	if c.lat.tail.score >= cfg.TailThreshold || (c.lat.score < cfg.LatencyThreshold && !c.lat.tail.calm()) {
 		in, of := c.lat.tail.recent(tailQuiet)
 		return fmt.Sprintf("stalling: %d of its last %d responses over %dx the baseline", in, of, tailFactor)
