@@ -40,7 +40,7 @@ declare module "k6/x/chatgpt" {
 
   /** Outcome classes (docs/signals.md §6). */
   export type Class =
-    | "ok" | "ok_slow" | "connection_error" | "timeout_connect" | "timeout_ttfb" | "timeout_total"
+    | "ok" | "connection_error" | "timeout_connect" | "timeout_ttfb" | "timeout_total"
     | "edge_blocked" | "geo_blocked" | "edge_gateway_error" | "auth_invalid" | "account_blocked"
     | "quota_exhausted" | "permission_denied" | "model_not_found" | "context_length_exceeded"
     | "content_filtered" | "request_invalid" | "rate_limited" | "capacity_overloaded"

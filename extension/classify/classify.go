@@ -40,7 +40,6 @@ const (
 	AnswerBudgetExhausted Class = "answer_budget_exhausted"
 	StatusUnreadable      Class = "status_unreadable"
 	WrongAnswer           Class = "wrong_answer"
-	OKSlow                Class = "ok_slow"
 	OK                    Class = "ok"
 	Unknown               Class = "unknown"
 )
@@ -51,7 +50,7 @@ var Classes = []Class{
 	EdgeGatewayError, AuthInvalid, AccountBlocked, QuotaExhausted, PermissionDenied, ModelNotFound,
 	ContextLengthExceeded, ContentFiltered, RequestInvalid, RateLimited, CapacityOverloaded,
 	RateLimitedAnomalous, ServerError, StreamErrorEvent, StreamTruncated, StreamStalled,
-	EmptyResponse, AnswerBudgetExhausted, StatusUnreadable, WrongAnswer, OKSlow, OK, Unknown,
+	EmptyResponse, AnswerBudgetExhausted, StatusUnreadable, WrongAnswer, OK, Unknown,
 }
 
 // Blame says whose fault an outcome is. Only Provider and Edge count toward an outage.
@@ -130,4 +129,4 @@ type Classification struct {
 }
 
 // OK reports whether the class is a success.
-func (c Classification) OK() bool { return c.Class == OK || c.Class == OKSlow }
+func (c Classification) OK() bool { return c.Class == OK }

@@ -143,7 +143,7 @@ func (c *component) recentFailure() (classify.Class, classify.Blame, float64) {
 	blames := map[classify.Class]classify.Blame{}
 	failed := 0
 	for i := range n {
-		if cl := c.classes[i]; cl != classify.OK && cl != classify.OKSlow && cl != "" {
+		if cl := c.classes[i]; cl != classify.OK && cl != "" {
 			counts[cl]++
 			blames[cl] = c.blames[i]
 			failed++

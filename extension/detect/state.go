@@ -42,7 +42,7 @@ type Observation struct {
 	outage bool // a wrong answer while another component of the target is down (answers.go)
 }
 
-func (o Observation) ok() bool { return o.Class == classify.OK || o.Class == classify.OKSlow }
+func (o Observation) ok() bool { return o.Class == classify.OK }
 
 // counts reports whether the observation feeds the error test (successes, and failures blamed
 // on the provider or its edge), and whether it failed.
