@@ -203,6 +203,8 @@ declare module "k6/x/chatgpt" {
     message: string;
     /** One line for a human: whose problem and what to do. */
     advice: string;
+    /** The canary's answer (every component's answer with recordContent): at most 4 KiB, keys and anything shaped like a credential [REDACTED], control characters removed; "" otherwise. */
+    answer: string;
     /** True for a confirmation probe (sent because the detector was in doubt; not in chatgpt_available). */
     confirmation: boolean;
     /** The confirmation probes that followed this one (probe() and probeAll(); empty when none were needed). */
