@@ -2,18 +2,31 @@ package e2e
 
 import (
 	"encoding/json"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 )
 
 // scripts/demo.js, played 6x faster than its default (20 s instead of two minutes): the
-// detector reports the slow-down, the outages and the recovery in k6's own output.
+// detector reports the slow-down, the outages and the recovery in k6's own output, and the
+// reports are written, the outage in them.
 func TestDemoTellsTheStory(t *testing.T) {
-	r := k6run(t, "scripts/demo.js", "DEMO_SPEED=120")
+	dir := t.TempDir()
+	r := k6run(t, "scripts/demo.js", "DEMO_SPEED=120", "CHATGPT_REPORT_DIR="+dir)
 	out := r.stdout + r.stderr
 	if r.code != 0 {
 		t.Fatalf("exit %d\n%s", r.code, out)
+	}
+	for _, f := range []string{"report.md", "junit.xml", "report.json", "report.html", "badges/overall.svg"} {
+		b, err := os.ReadFile(filepath.Join(dir, f))
+		if err != nil || len(b) == 0 {
+			t.Errorf("the demo wrote no %s: %v", f, err)
+		}
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "report.json")); !strings.Contains(string(b), `"worst": "major_outage"`) && !strings.Contains(string(b), `"worst":"major_outage"`) {
+		t.Errorf("report.json does not hold the demo's outage:\n%.2000s", b)
 	}
 	for _, want := range []string{
 		"openai/chat_stream operational -> degraded_performance",
