@@ -315,6 +315,25 @@ declare module "k6/x/chatgpt" {
     official_incident?: string;
     /** Seconds from our detection to the page's acknowledgement: how far ahead we were (negative: the page was first). */
     detection_lead_s?: number;
+    /** From the incident to its requests. */
+    evidence?: IncidentEvidence;
+  }
+
+  /** What leads from an incident to the requests behind it; texts bounded (ids 128 bytes, messages 512) and redacted like every server text. */
+  export interface IncidentEvidence {
+    /** The first three failing (or, for a slow-down, slow) probes' request ids, to quote to the provider's support. */
+    request_ids?: string[];
+    /** Their trace ids (with --traces-output or K6_TRACE_PARENT). */
+    trace_ids?: string[];
+    first_message?: string;
+    last_message?: string;
+    /** Whose fault most of its failures were. */
+    blame?: Blame;
+    /** Where the monitor ran: CHATGPT_LOCATION, else the run's location tag. */
+    location?: string;
+    /** The latest TTFT and inter-token latency measured when it was detected, ms. */
+    ttft_ms?: number;
+    itl_ms?: number;
   }
 
   /** Who is at fault when a target fails, how sure, and why. */

@@ -32,6 +32,12 @@ type component struct {
 	truthSince   time.Time    // a simulator's start of the current trouble (zero: none known)
 	maintFails   int          // failures during a declared maintenance, this process (reported, never an outage)
 	everOK       bool         // it has answered before (this run or, through the state file, an earlier one)
+	// The latest observations as evidence for an incident they may open, and the latest
+	// latencies measured (evidence.go); not saved.
+	sightings         []sighting
+	nextSighting      int
+	lastTTFT, lastITL float64
+	location          string // where the latest observation was made
 }
 
 func newComponent(target, name string, p Priors) *component {
@@ -51,6 +57,8 @@ func (c *component) observe(o Observation, cfg *Config) {
 	}
 	c.blames[c.nb%window], c.classes[c.nb%window] = o.Blame, o.Class
 	c.nb++
+	c.location = o.Location
+	c.remember(o)
 	if c.inc != nil {
 		c.inc.Samples++
 		if !o.ok() {

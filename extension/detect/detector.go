@@ -302,6 +302,7 @@ func (d *Detector) open(c *component, started, at time.Time) {
 		truth := c.truthSince
 		c.inc.TruthStartedAt = &truth
 	}
+	c.inc.Evidence = c.evidence(started, c.location)
 	c.lastInc = c.inc
 	acknowledge(c.inc, c.official) // the page may have been first
 	d.incidents = append(d.incidents, c.inc)

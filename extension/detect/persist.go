@@ -34,18 +34,19 @@ type Saved struct {
 
 // SavedComponent is one component's memory.
 type SavedComponent struct {
-	Target          string         `json:"target,omitempty"`
-	Component       string         `json:"component"`
-	State           State          `json:"state"`
-	Since           time.Time      `json:"since,omitzero"`
-	LastObservation time.Time      `json:"last_observation,omitzero"`
-	Observations    int            `json:"observations"`
-	Failures        int            `json:"failures"`
-	TTFTEWMA        float64        `json:"ttft_ewma_ms"`
-	ErrorRate       SavedErrorTest `json:"error_rate"`
-	Latency         SavedLatency   `json:"latency"`
-	Answers         *SavedTail     `json:"wrong_answers,omitempty"` // the wrong-answer test, while it has evidence
-	Official        SavedOfficial  `json:"official"`
+	Target          string          `json:"target,omitempty"`
+	Component       string          `json:"component"`
+	State           State           `json:"state"`
+	Since           time.Time       `json:"since,omitzero"`
+	LastObservation time.Time       `json:"last_observation,omitzero"`
+	Observations    int             `json:"observations"`
+	Failures        int             `json:"failures"`
+	TTFTEWMA        float64         `json:"ttft_ewma_ms"`
+	ErrorRate       SavedErrorTest  `json:"error_rate"`
+	Latency         SavedLatency    `json:"latency"`
+	Answers         *SavedTail      `json:"wrong_answers,omitempty"` // the wrong-answer test, while it has evidence
+	Evidence        *SavedSightings `json:"evidence,omitempty"`      // the latest observations, for an incident they may open
+	Official        SavedOfficial   `json:"official"`
 	// OpenIncident is the incident in progress; LastIncident the latest resolved one, kept so
 	// that a relapse soon after recovery reopens it rather than counting a new one.
 	OpenIncident *Incident `json:"open_incident,omitempty"`
@@ -165,6 +166,7 @@ func (c *component) save() SavedComponent {
 	l := &c.lat
 	sc.Latency = SavedLatency{TTFT: l.ttft.save(), ITL: l.itl.save(), Total: l.total.save(), Score: l.score,
 		Recovery: l.recovery, Ratio: l.ratio, Tail: SavedTail{Score: l.tail.score, Quiet: l.tail.quiet, Last: l.tail.last, Start: l.tail.start}}
+	sc.Evidence = c.saveSightings()
 	if a := c.answers; a.score > 0 {
 		sc.Answers = &SavedTail{Score: a.score, Start: a.start}
 	}
@@ -240,15 +242,18 @@ func (c *component) restore(sc SavedComponent) {
 	l := sc.Latency
 	c.lat = latencyTest{ttft: restoreMetric(l.TTFT), itl: restoreMetric(l.ITL), total: restoreMetric(l.Total), score: l.Score,
 		recovery: l.Recovery, ratio: l.Ratio, tail: tailTest{score: l.Tail.Score, quiet: l.Tail.Quiet, last: l.Tail.Last, start: l.Tail.Start}}
+	c.restoreSightings(sc.Evidence)
 	if a := sc.Answers; a != nil {
 		c.answers = answerTest{score: min(max(a.Score, 0), answerThreshold), start: a.Start}
 	}
 	if sc.OpenIncident != nil {
 		in := sc.OpenIncident.clone()
+		in.Evidence = in.Evidence.bounded()
 		c.inc, c.lastInc = &in, &in
 	}
 	if sc.LastIncident != nil {
 		in := sc.LastIncident.clone()
+		in.Evidence = in.Evidence.bounded()
 		c.lastInc = &in
 	}
 }

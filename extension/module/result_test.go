@@ -54,7 +54,9 @@ func TestCanaryAnswerOnTheResult(t *testing.T) {
 	toVU(rt)
 	for i, want := range []func(string) bool{
 		func(a string) bool { return a == "42" },
-		func(a string) bool { return strings.HasPrefix(a, "The answer is 43") && strings.Contains(a, "[REDACTED]") },
+		func(a string) bool {
+			return strings.HasPrefix(a, "The answer is 43") && strings.Contains(a, "[REDACTED]")
+		},
 		func(a string) bool { return len(a) <= 4<<10+len("…") && strings.HasPrefix(a, "4444") },
 	} {
 		v, err := rt.RunOnEventLoop(`JSON.stringify(target.probeSync("canary"))`)
