@@ -16,8 +16,9 @@ declare module "k6/x/chatgpt" {
    * A probed part of the service, each with its own request and success rule: chat (non-streaming
    * completion), chat_stream (SSE), responses (Responses API stream), models (token-free control),
    * embeddings, moderations (free), images (one low-quality image: costs money), web (the web
-   * front door: app page or edge error), status (the official status page answers) and canary (a
-   * question of known answer; a different answer fails with class wrong_answer).
+   * front door: app page or edge error), status (the official status page, which must parse as one:
+   * else class status_unreadable) and canary (a question of known answer; a different answer fails
+   * with class wrong_answer, and the answer is on the result).
    */
   export type Component =
     | "chat" | "chat_stream" | "responses" | "models" | "embeddings" | "moderations" | "images"
@@ -28,7 +29,8 @@ declare module "k6/x/chatgpt" {
    * embeddings, images, canary); anthropic: Messages API and its events (chat, chat_stream,
    * models, canary); gemini: Google's OpenAI-compatible endpoint (chat, chat_stream, models,
    * embeddings, canary); compatible: vLLM, llama.cpp, Ollama, gateways (everything, max_tokens).
-   * web and status work with every provider.
+   * web and status work with every provider that has the page by default (openai, anthropic; gemini
+   * web) or with webURL / statusURL.
    */
   export type Provider = "openai" | "azure" | "anthropic" | "gemini" | "compatible";
 
