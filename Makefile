@@ -24,7 +24,7 @@ export GOTOOLCHAIN := local
 
 GO_SOURCES := $(shell find extension -name '*.go' -not -name '*_test.go') go.mod go.sum
 
-.PHONY: all build run test test-unit bench fuzz seeds schedules library soak lint fmt clean tools dashboards stack stack-down
+.PHONY: all build run test test-unit bench fuzz seeds schedules library replay docs soak lint fmt clean tools dashboards stack stack-down
 
 all: lint test
 
@@ -54,6 +54,14 @@ test-unit: $(K6) $(OPENAI_NODE)/package.json $(JAEGER) $(DEBIAN_TOOLS)
 bench: $(K6)
 	go test -run '^$$' -bench . -benchmem ./...
 	go run ./extension/loadbench -k6 $(K6)
+
+## replay: the detector over every committed scenario in virtual time (docs/detection.md's table is these replays)
+replay: $(K6)
+	$(K6) x chatgpt replay scripts/scenarios/*.yaml
+
+## docs: rewrite the generated tables of docs/ (metrics from telemetry.Defs, detection from the replays); tests fail while they differ
+docs:
+	UPDATE_DOCS=1 go test -count=1 -run '^TestDocs' ./extension/telemetry ./extension/replay
 
 ## seeds: replay every scenario over 100 seeds (REPLAY_SEEDS=N for another count): how typical the committed seeds are
 seeds:

@@ -16,9 +16,10 @@ declare module "k6/x/chatgpt" {
    * A probed part of the service, each with its own request and success rule: chat (non-streaming
    * completion), chat_stream (SSE), responses (Responses API stream), models (token-free control),
    * embeddings, moderations (free), images (one low-quality image: costs money), web (the web
-   * front door: app page or edge error), status (the official status page answers), canary (a
-   * question of known answer; a different answer fails with class wrong_answer) and realtime (the
-   * Realtime API over a WebSocket: session, one text answer).
+   * front door: app page or edge error), status (the official status page, which must parse as one:
+   * else class status_unreadable), canary (a question of known answer; a different answer fails
+   * with class wrong_answer, and the answer is on the result) and realtime (the Realtime API over a
+   * WebSocket: session, one text answer).
    */
   export type Component =
     | "chat" | "chat_stream" | "responses" | "models" | "embeddings" | "moderations" | "images"
@@ -29,7 +30,8 @@ declare module "k6/x/chatgpt" {
    * embeddings, images, canary, realtime); anthropic: Messages API and its events (chat, chat_stream,
    * models, canary); gemini: Google's OpenAI-compatible endpoint (chat, chat_stream, models,
    * embeddings, canary); compatible: vLLM, llama.cpp, Ollama, gateways (everything, max_tokens).
-   * web and status work with every provider.
+   * web and status work with every provider that has the page by default (openai, anthropic; gemini
+   * web) or with webURL / statusURL.
    */
   export type Provider = "openai" | "azure" | "anthropic" | "gemini" | "compatible";
 
@@ -41,12 +43,13 @@ declare module "k6/x/chatgpt" {
 
   /** Outcome classes (docs/signals.md §6). */
   export type Class =
-    | "ok" | "ok_slow" | "connection_error" | "timeout_connect" | "timeout_ttfb" | "timeout_total"
+    | "ok" | "connection_error" | "timeout_connect" | "timeout_ttfb" | "timeout_total"
     | "edge_blocked" | "geo_blocked" | "edge_gateway_error" | "auth_invalid" | "account_blocked"
     | "quota_exhausted" | "permission_denied" | "model_not_found" | "model_retired" | "context_length_exceeded"
     | "content_filtered" | "request_invalid" | "rate_limited" | "capacity_overloaded"
     | "rate_limited_anomalous" | "server_error" | "stream_error_event" | "stream_truncated"
-    | "stream_stalled" | "empty_response" | "wrong_answer" | "unknown";
+    | "stream_stalled" | "empty_response" | "answer_budget_exhausted" | "status_unreadable"
+    | "wrong_answer" | "unknown";
 
   /** Whose fault a failure is; only "provider" and "edge" count toward an outage. "" on success. */
   export type Blame = "" | "provider" | "edge" | "network" | "account" | "client" | "unknown";
@@ -82,9 +85,9 @@ declare module "k6/x/chatgpt" {
     reasoningEffort?: "off" | "none" | "minimal" | "low" | "medium" | "high";
     /** The canary's question and expected answer (a whole word, any case). Default "What is 17 + 25? Reply with the number only." / "42". */
     canary?: { question: string; answer: string };
-    /** The web front door. Default by provider (https://chatgpt.com/ for openai and azure); the simulator's /web/ on a simulator. */
+    /** The web front door. Default by provider (https://chatgpt.com/ for openai, https://claude.ai/ for anthropic, https://gemini.google.com/ for gemini; none for azure and compatible); the simulator's /web/ on a simulator. */
     webURL?: string;
-    /** The official status page. Default by provider (https://status.openai.com/api/v2/summary.json for openai and azure). */
+    /** The official status page: a machine-readable feed (Statuspage v2, incident.io, Google Cloud incidents.json); a page that is not one fails the status probe (status_unreadable). Default by provider (https://status.openai.com/api/v2/summary.json for openai, https://anthropic.statuspage.io/api/v2/summary.json for anthropic; none for azure, gemini and compatible, which publish no such feed of their own). */
     statusURL?: string;
     /** How often the status component reads the official page (between reads it resolves with the last read, cached). Default "60s". */
     statusInterval?: Duration;
@@ -139,13 +142,21 @@ declare module "k6/x/chatgpt" {
     ttfb: number;
     /** First chunk carrying answer or reasoning text (streams). */
     ttft: number;
-    /** First answer (non-reasoning) text (streams). */
+    /** First answer (non-reasoning) text (streams): later than ttft by the reasoning a reasoning model streams first. */
     ttfa: number;
     /** Mean gap between tokens after the first (streams). */
     itl: number;
     /** Longest such gap. */
     itlMax: number;
     total: number;
+  }
+
+  /** Token accounting, from the server's usage report when it sent one. */
+  export interface Usage {
+    input: number;
+    output: number;
+    /** The part of output the model spent reasoning, when the server reports it (0 otherwise). A reasoning model that spends it all writes no answer: class answer_budget_exhausted. */
+    reasoning: number;
   }
 
   export interface ProbeResult {
@@ -167,7 +178,7 @@ declare module "k6/x/chatgpt" {
     /** The provider's own error code or type. */
     providerCode: string;
     timings: Timings;
-    usage: { input: number; output: number };
+    usage: Usage;
     /** Output tokens per second after the first token (streams). */
     tokensPerSecond: number;
     /** What the probe cost at list prices, USD. */
@@ -195,6 +206,8 @@ declare module "k6/x/chatgpt" {
     message: string;
     /** One line for a human: whose problem and what to do. */
     advice: string;
+    /** The canary's answer (every component's answer with recordContent): at most 4 KiB, keys and anything shaped like a credential [REDACTED], control characters removed; "" otherwise. */
+    answer: string;
     /** True for a confirmation probe (sent because the detector was in doubt; not in chatgpt_available). */
     confirmation: boolean;
     /** The confirmation probes that followed this one (probe() and probeAll(); empty when none were needed). */
@@ -267,8 +280,10 @@ declare module "k6/x/chatgpt" {
     failures: number;
     recent_error_rate: number;
     baseline_error_rate: number;
-    /** Latest response's latency over the learned baseline. */
+    /** How slow the typical recent response is against the learned baseline: the median of the last 8 responses' ratios (each the slower of its TTFT and inter-token latency). */
     latency_ratio: number;
+    /** Why a degraded component is degraded, as the verdict says it: "2.1x slower than baseline (…)", or "stalling: 4 of its last 16 responses over 10x the baseline". */
+    degradation?: string;
     /** "prior" until enough healthy samples are learned, then "learned". */
     baseline: "prior" | "learned" | "learned_by_hour";
     /** The account or network failure class that dominates recent probes, if any. */
@@ -303,6 +318,25 @@ declare module "k6/x/chatgpt" {
     official_incident?: string;
     /** Seconds from our detection to the page's acknowledgement: how far ahead we were (negative: the page was first). */
     detection_lead_s?: number;
+    /** From the incident to its requests. */
+    evidence?: IncidentEvidence;
+  }
+
+  /** What leads from an incident to the requests behind it; texts bounded (ids 128 bytes, messages 512) and redacted like every server text. */
+  export interface IncidentEvidence {
+    /** The first three failing (or, for a slow-down, slow) probes' request ids, to quote to the provider's support. */
+    request_ids?: string[];
+    /** Their trace ids (with --traces-output or K6_TRACE_PARENT). */
+    trace_ids?: string[];
+    first_message?: string;
+    last_message?: string;
+    /** Whose fault most of its failures were. */
+    blame?: Blame;
+    /** Where the monitor ran: CHATGPT_LOCATION, else the run's location tag. */
+    location?: string;
+    /** The latest TTFT and inter-token latency measured when it was detected, ms. */
+    ttft_ms?: number;
+    itl_ms?: number;
   }
 
   /** Who is at fault when a target fails, how sure, and why. */

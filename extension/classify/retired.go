@@ -9,7 +9,6 @@ import "bytes"
 const ModelRetired Class = "model_retired"
 
 func init() {
-	Classes = append(Classes, ModelRetired)
 	advice[ModelRetired] = "the provider retired this model (past its shutdown date) — move the monitor to a current model; not an outage"
 }
 

@@ -34,7 +34,7 @@ func classify(o Outcome) Classification {
 	ok2xx := o.Status >= 200 && o.Status < 300
 	var env envelope
 	switch {
-	case html && !ok2xx:
+	case html && (!ok2xx || capacityGate(o.Body)):
 		env = envelope{found: true, message: htmlTitle(o.Body)}
 		env.addHay(env.message)
 	case !html && (!ok2xx || o.Stream == nil):
@@ -285,6 +285,9 @@ func success(o Outcome) Classification {
 		return Classification{Class: ContentFiltered, Blame: BlameClient, ProviderCode: "content_filter",
 			Message: "output stopped by the provider's content filter"}
 	}
+	if budgetSpentThinking(o) {
+		return answerBudgetExhausted(o)
+	}
 	if (o.ExpectAnswer && o.Content == 0) || blankJSON(o) {
 		return emptyResponse()
 	}
@@ -326,6 +329,8 @@ func streamError(rec []byte) Classification {
 
 func bodyFailure(o Outcome) Classification {
 	switch {
+	case o.Malformed && o.StatusPage:
+		return statusUnreadable(o)
 	case o.Malformed && o.Stream == nil && len(bytes.TrimSpace(o.Body)) == 0:
 		return emptyResponse() // a whitespace body is not malformed JSON but no answer at all
 	case o.Malformed:

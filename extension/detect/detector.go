@@ -6,6 +6,8 @@ import (
 	"slices"
 	"sync"
 	"time"
+
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/classify"
 )
 
 // Detector holds every component's tests and incidents. It is safe for concurrent use: all
@@ -90,6 +92,7 @@ func (d *Detector) component(target, name string) *component {
 func (d *Detector) Observe(o Observation) []Transition {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	o.outage = o.Class == classify.WrongAnswer && d.siblingDown(o.Target, o.Component)
 	d.component(o.Target, o.Component).observe(o, &d.cfg)
 	var out []Transition
 	for _, c := range d.comps {
@@ -240,9 +243,12 @@ func (d *Detector) step(c *component, at time.Time) []Transition {
 			case c.lat.tail.score >= cfg.TailThreshold:
 				c.state, c.lat.recovery = Degraded, 0
 				d.open(c, c.lat.tail.start, at)
+			case c.answers.alarmed():
+				c.state = Degraded
+				d.open(c, c.answers.start, at)
 			}
 		case Degraded:
-			if (c.lat.recovery >= cfg.LatencyRecovery || c.lat.score == 0) && c.lat.tail.calm() {
+			if (c.lat.recovery >= cfg.LatencyRecovery || c.lat.score == 0) && c.lat.tail.calm() && c.answers.score == 0 {
 				c.state, c.lat.score, c.lat.tail.score = Operational, 0, 0
 			}
 		}
@@ -318,6 +324,7 @@ func (d *Detector) open(c *component, started, at time.Time) {
 		truth := c.truthSince
 		c.inc.TruthStartedAt = &truth
 	}
+	c.inc.Evidence = c.evidence(started, c.location)
 	c.lastInc = c.inc
 	acknowledge(c.inc, c.official) // the page may have been first
 	d.incidents = append(d.incidents, c.inc)

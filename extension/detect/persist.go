@@ -34,17 +34,19 @@ type Saved struct {
 
 // SavedComponent is one component's memory.
 type SavedComponent struct {
-	Target          string         `json:"target,omitempty"`
-	Component       string         `json:"component"`
-	State           State          `json:"state"`
-	Since           time.Time      `json:"since,omitzero"`
-	LastObservation time.Time      `json:"last_observation,omitzero"`
-	Observations    int            `json:"observations"`
-	Failures        int            `json:"failures"`
-	TTFTEWMA        float64        `json:"ttft_ewma_ms"`
-	ErrorRate       SavedErrorTest `json:"error_rate"`
-	Latency         SavedLatency   `json:"latency"`
-	Official        SavedOfficial  `json:"official"`
+	Target          string          `json:"target,omitempty"`
+	Component       string          `json:"component"`
+	State           State           `json:"state"`
+	Since           time.Time       `json:"since,omitzero"`
+	LastObservation time.Time       `json:"last_observation,omitzero"`
+	Observations    int             `json:"observations"`
+	Failures        int             `json:"failures"`
+	TTFTEWMA        float64         `json:"ttft_ewma_ms"`
+	ErrorRate       SavedErrorTest  `json:"error_rate"`
+	Latency         SavedLatency    `json:"latency"`
+	Answers         *SavedTail      `json:"wrong_answers,omitempty"` // the wrong-answer test, while it has evidence
+	Evidence        *SavedSightings `json:"evidence,omitempty"`      // the latest observations, for an incident they may open
+	Official        SavedOfficial   `json:"official"`
 	// OpenIncident is the incident in progress; LastIncident the latest resolved one, kept so
 	// that a relapse soon after recovery reopens it rather than counting a new one.
 	OpenIncident *Incident `json:"open_incident,omitempty"`
@@ -167,6 +169,10 @@ func (c *component) save() SavedComponent {
 	l := &c.lat
 	sc.Latency = SavedLatency{TTFT: l.ttft.save(), ITL: l.itl.save(), Total: l.total.save(), Score: l.score,
 		Recovery: l.recovery, Ratio: l.ratio, Tail: SavedTail{Score: l.tail.score, Quiet: l.tail.quiet, Last: l.tail.last, Start: l.tail.start}}
+	sc.Evidence = c.saveSightings()
+	if a := c.answers; a.score > 0 {
+		sc.Answers = &SavedTail{Score: a.score, Start: a.start}
+	}
 	if c.inc != nil {
 		in := c.inc.clone()
 		sc.OpenIncident = &in
@@ -242,12 +248,18 @@ func (c *component) restore(sc SavedComponent) {
 	l := sc.Latency
 	c.lat = latencyTest{ttft: restoreMetric(l.TTFT), itl: restoreMetric(l.ITL), total: restoreMetric(l.Total), score: l.Score,
 		recovery: l.Recovery, ratio: l.Ratio, tail: tailTest{score: l.Tail.Score, quiet: l.Tail.Quiet, last: l.Tail.Last, start: l.Tail.Start}}
+	c.restoreSightings(sc.Evidence)
+	if a := sc.Answers; a != nil {
+		c.answers = answerTest{score: min(max(a.Score, 0), answerThreshold), start: a.Start}
+	}
 	if sc.OpenIncident != nil {
 		in := sc.OpenIncident.clone()
+		in.Evidence = in.Evidence.bounded()
 		c.inc, c.lastInc = &in, &in
 	}
 	if sc.LastIncident != nil {
 		in := sc.LastIncident.clone()
+		in.Evidence = in.Evidence.bounded()
 		c.lastInc = &in
 	}
 }
@@ -307,6 +319,8 @@ func (c SavedComponent) validate() error {
 		return fmt.Errorf("negative count")
 	case !finite(e.Fails, e.N, e.Score, e.SevUp, e.SevDown, e.Recovery, l.Score, l.Recovery, l.Ratio, c.TTFTEWMA, l.Tail.Score, e.Low, e.LongFails, e.LongN) || l.Tail.Score < 0 || e.LongN < 0 || e.LongFails > e.LongN || e.Low < 0 || e.LowFails < 0 || l.Tail.Quiet < 0 || e.N <= 0 || e.Fails > e.N:
 		return fmt.Errorf("error-rate or latency test out of range")
+	case c.Answers != nil && !finite(c.Answers.Score):
+		return fmt.Errorf("wrong-answer test out of range")
 	case c.OpenIncident != nil && c.OpenIncident.ResolvedAt != nil:
 		return fmt.Errorf("open incident %s has a resolution time", c.OpenIncident.ID)
 	case c.OpenIncident != nil && !c.State.Down() && c.State != Degraded:

@@ -36,6 +36,11 @@ type Target struct {
 	cfg   probe.Target
 	comps []probe.Component
 	inst  *Instance
+	// traceParent is K6_TRACE_PARENT, read at init: k6 gives VU code no environment to read.
+	traceParent string
+	// location is CHATGPT_LOCATION, else the run's location tag (--tag location=eu-west), which
+	// only VU code sees: the evidence of the incidents the target opens names it.
+	location string
 	// mon is this target's monitoring loop; its gate, status poller, rounds and detector are
 	// shared with every VU probing the same target.
 	mon *monitor.Monitor
@@ -44,7 +49,7 @@ type Target struct {
 }
 
 func newTarget(i *Instance, opts map[string]any) (*Target, error) {
-	t := &Target{inst: i, semconv: telemetry.ParseSemconv(i.env("OTEL_SEMCONV_STABILITY_OPT_IN"))}
+	t := &Target{inst: i, traceParent: i.env("K6_TRACE_PARENT"), semconv: telemetry.ParseSemconv(i.env("OTEL_SEMCONV_STABILITY_OPT_IN"))}
 	o := &options{m: opts}
 	c := &t.cfg
 	x := o.parse(c, i.env)
@@ -89,6 +94,8 @@ func newTarget(i *Instance, opts map[string]any) (*Target, error) {
 	m.Gate, m.Status = i.root.gate(key, t.BudgetUSD, x.statusInterval)
 	m.Rounds, m.Confirmations, m.Speed, m.TrustTruth = &i.root.rounds, t.Confirmations, speed, t.Simulated || c.GroundTruth
 	m.Official, m.Probes, m.ConfirmEvery = x.official, t.comps, confirmEvery
+	t.location = i.env("CHATGPT_LOCATION")
+	m.SetLocation(t.location)
 	t.mon = m
 	if x.impolite { // a load test: no backoff, no waiting out Retry-After; the budget still holds
 		m.Gate.Impolite()

@@ -46,6 +46,8 @@ var SpanHeaders = []string{"X-Request-Id", "Request-Id", "Apim-Request-Id", "Cf-
 type Usage struct {
 	Input  int `js:"input"`
 	Output int `js:"output"`
+	// Reasoning is the part of Output spent reasoning, when the server reports it.
+	Reasoning int `js:"reasoning"`
 }
 
 // Result is what one probe observed. Its js tags name the fields that reach JS, where the module
@@ -78,10 +80,12 @@ type Result struct {
 	State           string         `js:"state"`        // component state after this probe
 	Message         string         `js:"message"`
 	Advice          string         `js:"advice"`
+	// Answer is the canary's answer (every answer with RecordContent), bounded to
+	// stream.MaxText and redacted like every server text (sanitize.go); "" otherwise.
+	Answer string `js:"answer"`
 
 	Start    time.Time `js:"-"`
 	Aborted  bool      `js:"-"` // the caller's context ended (test stopping): not an observation
-	Answer   string    `js:"-"` // kept only for answer checks
 	BytesIn  int64     `js:"-"`
 	SimFault string    `js:"-"` // simulator ground truth (x-sim-fault), for scoring
 	// TruthSince is when, by the simulator's word (x-sim-truth-since), the trouble this probe

@@ -14,6 +14,7 @@ import (
 
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/classify"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/secret"
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/statuspage"
 )
 
 // Body caps: an error body bigger than this carries nothing more a classifier needs, and a
@@ -45,12 +46,7 @@ func runProbe(parent context.Context, rt http.RoundTripper, t *Target, c Compone
 	r = Result{Component: c, Provider: t.Provider}
 	p = &run{target: t, start: time.Now()}
 	keys := t.secrets()
-	defer func() { // the redaction boundary (sanitize.go): every way out
-		r.sanitize(keys)
-		if p.body != nil { // the status page: its incident names reach reports and state files
-			p.body = []byte(secret.Redact(string(p.body), keys...))
-		}
-	}()
+	defer r.sanitize(keys) // the redaction boundary (sanitize.go): every way out; the status page's body is redacted where it is read (status.go)
 	model := t.ModelOf(c)
 	var req *http.Request
 	if c != Realtime {
@@ -120,6 +116,9 @@ func runProbe(parent context.Context, rt http.RoundTripper, t *Target, c Compone
 	if cl.Class == classify.WrongAnswer { // the canary's few words are the evidence, redacted before they are cut
 		a := []rune(secret.Redact(r.Answer, keys...))
 		r.Message = fmt.Sprintf("%s: got %q, expected %q", r.Message, string(a[:min(len(a), 64)]), t.Canary.Answer)
+	}
+	if cl.Class == classify.AnswerBudgetExhausted {
+		r.Message = t.budgetMessage(r.Model, r.MaxTokens, o.Reasoning)
 	}
 	t.noteLifecycle(&r, p.listed)
 	images := 0
@@ -194,8 +193,10 @@ type run struct {
 	stall                    *time.Timer
 	disarmed                 bool // the probe is over: the stall watchdog must not re-arm
 
-	// status pages: the body read, the validator sent back, and whether the page was unchanged
+	// status pages: the body read (redacted) and parsed, the validator sent back, and whether
+	// the page was unchanged
 	body        []byte
+	page        *statuspage.Page
 	etag        string
 	notModified bool
 	// models list: the shutdown dates it announced, by model id

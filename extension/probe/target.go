@@ -174,13 +174,17 @@ var Endpoints = map[string]Endpoint{
 	Gemini:    {"GEMINI_API_KEY", "GEMINI_BASE_URL", "https://generativelanguage.googleapis.com/v1beta/openai", "gemini-2.5-flash-lite"},
 }
 
-// DefaultPages by provider; compatible servers have none.
+// DefaultPages by provider. A default status source is the provider's own machine-readable
+// feed, or none (docs/configuration.md, "Status pages"): Azure OpenAI publishes only an RSS
+// feed of all of Azure and has no web front door of its own (chatgpt.com and OpenAI's page are
+// another service), and the Gemini API's status page (aistudio.google.com/status) is an app
+// with no feed, so both need statusURL set to use the status component. Compatible servers
+// have neither.
 var DefaultPages = map[string]Pages{
 	OpenAI: {"https://chatgpt.com/", "https://status.openai.com/api/v2/summary.json"},
-	Azure:  {"https://chatgpt.com/", "https://status.openai.com/api/v2/summary.json"},
 	// status.claude.com answers bots with a CloudFront challenge; the Statuspage origin serves the same page.
 	Anthropic: {"https://claude.ai/", "https://anthropic.statuspage.io/api/v2/summary.json"},
-	Gemini:    {"https://gemini.google.com/", "https://aistudio.google.com/status"},
+	Gemini:    {"https://gemini.google.com/", ""},
 }
 
 // Validate fills defaults and checks the target; errors name the field. A target changed after
@@ -273,10 +277,10 @@ func (t *Target) CheckComponents(cs []Component) error {
 			return err
 		}
 		if c == Web && t.WebURL == "" {
-			return errors.New("component web needs webURL for a compatible provider")
+			return fmt.Errorf("component web needs webURL: provider %s has no web front door by default", t.Provider)
 		}
 		if c == Status && t.StatusURL == "" {
-			return errors.New("component status needs statusURL for a compatible provider")
+			return fmt.Errorf("component status needs statusURL: provider %s has no machine-readable official status feed by default (docs/configuration.md)", t.Provider)
 		}
 	}
 	return nil

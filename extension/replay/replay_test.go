@@ -46,6 +46,8 @@ func TestScenarioFigures(t *testing.T) {
 		{"slowdown-2x", 180, 60, "degraded_performance", 2, ""},
 		{"slowdown-5x", 60, 60, "degraded_performance", 2, ""},
 		{"responses-only-slow", 60, 60, "degraded_performance", 2, ""},
+		// Right away, quickly, but wrong: degraded answers, never an outage on their own.
+		{"wrong-answers", 60, -1, "degraded_performance", 1, ""},
 		{"bad-key", -1, -1, "operational", 0, "account: auth_invalid"},
 		{"region-block", -1, -1, "operational", 0, "account: geo_blocked"},
 		// Declared by the page five minutes early: under_maintenance at once, no incident.

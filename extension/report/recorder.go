@@ -62,7 +62,7 @@ func (r *Recorder) Observe(at time.Time, target, component string, class classif
 		r.order = append(r.order, k)
 	}
 	rec.probes++
-	ok := class == classify.OK || class == classify.OKSlow
+	ok := class == classify.OK
 	if ok {
 		rec.ok++
 	} else {

@@ -43,6 +43,9 @@ type Config struct {
 	Now func() time.Time
 	// Stamps marks every SSE event with its write time (see StampPrefix).
 	Stamps bool
+	// ReasoningTokens, when set, is how long every reasoning request thinks, whatever its effort
+	// (reasoning.go): more than the answer budget spends it all.
+	ReasoningTokens int
 }
 
 // DefaultConfig is a healthy gpt-4o-mini-like service: TTFT around 400 ms with a long tail,

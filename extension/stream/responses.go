@@ -58,6 +58,8 @@ func (s *ResponsesStream) Add(ev Event) (Step, error) {
 		answer := typ == "response.output_text.delta" || typ == "response.refusal.delta"
 		if answer {
 			s.text(d)
+		} else {
+			s.Reasoning++
 		}
 		return Step{Token: true, Answer: answer}, nil
 	case "response.completed", "response.incomplete":
@@ -89,7 +91,7 @@ func (s *Summary) response(r *wireResponse) {
 		s.Model = r.Model
 	}
 	if r.Usage != nil {
-		s.Usage = &Usage{Input: int(r.Usage.Input), Output: int(r.Usage.Output)}
+		s.Usage = r.Usage.usage()
 	}
 	switch r.Status {
 	case "completed":
@@ -138,6 +140,9 @@ func ParseResponse(body []byte, keepText bool) (Summary, error) {
 		s.ErrorEvent = errorEnvelope(r.Error, nil, nil)
 	}
 	for _, o := range r.Output {
+		if o.Type == "reasoning" {
+			s.Reasoning++
+		}
 		for _, c := range o.Content {
 			if c.Type == "output_text" || c.Type == "refusal" {
 				s.text(c.Text)
