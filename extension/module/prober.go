@@ -32,6 +32,7 @@ func (t *Target) capture(what string) (*vuEnv, error) {
 	if state == nil {
 		return nil, fmt.Errorf("%s must be called from VU code (the default function), not the init context", what)
 	}
+	t.inst.root.startCheckpoints(t.inst) // once, with the run's first probe
 	ctx := vu.Context()
 	return &vuEnv{ctx: ctx, parent: telemetry.ParentFromTraceparent(ctx, t.inst.env("K6_TRACE_PARENT")),
 		rt: telemetry.Propagate{Next: t.transport(state)}, state: state, base: state.Tags.GetCurrentValues()}, nil
