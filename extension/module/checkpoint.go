@@ -75,14 +75,14 @@ func (r *RootModule) useCheckpoint(i *Instance, every time.Duration) error {
 		return nil
 	}
 	r.ckpt.every, r.ckpt.decided = every, true
-	if ie := i.vu.InitEnv(); ie != nil && ie.RuntimeOptions.SummaryMode.String != "disabled" {
-		// k6 feeds its metrics engine every sample when the summary is on (or thresholds are),
-		// and a Trend sink keeps every value: 8 bytes a value, a few values a probe, forever.
+	// k6 feeds every sample of every metric to its metrics engine unless both the summary and
+	// threshold processing are off (--no-thresholds, not merely a script without thresholds:
+	// k6's run command decides before it reads them), and a Trend sink keeps every value.
+	if ie := i.vu.InitEnv(); ie != nil && (ie.RuntimeOptions.SummaryMode.String != "disabled" || !ie.RuntimeOptions.NoThresholds.Bool) {
 		ie.Logger.Warnf("xk6-chatgpt: this run checkpoints every %s, as a long-running monitor does, but k6's end-of-test "+
-			"summary is on, so k6 keeps every trend sample in memory for as long as the run lasts: run it with "+
-			"--summary-mode=disabled (K6_SUMMARY_MODE=disabled), without thresholds (or with --no-thresholds), and read "+
-			"the metrics from an output (-o experimental-prometheus-rw with K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM=true, "+
-			"or -o opentelemetry)", every)
+			"summary or thresholds are on, so k6 keeps every trend sample in memory for as long as the run lasts: run it with "+
+			"--summary-mode=disabled --no-thresholds (K6_SUMMARY_MODE=disabled K6_NO_THRESHOLDS=true), and read the metrics "+
+			"from an output (-o experimental-prometheus-rw with K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM=true, or -o opentelemetry)", every)
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package module
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -45,20 +46,22 @@ func TestCheckpointOptions(t *testing.T) {
 	}
 }
 
-// A long run warns, once, when k6 would keep every trend sample for its summary; with the
-// summary disabled it says nothing.
+// A long run warns, once, when k6 would keep every trend sample for its summary or thresholds;
+// with both turned off it says nothing.
 func TestCheckpointWarnsAboutTrendStorage(t *testing.T) {
 	for _, tc := range []struct {
-		mode string
-		warn bool
-	}{{"", true}, {"compact", true}, {"disabled", false}} {
-		t.Run("summary "+tc.mode, func(t *testing.T) {
+		mode         string
+		noThresholds bool
+		warn         bool
+	}{{"", false, true}, {"compact", true, true}, {"disabled", false, true}, {"disabled", true, false}} {
+		t.Run(fmt.Sprintf("summary %q, --no-thresholds %v", tc.mode, tc.noThresholds), func(t *testing.T) {
 			rt, _ := newRuntime(t, map[string]string{"OPENAI_API_KEY": "sk-test-checkpoint"})
 			log, hook := logtest.NewNullLogger()
 			rt.VU.InitEnvField.Logger = log
 			if tc.mode != "" {
 				rt.VU.InitEnvField.RuntimeOptions.SummaryMode = null.StringFrom(tc.mode)
 			}
+			rt.VU.InitEnvField.RuntimeOptions.NoThresholds = null.BoolFrom(tc.noThresholds)
 			if _, err := rt.RunOnEventLoop(`const ch = require("k6/x/chatgpt"); ch.target({checkpoint: "1m"}); ch.target({name: "b", checkpoint: "1m"})`); err != nil {
 				t.Fatal(err)
 			}
