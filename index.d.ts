@@ -169,6 +169,7 @@ declare module "k6/x/chatgpt" {
     class: Class;
     blame: Blame;
     retryable: boolean;
+    /** How long the provider asked to wait, ms; capped at a day (86,400,000). */
     retryAfterMs: number;
     /** "rpm" | "tpm" | "rpd" | "tpd" for rate limits. */
     rateLimitKind: string;
@@ -193,6 +194,7 @@ declare module "k6/x/chatgpt" {
     /** True when no usage report came and chunks were counted instead. */
     tokensEstimated: boolean;
     finishReason: string;
+    /** The response's request id. Like every text a server wrote (message, codes, model), keys and anything shaped like a credential are [REDACTED], control characters removed, length bounded. */
     requestId: string;
     /** The probe span's trace id, with --traces-output (also in every chatgpt_* sample's metadata). */
     traceId: string;
@@ -312,6 +314,17 @@ declare module "k6/x/chatgpt" {
     detection_lead_s?: number;
   }
 
+  /** Who is at fault when a target fails, how sure, and why. */
+  export interface Attribution {
+    target: string;
+    fault: "" | "provider" | "provider_edge" | "our_network" | "our_account" | "our_request" | "unknown";
+    /** "up", "degraded", "down for everyone", "it's you" or "unknown". */
+    answer: string;
+    /** 0-1. */
+    confidence: number;
+    evidence: string[] | null;
+  }
+
   /** A total failure of a component too short to page. */
   export interface Blip {
     target?: string;
@@ -355,6 +368,8 @@ declare module "k6/x/chatgpt" {
     incidents: Incident[];
     /** Total failures too short to page (under 35 s): recorded, never an incident. */
     blips: Blip[];
+    /** Per target with something to say: is it down for everyone, or just us? */
+    attribution: Attribution[];
     /** Failures inside declared maintenance windows, per component: never an outage. */
     during_maintenance?: Record<string, number>;
     /** SIMULATOR, not a real API (or which targets were simulated), when any was. */

@@ -30,9 +30,10 @@ func k6Bin(t *testing.T) string {
 }
 
 // baseEnv is the test's environment without anything that could point k6 at a real provider or
-// carry a key: the runs below probe the embedded simulator.
+// carry a key: the runs below probe the embedded simulator, asked for by name because a run under
+// CI (CI=true) without a key refuses to fall back on it.
 func baseEnv() []string {
-	var env []string
+	env := []string{"CHATGPT_TARGET=simulator"}
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "OPENAI_") && !strings.HasPrefix(kv, "K6_") && !strings.HasPrefix(kv, "CHATGPT_") &&
 			!strings.HasPrefix(kv, "ANTHROPIC_") && !strings.HasPrefix(kv, "OTEL_") {

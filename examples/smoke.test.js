@@ -1,10 +1,11 @@
 // Smoke test (xk6 lint runs it; so does make test): the module loads, every provider dialect
-// answers on the embedded simulator, the detector and the report work. No key, no network.
+// answers on the embedded simulator, the detector and the report work. No key, no network:
+// simulator: true asks for the simulator, which a run under CI (CI=true) refuses to fall back on.
 import { check } from "k6";
 import chatgpt from "k6/x/chatgpt";
 
-const openai = chatgpt.target({ components: ["chat", "chat_stream", "models", "canary"] });
-const anthropic = chatgpt.target({ provider: "anthropic", components: ["chat_stream"], alternative: true });
+const openai = chatgpt.target({ simulator: true, components: ["chat", "chat_stream", "models", "canary"] });
+const anthropic = chatgpt.target({ simulator: true, provider: "anthropic", components: ["chat_stream"], alternative: true });
 
 export const options = { iterations: 1, thresholds: { checks: ["rate==1"] } };
 

@@ -38,6 +38,11 @@ func scanStream(o *classify.Outcome, provider string) {
 			if !errors.Is(err, io.EOF) {
 				derr = err
 			}
+			// A capture often ends right after its last record, with no blank line: the
+			// specification discards that event, a reader of captures reads it.
+			if p, ok := d.Pending(); ok && derr == nil {
+				events = append(events, event{typ: p.Type, data: bytes.Clone(p.Data)})
+			}
 			break
 		}
 		events = append(events, event{typ: ev.Type, data: bytes.Clone(ev.Data)})

@@ -113,6 +113,21 @@ func TestRetryAfter(t *testing.T) {
 		{hdr(), "Please try again in 644ms", 644 * time.Millisecond},
 		{hdr(), "Please retry after 60 seconds.", time.Minute},
 		{hdr("Retry-After", "garbage"), "", 0},
+		// past 2^63 ns, past float64, a date decades ahead: the cap, never 0
+		{hdr("Retry-After", "99999999999999999999999"), "", MaxRetryAfter},
+		{hdr("Retry-After", "1"+strings.Repeat("0", 400)), "", MaxRetryAfter},
+		{hdr("Retry-After-Ms", "9223372036854775808"), "", MaxRetryAfter},
+		{hdr("Retry-After", "Sun, 22 Nov 2099 10:00:30 GMT", "Date", "Sun, 22 Nov 2026 10:00:00 GMT"), "", MaxRetryAfter},
+		{hdr(), "Please retry after 99999999999999999999 seconds.", MaxRetryAfter},
+		// negative, signed or not a count: passed over for the next source
+		{hdr("Retry-After-Ms", "-5", "Retry-After", "7"), "", 7 * time.Second},
+		{hdr("Retry-After-Ms", "-5"), "", 0},
+		{hdr("Retry-After", "-1"), "", 0},
+		{hdr("Retry-After", "+3"), "", 0},
+		{hdr("Retry-After", "1e3"), "", 0},
+		{hdr("Retry-After", "inf"), "", 0},
+		{hdr("Retry-After-Ms", "NaN"), "", 0},
+		{hdr("Retry-After", "1.5"), "", 1500 * time.Millisecond},
 	}
 	for i, tt := range tests {
 		t.Run(fmt.Sprint(i), func(t *testing.T) {

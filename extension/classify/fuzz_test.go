@@ -38,8 +38,8 @@ func FuzzClassifyRaw(f *testing.F) {
 		if len(c.Message) > classify.MaxMessage+len("…") {
 			t.Fatalf("message of %d bytes", len(c.Message))
 		}
-		if c.RetryAfterMs < 0 {
-			t.Fatalf("negative retry-after %d", c.RetryAfterMs)
+		if c.RetryAfterMs < 0 || c.RetryAfterMs > classify.MaxRetryAfter.Milliseconds() {
+			t.Fatalf("retry-after %d ms out of bounds", c.RetryAfterMs)
 		}
 	})
 }

@@ -7,26 +7,54 @@ import (
 	"time"
 )
 
+// MaxRetryAfter bounds a server's retry delay: a longer one (a Retry-After of 2^64 seconds, a
+// date decades ahead) is read as this, never as nothing. No monitor waits that long anyway
+// (monitor.Gate waits 10 minutes at most).
+const MaxRetryAfter = 24 * time.Hour
+
 // retryAfter finds how long to wait before retrying, from the headers first (retry-after-ms,
 // retry-after in seconds or as an HTTP date measured against the response's own Date header, so
-// no clock is needed), then from the provider's text ("Please try again in 6.596s").
+// no clock is needed), then from the provider's text ("Please try again in 6.596s"). A header
+// that is not a non-negative number (retry-after-ms: -5) is passed over.
 func retryAfter(h http.Header, message string) time.Duration {
-	if v := h.Get("Retry-After-Ms"); v != "" {
-		if ms, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil && ms >= 0 && ms < 1e9 {
-			return time.Duration(ms * float64(time.Millisecond))
-		}
+	if d, ok := delay(h.Get("Retry-After-Ms"), time.Millisecond); ok {
+		return d
 	}
 	if v := strings.TrimSpace(h.Get("Retry-After")); v != "" {
-		if s, err := strconv.ParseFloat(v, 64); err == nil && s >= 0 && s < 1e7 {
-			return time.Duration(s * float64(time.Second))
+		if d, ok := delay(v, time.Second); ok {
+			return d
 		}
 		if at, err := http.ParseTime(v); err == nil {
 			if now, err := http.ParseTime(h.Get("Date")); err == nil && at.After(now) {
-				return at.Sub(now)
+				return min(at.Sub(now), MaxRetryAfter)
 			}
 		}
 	}
-	return retryFromText(message)
+	return min(retryFromText(message), MaxRetryAfter)
+}
+
+// delay reads a count of units — digits with an optional fraction — capped at MaxRetryAfter
+// however many digits it has; ok is false for anything else (a sign, an exponent, "inf").
+func delay(v string, unit time.Duration) (time.Duration, bool) {
+	v = strings.TrimSpace(v)
+	whole, frac, dot := strings.Cut(v, ".")
+	if whole == "" || !allDigits(whole) || dot && (frac == "" || !allDigits(frac)) {
+		return 0, false
+	}
+	n, err := strconv.ParseFloat(v, 64) // digits only: never an error short of float64's range
+	if err != nil || n*float64(unit) >= float64(MaxRetryAfter) {
+		return MaxRetryAfter, true
+	}
+	return time.Duration(n * float64(unit)), true
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // retryFromText reads "Please try again in 6.596s / 644ms / 1m2.5s" (OpenAI) and "retry after
@@ -49,8 +77,8 @@ func retryFromText(msg string) time.Duration {
 		for j < len(rest) && (rest[j] == '.' || ('0' <= rest[j] && rest[j] <= '9')) {
 			j++
 		}
-		if s, err := strconv.ParseFloat(rest[:j], 64); err == nil && s >= 0 && s < 1e7 && hasPrefixFold(rest[j:], " second") {
-			return time.Duration(s * float64(time.Second))
+		if d, ok := delay(rest[:j], time.Second); ok && hasPrefixFold(rest[j:], " second") {
+			return d
 		}
 	}
 	return 0
@@ -72,7 +100,7 @@ func resetAfter(h http.Header) time.Duration {
 			best = d
 		}
 	}
-	return best
+	return min(best, MaxRetryAfter)
 }
 
 // bucket is one rate-limit bucket a response reports: x-ratelimit-remaining-requests,

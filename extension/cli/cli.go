@@ -25,7 +25,7 @@ func New(gs *state.GlobalState) *cobra.Command {
 		Short: "ChatGPT / LLM API synthetic monitoring tools",
 		Long:  "Tools of the xk6-chatgpt extension that run outside a test.",
 	}
-	root.AddCommand(simulateCmd(gs), classifyCmd(gs), replayCmd())
+	root.AddCommand(simulateCmd(gs), classifyCmd(gs), replayCmd(), checkCmd(gs))
 	return root
 }
 

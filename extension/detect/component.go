@@ -30,6 +30,7 @@ type component struct {
 	ttft         float64      // recent time to first token of successes (EWMA), for ranking alternatives
 	truthSince   time.Time    // a simulator's start of the current trouble (zero: none known)
 	maintFails   int          // failures during a declared maintenance, this process (reported, never an outage)
+	everOK       bool         // it has answered before (this run or, through the state file, an earlier one)
 }
 
 func newComponent(target, name string, p Priors) *component {
@@ -39,6 +40,7 @@ func newComponent(target, name string, p Priors) *component {
 // observe feeds one observation to the component's tests (not its state machine).
 func (c *component) observe(o Observation, cfg *Config) {
 	c.obs++
+	c.everOK = c.everOK || o.ok()
 	c.last = o.At
 	switch {
 	case !o.TruthSince.IsZero():
@@ -124,6 +126,32 @@ func (c *component) recovering() bool {
 		return c.lat.recovery > 0
 	}
 	return false
+}
+
+// recentFailure is the commonest failure class among the latest observations, its blame, and
+// the share of them that failed (any blame).
+func (c *component) recentFailure() (classify.Class, classify.Blame, float64) {
+	n := min(c.nb, window)
+	if n == 0 {
+		return "", "", 0
+	}
+	counts := map[classify.Class]int{}
+	blames := map[classify.Class]classify.Blame{}
+	failed := 0
+	for i := range n {
+		if cl := c.classes[i]; cl != classify.OK && cl != classify.OKSlow && cl != "" {
+			counts[cl]++
+			blames[cl] = c.blames[i]
+			failed++
+		}
+	}
+	var top classify.Class
+	for cl, k := range counts {
+		if k > counts[top] || (k == counts[top] && cl < top) {
+			top = cl
+		}
+	}
+	return top, blames[top], float64(failed) / float64(n)
 }
 
 // local names the account or network problem that dominates the component's recent

@@ -59,6 +59,7 @@ type SavedComponent struct {
 	RecentN         int            `json:"recent_n"`
 	LatencyRunStart time.Time      `json:"latency_run_start,omitzero"`
 	TruthSince      time.Time      `json:"truth_since,omitzero"` // a simulator's start of the current trouble
+	EverOK          bool           `json:"ever_ok,omitempty"`
 }
 
 // SavedErrorTest is the error-rate test: its learned baseline (failures out of observations,
@@ -147,7 +148,7 @@ func (d *Detector) Save() Saved {
 func (c *component) save() SavedComponent {
 	sc := SavedComponent{Target: c.target, Component: c.name, State: c.state, Since: c.since, LastObservation: c.last,
 		Observations: c.obs, Failures: c.failures, TTFTEWMA: c.ttft, OutageObs: c.incObs, OutageFails: c.incFails,
-		SinceFail: c.sinceFail, RecentN: c.nb, LatencyRunStart: c.latRunStart, TruthSince: c.truthSince,
+		SinceFail: c.sinceFail, RecentN: c.nb, LatencyRunStart: c.latRunStart, TruthSince: c.truthSince, EverOK: c.everOK,
 		Official: SavedOfficial{State: c.official.state, AckAt: c.official.ackAt, Incident: c.official.incident, Seen: c.official.seen}}
 	if len(c.runClasses) > 0 {
 		sc.RunClasses = maps(c.runClasses)
@@ -214,7 +215,7 @@ func (d *Detector) Restore(s Saved) error {
 func (c *component) restore(sc SavedComponent) {
 	c.state, c.since, c.last, c.obs, c.failures, c.ttft = sc.State, sc.Since, sc.LastObservation, sc.Observations, sc.Failures, sc.TTFTEWMA
 	c.incObs, c.incFails, c.sinceFail, c.nb, c.latRunStart = sc.OutageObs, sc.OutageFails, sc.SinceFail, sc.RecentN, sc.LatencyRunStart
-	c.truthSince = sc.TruthSince
+	c.truthSince, c.everOK = sc.TruthSince, sc.EverOK
 	if sc.RunClasses != nil {
 		c.runClasses = maps(sc.RunClasses)
 	}

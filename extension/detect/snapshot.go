@@ -29,6 +29,13 @@ type ComponentStatus struct {
 	Incident     string    `json:"incident,omitempty"`
 	Official     State     `json:"official,omitempty"`  // what the provider's status page says
 	Agreement    string    `json:"agreement,omitempty"` // agree, unacknowledged, official_only
+	// RecentClass and RecentBlame are the commonest failure among the latest observations,
+	// RecentFailed the share of them that failed (any blame); EverOK says whether the
+	// component has answered before: the evidence of who is at fault (monitor.Attribute).
+	RecentClass  classify.Class `json:"recent_class,omitempty"`
+	RecentBlame  classify.Blame `json:"recent_blame,omitempty"`
+	RecentFailed float64        `json:"recent_failed"`
+	EverOK       bool           `json:"ever_ok"`
 }
 
 // Local says the problem is on the caller's side: which blame, which class, what to do.
@@ -86,7 +93,8 @@ func (d *Detector) Snapshot(at time.Time) Snapshot {
 		cs := ComponentStatus{Target: c.target, Component: c.name, State: c.state, Level: c.state.Level(),
 			Recovering: c.recovering(), Since: c.since, LastSeen: c.last, Stale: at.Sub(c.last) > quiet,
 			Observations: c.obs, Failures: c.failures, RecentErrors: c.err.recentRate(), BaselineRate: c.err.p0(),
-			LatencyRatio: c.lat.ratio, Baseline: "prior"}
+			LatencyRatio: c.lat.ratio, Baseline: "prior", EverOK: c.everOK}
+		cs.RecentClass, cs.RecentBlame, cs.RecentFailed = c.recentFailure()
 		if c.lat.itl.learned() || c.lat.ttft.learned() || c.lat.total.learned() {
 			cs.Baseline = "learned"
 		}

@@ -20,6 +20,7 @@ import (
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/detect"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/monitor"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/report"
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/secret"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/sim"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/telemetry"
 )
@@ -50,10 +51,13 @@ type RootModule struct {
 	recOnce  sync.Once
 	rec      *report.Recorder // what the end-of-run report shows
 
-	targets  map[string]bool // every target's name, and whether it probes a simulator (guarded by mu)
-	keys     []string        // every target's API key, kept out of notifications (guarded by mu)
-	notes    notifications   // who is told of incidents, and what they were told (guarded by mu)
-	notesMu  sync.Mutex      // one notification round (and state save) at a time
+	targets map[string]bool // every target's name, and whether it probes a simulator (guarded by mu)
+	// secrets are every target's key and every provider's key in the environment, and the other
+	// credentials the run was given: redacted from every probe result (probe.Target.Secrets),
+	// --http-debug dump, net/http log line and notification.
+	secrets  secret.Set
+	notes    notifications // who is told of incidents, and what they were told (guarded by mu)
+	notesMu  sync.Mutex    // one notification round (and state save) at a time
 	exitOnce sync.Once
 	ckpt     checkpoints // a long run's flush timer (guarded by mu)
 
@@ -143,9 +147,7 @@ func (r *RootModule) addTarget(name string, simulated bool, key string) {
 		r.targets = map[string]bool{}
 	}
 	r.targets[name] = r.targets[name] || simulated
-	if key != "" {
-		r.keys = append(r.keys, key)
-	}
+	r.secrets.Add(key)
 }
 
 // simulatorNote is what every output says when targets probe a simulator ("" when none does).

@@ -56,7 +56,7 @@ func (r *RootModule) useNotifications(i *Instance) error {
 			api = "https://api.github.com"
 		}
 		r.notes.senders = append(r.notes.senders, &notify.GitHub{API: api, Repo: repo, Token: token, Labels: []string{"xk6-chatgpt", "outage"}})
-		r.notes.run.Secrets = append(r.notes.run.Secrets, token)
+		r.secrets.Add(token)
 	}
 	r.notes.run.Location = i.env("CHATGPT_LOCATION")
 	r.notes.run.URL = i.env("CHATGPT_RUN_URL")
@@ -71,7 +71,7 @@ func (r *RootModule) useNotifications(i *Instance) error {
 func (r *RootModule) notify(ctx context.Context, log logrus.FieldLogger) {
 	r.mu.Lock()
 	senders, run, told := r.notes.senders, r.notes.run, r.notes.told
-	run.Secrets = append(append([]string(nil), run.Secrets...), r.keys...)
+	run.Secrets = r.secrets.Literals()
 	r.mu.Unlock()
 	if len(senders) == 0 {
 		return

@@ -16,16 +16,6 @@ import (
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/statuspage"
 )
 
-// providerEnv are each provider's environment variables (key, base URL), its public API URL
-// (empty: the user must give one) and its cheap default model.
-var providerEnv = map[string]struct{ key, base, url, model string }{
-	probe.OpenAI:     {"OPENAI_API_KEY", "OPENAI_BASE_URL", "https://api.openai.com/v1", "gpt-4o-mini"},
-	probe.Compatible: {"OPENAI_API_KEY", "OPENAI_BASE_URL", "", "gpt-4o-mini"},
-	probe.Azure:      {"AZURE_OPENAI_API_KEY", "AZURE_OPENAI_ENDPOINT", "", "gpt-4o-mini"},
-	probe.Anthropic:  {"ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL", "https://api.anthropic.com/v1", "claude-haiku-4-5"},
-	probe.Gemini:     {"GEMINI_API_KEY", "GEMINI_BASE_URL", "https://generativelanguage.googleapis.com/v1beta/openai", "gemini-2.5-flash-lite"},
-}
-
 // simPaths is where the simulator serves each provider's dialect, under its origin.
 var simPaths = map[string]string{probe.OpenAI: "/v1", probe.Compatible: "/v1", probe.Anthropic: "/v1", probe.Gemini: "/v1beta/openai", probe.Azure: ""}
 
@@ -156,14 +146,14 @@ func (o *options) parse(c *probe.Target, env func(string) string) (x targetExtra
 	c.RecordContent = o.boolean("recordContent", false)
 	x.alternative = o.boolean("alternative", false)
 	c.Provider = cmp.Or(o.str("provider"), probe.OpenAI)
-	pe, ok := providerEnv[c.Provider]
+	pe, ok := probe.Endpoints[c.Provider]
 	if !ok && o.err == nil {
 		o.err = fmt.Errorf("option provider %q is not supported (supported: %s)", c.Provider, strings.Join(probe.Providers, ", "))
 		return x
 	}
-	c.Model = cmp.Or(o.str("model"), pe.model)
-	c.APIKey = cmp.Or(o.str("apiKey"), env(pe.key))
-	c.BaseURL = cmp.Or(o.str("baseURL"), env(pe.base))
+	c.Model = cmp.Or(o.str("model"), pe.Model)
+	c.APIKey = cmp.Or(o.str("apiKey"), env(pe.KeyEnv))
+	c.BaseURL = cmp.Or(o.str("baseURL"), env(pe.BaseEnv))
 	c.APIVersion, c.Prompt, c.Effort = o.str("apiVersion"), o.str("prompt"), o.str("reasoningEffort")
 	c.WebURL, c.StatusURL = o.str("webURL"), o.str("statusURL")
 	if mf := o.strMap("modelFor"); mf != nil {

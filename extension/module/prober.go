@@ -8,6 +8,7 @@ import (
 
 	"go.k6.io/k6/v2/lib"
 	"go.k6.io/k6/v2/metrics"
+	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/detect"
@@ -97,6 +98,10 @@ func (p *vuProber) Skipped(r *probe.Result) {
 func (p *vuProber) Observed(r *probe.Result, v monitor.View) {
 	p.t.inst.root.recorder().Observe(v.At, p.t.Name, string(r.Component), r.Class, r.Advice, r.Message, r.Timings.TTFT, v.State)
 	p.logChanges(v)
+	if len(v.Opened) > 0 { // who is at fault, for the incident's metric and span
+		v.Fault = faultOf(p.t.mon.Detector().Snapshot(v.At), p.t.Name)
+		p.span.SetAttributes(attribute.String("chatgpt.fault", string(v.Fault)))
+	}
 	telemetry.EndProbe(p.span, p.t.spanTarget(), r, v.Changes)
 	samples := p.t.inst.metrics.Samples(r, p.base, v.At, v)
 	if n := p.t.inst.spans.TakeNew(); n > 0 {

@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/probe"
 )
 
 // configReference is the README's "Configuration reference" section.
@@ -45,8 +47,8 @@ func TestConfigReferenceIsComplete(t *testing.T) {
 		}
 	}
 	vars := map[string]bool{"K6_TRACE_PARENT": true, "GOGC": true, "CHATGPT_STATE": true, "CHATGPT_STATE_MAX_AGE": true}
-	for _, e := range providerEnv {
-		vars[e.key], vars[e.base] = true, true
+	for _, e := range probe.Endpoints {
+		vars[e.KeyEnv], vars[e.BaseEnv] = true, true
 	}
 	scripts, _ := filepath.Glob("../../scripts/*.js")
 	examples, _ := filepath.Glob("../../examples/*.js")

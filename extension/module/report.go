@@ -44,7 +44,10 @@ func (i *Instance) report(data map[string]any, opts map[string]any) (map[string]
 		i.logger().Warnf("xk6-chatgpt: %v", err)
 	}
 	now := time.Now()
-	run := report.Build(i.root.detector().Snapshot(now), i.root.recorder(), now, report.Thresholds(data), prev)
+	snap := i.root.detector().Snapshot(now)
+	run := report.Build(snap, i.root.recorder(), now, report.Thresholds(data), prev)
+	as := attributeAll(snap)
+	run.Attribute(as, verdict(snap, as))
 	run.MarkSimulator(i.root.simulatorNote())
 	out := map[string]any{}
 	if v, ok := opts["stdout"]; !ok || v != false {

@@ -34,8 +34,11 @@ func (i *Instance) state() (map[string]any, error) {
 	if err := json.Unmarshal(b, &out); err != nil {
 		return nil, fmt.Errorf("chatgpt.state: %w", err)
 	}
+	as := attributeAll(snap)
+	verdict := verdict(snap, as)
 	if note := i.root.simulatorNote(); note != "" {
-		out["verdict"], out["simulator"] = note+" — "+snap.Verdict, note
+		verdict, out["simulator"] = note+" — "+verdict, note
 	}
+	out["verdict"], out["attribution"] = verdict, as
 	return out, nil
 }

@@ -66,6 +66,11 @@ func newTarget(i *Instance, opts map[string]any) (*Target, error) {
 	}
 	t.Provider, t.Model, t.BaseURL = c.Provider, c.Model, c.BaseURL
 	i.root.addTarget(t.Name, t.Simulated, c.APIKey)
+	for _, pe := range probe.Endpoints { // a key in the environment is a secret, whether a target uses it or not
+		i.root.secrets.Add(i.env(pe.KeyEnv))
+	}
+	c.Secrets = &i.root.secrets
+	i.root.guardStdlog()
 	for _, pc := range t.comps {
 		t.Components = append(t.Components, string(pc))
 	}
@@ -109,7 +114,7 @@ func newTarget(i *Instance, opts map[string]any) (*Target, error) {
 // reaches the real ones. It returns the speed of the simulator served there (1: real time).
 func (i *Instance) resolveBaseURL(t *Target, simulator bool) (speed float64, err error) {
 	c := &t.cfg
-	pe := providerEnv[c.Provider]
+	pe := probe.Endpoints[c.Provider]
 	origin, speed := "", 1.0
 	switch {
 	case c.BaseURL != "":
@@ -117,14 +122,14 @@ func (i *Instance) resolveBaseURL(t *Target, simulator bool) (speed float64, err
 			return 0, fmt.Errorf("the simulator was asked for (simulator option or CHATGPT_TARGET=simulator), but baseURL %s is not a simulator of this run", c.BaseURL)
 		}
 	case c.APIKey != "" && !simulator:
-		c.BaseURL = pe.url
+		c.BaseURL = pe.URL
 		if c.BaseURL == "" {
-			return 0, fmt.Errorf("provider %s needs baseURL (or %s)", c.Provider, pe.base)
+			return 0, fmt.Errorf("provider %s needs baseURL (or %s)", c.Provider, pe.BaseEnv)
 		}
 	default:
 		if why := i.env("CI") + i.env("CHATGPT_REPORT_DIR"); why != "" && !simulator {
 			return 0, fmt.Errorf("%s is not set (nor %s, nor the apiKey and baseURL options), and this run is in CI or writes reports, so it would probe the embedded simulator and report on it as if it were %s: set %s (a missing secret reads as empty), or set CHATGPT_TARGET=simulator to rehearse against the simulator",
-				pe.key, pe.base, c.Provider, pe.key)
+				pe.KeyEnv, pe.BaseEnv, c.Provider, pe.KeyEnv)
 		}
 		c.APIKey = "" // the simulator was asked for: no key travels to it
 		s, started, err := i.root.simulator()
@@ -133,7 +138,7 @@ func (i *Instance) resolveBaseURL(t *Target, simulator bool) (speed float64, err
 		}
 		if started {
 			i.vu.InitEnv().Logger.Warnf("xk6-chatgpt: this run probes the embedded simulator at %s, not a real API: "+
-				"every report says SIMULATOR. Set %s to probe %s, or %s for any OpenAI-compatible endpoint.", s.URL, pe.key, c.Provider, pe.base)
+				"every report says SIMULATOR. Set %s to probe %s, or %s for any OpenAI-compatible endpoint.", s.URL, pe.KeyEnv, c.Provider, pe.BaseEnv)
 		}
 		origin, t.Simulated = strings.TrimSuffix(s.URL, "/v1"), true
 		c.BaseURL = origin + simPaths[c.Provider]
@@ -231,7 +236,7 @@ func (t *Target) async(what string, work func(env *vuEnv) any) (*sobek.Promise, 
 func (t *Target) guard(c probe.Component, r **probe.Result, run func()) {
 	defer func() {
 		if rec := recover(); rec != nil {
-			msg := secret.Redact(fmt.Sprintf("internal error while probing: %v", rec), t.cfg.APIKey)
+			msg := secret.Line(fmt.Sprintf("internal error while probing: %v", rec), 1024, t.inst.root.secrets.Literals()...)
 			if st := t.inst.vu.State(); st != nil && st.Logger != nil {
 				st.Logger.Errorf("xk6-chatgpt: %s (please report it)", msg)
 			}
@@ -252,7 +257,7 @@ func (t *Target) transport(state *lib.State) http.RoundTripper {
 	rt := state.Transport
 	if mode := state.Options.HTTPDebug.String; mode != "" {
 		log := state.Logger.WithField("source", "http-debug")
-		rt = &probe.DebugTransport{Next: rt, Full: mode == "full", Secrets: []string{t.cfg.APIKey},
+		rt = &probe.DebugTransport{Next: rt, Full: mode == "full", Secrets: &t.inst.root.secrets,
 			Log: func(m string) { log.Info(m) }}
 	}
 	return rt

@@ -57,6 +57,9 @@ type View struct {
 	Changes          []detect.Transition
 	Opened, Resolved []detect.Incident
 	Blips            []detect.Blip // recorded by this observation: a total failure too short to page
+	// Fault is who is blamed as the observation opens incidents (Attribute; the caller, who
+	// knows the controls, fills it).
+	Fault Fault
 }
 
 // Reading is the official page's word on one component.

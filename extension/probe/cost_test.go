@@ -7,6 +7,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/secret"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/sim/simtest"
 )
 
@@ -51,7 +52,9 @@ func TestDebugTransportRedacts(t *testing.T) {
 		if err := tg.Validate(); err != nil {
 			t.Fatal(err)
 		}
-		rt := &DebugTransport{Next: http.DefaultTransport, Full: true, Secrets: []string{tg.APIKey},
+		var keys secret.Set
+		keys.Add(tg.APIKey)
+		rt := &DebugTransport{Next: http.DefaultTransport, Full: true, Secrets: &keys,
 			Log: func(m string) { mu.Lock(); logs = append(logs, m); mu.Unlock() }}
 		r := Run(context.Background(), rt, tg, ChatStream)
 		if !r.OK {

@@ -12,8 +12,12 @@ import (
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/secret"
 )
 
-// debugBodyCap bounds a dumped body: a stream can run for minutes.
-const debugBodyCap = 64 << 10
+// debugBodyCap bounds a dumped body: a stream can run for minutes. dumpCap bounds a whole dump:
+// the body and a server's headers (10,000 of them, say).
+const (
+	debugBodyCap = 64 << 10
+	dumpCap      = 2 * debugBodyCap
+)
 
 // credentialHeaders never appear in a dump.
 var credentialHeaders = []string{"Authorization", "Api-Key", "X-Api-Key", "X-Goog-Api-Key", "Cookie", "Set-Cookie", "Proxy-Authorization"}
@@ -25,7 +29,7 @@ type DebugTransport struct {
 	Next    http.RoundTripper
 	Full    bool
 	Log     func(msg string)
-	Secrets []string // literal secrets to redact wherever they appear
+	Secrets *secret.Set // the run's secrets, redacted wherever they appear, with the key shapes
 }
 
 // RoundTrip implements http.RoundTripper.
@@ -40,7 +44,7 @@ func (d *DebugTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			b.Write(data)
 		}
 	}
-	d.Log(secret.Redact(b.String(), d.Secrets...))
+	d.Log(secret.Text(b.String(), dumpCap, d.Secrets.Literals()...))
 	resp, err := d.Next.RoundTrip(req)
 	if err != nil {
 		return resp, err
@@ -49,12 +53,12 @@ func (d *DebugTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	fmt.Fprintf(&b, "Response:\n%s %s\n", resp.Proto, resp.Status)
 	d.headers(&b, resp.Header)
 	if !d.Full {
-		d.Log(secret.Redact(b.String(), d.Secrets...))
+		d.Log(secret.Text(b.String(), dumpCap, d.Secrets.Literals()...))
 		return resp, nil
 	}
 	head := b.String()
 	resp.Body = &dumpBody{ReadCloser: resp.Body, done: func(body []byte) {
-		d.Log(secret.Redact(head+"\n"+string(body), d.Secrets...))
+		d.Log(secret.Text(head+"\n"+string(body), dumpCap, d.Secrets.Literals()...))
 	}}
 	return resp, nil
 }

@@ -94,7 +94,7 @@ func (p *run) judge(c Component, body []byte, o *classify.Outcome, r *Result) {
 		var m struct {
 			Data []json.RawMessage `json:"data"`
 		}
-		if json.Unmarshal(body, &m) != nil || m.Data == nil {
+		if stream.Unmarshal(body, &m) != nil || m.Data == nil {
 			malformed("expected a JSON model list, got something else")
 		}
 	case Embeddings:
@@ -104,7 +104,7 @@ func (p *run) judge(c Component, body []byte, o *classify.Outcome, r *Result) {
 			} `json:"data"`
 			Usage *stream.Usage `json:"usage"`
 		}
-		if json.Unmarshal(body, &e) != nil || e.Data == nil {
+		if stream.Unmarshal(body, &e) != nil || e.Data == nil {
 			malformed("expected a JSON embedding list, got something else")
 			return
 		}
@@ -118,7 +118,7 @@ func (p *run) judge(c Component, body []byte, o *classify.Outcome, r *Result) {
 		var m struct {
 			Results []json.RawMessage `json:"results"`
 		}
-		if json.Unmarshal(body, &m) != nil || m.Results == nil {
+		if stream.Unmarshal(body, &m) != nil || m.Results == nil {
 			malformed("expected JSON moderation results, got something else")
 			return
 		}

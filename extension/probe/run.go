@@ -40,9 +40,16 @@ func Run(parent context.Context, rt http.RoundTripper, t *Target, c Component) R
 
 // runProbe is Run with a conditional request (etag sent as If-None-Match, for the status page)
 // that also returns the body a status probe read.
-func runProbe(parent context.Context, rt http.RoundTripper, t *Target, c Component, etag string) (Result, *run) {
-	r := Result{Component: c, Provider: t.Provider}
-	p := &run{target: t, start: time.Now()}
+func runProbe(parent context.Context, rt http.RoundTripper, t *Target, c Component, etag string) (r Result, p *run) {
+	r = Result{Component: c, Provider: t.Provider}
+	p = &run{target: t, start: time.Now()}
+	keys := t.secrets()
+	defer func() { // the redaction boundary (sanitize.go): every way out
+		r.sanitize(keys)
+		if p.body != nil { // the status page: its incident names reach reports and state files
+			p.body = []byte(secret.Redact(string(p.body), keys...))
+		}
+	}()
 	req, err := newRequest(t, c)
 	if err != nil { // only a bug in our own request building gets here
 		r.Class, r.Blame, r.Message = classify.RequestInvalid, classify.BlameClient, err.Error()
@@ -126,9 +133,9 @@ func runProbe(parent context.Context, rt http.RoundTripper, t *Target, c Compone
 	r.OK = cl.OK()
 	r.Class, r.Blame, r.Retryable, r.RetryAfterMs = cl.Class, cl.Blame, cl.Retryable, cl.RetryAfterMs
 	r.RateLimitKind, r.ProviderCode, r.Advice = cl.RateLimitKind, cl.ProviderCode, cl.Advice
-	r.Message = secret.Redact(cl.Message, t.APIKey)
-	if cl.Class == classify.WrongAnswer { // the canary's few words are the evidence
-		a := []rune(r.Answer)
+	r.Message = cl.Message
+	if cl.Class == classify.WrongAnswer { // the canary's few words are the evidence, redacted before they are cut
+		a := []rune(secret.Redact(r.Answer, keys...))
 		r.Message = fmt.Sprintf("%s: got %q, expected %q", r.Message, string(a[:min(len(a), 64)]), t.Canary.Answer)
 	}
 	images := 0

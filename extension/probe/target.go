@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/secret"
 )
 
 // Component is one probed part of a provider's service.
@@ -127,6 +129,9 @@ type Target struct {
 	GroundTruth bool
 	// SLO, when set, makes every result say whether it was good (chatgpt_goodput).
 	SLO *SLO
+	// Secrets are the run's secrets (every target's key, of every provider): redacted, with
+	// APIKey, from every result, whatever server sent them (sanitize.go).
+	Secrets *secret.Set
 
 	cache *requestCache // encoded request bodies, set by Validate
 }
@@ -149,6 +154,19 @@ var defaultModelFor = map[Component]string{
 
 // Pages are the public web and status pages of a provider.
 type Pages struct{ Web, Status string }
+
+// Endpoint is a provider's environment variables (its key, its base URL), its public API URL
+// ("" when the user must give one) and its cheap default model.
+type Endpoint struct{ KeyEnv, BaseEnv, URL, Model string }
+
+// Endpoints are every provider's: what the k6 module and `k6 x chatgpt check` read.
+var Endpoints = map[string]Endpoint{
+	OpenAI:     {"OPENAI_API_KEY", "OPENAI_BASE_URL", "https://api.openai.com/v1", "gpt-4o-mini"},
+	Compatible: {"OPENAI_API_KEY", "OPENAI_BASE_URL", "", "gpt-4o-mini"},
+	Azure:      {"AZURE_OPENAI_API_KEY", "AZURE_OPENAI_ENDPOINT", "", "gpt-4o-mini"},
+	Anthropic:  {"ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL", "https://api.anthropic.com/v1", "claude-haiku-4-5"},
+	Gemini:     {"GEMINI_API_KEY", "GEMINI_BASE_URL", "https://generativelanguage.googleapis.com/v1beta/openai", "gemini-2.5-flash-lite"},
+}
 
 // DefaultPages by provider; compatible servers have none.
 var DefaultPages = map[string]Pages{

@@ -36,7 +36,16 @@ func Build(snap detect.Snapshot, rec *Recorder, end time.Time, thresholds []Thre
 		run.PreviousRunAt, run.ScheduleGap = &p, &gap
 	}
 	rec.Fill(&run, snap)
+	for i := range run.Components {
+		run.Components[i].Challenged = challenged(run.Components[i])
+	}
 	return run
+}
+
+// challenged reports whether c is a front door that only ever showed this bot a challenge:
+// it says nothing of whether the app works.
+func challenged(c Component) bool {
+	return c.Component == "web" && c.OK == 0 && c.Probes > 0 && c.topClass() == "edge_blocked"
 }
 
 // Failed reports whether any threshold failed.

@@ -21,7 +21,7 @@ func Markdown(r Run) string {
 	if len(r.Components) > 0 {
 		b.WriteString("| component | state | official | availability | TTFT p50 | TTFT p95 | failures |\n|---|---|---|---:|---:|---:|---|\n")
 		for _, c := range r.Components {
-			fmt.Fprintf(&b, "| %s | %s %s | %s | %.1f %% | %s | %s | %s |\n", md(c.Name()), emoji(c.State), c.State, orDash(string(c.Official)),
+			fmt.Fprintf(&b, "| %s | %s %s | %s | %.1f %% | %s | %s | %s |\n", md(c.Name()), emoji(c.State), c.Shown(), orDash(string(c.Official)),
 				100*c.Availability, ms(c.TTFTP50), ms(c.TTFTP95), md(failures(c)))
 		}
 		b.WriteString("\n")

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/detect"
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/monitor"
 )
 
 // SchemaVersion is the JSON report's version; a breaking change to its shape increments it.
@@ -17,22 +18,25 @@ const SchemaVersion = 1
 
 // Run is one monitoring run, the JSON report's document (report.schema.json).
 type Run struct {
-	SchemaVersion  int                  `json:"schema_version"`
-	StartedAt      time.Time            `json:"started_at"`
-	EndedAt        time.Time            `json:"ended_at"`
-	PreviousRunAt  *time.Time           `json:"previous_run_started_at"` // when the scheduler says so: late or skipped runs show
-	ScheduleGap    *float64             `json:"schedule_gap_s"`          // started_at - previous run, seconds
-	Overall        detect.State         `json:"overall"`
-	Verdict        string               `json:"verdict"`
-	Local          *detect.Local        `json:"local"`
-	Components     []Component          `json:"components"`
-	Incidents      []detect.Incident    `json:"incidents"`
-	Blips          []detect.Blip        `json:"blips,omitempty"` // total failures too short to page
-	Alternatives   []detect.Alternative `json:"alternatives"`
-	Thresholds     []Threshold          `json:"thresholds"`
-	Timeline       []Series             `json:"timeline"`
-	Unacknowledged []string             `json:"unacknowledged"`
-	OfficialOnly   []string             `json:"official_only"`
+	SchemaVersion int               `json:"schema_version"`
+	StartedAt     time.Time         `json:"started_at"`
+	EndedAt       time.Time         `json:"ended_at"`
+	PreviousRunAt *time.Time        `json:"previous_run_started_at"` // when the scheduler says so: late or skipped runs show
+	ScheduleGap   *float64          `json:"schedule_gap_s"`          // started_at - previous run, seconds
+	Overall       detect.State      `json:"overall"`
+	Verdict       string            `json:"verdict"`
+	Local         *detect.Local     `json:"local"`
+	Components    []Component       `json:"components"`
+	Incidents     []detect.Incident `json:"incidents"`
+	Blips         []detect.Blip     `json:"blips,omitempty"` // total failures too short to page
+	// Attribution is, per target with something to say, who is at fault and why: the answer
+	// to "is it down for everyone, or just us?".
+	Attribution    []monitor.Attribution `json:"attribution,omitempty"`
+	Alternatives   []detect.Alternative  `json:"alternatives"`
+	Thresholds     []Threshold           `json:"thresholds"`
+	Timeline       []Series              `json:"timeline"`
+	Unacknowledged []string              `json:"unacknowledged"`
+	OfficialOnly   []string              `json:"official_only"`
 	// Memory says where the detector's baselines came from: a state file (and its age) or the
 	// provider's priors.
 	Memory *detect.Memory `json:"memory,omitempty"`
@@ -51,6 +55,12 @@ func SimulatorNote(simulated []string, all bool) string {
 		return "SIMULATOR, not a real API"
 	}
 	return "partly simulated: " + strings.Join(simulated, ", ") + " probed a simulator"
+}
+
+// Attribute records who is at fault (monitor.Attribute, per target) and the verdict that
+// says so.
+func (r *Run) Attribute(as []monitor.Attribution, verdict string) {
+	r.Attribution, r.Verdict = as, verdict
 }
 
 // MarkSimulator records note (SimulatorNote) on the run and in front of its verdict.
@@ -85,6 +95,18 @@ type Component struct {
 	Advice       string         `json:"advice,omitempty"`
 	LastError    string         `json:"last_error,omitempty"` // the provider's words on the latest failure: untrusted text
 	Incident     string         `json:"incident,omitempty"`
+	// Challenged: the web front door answered this bot with a challenge; its state is unknown,
+	// not operational.
+	Challenged bool `json:"challenged,omitempty"`
+}
+
+// Shown is the state as reports print it: "unknown (challenged)" for a front door that only
+// ever showed this bot a challenge.
+func (c Component) Shown() string {
+	if c.Challenged {
+		return "unknown (challenged)"
+	}
+	return string(c.State)
 }
 
 // Name is "target/component", or the component alone for an unnamed target.

@@ -53,3 +53,26 @@ func TestSimulatorIsNeverMistakenForTheRealThing(t *testing.T) {
 		t.Errorf("no simulated target, yet %q", real.Verdict)
 	}
 }
+
+// A front door that showed this bot only challenges is "unknown (challenged)" in every report,
+// never operational.
+func TestChallengedFrontDoorIsUnknown(t *testing.T) {
+	c := Component{Target: "openai", Component: "web", State: "operational", Probes: 4, Classes: map[string]int{"edge_blocked": 4}}
+	if c.Challenged = challenged(c); !c.Challenged {
+		t.Fatal("a front door that only showed challenges is not challenged")
+	}
+	if challenged(Component{Component: "web", Probes: 4, OK: 1, Classes: map[string]int{"edge_blocked": 3}}) {
+		t.Error("a front door that answered once is challenged")
+	}
+	run := Run{Components: []Component{c}, Verdict: "x"}
+	if md := Markdown(run); !strings.Contains(md, "unknown (challenged)") {
+		t.Errorf("markdown:\n%s", md)
+	}
+	if txt := Text(run); !strings.Contains(txt, "unknown (challenged)") {
+		t.Errorf("text:\n%s", txt)
+	}
+	page, err := HTML(run, nil)
+	if err != nil || !strings.Contains(string(page), "unknown (challenged)") {
+		t.Errorf("html: %v", err)
+	}
+}

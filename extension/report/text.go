@@ -20,7 +20,7 @@ func Text(r Run) string {
 	if len(r.Components) > 0 {
 		fmt.Fprintf(&b, "    %-28s %-22s %7s %9s %9s  %s\n", "component", "state", "avail", "ttft p50", "ttft p95", "failures")
 		for _, c := range r.Components {
-			fmt.Fprintf(&b, "    %-28s %-22s %6.1f%% %9s %9s  %s\n", c.Name(), c.State, 100*c.Availability, ms(c.TTFTP50), ms(c.TTFTP95), classes(c.Classes))
+			fmt.Fprintf(&b, "    %-28s %-22s %6.1f%% %9s %9s  %s\n", c.Name(), c.Shown(), 100*c.Availability, ms(c.TTFTP50), ms(c.TTFTP95), classes(c.Classes))
 		}
 		b.WriteString("\n")
 	}

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/secret"
 )
 
 // MaxBody is the most a caller should read of a status page: real summaries are tens of KiB,
@@ -17,8 +19,42 @@ var ErrNotStatusPage = errors.New("not a status page document")
 
 var htmlTitle = regexp.MustCompile(`(?is)<title[^>]*>(.{0,200}?)</title>`)
 
+// maxText bounds a name or description read from a page.
+const maxText = 256
+
 // Parse reads any supported status page document, telling the formats apart by their shape.
+// Its texts come out fit for any output: valid UTF-8, no control characters, bounded (the
+// body's secrets were redacted before, where the probe read it).
 func Parse(body []byte) (*Page, error) {
+	p, err := parse(body)
+	if p != nil {
+		p.tidy()
+	}
+	return p, err
+}
+
+func (p *Page) tidy() {
+	line := func(s *string) { *s = secret.Line(*s, maxText) }
+	line(&p.Name)
+	line(&p.Description)
+	for i := range p.Components {
+		c := &p.Components[i]
+		line(&c.ID)
+		line(&c.Name)
+		line(&c.Group)
+	}
+	for i := range p.Incidents {
+		in := &p.Incidents[i]
+		line(&in.ID)
+		line(&in.Name)
+		line(&in.Status)
+		for j := range in.Components {
+			line(&in.Components[j])
+		}
+	}
+}
+
+func parse(body []byte) (*Page, error) {
 	b := bytes.TrimSpace(body)
 	switch {
 	case len(b) == 0:

@@ -2,7 +2,6 @@ package stream
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 )
 
@@ -11,16 +10,11 @@ import (
 // output usage, message_stop, with ping and error events (docs/signals.md §2.4).
 type MessagesStream struct{ Summary }
 
-type wireAnthropicUsage struct {
-	Input  int `json:"input_tokens"`
-	Output int `json:"output_tokens"`
-}
-
 type wireMessage struct {
-	Type       string              `json:"type"`
-	Model      string              `json:"model"`
-	StopReason string              `json:"stop_reason"`
-	Usage      *wireAnthropicUsage `json:"usage"`
+	Type       string   `json:"type"`
+	Model      string   `json:"model"`
+	StopReason string   `json:"stop_reason"`
+	Usage      *ioUsage `json:"usage"`
 	Content    []struct {
 		Type string `json:"type"`
 		Text string `json:"text"`
@@ -36,13 +30,13 @@ type wireMessagesEvent struct {
 		Thinking   string `json:"thinking"`
 		StopReason string `json:"stop_reason"`
 	} `json:"delta"`
-	Usage *wireAnthropicUsage `json:"usage"`
+	Usage *ioUsage `json:"usage"`
 }
 
 // Add folds one event in.
 func (s *MessagesStream) Add(ev Event) (Step, error) {
 	var w wireMessagesEvent
-	if err := json.Unmarshal(ev.Data, &w); err != nil {
+	if err := Unmarshal(ev.Data, &w); err != nil {
 		return Step{Done: true}, fmt.Errorf("malformed Messages event: %w", err)
 	}
 	typ := w.Type
@@ -54,7 +48,7 @@ func (s *MessagesStream) Add(ev Event) (Step, error) {
 		if m := w.Message; m != nil {
 			s.Model = m.Model
 			if m.Usage != nil {
-				s.Usage = &Usage{Input: m.Usage.Input, Output: m.Usage.Output}
+				s.Usage = &Usage{Input: int(m.Usage.Input), Output: int(m.Usage.Output)}
 			}
 		}
 	case "content_block_delta":
@@ -75,7 +69,7 @@ func (s *MessagesStream) Add(ev Event) (Step, error) {
 			if s.Usage == nil {
 				s.Usage = &Usage{}
 			}
-			s.Usage.Output = w.Usage.Output
+			s.Usage.Output = int(w.Usage.Output)
 		}
 	case "message_stop":
 		s.Terminal = true
@@ -105,7 +99,7 @@ func stopReason(r string) string {
 // ParseMessage reads a whole (non-streamed) Anthropic message.
 func ParseMessage(body []byte, keepText bool) (Summary, error) {
 	var m wireMessage
-	if err := json.Unmarshal(body, &m); err != nil {
+	if err := Unmarshal(body, &m); err != nil {
 		return Summary{}, fmt.Errorf("message: %w", err)
 	}
 	if m.Type != "message" {
@@ -113,7 +107,7 @@ func ParseMessage(body []byte, keepText bool) (Summary, error) {
 	}
 	s := Summary{KeepText: keepText, Terminal: true, Model: m.Model, FinishReason: stopReason(m.StopReason)}
 	if m.Usage != nil {
-		s.Usage = &Usage{Input: m.Usage.Input, Output: m.Usage.Output}
+		s.Usage = &Usage{Input: int(m.Usage.Input), Output: int(m.Usage.Output)}
 	}
 	for _, c := range m.Content {
 		if c.Type == "text" {

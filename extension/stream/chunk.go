@@ -2,7 +2,6 @@ package stream
 
 import (
 	"bytes"
-	"strconv"
 	"unicode/utf8"
 )
 
@@ -82,7 +81,7 @@ func parseChunk(data []byte, keepText bool, v *chunkView) error {
 			return v.readUsage(s)
 		case is(key, raw, "error"):
 			start := s.i
-			if err := s.skip(0); err != nil {
+			if err := s.skip(); err != nil {
 				return err
 			}
 			v.errRaw = bytes.TrimSpace(s.b[start:s.i])
@@ -91,8 +90,8 @@ func parseChunk(data []byte, keepText bool, v *chunkView) error {
 			}
 			return nil
 		}
-		return s.skip(0)
-	}, 0)
+		return s.skip()
+	})
 	if err != nil {
 		return err
 	}
@@ -132,8 +131,8 @@ func (v *chunkView) choices(s *scanner, keepText bool) error {
 			case is(key, raw, "finish_reason"):
 				return c.finishReason.read(s)
 			}
-			return s.skip(0)
-		}, 1)
+			return s.skip()
+		})
 		if err != nil {
 			return err
 		}
@@ -174,20 +173,22 @@ func readMessage(s *scanner, m *struct{ content, reasoningContent, reasoning str
 		case delta && is(key, raw, "reasoning"):
 			return m.reasoning.read(s)
 		}
-		return s.skip(0)
-	}, 2)
+		return s.skip()
+	})
 }
 
+// readUsage reads a usage value as Usage.UnmarshalJSON does: bounded counts, members that are
+// not numbers ignored, and a usage that is not an object skipped rather than failing the record.
 func (v *chunkView) readUsage(s *scanner) error {
 	if s.null() {
 		v.usage = nil
 		return nil
 	}
-	if s.peek() != '{' {
-		return errSyntax
-	}
 	if v.usage == nil {
 		v.usage = &Usage{}
+	}
+	if s.peek() != '{' {
+		return s.skip()
 	}
 	u := v.usage
 	return s.object(func(key string, raw []byte) error {
@@ -198,22 +199,18 @@ func (v *chunkView) readUsage(s *scanner) error {
 		case is(key, raw, "completion_tokens"):
 			dst = &u.Output
 		default:
-			return s.skip(0)
+			return s.skip()
 		}
-		if s.null() {
-			return nil
-		}
-		num, err := s.number()
-		if err != nil {
+		s.ws()
+		start := s.i
+		if err := s.skip(); err != nil {
 			return err
 		}
-		n, err := strconv.Atoi(string(num)) // encoding/json rejects fractions and exponents for an int too
-		if err != nil {
-			return errSyntax
+		if n, ok := tokens(s.b[start:s.i]); ok {
+			*dst = n
 		}
-		*dst = n
 		return nil
-	}, 1)
+	})
 }
 
 func appendText(dst []byte, f strField) []byte {

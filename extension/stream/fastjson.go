@@ -151,40 +151,8 @@ func (s *scanner) null() bool {
 	return s.peek() == 'n' && s.literal("null")
 }
 
-// skip reads and discards any value, depth-limited like encoding/json.
-func (s *scanner) skip(depth int) error {
-	if depth > 10000 {
-		return errSyntax
-	}
-	switch s.peek() {
-	case '{':
-		return s.object(func(string, []byte) error { return s.skip(depth + 1) }, depth)
-	case '[':
-		return s.array(func() error { return s.skip(depth + 1) })
-	case '"':
-		_, _, err := s.str()
-		return err
-	case 't':
-		if s.literal("true") {
-			return nil
-		}
-	case 'f':
-		if s.literal("false") {
-			return nil
-		}
-	case 'n':
-		if s.literal("null") {
-			return nil
-		}
-	default:
-		_, err := s.number()
-		return err
-	}
-	return errSyntax
-}
-
 // object reads an object, calling member for each key (its raw bytes; decoded when escaped).
-func (s *scanner) object(member func(key string, raw []byte) error, depth int) error {
+func (s *scanner) object(member func(key string, raw []byte) error) error {
 	if err := s.expect('{'); err != nil {
 		return err
 	}

@@ -5,11 +5,15 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"strings"
 	"testing"
+	"testing/iotest"
 )
 
 // FuzzDecoder: any byte stream ends in a bounded number of events with a clean error, never a
-// panic, and no event carries more data than the input had.
+// panic, and no event carries more data than the input had; without a line limit, the events
+// are the ones a plain transcription of the specification's rules (specEvents) gives, however
+// the reads split the bytes.
 func FuzzDecoder(f *testing.F) {
 	for _, s := range []string{
 		"data: {\"choices\":[{\"delta\":{\"content\":\"hi\"}}]}\n\ndata: [DONE]\n\n",
@@ -17,6 +21,7 @@ func FuzzDecoder(f *testing.F) {
 		"data: a\r\ndata: b\r\n\r\n: ping\n\n",
 		"data:\n\ndata",
 		"\x00\xff\xfe data: \n\n\n",
+		"\xEF\xBB\xBFdata: a\rdata: b\r\rid: 1\x00\nretry: 12\nevent: e\n\n",
 	} {
 		f.Add([]byte(s))
 	}
@@ -28,14 +33,80 @@ func FuzzDecoder(f *testing.F) {
 				if !errors.Is(err, io.EOF) && !errors.Is(err, ErrLineTooLong) {
 					t.Fatalf("unexpected error %v", err)
 				}
-				return
+				break
 			}
-			if len(e.Data) > len(in) || n > len(in) {
+			if len(e.Data) > 3*len(in) || n > len(in) { // U+FFFD is 3 bytes for 1 invalid one
 				t.Fatalf("event %d larger than input", n)
 			}
 			_, _ = ParseChatChunk(e.Data, true)
 		}
+		d.Close()
+		want := specEvents(in)
+		readers := []io.Reader{bytes.NewReader(in), iotest.OneByteReader(bytes.NewReader(in)), iotest.HalfReader(bytes.NewReader(in))}
+		d = NewDecoderSize(readers[len(in)%len(readers)], len(in)+1)
+		defer d.Close()
+		for i := 0; ; i++ {
+			e, err := d.Next()
+			if err != nil {
+				if i != len(want) {
+					t.Fatalf("%d events, the specification gives %d: %q", i, len(want), want)
+				}
+				return
+			}
+			if got := (specEvent{e.Type, string(e.Data), e.ID}); i >= len(want) || got != want[i] {
+				t.Fatalf("event %d = %q, the specification gives %q", i, got, want)
+			}
+		}
 	})
+}
+
+// specEvents transcribes §9.2.5–9.2.6 of the WHATWG HTML Living Standard as plainly as it is
+// written, with no care for speed: the reference FuzzDecoder holds the decoder to.
+func specEvents(in []byte) []specEvent {
+	text := strings.TrimPrefix(string(appendUTF8(nil, in, false)), "\uFEFF") // UTF-8 decode strips one BOM
+	var lines []string
+	for {
+		i := strings.IndexAny(text, "\r\n")
+		if i < 0 {
+			break // the rest is not a line: the stream ended inside it
+		}
+		lines = append(lines, text[:i])
+		if strings.HasPrefix(text[i:], "\r\n") {
+			i++
+		}
+		text = text[i+1:]
+	}
+	var out []specEvent
+	var data, typ, lastID string
+	for _, line := range lines {
+		field, value := line, ""
+		switch {
+		case line == "":
+			if data == "" {
+				typ = ""
+				continue
+			}
+			out = append(out, specEvent{typ, strings.TrimSuffix(data, "\n"), lastID})
+			data, typ = "", ""
+			continue
+		case line[0] == ':':
+			continue
+		case strings.Contains(line, ":"):
+			field, value, _ = strings.Cut(line, ":")
+			value = strings.TrimPrefix(value, " ")
+		}
+		switch field {
+		case "event":
+			typ = value
+		case "data":
+			data += value + "\n"
+		case "id":
+			if !strings.Contains(value, "\x00") {
+				lastID = value
+			}
+		}
+	}
+	return out
 }
 
 // FuzzDialects: any event data, in any dialect, gives a step or an error, never a panic, and the

@@ -7,7 +7,8 @@ import (
 )
 
 // The encoding/json implementation ParseChatChunk replaced, kept as the reference of the
-// differential fuzz test.
+// differential fuzz test. Usage decodes through Usage.UnmarshalJSON (bounded counts), which
+// the scanner's readUsage follows.
 
 type wireChoice struct {
 	Delta struct {
@@ -34,7 +35,7 @@ type wireChunk struct {
 // keepText copies the answer text (needed only for answer checks).
 func parseChatChunkReflect(data []byte, keepText bool) (ChatChunk, error) {
 	var w wireChunk
-	if err := json.Unmarshal(data, &w); err != nil {
+	if err := Unmarshal(data, &w); err != nil { // encoding/json, and past its depth limit pruned
 		return ChatChunk{}, fmt.Errorf("chat chunk: %w", err)
 	}
 	c := ChatChunk{Model: w.Model, Usage: w.Usage}

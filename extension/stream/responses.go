@@ -12,13 +12,10 @@ import (
 type ResponsesStream struct{ Summary }
 
 type wireResponse struct {
-	Object string `json:"object"`
-	Status string `json:"status"`
-	Model  string `json:"model"`
-	Usage  *struct {
-		Input  int `json:"input_tokens"`
-		Output int `json:"output_tokens"`
-	} `json:"usage"`
+	Object            string          `json:"object"`
+	Status            string          `json:"status"`
+	Model             string          `json:"model"`
+	Usage             *ioUsage        `json:"usage"`
 	Error             json.RawMessage `json:"error"`
 	IncompleteDetails *struct {
 		Reason string `json:"reason"`
@@ -43,7 +40,7 @@ type wireResponsesEvent struct {
 // Add folds one event in.
 func (s *ResponsesStream) Add(ev Event) (Step, error) {
 	var w wireResponsesEvent
-	if err := json.Unmarshal(ev.Data, &w); err != nil {
+	if err := Unmarshal(ev.Data, &w); err != nil {
 		return Step{Done: true}, fmt.Errorf("malformed Responses event: %w", err)
 	}
 	typ := w.Type
@@ -92,7 +89,7 @@ func (s *Summary) response(r *wireResponse) {
 		s.Model = r.Model
 	}
 	if r.Usage != nil {
-		s.Usage = &Usage{Input: r.Usage.Input, Output: r.Usage.Output}
+		s.Usage = &Usage{Input: int(r.Usage.Input), Output: int(r.Usage.Output)}
 	}
 	switch r.Status {
 	case "completed":
@@ -126,7 +123,7 @@ func errorEnvelope(obj, code, message json.RawMessage) []byte {
 // its error in ErrorEvent; Terminal is set for completed and incomplete ones.
 func ParseResponse(body []byte, keepText bool) (Summary, error) {
 	var r wireResponse
-	if err := json.Unmarshal(body, &r); err != nil {
+	if err := Unmarshal(body, &r); err != nil {
 		return Summary{}, fmt.Errorf("response object: %w", err)
 	}
 	if r.Object != "response" {

@@ -2,24 +2,36 @@
 // (OpenAI chat chunks, Responses events, Anthropic events) into one event model. It timestamps
 // every event with the moment its last byte arrived, on Go's monotonic clock, so time to first
 // token is measured at the byte level rather than when a script gets around to looking.
+//
+// The decoder follows the parsing rules of the WHATWG HTML Living Standard, §9.2.5 "Parsing an
+// event stream" and §9.2.6 "Interpreting an event stream"
+// (https://html.spec.whatwg.org/multipage/server-sent-events.html): lines end in CRLF, LF or a
+// lone CR; one leading BOM is dropped; the stream is decoded as UTF-8 (invalid sequences become
+// U+FFFD); comments, event, data, id and retry fields; an event with no data is not dispatched,
+// and neither is the one the stream ends inside of (Pending gives it to readers who want it).
 package stream
 
 import (
-	"bufio"
 	"bytes"
 	"errors"
-	"fmt"
 	"io"
+	"math"
 	"sync"
 	"time"
+	"unicode/utf8"
 )
 
 // MaxLineBytes is the longest SSE line accepted by default. A real chunk is a few hundred bytes;
 // anything near this is a hostile or broken server, and reading it unbounded would exhaust memory.
 const MaxLineBytes = 1 << 20
 
+// bufSize is the read buffer: lines are sliced out of it without copying.
+const bufSize = 4096
+
 // stampPrefix starts a write-stamp comment (sim.StampPrefix).
 var stampPrefix = []byte(": t=")
+
+var bom = []byte("\xEF\xBB\xBF")
 
 // digits parses a decimal without allocating; anything else gives 0.
 func digits(b []byte) int64 {
@@ -43,22 +55,34 @@ var ErrLineTooLong = errors.New("sse: line exceeds limit")
 type Event struct {
 	Type string    // the "event:" field; empty means "message"
 	Data []byte    // "data:" lines joined by '\n'
+	ID   string    // the last event ID when it was dispatched: its own "id:" field or an earlier event's
 	At   time.Time // arrival time of the event's last byte (monotonic)
 	// Stamp is the server's write time (Unix ns) from a ": t=" comment before the event, as the
 	// stamping simulator sends: ground truth for timing checks. 0 when absent.
 	Stamp int64
 }
 
-// Decoder reads SSE events from r. It allocates per event only when the event type changes.
+// Decoder reads SSE events from r. It allocates per event only when the event type or id changes.
 type Decoder struct {
 	tr      *timedReader
-	br      *bufio.Reader
+	buf     []byte
+	r, w    int   // unread bytes are buf[r:w]
+	crFree  int   // buf[r:crFree] holds no CR; crFree == w: none buffered; < r: look again
+	rerr    error // the reader's error, returned once the buffered bytes are used up
+	started bool  // the leading BOM has been looked for
+	skipLF  bool  // the last line ended in CR: an LF right after it belongs to that line ending
+	ended   bool  // Next returned an error: Pending may hand out what was left
 	maxLine int
-	data    []byte
-	line    []byte
-	evType  string
-	typeBuf []byte
+	long    []byte // a line longer than the buffer, gathered across reads
+
+	data    []byte // the data buffer (without its trailing LF)
+	alias   []byte // the data buffer while it is one line still in buf: no copy
 	hasData bool
+	typeBuf []byte
+	evType  string
+	idBuf   []byte
+	id      string
+	retry   int64 // reconnection time in ms; -1 until a retry field sets it
 	stamp   int64
 }
 
@@ -69,13 +93,13 @@ func NewDecoder(r io.Reader) *Decoder { return NewDecoderSize(r, MaxLineBytes) }
 func NewDecoderSize(r io.Reader, maxLine int) *Decoder {
 	d, _ := decoders.Get().(*Decoder)
 	if d == nil {
-		d = &Decoder{tr: &timedReader{}}
-		d.br = bufio.NewReaderSize(d.tr, 4096)
+		d = &Decoder{tr: &timedReader{}, buf: make([]byte, bufSize)}
 	}
 	*d.tr = timedReader{r: r}
-	d.br.Reset(d.tr)
-	d.maxLine, d.evType, d.hasData, d.stamp = maxLine, "", false, 0
-	d.data, d.line, d.typeBuf = d.data[:0], d.line[:0], d.typeBuf[:0]
+	d.r, d.w, d.crFree, d.rerr, d.started, d.skipLF, d.ended = 0, 0, -1, nil, false, false, false
+	d.maxLine, d.evType, d.id, d.retry, d.stamp = maxLine, "", "", -1, 0
+	d.hasData, d.alias = false, nil
+	d.data, d.long, d.typeBuf, d.idBuf = d.data[:0], d.long[:0], d.typeBuf[:0], d.idBuf[:0]
 	return d
 }
 
@@ -86,11 +110,10 @@ var decoders sync.Pool
 // Close releases the decoder for reuse: it and the events it returned must not be used after.
 // Buffers grown by a hostile stream are dropped rather than kept.
 func (d *Decoder) Close() {
-	if d.tr == nil || cap(d.data) > 64<<10 || cap(d.line) > 64<<10 {
+	if d.tr == nil || cap(d.data) > 64<<10 || cap(d.long) > 64<<10 {
 		return
 	}
-	d.tr.r = nil
-	d.br.Reset(d.tr)
+	d.tr.r, d.alias = nil, nil
 	decoders.Put(d)
 }
 
@@ -100,123 +123,130 @@ func (d *Decoder) LastRead() time.Time { return d.tr.last }
 // BytesRead counts the bytes read from the underlying reader so far.
 func (d *Decoder) BytesRead() int64 { return d.tr.n }
 
-// Next returns the next event. At the end of the stream it returns io.EOF; a stream that ends
-// inside an event (no blank line after data) still dispatches that event first, because real
-// servers often close right after their last "data:" line.
+// Retry is the reconnection time the stream's last valid "retry:" field set, and whether one did.
+func (d *Decoder) Retry() (time.Duration, bool) {
+	if d.retry < 0 {
+		return 0, false
+	}
+	return time.Duration(min(d.retry, math.MaxInt64/int64(time.Millisecond))) * time.Millisecond, true
+}
+
+// Next returns the next event. At the end of the stream it returns io.EOF; an event the stream
+// ends inside of (no blank line after its data) is not dispatched, as the specification says
+// ("Once the end of the file is reached, any pending data must be discarded"), but Pending
+// has it.
 func (d *Decoder) Next() (Event, error) {
-	d.data = d.data[:0]
-	d.hasData = false
 	d.stamp = 0
-	d.typeBuf = d.typeBuf[:0]
-	hasType := false
 	for {
-		line, err := d.readLine()
+		line, inBuf, err := d.readLine()
 		if err != nil {
-			if errors.Is(err, io.EOF) && (d.hasData || len(line) > 0) {
-				if len(line) > 0 {
-					hasType = d.field(line) || hasType
-				}
-				if d.hasData {
-					return d.event(hasType), nil
-				}
+			if len(line) > 0 { // an unterminated last line is no line to the specification
+				d.field(line, false)
 			}
+			d.ended = true
 			return Event{}, err
 		}
 		if len(line) == 0 {
 			if d.hasData {
-				return d.event(hasType), nil
+				return d.dispatch(), nil
 			}
 			d.typeBuf = d.typeBuf[:0]
-			hasType = false
 			continue
 		}
-		hasType = d.field(line) || hasType
+		d.field(line, inBuf)
 	}
 }
 
-func (d *Decoder) event(hasType bool) Event {
-	if !hasType {
+// Pending returns, once Next has returned an error, the event the stream ended inside of —
+// data received with no blank line after it, including a last line with no line ending —
+// which the specification discards. Readers of captures take it: a capture often ends right
+// after its last "data:" line.
+func (d *Decoder) Pending() (Event, bool) {
+	if !d.ended || !d.hasData {
+		return Event{}, false
+	}
+	return d.dispatch(), true
+}
+
+func (d *Decoder) dispatch() Event {
+	data := d.data
+	if d.alias != nil {
+		data = d.alias
+	}
+	if len(d.typeBuf) == 0 {
 		d.evType = ""
-	} else if d.evType != string(d.typeBuf) { // compiler avoids the allocation in the comparison
+	} else if d.evType != string(d.typeBuf) { // the compiler avoids the allocation in the comparison
 		d.evType = string(d.typeBuf)
 	}
-	return Event{Type: d.evType, Data: d.data, At: d.tr.last, Stamp: d.stamp}
+	if d.id != string(d.idBuf) {
+		d.id = string(d.idBuf)
+	}
+	d.hasData, d.alias, d.typeBuf = false, nil, d.typeBuf[:0]
+	return Event{Type: d.evType, Data: data, ID: d.id, At: d.tr.last, Stamp: d.stamp}
 }
 
-// field applies one non-empty line; it reports whether the line set the event type.
-func (d *Decoder) field(line []byte) bool {
-	if line[0] == ':' { // comment / keep-alive, or a write stamp
+// field processes one non-empty line (§9.2.6). inBuf says the line lies in the read buffer, so
+// a lone data line can be handed out without a copy.
+func (d *Decoder) field(line []byte, inBuf bool) {
+	if line[0] == ':' { // a comment (keep-alive), or a write stamp
 		if bytes.HasPrefix(line, stampPrefix) {
 			d.stamp = digits(line[len(stampPrefix):])
 		}
-		return false
+		return
 	}
-	name, value := line, []byte(nil)
-	if i := bytes.IndexByte(line, ':'); i >= 0 {
+	name, value := line, line[len(line):]
+	if len(line) >= 5 && string(line[:5]) == "data:" { // nearly every line: no search for the colon
+		name, value = line[:4], line[5:]
+	} else if i := bytes.IndexByte(line, ':'); i >= 0 {
 		name, value = line[:i], line[i+1:]
-		if len(value) > 0 && value[0] == ' ' {
-			value = value[1:]
-		}
 	}
-	switch string(name) {
+	if len(value) > 0 && value[0] == ' ' {
+		value = value[1:]
+	}
+	switch string(name) { // compared literally, no case folding
 	case "data":
-		if d.hasData {
-			d.data = append(d.data, '\n')
+		valid := utf8.Valid(value)
+		if !d.hasData {
+			d.hasData = true
+			if inBuf && valid {
+				d.alias = value
+				return
+			}
+			d.data = appendUTF8(d.data[:0], value, valid)
+			return
 		}
-		d.data = append(d.data, value...)
-		d.hasData = true
+		if d.alias != nil {
+			d.data, d.alias = append(d.data[:0], d.alias...), nil
+		}
+		d.data = appendUTF8(append(d.data, '\n'), value, valid)
 	case "event":
-		d.typeBuf = append(d.typeBuf[:0], value...)
-		return true
+		d.typeBuf = appendUTF8(d.typeBuf[:0], value, utf8.Valid(value))
+	case "id":
+		if bytes.IndexByte(value, 0) < 0 {
+			d.idBuf = appendUTF8(d.idBuf[:0], value, utf8.Valid(value))
+		}
+	case "retry":
+		if ms, ok := asciiDigits(value); ok {
+			d.retry = ms
+		}
 	}
-	return false // id, retry and unknown fields do not matter to a probe
 }
 
-// readLine returns one line without its terminator (\n or \r\n; LLM APIs never send a bare \r). It is valid
-// until the next call. A final line without a terminator is returned with io.EOF.
-func (d *Decoder) readLine() ([]byte, error) {
-	d.line = d.line[:0]
-	for {
-		frag, err := d.br.ReadSlice('\n')
-		d.line = append(d.line, frag...)
-		if len(d.line) > d.maxLine {
-			return nil, fmt.Errorf("%w (%d bytes)", ErrLineTooLong, d.maxLine)
+// asciiDigits reads a value of only ASCII digits as a base-ten integer, saturating.
+func asciiDigits(b []byte) (int64, bool) {
+	if len(b) == 0 {
+		return 0, false
+	}
+	var n int64
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
 		}
-		if err == nil {
-			break
-		}
-		if errors.Is(err, bufio.ErrBufferFull) {
+		if n > (math.MaxInt64-9)/10 {
+			n = math.MaxInt64
 			continue
 		}
-		if errors.Is(err, io.EOF) {
-			return trimCR(d.line), io.EOF
-		}
-		return nil, err
+		n = n*10 + int64(c-'0')
 	}
-	line := d.line[:len(d.line)-1]
-	return trimCR(line), nil
-}
-
-func trimCR(b []byte) []byte {
-	if n := len(b); n > 0 && b[n-1] == '\r' {
-		return b[:n-1]
-	}
-	return b
-}
-
-// timedReader stamps each successful read. bufio only reads when no complete line is buffered,
-// so the stamp current when a line completes is the arrival time of that line's last byte.
-type timedReader struct {
-	r    io.Reader
-	last time.Time
-	n    int64
-}
-
-func (t *timedReader) Read(p []byte) (int, error) {
-	n, err := t.r.Read(p)
-	if n > 0 {
-		t.last = time.Now()
-		t.n += int64(n)
-	}
-	return n, err
+	return n, true
 }

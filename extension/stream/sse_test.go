@@ -39,7 +39,9 @@ func TestDecoder(t *testing.T) {
 		{"type resets between events", "event: ping\ndata: 1\n\ndata: 2\n\n", []ev{{"ping", "1"}, {"", "2"}}, io.EOF},
 		{"comments and unknown fields", ": keep-alive\nid: 7\nretry: 10\nfoo\ndata: z\n\n", []ev{{"", "z"}}, io.EOF},
 		{"event without data is not dispatched", "event: x\n\ndata: y\n\n", []ev{{"", "y"}}, io.EOF},
-		{"last event without blank line", "data: a\n\ndata: b", []ev{{"", "a"}, {"", "b"}}, io.EOF},
+		{"last event without blank line is not dispatched", "data: a\n\ndata: b", []ev{{"", "a"}}, io.EOF},
+		{"cr only", "data: x\r\rdata: y\r\r", []ev{{"", "x"}, {"", "y"}}, io.EOF},
+		{"bom", "\xEF\xBB\xBFdata: x\n\n", []ev{{"", "x"}}, io.EOF},
 		{"empty stream", "", nil, io.EOF},
 		{"line too long", "data: " + strings.Repeat("x", 100) + "\n\n", nil, ErrLineTooLong},
 	}

@@ -74,7 +74,7 @@ var Defs = []Def{
 	{Local, metrics.Rate, metrics.Default, "", "share of probes that failed on your side (blame account or network: bad key, quota, region, DNS, proxy); a threshold on it pages the account owner, not the provider's watchers"},
 	{Down, metrics.Rate, metrics.Default, "", "share of probes that met a confirmed outage: they failed (or were held back) while the detector held the component in partial or major outage, opened in this run or carried over from the state file (maintenance is not an outage; a success while the recovery is being confirmed is not down); `rate==0` fails a run of an outage"},
 	{Degraded, metrics.Rate, metrics.Default, "", "share of regular probes after which the component was in degraded performance (slow, not down)"},
-	{Incidents, metrics.Counter, metrics.Default, "state", "incidents opened by the detector, by the state that opened them"},
+	{Incidents, metrics.Counter, metrics.Default, "state, fault", "incidents opened by the detector, by the state that opened them and who was at fault (provider, provider_edge, our_network, our_account, our_request, unknown)"},
 	{Blips, metrics.Counter, metrics.Default, "", "total failures of a component too short to page (under 35 s): recorded, never an incident"},
 	{IncidentLength, metrics.Trend, metrics.Time, "", "duration of each resolved incident, first bad observation to recovery"},
 	{TimeToDetect, metrics.Trend, metrics.Time, "", "start of the trouble to the detector's confirmation, per incident: from the simulator's ground truth when probing one, else from the first bad observation"},
@@ -158,7 +158,11 @@ func (ms *Metrics) Samples(r *probe.Result, base metrics.TagsAndMeta, at time.Ti
 	add(Local, tags, metrics.B(!r.OK && (r.Blame == classify.BlameAccount || r.Blame == classify.BlameNetwork)))
 	for _, in := range det.Opened { // tagged with their own component: one probe can confirm a sibling's outage
 		ct := tags.With("component", in.Component)
-		add(Incidents, ct.With("state", string(in.State)), 1)
+		it := ct.With("state", string(in.State))
+		if det.Fault != "" {
+			it = it.With("fault", string(det.Fault))
+		}
+		add(Incidents, it, 1)
 		add(TimeToDetect, ct, float64(in.TrueTimeToDetect())/float64(time.Millisecond))
 	}
 	for _, b := range det.Blips {
