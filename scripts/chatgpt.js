@@ -83,6 +83,11 @@ const target = chatgpt.target({
   budgetPeriod: continuous ? "24h" : undefined,
   checkpoint: continuous ? __ENV.CHATGPT_CHECKPOINT || "1m" : undefined,
 });
+// An always-on monitor whose key went missing (a Secret misnamed, an empty variable) must stop
+// and say so, not publish the embedded simulator's health as the provider's.
+if (continuous && target.simulated && __ENV.CHATGPT_TARGET !== "simulator") {
+  throw new Error(`CHATGPT_MODE=continuous would monitor the embedded simulator: set the ${provider} key (OPENAI_API_KEY for openai) or a base URL, or CHATGPT_TARGET=simulator to rehearse`);
+}
 
 // Exit code 99 (k6's threshold breach) when any component was in a confirmed outage during the
 // run — detected now or still open from an earlier run (the state file) — or stayed degraded

@@ -246,3 +246,19 @@ func component(s detect.Saved, name string) detect.SavedComponent {
 	}
 	return detect.SavedComponent{}
 }
+
+// An always-on monitor whose key went missing stops at start, saying so, instead of publishing
+// the embedded simulator's health as the provider's; CHATGPT_TARGET=simulator rehearses on
+// purpose. (Outside CI: under CI=true the extension refuses the fallback by itself.)
+func TestContinuousRefusesTheSimulatorUnasked(t *testing.T) {
+	t.Parallel()
+	state := "CHATGPT_STATE=" + filepath.Join(t.TempDir(), "detector.json")
+	r := k6run(t, "scripts/chatgpt.js", "CHATGPT_MODE=continuous", state)
+	if r.code == 0 || !strings.Contains(r.stderr, "CHATGPT_MODE=continuous would monitor the embedded simulator") {
+		t.Fatalf("exit %d, want a refusal at init\n%s", r.code, r.stderr)
+	}
+	r = k6run(t, "scripts/chatgpt.js", "CHATGPT_MODE=continuous", state, "CHATGPT_TARGET=simulator", "CHATGPT_DURATION=2s", "CHATGPT_INTERVAL=1s")
+	if r.code != 0 {
+		t.Fatalf("a rehearsal (CHATGPT_TARGET=simulator): exit %d\n%s", r.code, r.stderr)
+	}
+}
