@@ -90,10 +90,11 @@ lint: $(STATICCHECK) $(ACTIONLINT) $(XK6) $(GOSEC) $(KUBECONFORM)
 	$(STATICCHECK) ./...
 	cd deploy && go vet ./... && $(STATICCHECK) ./...
 	$(ACTIONLINT) .github/workflows/*.yml
-	@# the k6-operator TestRuns against the committed schema; the core kinds (CronJob, RBAC, Secret)
-	@# have no schema offline and are decoded strictly into k8s.io/api by deploy's tests instead
+	@# the k6-operator TestRuns against the committed schema; the core kinds (Deployment, volume
+	@# claims, CronJob, RBAC, Secret) have no schema offline and are decoded strictly into
+	@# k8s.io/api by deploy's tests instead. Every manifest of deploy/, in whatever subfolder.
 	$(KUBECONFORM) -strict -summary -schema-location 'deploy/schemas/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json' \
-		-skip Secret,ServiceAccount,Role,RoleBinding,CronJob deploy/*.yaml
+		-skip Secret,ServiceAccount,Role,RoleBinding,CronJob,Deployment,PersistentVolumeClaim $$(find deploy -name '*.yaml' | sort)
 	@# the k6 extension compliance checks (gosec, build, smoke, examples, types, …); the
 	@# vulnerability check needs vuln.go.dev, which this network does not reach. The versions
 	@# check reads the clone's release tags: a clone made without them (CI's shallow checkout)
