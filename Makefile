@@ -24,7 +24,7 @@ export GOTOOLCHAIN := local
 
 GO_SOURCES := $(shell find extension -name '*.go' -not -name '*_test.go') go.mod go.sum
 
-.PHONY: all build run test test-unit bench fuzz seeds schedules library soak lint fmt clean tools dashboards stack stack-down
+.PHONY: all build run test test-unit bench fuzz seeds schedules library soak soak-continuous lint fmt clean tools dashboards stack stack-down
 
 all: lint test
 
@@ -71,6 +71,12 @@ schedules:
 SOAK_DURATION ?= 30m
 soak: $(K6)
 	K6_BIN=$(K6) SOAK_DURATION=$(SOAK_DURATION) go test -count=1 -timeout 60m -run '^TestSoak$$' -v ./extension/e2e
+
+## soak-continuous: a continuous monitor (scripts/chatgpt.js, CHATGPT_MODE=continuous, remote write,
+## checkpoints) for CONTINUOUS_DURATION (default 10m) at a 100 ms cadence; prints the RSS slope, which must stay under 1 MiB/min
+CONTINUOUS_DURATION ?= 10m
+soak-continuous: $(K6)
+	K6_BIN=$(K6) CONTINUOUS_DURATION=$(CONTINUOUS_DURATION) go test -count=1 -timeout 60m -run '^TestContinuousMemoryFlat$$' -v ./extension/e2e | grep -v '^=== '
 
 ## fuzz: each fuzz target for FUZZTIME (default 5m); new findings land in the Go cache, crashes in testdata
 FUZZTIME ?= 5m

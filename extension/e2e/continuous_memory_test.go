@@ -16,8 +16,11 @@ import (
 // cadence, so CONTINUOUS_DURATION of it is 150 times that much monitoring — with checkpoints
 // every 5 s and Prometheus remote write (native histograms) to a local sink, the way deploy/
 // runs it: --summary-mode=disabled and no thresholds, so k6 keeps no trend samples. After a
-// warm-up (the first fifth), the least-squares slope of RSS must stay under 1 MiB a minute, and
-// goroutines must not grow. CONTINUOUS_DURATION is 75s in make test, 10m in make continuous.
+// warm-up (the first fifth), the least-squares slopes of the live heap (read after a forced GC)
+// and, over runs of 5 minutes or more, of RSS must stay under 1 MiB a minute, and goroutines must
+// not grow. RSS also holds memory the runtime has not yet returned to the system, which drifts by
+// a MiB or two within a minute whatever the heap does, so a short run judges the heap and
+// goroutines only. CONTINUOUS_DURATION is 75s in make test, 10m in make soak-continuous.
 func TestContinuousMemoryFlat(t *testing.T) {
 	t.Parallel()
 	d := 75 * time.Second
@@ -76,7 +79,10 @@ judge:
 	g0, g1 := kept[0].goroutines, kept[len(kept)-1].goroutines
 	t.Logf("continuous %s at a 100 ms cadence: %d samples after warm-up, RSS %.1f -> %.1f MiB (slope %+.2f MiB/min), live heap slope %+.2f MiB/min (trend sinks %d KiB at the end), goroutines %d -> %d, %d remote writes",
 		d, len(kept), float64(kept[0].rssKiB)/1024, float64(kept[len(kept)-1].rssKiB)/1024, rss, heap, kept[len(kept)-1].sinkKiB, g0, g1, writes.Load())
-	if rss >= 1 {
+	if heap >= 1 {
+		t.Errorf("the live heap grows %.2f MiB a minute, want under 1", heap)
+	}
+	if rss >= 1 && d >= 5*time.Minute {
 		t.Errorf("RSS grows %.2f MiB a minute, want under 1", rss)
 	}
 	if g1 > g0+g0/5+5 {
