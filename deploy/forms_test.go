@@ -126,6 +126,7 @@ func runUntilStopped(t *testing.T, argv, env []string, state string, grace time.
 // the container's args and env), probes, checkpoints, answers its liveness probe, and on SIGTERM
 // exits within the grace period with its state saved.
 func TestDeploymentRunsAndStopsCleanly(t *testing.T) {
+	t.Parallel() // each waits on its own k6 for seconds
 	bin := k6Bin(t)
 	d := loadManifests(t).deployments[0]
 	c := d.Spec.Template.Spec.Containers[0]
@@ -201,6 +202,7 @@ func unit(t *testing.T, path string) map[string][]string {
 // probes, checkpoints, and on its KillSignal exits within TimeoutStopSec with its state saved;
 // systemd restarts it whatever its exit.
 func TestSystemdUnit(t *testing.T) {
+	t.Parallel() // each waits on its own k6 for seconds
 	bin := k6Bin(t)
 	const path = "systemd/xk6-chatgpt@.service"
 	raw, err := os.ReadFile(path)

@@ -11,7 +11,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -145,6 +144,7 @@ func runnerEnv(tr testRun, override map[string]string) []string {
 // state file a temporary one, the run is shortened, and without a key the script probes its
 // embedded simulator.
 func TestOperatorRunner(t *testing.T) {
+	t.Parallel() // each waits on its own k6 for seconds
 	bin := k6Bin(t)
 	tr := loadManifests(t).testRuns[0]
 	var writes, traces atomic.Int64
@@ -163,7 +163,6 @@ func TestOperatorRunner(t *testing.T) {
 	}))
 	defer otlp.Close()
 
-	tracesFlag := regexp.MustCompile(`--traces-output=otel=http://[^ /]+`)
 	if !tracesFlag.MatchString(tr.Spec.Arguments) {
 		t.Fatalf("%s: arguments %q have no --traces-output=otel=http://… to redirect", tr.Name, tr.Spec.Arguments)
 	}
