@@ -73,7 +73,7 @@ soak: $(K6)
 	K6_BIN=$(K6) SOAK_DURATION=$(SOAK_DURATION) go test -count=1 -timeout 60m -run '^TestSoak$$' -v ./extension/e2e
 
 ## soak-continuous: a continuous monitor (scripts/chatgpt.js, CHATGPT_MODE=continuous, remote write,
-## checkpoints) for CONTINUOUS_DURATION (default 10m) at a 100 ms cadence; prints the RSS slope, which must stay under 1 MiB/min
+## checkpoints) for CONTINUOUS_DURATION (default 10m) at a 100 ms cadence; RSS and live heap slopes must stay under 1 MiB/min
 CONTINUOUS_DURATION ?= 10m
 soak-continuous: $(K6)
 	K6_BIN=$(K6) CONTINUOUS_DURATION=$(CONTINUOUS_DURATION) go test -count=1 -timeout 60m -run '^TestContinuousMemoryFlat$$' -v ./extension/e2e | grep -v '^=== '

@@ -16,14 +16,16 @@ import (
 // cadence, so CONTINUOUS_DURATION of it is 150 times that much monitoring — with checkpoints
 // every 5 s and Prometheus remote write (native histograms) to a local sink, the way deploy/
 // runs it: --summary-mode=disabled and no thresholds, so k6 keeps no trend samples. After a
-// warm-up (the first fifth), the least-squares slopes of the live heap (read after a forced GC)
-// and, over runs of 5 minutes or more, of RSS must stay under 1 MiB a minute, and goroutines must
-// not grow. RSS also holds memory the runtime has not yet returned to the system, which drifts by
-// a MiB or two within a minute whatever the heap does, so a short run judges the heap and
-// goroutines only. CONTINUOUS_DURATION is 75s in make test, 10m in make soak-continuous.
+// warm-up (the first fifth), over runs of 5 minutes or more (make soak-continuous: 10), the
+// least-squares slopes of the live heap (read after a forced GC) and of RSS must stay under 1 MiB
+// a minute, and goroutines must not grow. Under a minute those slopes are noise (measured at
+// 45-75 s with nothing leaking: heap -1.7 to +2.3 MiB/min, RSS +0.8 to +2.8: in-flight probes
+// and the scenario's phases move them, and RSS keeps what the runtime has not yet returned), so
+// the short run of make test (45 s) reports them and judges the goroutines' slope only: under
+// 300 a minute, where one leaked per probe round would be 600 (one per probe, 1,800).
 func TestContinuousMemoryFlat(t *testing.T) {
 	t.Parallel()
-	d := 75 * time.Second
+	d := 45 * time.Second
 	if v := os.Getenv("CONTINUOUS_DURATION"); v != "" {
 		var err error
 		if d, err = time.ParseDuration(v); err != nil {
@@ -46,7 +48,7 @@ func TestContinuousMemoryFlat(t *testing.T) {
 		"K6_PROMETHEUS_RW_SERVER_URL="+rw.URL+"/api/v1/write", "K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM=true",
 		"K6_PROMETHEUS_RW_PUSH_INTERVAL=1s")
 	var samples []soakSample
-	tick := time.NewTicker(5 * time.Second)
+	tick := time.NewTicker(min(max(d/30, 2*time.Second), 5*time.Second))
 	defer tick.Stop()
 	for end := time.After(d); ; {
 		select {
@@ -77,16 +79,22 @@ judge:
 	rss := slope(kept, func(s soakSample) int { return s.rssKiB }) / 1024
 	heap := slope(kept, func(s soakSample) int { return s.heapKiB + s.sinkKiB }) / 1024
 	g0, g1 := kept[0].goroutines, kept[len(kept)-1].goroutines
-	t.Logf("continuous %s at a 100 ms cadence: %d samples after warm-up, RSS %.1f -> %.1f MiB (slope %+.2f MiB/min), live heap slope %+.2f MiB/min (trend sinks %d KiB at the end), goroutines %d -> %d, %d remote writes",
-		d, len(kept), float64(kept[0].rssKiB)/1024, float64(kept[len(kept)-1].rssKiB)/1024, rss, heap, kept[len(kept)-1].sinkKiB, g0, g1, writes.Load())
-	if heap >= 1 {
-		t.Errorf("the live heap grows %.2f MiB a minute, want under 1", heap)
+	gs := slope(kept, func(s soakSample) int { return s.goroutines })
+	t.Logf("continuous %s at a 100 ms cadence: %d samples after warm-up, RSS %.1f -> %.1f MiB (slope %+.2f MiB/min), live heap slope %+.2f MiB/min (trend sinks %d KiB at the end), goroutines %d -> %d (slope %+.0f/min), %d remote writes",
+		d, len(kept), float64(kept[0].rssKiB)/1024, float64(kept[len(kept)-1].rssKiB)/1024, rss, heap, kept[len(kept)-1].sinkKiB, g0, g1, gs, writes.Load())
+	if gs >= 300 {
+		t.Errorf("goroutines grow %.0f a minute (%d -> %d)", gs, g0, g1)
 	}
-	if rss >= 1 && d >= 5*time.Minute {
-		t.Errorf("RSS grows %.2f MiB a minute, want under 1", rss)
-	}
-	if g1 > g0+g0/5+5 {
-		t.Errorf("goroutines grew from %d to %d", g0, g1)
+	if d >= 5*time.Minute {
+		if heap >= 1 {
+			t.Errorf("the live heap grows %.2f MiB a minute, want under 1", heap)
+		}
+		if rss >= 1 {
+			t.Errorf("RSS grows %.2f MiB a minute, want under 1", rss)
+		}
+		if g1 > g0+g0/5+5 {
+			t.Errorf("goroutines grew from %d to %d", g0, g1)
+		}
 	}
 	if writes.Load() == 0 {
 		t.Error("no remote writes: the run did not export its metrics")
