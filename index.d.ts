@@ -101,8 +101,10 @@ declare module "k6/x/chatgpt" {
     groundTruth?: boolean;
     /** Put the prompt and the answer on probe spans (gen_ai.input.messages / gen_ai.output.messages). Default false. */
     recordContent?: boolean;
-    /** Spend cap for this target in one run, in USD at list prices; probes that could exceed it are skipped. Default 1; 0 means no cap. */
+    /** Spend cap for this target in one run (in each budgetPeriod, when set), in USD at list prices; probes that could exceed it are skipped. Default 1; 0 means no cap. */
     budgetUSD?: number;
+    /** Renew the spend cap this often, counted from the first probe: a long-running monitor's daily cap ("24h"). Default none: one cap per run. */
+    budgetPeriod?: Duration;
     /**
      * Confirmation probes: after a regular probe of a component the detector is in doubt about
      * (a provider or edge failure within the last 90 s and no outage confirmed yet, or a success
@@ -123,6 +125,14 @@ declare module "k6/x/chatgpt" {
     state?: string;
     /** A state older than this (its last observation to this run's start) is decayed toward the priors, not trusted. Default CHATGPT_STATE_MAX_AGE, else "6h". */
     stateMaxAge?: Duration;
+    /**
+     * A long-running monitor's checkpoint: send due notifications and save the state file this
+     * often while the run goes on (at least "1s"), not only when it ends, so a run killed without
+     * warning loses at most one interval and a restart resumes its open incidents. Default
+     * CHATGPT_CHECKPOINT, else none. One per run: the first target that sets it decides.
+     * @example chatgpt.target({ state: "/state/detector.json", checkpoint: "1m" })
+     */
+    checkpoint?: Duration;
     /** Phase deadlines. Defaults: connect 10s, ttfb 60s, firstToken 60s, stall 20s, total 120s. */
     timeouts?: {
       connect?: Duration;

@@ -328,6 +328,7 @@ func (d *Detector) open(c *component, started, at time.Time) {
 	c.lastInc = c.inc
 	acknowledge(c.inc, c.official) // the page may have been first
 	d.incidents = append(d.incidents, c.inc)
+	d.pruneIncidents()
 }
 
 // Incident returns the incident with the given id.

@@ -33,6 +33,7 @@ func (t *Target) capture(what string) (*vuEnv, error) {
 	if state == nil {
 		return nil, fmt.Errorf("%s must be called from VU code (the default function), not the init context", what)
 	}
+	t.inst.root.startCheckpoints(t.inst) // once, with the run's first probe
 	ctx := vu.Context()
 	base := state.Tags.GetCurrentValues()
 	if loc, ok := base.Tags.Get("location"); ok && t.location == "" {

@@ -91,7 +91,7 @@ func newTarget(i *Instance, opts map[string]any) (*Target, error) {
 	if x.statusInterval == 0 && speed > 1 { // a sped-up simulator's page changes on its clock
 		x.statusInterval = time.Duration(float64(monitor.DefaultStatusInterval) / speed)
 	}
-	m.Gate, m.Status = i.root.gate(key, t.BudgetUSD, x.statusInterval)
+	m.Gate, m.Status = i.root.gate(key, t.BudgetUSD, x.budgetPeriod, x.statusInterval)
 	m.Rounds, m.Confirmations, m.Speed, m.TrustTruth = &i.root.rounds, t.Confirmations, speed, t.Simulated || c.GroundTruth
 	m.Official, m.Probes, m.ConfirmEvery = x.official, t.comps, confirmEvery
 	t.location = i.env("CHATGPT_LOCATION")
@@ -105,6 +105,9 @@ func newTarget(i *Instance, opts map[string]any) (*Target, error) {
 		return nil, err
 	}
 	if err := i.root.useNotifications(i); err != nil {
+		return nil, err
+	}
+	if err := i.root.useCheckpoint(i, x.checkpoint); err != nil {
 		return nil, err
 	}
 	i.root.subscribeExit(i)
