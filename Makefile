@@ -53,7 +53,7 @@ test-unit: $(K6) $(OPENAI_NODE)/package.json $(JAEGER) $(DEBIAN_TOOLS)
 ## load benchmark (extension/loadbench: the extension under k6 vs a bare Go SSE reader vs k6 http+JS)
 bench: $(K6)
 	go test -run '^$$' -bench . -benchmem ./...
-	go run ./extension/loadbench -k6 $(K6)
+	go run ./extension/loadbench -k6 $(K6) -runs $${BENCH_RUNS:-5}
 
 ## replay: the detector over every committed scenario in virtual time (docs/detection.md's table is these replays)
 replay: $(K6)

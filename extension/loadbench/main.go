@@ -3,27 +3,47 @@
 // chunks 20 ms apart), it compares, in the same run, the extension under k6 (scripts/load.js),
 // a bare net/http SSE reader (the floor) and k6's own http.post with the SSE parsed in JS. The
 // TTFT error of a completion is what the client measured minus the server's write stamp of
-// the first content chunk. It prints a table and, last, one line "BENCH key=value ...".
+// the first content chunk. Each concurrency is run -runs times (BENCH_RUNS in make bench), the
+// clients interleaved so drift hits them alike; it prints every run, a table of medians with
+// min–max beside them and, last, one line "BENCH key=value ..." built from the medians.
 package main
 
 import (
 	"flag"
 	"fmt"
 	"os"
+	"strconv"
 	"time"
 )
 
 func main() {
 	k6 := flag.String("k6", "./k6", "k6 binary with the extension")
 	dur := flag.Duration("duration", 10*time.Second, "length of each load run")
-	sweep := flag.String("sweep", "1000,1500,2000", "concurrencies beyond 500 tried for max_streams")
+	sweep := flag.String("sweep", "1500,2000", "concurrencies beyond 1000 tried for max_streams")
+	runs := flag.Int("runs", envInt("BENCH_RUNS", 5), "runs of each row (median and min–max over them)")
 	quick := flag.Bool("quick", false, "a tiny run that proves the benchmark works (no figures worth quoting)")
 	flag.Parse()
 	if *quick {
-		*dur, *sweep = 2*time.Second, ""
+		*dur, *sweep = time.Second, ""
+		set := false
+		flag.Visit(func(f *flag.Flag) { set = set || f.Name == "runs" })
+		if !set {
+			*runs = 2 // enough to exercise the interleaving and the medians, short for make test
+		}
 	}
-	if err := run(*k6, *dur, *sweep, *quick); err != nil {
+	if *runs < 1 {
+		fmt.Fprintln(os.Stderr, "loadbench: -runs must be at least 1")
+		os.Exit(2)
+	}
+	if err := run(*k6, *dur, *sweep, *quick, *runs); err != nil {
 		fmt.Fprintln(os.Stderr, "loadbench:", err)
 		os.Exit(1)
 	}
+}
+
+func envInt(name string, def int) int {
+	if n, err := strconv.Atoi(os.Getenv(name)); err == nil {
+		return n
+	}
+	return def
 }

@@ -59,7 +59,81 @@ func cpuPer1k(cpu time.Duration, n int) float64 {
 	return float64(cpu) / float64(time.Millisecond) / float64(n) * 1000
 }
 
-func run(k6 string, d time.Duration, sweep string, quick bool) error {
+// client is one of the benchmark's readers of the stamping simulator.
+type client int
+
+const (
+	floorGo client = iota // the bare net/http SSE reader
+	ext                   // the extension under k6 (scripts/load.js)
+	k6HTTP                // k6's http.post with the SSE parsed in JS
+)
+
+var clientName = [...]string{floorGo: "bare Go", ext: "xk6-chatgpt", k6HTTP: "k6 http+JS"}
+
+// row is every run of one concurrency: per client, the TTFT error p99 (ms, -1 unmeasured) and
+// the CPU per 1,000 completions of each run, index r being run r of every client.
+type row struct {
+	n        int
+	errP99   map[client][]float64
+	cpu      map[client][]float64
+	complete map[client][]float64
+}
+
+// within is max_streams' rule, on medians: the extension's TTFT error p99 is at most 5 ms while
+// the floor's is.
+func (w row) within() bool {
+	e, f := spreadOf(w.errP99[ext]), spreadOf(w.errP99[floorGo])
+	return e.n > 0 && e.median <= 5 && f.n > 0 && f.median <= 5
+}
+
+type bench struct {
+	k6, base, dir string
+	d             time.Duration
+	runs          int
+}
+
+// one runs client c once at n streams.
+func (b bench) one(c client, n int) (errP99 float64, comp int, cpu time.Duration, err error) {
+	switch c {
+	case floorGo:
+		r := bare(b.base, n, b.d)
+		return p99(r.errs), r.completions, r.cpu, nil
+	case ext:
+		r, err := runK6(b.k6, filepath.Join("scripts", "load.js"), b.base, n, b.d, b.dir)
+		if r.completions == 0 {
+			r.errP99 = -1
+		}
+		return r.errP99, r.completions, r.cpu, err
+	default:
+		r, err := runK6(b.k6, filepath.Join("extension", "loadbench", "k6http.js"), b.base, n, b.d, b.dir)
+		return -1, r.completions, r.cpu, err
+	}
+}
+
+// row runs clients at n streams b.runs times, interleaved (see order), printing each run.
+func (b bench) row(n int, clients ...client) (row, error) {
+	w := row{n: n, errP99: map[client][]float64{}, cpu: map[client][]float64{}, complete: map[client][]float64{}}
+	for r := range b.runs {
+		for _, c := range order(clients, r) {
+			e, comp, cpu, err := b.one(c, n)
+			if err != nil {
+				return w, err
+			}
+			w.errP99[c] = append(w.errP99[c], e)
+			w.cpu[c] = append(w.cpu[c], cpuPer1k(cpu, comp))
+			w.complete[c] = append(w.complete[c], float64(comp))
+			es := "-"
+			if e >= 0 {
+				es = fmt.Sprintf("%.3f ms", e)
+			}
+			fmt.Printf("  run %d/%d %-12s %6d streams %7d completions  ttft err p99 %10s  cpu %5.0f ms / 1k\n",
+				r+1, b.runs, clientName[c], n, comp, es, cpuPer1k(cpu, comp))
+		}
+	}
+	return w, nil
+}
+
+func run(k6 string, d time.Duration, sweep string, quick bool, runs int) error {
 	base, stop, err := startSim(k6)
 	if err != nil {
 		return err
@@ -70,76 +144,90 @@ func run(k6 string, d time.Duration, sweep string, quick bool) error {
 		return err
 	}
 	defer func() { _ = os.RemoveAll(dir) }()
-	script := filepath.Join("scripts", "load.js")
-	k6http := filepath.Join("extension", "loadbench", "k6http.js")
-	levels := []int{100, 500}
+	b := bench{k6: k6, base: base, dir: dir, d: d, runs: runs}
+	levels := []int{100, 500, 1000}
 	if quick {
 		levels = []int{20, 50}
 	}
-	fmt.Printf("load benchmark: simulator %s (TTFT 200 ms, 20 chunks 20 ms apart, stamped), %s per run\n\n", base, d)
-	fmt.Printf("%-12s %8s %12s %14s %16s\n", "client", "streams", "completions", "ttft err p99", "cpu ms / 1k")
-	row := func(name string, n, comp int, errP99 float64, cpu time.Duration) {
-		e := "-"
-		if errP99 >= 0 {
-			e = fmt.Sprintf("%.3f ms", errP99)
-		}
-		fmt.Printf("%-12s %8d %12d %14s %16.0f\n", name, n, comp, e, cpuPer1k(cpu, comp))
-	}
-	type pair struct{ ours, floor float64 }
-	errAt := map[int]pair{}
-	cpuAt := map[int]pair{}
-	// both runs the floor and the extension at n streams, one after the other.
-	both := func(n int) (pair, error) {
-		b := bare(base, n, d)
-		row("bare Go", n, b.completions, p99(b.errs), b.cpu)
-		o, err := runK6(k6, script, base, n, d, dir)
-		if err != nil {
-			return pair{}, err
-		}
-		row("xk6-chatgpt", n, o.completions, o.errP99, o.cpu)
-		errAt[n] = pair{o.errP99, p99(b.errs)}
-		cpuAt[n] = pair{cpuPer1k(o.cpu, o.completions), cpuPer1k(b.cpu, b.completions)}
-		if o.completions == 0 {
-			errAt[n] = pair{-1, errAt[n].floor}
-		}
-		return errAt[n], nil
-	}
-	within := func(e pair) bool { return e.ours >= 0 && e.ours <= 5 && e.floor <= 5 }
-	maxStreams := 0
+	cmp := levels[1] // where k6 http+JS and the heap are measured
+	fmt.Printf("load benchmark: simulator %s (TTFT 200 ms, 20 chunks 20 ms apart, stamped), %s per run, %d runs per row, clients interleaved\n\n", base, d, runs)
+	var rows []row
+	maxStreams, ok := 0, true
 	for _, n := range levels {
-		e, err := both(n)
+		clients := []client{floorGo, ext}
+		if n == cmp {
+			clients = append(clients, k6HTTP)
+		}
+		w, err := b.row(n, clients...)
 		if err != nil {
 			return err
 		}
-		if within(e) {
+		rows = append(rows, w)
+		if ok = ok && w.within(); ok {
 			maxStreams = n
 		}
 	}
-	hi := levels[len(levels)-1]
-	h, err := runK6(k6, k6http, base, hi, d, dir)
-	if err != nil {
-		return err
-	}
-	row("k6 http+JS", hi, h.completions, -1, h.cpu)
-	for _, f := range strings.Split(sweep, ",") {
+	for f := range strings.SplitSeq(sweep, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(f))
-		if err != nil || n <= 0 {
+		if !ok || err != nil || n <= levels[len(levels)-1] {
 			continue
 		}
-		e, err := both(n)
+		w, err := b.row(n, floorGo, ext)
 		if err != nil {
 			return err
 		}
-		if !within(e) {
-			break
+		rows = append(rows, w)
+		if ok = w.within(); ok {
+			maxStreams = n
 		}
-		maxStreams = n
 	}
-	heap := heapPerStream(base, hi)
-	lo := levels[0]
-	fmt.Printf("\nlive heap per in-flight stream (probe engine, %d streams): %.1f KiB\n", hi, heap)
-	fmt.Printf("BENCH ttft_err_p99_ms_%d=%.3f ttft_err_ratio_%d=%.2f cpu_ratio_vs_bare_go=%.2f cpu_ratio_vs_k6_http=%.2f heap_per_stream_kib=%.1f max_streams=%d\n",
-		lo, errAt[lo].ours, hi, errAt[hi].ours/max(errAt[hi].floor, 0.001), cpuAt[hi].ours/cpuAt[hi].floor,
-		cpuAt[hi].ours/cpuPer1k(h.cpu, h.completions), heap, maxStreams)
+	var heaps []float64
+	for range runs {
+		heaps = append(heaps, heapPerStream(base, cmp))
+	}
+	heap := spreadOf(heaps)
+	printTable(rows)
+	fmt.Printf("\nlive heap per in-flight stream (probe engine, %d streams): %s KiB\n", cmp, heap.format("%.1f"))
+	fmt.Println(benchLine(rows, cmp, heap, maxStreams, runs))
 	return nil
+}
+
+// printTable is one line per concurrency: medians with min–max over the runs.
+func printTable(rows []row) {
+	fmt.Printf("\nmedian (min–max) over the runs; ratios are taken within each interleaved pair\n")
+	fmt.Printf("%7s | %-28s | %-28s | %-22s | %-22s | %-20s | %s\n", "streams", "floor ttft err p99 ms", "xk6 ttft err p99 ms", "floor cpu ms/1k", "xk6 cpu ms/1k", "xk6/floor cpu", "xk6/k6 http cpu")
+	for _, w := range rows {
+		http := "-"
+		if len(w.cpu[k6HTTP]) > 0 {
+			http = spreadOf(ratios(w.cpu[ext], w.cpu[k6HTTP])).format("%.2f")
+		}
+		fmt.Printf("%7d | %-28s | %-28s | %-22s | %-22s | %-20s | %s\n", w.n,
+			spreadOf(w.errP99[floorGo]).format("%.2f"), spreadOf(w.errP99[ext]).format("%.2f"),
+			spreadOf(w.cpu[floorGo]).format("%.0f"), spreadOf(w.cpu[ext]).format("%.0f"),
+			spreadOf(ratios(w.cpu[ext], w.cpu[floorGo])).format("%.2f"), http)
+	}
+}
+
+// benchLine is the one-line summary, every figure a median over the runs. Its first keys keep
+// their meaning from before repetition (the 100-stream error, the ratios at cmp streams); the
+// per-concurrency keys follow.
+func benchLine(rows []row, cmp int, heap spread, maxStreams, runs int) string {
+	med := func(xs []float64) float64 { return spreadOf(xs).median }
+	at := func(n int) row {
+		for _, w := range rows {
+			if w.n == n {
+				return w
+			}
+		}
+		return row{}
+	}
+	lo, c := rows[0], at(cmp)
+	s := fmt.Sprintf("BENCH runs=%d ttft_err_p99_ms_%d=%.3f ttft_err_ratio_%d=%.2f cpu_ratio_vs_bare_go=%.2f cpu_ratio_vs_k6_http=%.2f heap_per_stream_kib=%.1f max_streams=%d",
+		runs, lo.n, med(lo.errP99[ext]), cmp, med(ratios(c.errP99[ext], c.errP99[floorGo])),
+		med(ratios(c.cpu[ext], c.cpu[floorGo])), med(ratios(c.cpu[ext], c.cpu[k6HTTP])), heap.median, maxStreams)
+	for _, w := range rows {
+		s += fmt.Sprintf(" err_p99_ms_%d=%.3f floor_err_p99_ms_%d=%.3f cpu_ratio_vs_bare_go_%d=%.2f",
+			w.n, med(w.errP99[ext]), w.n, med(w.errP99[floorGo]), w.n, med(ratios(w.cpu[ext], w.cpu[floorGo])))
+	}
+	return s
 }
