@@ -24,7 +24,7 @@ export GOTOOLCHAIN := local
 
 GO_SOURCES := $(shell find extension -name '*.go' -not -name '*_test.go') go.mod go.sum
 
-.PHONY: all build run test test-unit bench fuzz seeds schedules library replay docs soak soak-continuous lint fmt clean tools dashboards stack stack-down
+.PHONY: all build run test test-unit bench bench-profile fuzz seeds schedules library replay docs soak soak-continuous lint fmt clean tools dashboards stack stack-down
 
 all: lint test
 
@@ -50,10 +50,17 @@ test-unit: $(K6) $(OPENAI_NODE)/package.json $(JAEGER) $(DEBIAN_TOOLS)
 	go test -count=1 -run '^$$' -bench . -benchtime 1x ./... > /dev/null  # benchmarks still run (not timed)
 
 ## bench: Go benchmarks (figures, not pass/fail; compare runs with benchstat), then the end-to-end
-## load benchmark (extension/loadbench: the extension under k6 vs a bare Go SSE reader vs k6 http+JS)
+## load benchmark (extension/loadbench: the extension under k6 vs a bare Go SSE reader vs k6 http+JS),
+## each row BENCH_RUNS times (default 5; BENCH_RUNS=1 for a quick look), medians with min–max
 bench: $(K6)
 	go test -run '^$$' -bench . -benchmem ./...
 	go run ./extension/loadbench -k6 $(K6) -runs $${BENCH_RUNS:-5}
+
+## bench-profile: pprof CPU and allocation profiles of k6 with the extension at PROFILE_STREAMS
+## (default 500) streams against the bench's simulator, into bench-profiles/, and the CPU top
+bench-profile: $(K6)
+	go run ./extension/loadbench -k6 $(K6) -profile $${PROFILE_STREAMS:-500} -duration 20s
+	go tool pprof -top -nodecount 40 $(K6) bench-profiles/k6-cpu-$${PROFILE_STREAMS:-500}.pprof
 
 ## replay: the detector over every committed scenario in virtual time (docs/detection.md's table is these replays)
 replay: $(K6)

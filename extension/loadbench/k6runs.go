@@ -21,9 +21,11 @@ type k6Result struct {
 // (handleSummary data): the extension's chatgpt_ttft_error p99 and successful probes, or the
 // plain-http script's iterations. No per-sample output: writing every sample would load the
 // process being measured.
-func runK6(k6, script, base string, n int, d time.Duration, dir string) (k6Result, error) {
+// extra goes to k6 run before the script (the profiler's --address and --profiling-enabled).
+func runK6(k6, script, base string, n int, d time.Duration, dir string, extra ...string) (k6Result, error) {
 	out := filepath.Join(dir, fmt.Sprintf("summary-%s-%d.json", filepath.Base(script), n))
-	cmd := exec.Command(k6, "run", "--quiet", "--no-color", "--summary-trend-stats", "avg,p(99)", script) // #nosec G204 -- the operator's k6
+	args := append([]string{"run", "--quiet", "--no-color", "--summary-trend-stats", "avg,p(99)"}, extra...)
+	cmd := exec.Command(k6, append(args, script)...) // #nosec G204 -- the operator's k6
 	cmd.Env = append(os.Environ(), "OPENAI_BASE_URL="+base, "OPENAI_API_KEY=x", fmt.Sprintf("LOAD_VUS=%d", n),
 		fmt.Sprintf("LOAD_DURATION=%ds", int(d.Seconds())), "LOAD_GROUND_TRUTH=1", "LOAD_BUDGET_USD=0", "K6_NO_USAGE_REPORT=true",
 		"LOAD_SUMMARY_JSON="+out)

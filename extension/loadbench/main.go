@@ -22,7 +22,16 @@ func main() {
 	sweep := flag.String("sweep", "1500,2000", "concurrencies beyond 1000 tried for max_streams")
 	runs := flag.Int("runs", envInt("BENCH_RUNS", 5), "runs of each row (median and min–max over them)")
 	quick := flag.Bool("quick", false, "a tiny run that proves the benchmark works (no figures worth quoting)")
+	profile := flag.Int("profile", 0, "instead of the benchmark: profile k6 with the extension at this many streams (make bench-profile)")
+	profileOut := flag.String("profile-out", "bench-profiles", "directory for -profile's pprof files")
 	flag.Parse()
+	if *profile > 0 {
+		if err := profileK6(*k6, *profile, *dur, *profileOut); err != nil {
+			fmt.Fprintln(os.Stderr, "loadbench:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if *quick {
 		*dur, *sweep = time.Second, ""
 		set := false
