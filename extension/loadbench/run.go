@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -130,7 +131,18 @@ func (b bench) row(n int, clients ...client) (row, error) {
 				r+1, b.runs, clientName[c], n, comp, es, cpuPer1k(cpu, comp))
 		}
 	}
+	fmt.Printf("  (load average after the row: %s)\n", loadAvg())
 	return w, nil
+}
+
+// loadAvg is the 1/5/15-minute load average (Linux), printed with each row: on a shared machine
+// it says how busy the machine was while the figures were taken.
+func loadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if f := strings.Fields(string(b)); err == nil && len(f) >= 3 {
+		return strings.Join(f[:3], " ")
+	}
+	return "unknown"
 }
 
 func run(k6 string, d time.Duration, sweep string, quick bool, runs int) error {
@@ -150,7 +162,8 @@ func run(k6 string, d time.Duration, sweep string, quick bool, runs int) error {
 		levels = []int{20, 50}
 	}
 	cmp := levels[1] // where k6 http+JS and the heap are measured
-	fmt.Printf("load benchmark: simulator %s (TTFT 200 ms, 20 chunks 20 ms apart, stamped), %s per run, %d runs per row, clients interleaved\n\n", base, d, runs)
+	fmt.Printf("load benchmark: simulator %s (TTFT 200 ms, 20 chunks 20 ms apart, stamped), %s per run, %d runs per row, clients interleaved\n", base, d, runs)
+	fmt.Printf("%s, %d CPUs, load average %s, %s\n\n", runtime.GOOS+"/"+runtime.GOARCH, runtime.NumCPU(), loadAvg(), time.Now().UTC().Format(time.RFC3339))
 	var rows []row
 	maxStreams, ok := 0, true
 	for _, n := range levels {
