@@ -1,6 +1,9 @@
 package main
 
 import (
+	"errors"
+	"fmt"
+	"os/exec"
 	"slices"
 	"strings"
 	"testing"
@@ -126,5 +129,21 @@ func TestWithinAndBenchLine(t *testing.T) {
 		if !strings.Contains(line, want) {
 			t.Errorf("BENCH line lacks %q:\n%s", want, line)
 		}
+	}
+}
+
+// A k6 run whose thresholds fail (exit 99) keeps its figures; any other failure does not.
+func TestThresholdsCrossed(t *testing.T) {
+	for _, c := range []struct {
+		code int
+		want bool
+	}{{99, true}, {1, false}, {107, false}} {
+		err := exec.Command("sh", "-c", fmt.Sprintf("exit %d", c.code)).Run()
+		if got := thresholdsCrossed(err); got != c.want {
+			t.Errorf("exit %d: thresholdsCrossed = %v, want %v", c.code, got, c.want)
+		}
+	}
+	if thresholdsCrossed(nil) || thresholdsCrossed(errors.New("exit status 99")) {
+		t.Error("not an exit error, yet crossed thresholds")
 	}
 }
