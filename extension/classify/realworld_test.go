@@ -85,6 +85,7 @@ func TestRealworldScore(t *testing.T) {
 	pairs = map[string]int{}
 	for _, m := range gMisses {
 		pairs[missPair(m)]++
+		t.Log("heldout2 miss " + m)
 	}
 	for _, p := range slices.Sorted(maps.Keys(pairs)) {
 		t.Logf("heldout2 miss %s: %d", p, pairs[p])

@@ -102,6 +102,9 @@ func meaning(st int, h http.Header, env *envelope, html bool, body []byte) (Clas
 	blank := len(bytes.TrimSpace(body)) == 0
 	// Cloudflare's plain "error code: 1020" (or 524) to a client that is not a browser
 	cfCode := cloudflareCode(body)
+	if cfCode == 0 && html {
+		cfCode = cloudflarePageCode(body)
+	}
 	if st >= 200 && st < 300 && m(rateWords) { // a 200 carrying a rate-limit document (Baidu's error_code 18)
 		st = 429
 	}
@@ -116,15 +119,19 @@ func meaning(st int, h http.Header, env *envelope, html bool, body []byte) (Clas
 	// The edge, before anything the origin could have said.
 	case (st == 403 || st == 429) && h.Get("Cf-Mitigated") != "",
 		html && (st == 403 || st == 429 || st == 503) && (m(edgeTitleWords) || edgeBlockPage(body)),
-		m(edgeBlockWords), cfCode >= 1000 && cfCode < 2000:
+		m(edgeBlockWords), cfCode >= 1000 && cfCode < 2000 && !cloudflareOriginCode(cfCode):
 		return EdgeBlocked, BlameNetwork
-	case m(geoWords) || k("request_forbidden") || st == 451: // 451: unavailable for legal reasons
+	case inText(cloudRegionWords) && !m(countryWords) && !m(capacityWords) && (m(geoWords) || inText(unavailableWords)):
+		// the model is not offered in the account's cloud region: a setting of the account
+		return PermissionDenied, BlameAccount
+	case m(geoWords) || m(countryWords) || k("request_forbidden") || st == 451: // 451: unavailable for legal reasons
 		return GeoBlocked, BlameAccount
 	case st == 403 && (html || (blank && cdn && !origin)): // API origins answer 403 in JSON
 		return EdgeBlocked, BlameNetwork
 	case edgeStatus(st) && !capacity && (strings.HasPrefix(env.typ, "cf_") || html ||
 		(cdn && !origin && blank)),
-		m(gatewayWords), edgeStatus(cfCode):
+		st >= 500 && !capacity && html && edgePage(h, body),
+		m(gatewayWords), edgeStatus(cfCode), cloudflareOriginCode(cfCode):
 		return EdgeGatewayError, BlameEdge
 
 	// The account: blocked, unauthenticated, out of money. A suspension for an unpaid bill or a
@@ -136,7 +143,10 @@ func meaning(st int, h http.Header, env *envelope, html bool, body []byte) (Clas
 		return CapacityOverloaded, BlameProvider
 	case (money && !(m(rateLimitWords) && window)) || st == 402 || (m(quotaWords) && !window):
 		return QuotaExhausted, BlameAccount
-	case st == 401 || m(authWords):
+	case st == 401 && inCodes(accessCodes) && !m(authWords):
+		// Azure's 401 PermissionDenied: the principal signed in and lacks the role
+		return PermissionDenied, BlameAccount
+	case st == 401 || m(authWords) || (m(authzWords) && !inText(notThereWords)):
 		return AuthInvalid, BlameAccount
 
 	// What the request asked for.
@@ -151,7 +161,7 @@ func meaning(st int, h http.Header, env *envelope, html bool, body []byte) (Clas
 		// the model or deployment does not exist, is retired or is not deployed; under a 5xx a
 		// model that is "not loaded" or "not running" is the server's trouble
 		return ModelNotFound, BlameClient
-	case inText(accessWords) || inCodes(accessCodes) || k("forbidden"):
+	case inText(accessWords) || inCodes(accessCodes) || k("forbidden") || m(authzWords):
 		return PermissionDenied, BlameAccount
 	case inText(credentialWords) && inText(absentWords):
 		return AuthInvalid, BlameAccount // a key, token or secret that is missing or was not found
@@ -202,7 +212,7 @@ func rateLimitedByUs(h http.Header, env *envelope, m, inText, inCodes func(*fami
 		return false
 	}
 	return ((m(rateWords) || m(bucketWords) || m(refillWords)) && (env.standard || inText(oursWords))) ||
-		inText(bucketWords) || (inText(rateLimitWords) && inText(limitHitWords)) || env.k("429")
+		inText(bucketWords) || (inText(rateLimitWords) && inText(limitHitWords))
 }
 
 // reasonOnly reports a haystack that holds nothing but the 429 reason phrase.
@@ -281,8 +291,8 @@ func success(o Outcome) Classification {
 	} else if o.Err != nil {
 		return bodyFailure(o)
 	}
-	if o.FinishReason == "content_filter" {
-		return Classification{Class: ContentFiltered, Blame: BlameClient, ProviderCode: "content_filter",
+	if filterFinish(o.FinishReason) {
+		return Classification{Class: ContentFiltered, Blame: BlameClient, ProviderCode: o.FinishReason,
 			Message: "output stopped by the provider's content filter"}
 	}
 	if (o.ExpectAnswer && o.Content == 0) || blankJSON(o) {
@@ -293,6 +303,21 @@ func success(o Outcome) Classification {
 			Message: "the canary question got a wrong answer"}
 	}
 	return Classification{Class: OK}
+}
+
+// filterFinish reports a finish reason that says a safety filter, a guardrail or the model's
+// own refusal stopped the answer: OpenAI's content_filter, and the words other providers' own
+// reasons use when a compatible server or gateway passes them through (Gemini SAFETY,
+// PROHIBITED_CONTENT, RECITATION; Bedrock content_filtered, guardrail_intervened; Anthropic
+// refusal; Zhipu sensitive; Cohere ERROR_TOXIC).
+func filterFinish(r string) bool {
+	switch strings.ToLower(strings.TrimSpace(r)) {
+	case "content_filter", "content_filtered", "content-filter", "contentfilter", "guardrail_intervened", "refusal",
+		"safety", "blocklist", "prohibited_content", "spii", "image_safety", "recitation", "error_toxic", "sensitive",
+		"blocked", "filtered", "content_blocked", "moderated", "moderation":
+		return true
+	}
+	return false
 }
 
 func emptyResponse() Classification {
@@ -355,6 +380,65 @@ func cloudflareCode(body []byte) int {
 	}
 	return n
 }
+
+// cloudflarePageCode reads the error number of Cloudflare's HTML error page (`<span
+// class="cf-error-code">1101</span>`, "Error code 1020"), or 0.
+func cloudflarePageCode(body []byte) int {
+	b := body[:min(len(body), blockScan)]
+	i := indexFold(b, "cf-error-code")
+	if i < 0 {
+		return 0
+	}
+	rest := b[i+len("cf-error-code"):]
+	j := bytes.IndexByte(rest, '>')
+	if j < 0 || j > 64 {
+		return 0
+	}
+	n := 0
+	for _, c := range rest[j+1 : j+1+min(len(rest)-j-1, 4)] {
+		if c < '0' || c > '9' {
+			return 0
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n
+}
+
+// cloudflareOriginCode: Cloudflare's own errors of reaching what is behind it — 1016 (origin DNS),
+// 1033 (tunnel) and 11xx (the Worker in front of the origin threw or ran out of resources, as
+// an AI gateway built on Workers does) — are gateway errors; its other 1xxx codes are blocks.
+func cloudflareOriginCode(n int) bool {
+	return n == 1016 || n == 1033 || (n >= 1100 && n < 1200)
+}
+
+// edgePage reports an HTML 5xx page made by an edge or hosting front end rather than the
+// service behind it: a Cloudflare error page, or a front end that names itself in Server and
+// answers with its own pages (Google Frontend, Akamai, CloudFront, Varnish, AWS and Azure load
+// balancers). Cloudflare's Server header alone proves nothing: it is on every response it relays.
+func edgePage(h http.Header, body []byte) bool {
+	srv := strings.ToLower(h.Get("Server"))
+	for _, s := range edgeServers {
+		if strings.Contains(srv, s) {
+			return true
+		}
+	}
+	if strings.Contains(strings.ToLower(h.Get("X-Cache")), "error from cloudfront") {
+		return true
+	}
+	b := body[:min(len(body), blockScan)]
+	for _, m := range edgePageMarkers {
+		if indexFold(b, m) >= 0 {
+			return true
+		}
+	}
+	return false
+}
+
+var (
+	edgeServers     = []string{"google frontend", "akamaighost", "cloudfront", "varnish", "awselb", "application-gateway", "azure front door"}
+	edgePageMarkers = []string{"cf-error-details", "cloudflare ray id", "5xx-error-landing", "generated by cloudfront", "herokucdn.com/error-pages",
+		"varnish cache server"}
+)
 
 func edgeStatus(st int) bool {
 	switch st {

@@ -47,14 +47,19 @@ type chunkView struct {
 	model        strField
 	content      int
 	reasoning    int
+	refusal      int
 	finishReason strField
 	usage        *Usage
 	errRaw       []byte
 	text         []byte // answer text, only when kept
 }
 
+// messageView is a choice's delta or message: answer, reasoning and refusal text (structured
+// outputs send a refusal in place of the answer).
+type messageView struct{ content, reasoningContent, reasoning, refusal strField }
+
 type choiceView struct {
-	delta, message struct{ content, reasoningContent, reasoning strField }
+	delta, message messageView
 	finishReason   strField
 }
 
@@ -107,7 +112,7 @@ func (s *scanner) end() error {
 }
 
 func (v *chunkView) choices(s *scanner, keepText bool) error {
-	v.content, v.reasoning, v.finishReason, v.text = 0, 0, strField{}, v.text[:0]
+	v.content, v.reasoning, v.refusal, v.finishReason, v.text = 0, 0, 0, strField{}, v.text[:0]
 	if s.null() {
 		return nil
 	}
@@ -149,6 +154,11 @@ func (v *chunkView) choices(s *scanner, keepText bool) error {
 				v.reasoning += decodedLen(f.raw, f.escaped)
 			}
 		}
+		for _, f := range []strField{c.delta.refusal, c.message.refusal} {
+			if f.present() {
+				v.refusal += decodedLen(f.raw, f.escaped)
+			}
+		}
 		if c.finishReason.present() && len(c.finishReason.raw) > 0 {
 			v.finishReason = c.finishReason
 		}
@@ -157,7 +167,7 @@ func (v *chunkView) choices(s *scanner, keepText bool) error {
 }
 
 // readMessage reads a delta or message object (null leaves it as it was, as encoding/json does).
-func readMessage(s *scanner, m *struct{ content, reasoningContent, reasoning strField }, delta bool) error {
+func readMessage(s *scanner, m *messageView, delta bool) error {
 	if s.null() {
 		return nil
 	}
@@ -172,6 +182,8 @@ func readMessage(s *scanner, m *struct{ content, reasoningContent, reasoning str
 			return m.reasoningContent.read(s)
 		case delta && is(key, raw, "reasoning"):
 			return m.reasoning.read(s)
+		case is(key, raw, "refusal"):
+			return m.refusal.read(s)
 		}
 		return s.skip()
 	})
