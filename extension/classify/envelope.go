@@ -168,6 +168,11 @@ func parseEnvelope(body []byte, ok2xx bool) envelope {
 	return e
 }
 
+// ErrorDocument reports whether a 2xx body (or a record of a stream) is an error document by
+// the rules of parseEnvelope: an explicit marker, or nothing but a message and its status, code
+// or ids. Readers of captures use it for a document printed outside a stream's framing.
+func ErrorDocument(b []byte) bool { return parseEnvelope(b, true).found }
+
 func (e *envelope) finish() {
 	e.message = bound(e.message)
 	e.standard = e.standard || (e.message != "" && (e.typ != "" || e.code != ""))

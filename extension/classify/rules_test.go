@@ -134,6 +134,9 @@ func TestRules(t *testing.T) {
 		{"a model not found, in Chinese", 400, json, `{"error":"所选模型 m 未找到"}`, ModelNotFound, BlameClient},
 		{"an API that does not support the model", 400, json, `{"error":{"message":"This API does not support the selected model m."}}`, ModelNotFound, BlameClient},
 		{"a type check reported as a 500", 500, json, `{"error":{"message":"Expected 'messages' to be an array","type":"server_error"}}`, RequestInvalid, BlameClient},
+		{"a rate limit served as a 403", 403, json, `{"message":"API rate limit exceeded for this key"}`, RateLimited, BlameAccount},
+		{"a rate limit served as a 400", 400, json, `{"error":{"message":"Rate limit reached: 60 requests per minute","type":"invalid_request_error"}}`, RateLimited, BlameAccount},
+		{"a 402 that asks for a key is authentication", 402, json, `{"error":"Authentication required: invalid API key"}`, AuthInvalid, BlameAccount},
 		{"a 429 whose code only repeats its status", 429, json, `{"error":{"message":"request failed","type":"auth_error","code":"429"}}`, RateLimitedAnomalous, BlameProvider},
 		{"tencent's 200 with Response.Error", 200, json, `{"Response":{"Error":{"Code":"AuthFailure.SignatureFailure","Message":"The provided credentials could not be validated."},"RequestId":"x"}}`, AuthInvalid, BlameAccount},
 	}

@@ -76,8 +76,9 @@ var (
 		"name resolution failed", "error sending request", "error trying to connect", "connection closed before message completed",
 		"network connection lost", "connection lost", "fetch failed", "getaddrinfo", "eai_again", "no such host",
 		"network is unreachable", "host is unreachable", "no route to host", "und_err_connect", "worker threw exception",
-		"worker exceeded", "function_invocation_failed", "deployment failed while serving",
-		"上游连接", "连接上游", "上游超时", "上游请求失败")
+		"worker exceeded", "function_invocation_failed", "deployment failed while serving", "awaiting headers",
+		"awaiting response headers", "do_request_failed", "broken pipe",
+		"上游连接", "连接上游", "上游超时", "上游请求失败", "连接超时", "连接被拒绝", "连接重置")
 
 	// blockedWords: the account, organization or key was disabled, suspended or banned.
 	blockedWords = words("deactivated", "access_terminated", "access was terminated", "terminated due to",
@@ -112,9 +113,10 @@ var (
 		"not authenticated", "could not validate credentials", "credentials were not provided", "no auth credentials",
 		"invalid signature", "signature does not match", "signaturedoesnotmatch", "signature expired",
 		"security token included in the request is", "signature we calculated does not match", "invalidsignature",
-		"unrecognizedclient", "expiredtoken", "authfailure", "unregistered caller",
+		"unrecognizedclient", "expiredtoken", "authfailure", "unregistered caller", "login fail", "登录失败",
 		"鉴权失败", "认证失败", "身份验证失败", "未认证", "无效的令牌", "令牌无效", "令牌已过期", "令牌已被禁用", "密钥无效", "密钥错误",
-		"api key无效", "api key错误", "apikey错误", "无效的api", "key无效", "无效的key", "key已过期", "签名错误", "签名无效", "認証")
+		"api key无效", "api key错误", "apikey错误", "无效的api", "key无效", "无效的key", "key已过期", "签名错误", "签名无效", "認証",
+		"密钥不正确", "令牌不正确", "key不正确", "令牌已失效", "密钥已失效", "token已过期", "token过期", "token无效", "无效的token")
 
 	// moneyWords: out of money — credit, balance, budget, billing, a spend limit, an unpaid bill.
 	// "billing" alone is not here: OpenAI's and Google's rate-limit texts link to billing pages.
@@ -136,7 +138,7 @@ var (
 	rateLimitWords = words("rate limit", "rate_limit", "ratelimit", "rate-limit", "rate limited")
 
 	// quotaWords: a quota ran out — money when nothing says it refills by the minute or day.
-	quotaWords = words("exceeded your current quota", "exceeded current quota", "current quota",
+	quotaWords = words("exceeded your current quota", "exceeded current quota", "current quota", "exceeded_current_quota",
 		"quota exceeded", "exceeded quota", "quota_exceeded", "quota has been reached", "quota reached",
 		"quota_reached", "quota exhausted", "quotaexceeded", "exceeded your quota", "out of quota",
 		"quota has been exhausted", "quota is exhausted", "quota was exhausted", "quota is insufficient", "no remaining quota",
@@ -184,7 +186,8 @@ var (
 		"guardrail intervened", "guardrail_intervened", "blocked by guardrail", "guardrail violation",
 		"violated guardrail", "jailbreak", "high risk", "datainspection", "data_inspection", "inspection failed",
 		"exists risk", "content risk", "risk control", "risky", "risk detected", "policy_violation", "safety_violation",
-		"nsfw content", "toxic content", "audit failed", "content audit",
+		"nsfw content", "toxic content", "audit failed", "content audit", "content is not compliant", "content not compliant",
+		"non-compliant content", "noncompliant content",
 		"敏感", "违规", "违禁", "不安全", "内容安全", "审核", "风控", "风险", "不合规", "違規", "審核")
 
 	// contextWords: the prompt (with the answer budget) does not fit the model's context.
@@ -235,7 +238,7 @@ var (
 		"doesn't have access", "no access", "not allowed to use", "not allowed to access", "not permitted to", "not permitted for",
 		"forbidden", "must be verified", "verify organization", "has not been used in project", "are blocked",
 		"virtual network", "firewall", "not activated", "not entitled", "entitlement", "insufficient scope",
-		"insufficient_scope", "missing scope", "无权", "没有权限", "权限不足", "未开通", "未授权", "權限")
+		"insufficient_scope", "missing scope", "无权", "没有权限", "权限不足", "权限", "未开通", "未授权", "權限")
 
 	// authzWords: authorization (not authentication) failed. Alone it is read as a rejected
 	// credential (NVIDIA's 403 "Authorization failed"); merged with "or … not found" (OCI's 404

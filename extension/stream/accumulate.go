@@ -71,7 +71,7 @@ func (s *ChatStream) Add(ev Event) (Step, error) {
 	if err := parseChunk(ev.Data, s.KeepText, v); err != nil {
 		return Step{Done: true}, fmt.Errorf("malformed stream record: chat chunk: %w", err)
 	}
-	if v.errRaw != nil {
+	if v.errRaw != nil || v.errDoc {
 		s.ErrorEvent = bytes.Clone(ev.Data)
 		return Step{Done: true}, nil
 	}

@@ -51,6 +51,7 @@ type chunkView struct {
 	finishReason strField
 	usage        *Usage
 	errRaw       []byte
+	errDoc       bool   // "object":"error" (vLLM, SGLang streaming an error record): the record is an error document
 	text         []byte // answer text, only when kept
 }
 
@@ -84,6 +85,14 @@ func parseChunk(data []byte, keepText bool, v *chunkView) error {
 			return v.choices(s, keepText)
 		case is(key, raw, "usage"):
 			return v.readUsage(s)
+		case is(key, raw, "object"), is(key, raw, "type"):
+			s.ws()
+			start := s.i
+			if err := s.skip(); err != nil {
+				return err
+			}
+			v.errDoc = v.errDoc || bytes.Equal(s.b[start:s.i], []byte(`"error"`))
+			return nil
 		case is(key, raw, "error"):
 			start := s.i
 			if err := s.skip(); err != nil {

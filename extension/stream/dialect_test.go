@@ -173,3 +173,22 @@ func TestRefusals(t *testing.T) {
 		t.Error("a document with neither type nor stop reason read as a message")
 	}
 }
+
+// TestChatErrorDocument: a chat stream record that is itself an error document ("object":
+// "error", as vLLM and SGLang stream a failure) is the stream's error record, like {"error":…};
+// a chunk whose object is the usual one is not.
+func TestChatErrorDocument(t *testing.T) {
+	s := &ChatStream{}
+	play(t, s, [][2]string{
+		{"", `{"choices":[{"delta":{"content":"Hi"}}]}`},
+		{"", `{"object":"error","message":"This model's maximum context length is 4096 tokens.","type":"BadRequestError","param":null,"code":400}`},
+	})
+	if !strings.Contains(string(s.ErrorEvent), `"object":"error"`) {
+		t.Fatalf("error record %q", s.ErrorEvent)
+	}
+	ok := &ChatStream{}
+	play(t, ok, [][2]string{{"", `{"object":"chat.completion.chunk","type":"x","choices":[{"delta":{"content":"Hi"}}]}`}})
+	if len(ok.ErrorEvent) > 0 || ok.Content != 2 {
+		t.Fatalf("a plain chunk read as %+v", ok.Summary)
+	}
+}
