@@ -126,7 +126,7 @@ func TestDialects(t *testing.T) {
 		{429, J, `{"error":{"message":"Resource exhausted. Please try again later.","code":429,"status":"RESOURCE_EXHAUSTED"}}`, CapacityOverloaded},
 		{400, J, `{"error":{"message":"Unsupported parameter: 'temperature' is not supported with this model.","type":"invalid_request_error","param":"temperature","code":"unsupported_parameter"}}`, RequestInvalid},
 		{400, J, `{"error":{"message":"This model does not support tools","type":"invalid_request_error"}}`, RequestInvalid},
-		{401, J, `{"error":{"message":"You have insufficient permissions for this operation. Missing scopes: model.request.","type":"invalid_request_error"}}`, AuthInvalid},
+		{401, J, `{"error":{"message":"You have insufficient permissions for this operation. Missing scopes: model.request.","type":"invalid_request_error"}}`, PermissionDenied},
 		{403, J, `{"error":{"message":"You have insufficient permissions for this operation. Missing scopes: model.request.","type":"invalid_request_error"}}`, PermissionDenied},
 		{500, J, `{"error":{"message":"The model produced invalid content. Consider modifying your prompt if you are seeing this error persistently.","type":"model_error"}}`, ServerError},
 		{400, J, `{"error":{"message":"'messages' must contain the word 'json' in some form, to use 'response_format' of type 'json_object'.","type":"invalid_request_error"}}`, RequestInvalid},

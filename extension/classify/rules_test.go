@@ -123,6 +123,7 @@ func TestRules(t *testing.T) {
 		{"a WAF's refusal", 403, json, `{"code":403,"message":"Request blocked by WAF rule 9001"}`, EdgeBlocked, BlameNetwork},
 		{"a restricted organization", 400, json, `{"error":{"message":"Your organization has been restricted.","type":"invalid_request_error"}}`, AccountBlocked, BlameAccount},
 		{"a permission code under a 401", 401, json, `{"error":{"code":"AccessDenied","message":"The principal lacks the role for this operation."}}`, PermissionDenied, BlameAccount},
+		{"a restricted key's missing scopes under a 401", 401, json, `{"error":{"message":"You have insufficient permissions for this operation. Missing scopes: model.request.","type":"invalid_request_error","param":null,"code":null}}`, PermissionDenied, BlameAccount},
 		{"a permission code beside a bad key stays authentication", 401, json, `{"error":{"code":"PermissionDenied","message":"Invalid API key provided."}}`, AuthInvalid, BlameAccount},
 		{"authorization failed or not found", 404, json, `{"code":"NotAuthorizedOrNotFound","message":"Authorization failed or requested resource not found."}`, PermissionDenied, BlameAccount},
 		{"a model not offered in the account's cloud region", 400, json, `{"message":"Model m is not available in this region. Enable cross-region inference to use it."}`, PermissionDenied, BlameAccount},

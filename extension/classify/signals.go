@@ -167,7 +167,7 @@ var (
 		"out of capacity", "high demand", "high traffic", "heavy load", "busy", "queue full",
 		"queue is full", "queuefull", "queue_full", "queue_exceeded", "queue exceeded",
 		"sufficient resources", "loading model", "model is loading", "currently loading", "not ready",
-		"scaling up", "starting up", "cold start",
+		"scaling up", "starting up", "cold start", "available capacity", "not enough capacity", "capacity constraint",
 		"warming up", "no available worker", "slow_down", "service_unavailable_error", "modelnotready",
 		"serviceunavailableexception", "receiving too many requests", "receiving a high volume", "receiving more requests",
 		"high volume of requests", "experiencing high", "experiencing heavy", "heavy traffic", "capacity reached",
@@ -187,7 +187,8 @@ var (
 		"violated guardrail", "jailbreak", "high risk", "datainspection", "data_inspection", "inspection failed",
 		"exists risk", "content risk", "risk control", "risky", "risk detected", "policy_violation", "safety_violation",
 		"nsfw content", "toxic content", "audit failed", "content audit", "content is not compliant", "content not compliant",
-		"non-compliant content", "noncompliant content",
+		"non-compliant content", "noncompliant content", "due to safety", "safety concerns", "prompt was blocked",
+		"response was blocked", "output was blocked", "input was blocked",
 		"敏感", "违规", "违禁", "不安全", "内容安全", "审核", "风控", "风险", "不合规", "違規", "審核")
 
 	// contextWords: the prompt (with the answer budget) does not fit the model's context.
@@ -202,7 +203,8 @@ var (
 		"longer than the model", "tokens to keep", "max_new_tokens` must be", "`inputs` tokens",
 		"`inputs` must have less than", "model token limit", "model's token limit", "too many input tokens", "input length should", "input length exceed",
 		"prompt length exceed", "maximum prompt length", "max prompt length", "length of messages exceed",
-		"shorter or fewer inputs",
+		"shorter or fewer inputs", "input tokens exceed", "prompt tokens exceed", "prompt exceeds", "exceeds the context",
+		"exceeds context",
 		"上下文", "输入过长", "长度超过", "超过最大长度", "超出最大长度", "内容过长", "文本过长", "提示词过长", "消息过长", "超长")
 
 	// modelGoneWords: the model or deployment does not exist, is retired or is not deployed here.
@@ -225,7 +227,7 @@ var (
 		"不存在", "未找到", "找不到", "已下线", "已停用")
 	notServingWords = words("not loaded", "unloaded", "not running")
 	// modelCodes are codes that name a missing model or deployment.
-	modelCodes = words("model_not_found", "deploymentnotfound", "not_found_error", "model_decommissioned",
+	modelCodes = words("model_not_found", "deploymentnotfound", "model_decommissioned",
 		"invalid_model", "invalidmodel", "model_not_supported", "modelnotsupported", "resourcenotfoundexception", "modelnotfound",
 		"model_not_available")
 
@@ -239,6 +241,12 @@ var (
 		"forbidden", "must be verified", "verify organization", "has not been used in project", "are blocked",
 		"virtual network", "firewall", "not activated", "not entitled", "entitlement", "insufficient scope",
 		"insufficient_scope", "missing scope", "无权", "没有权限", "权限不足", "权限", "未开通", "未授权", "權限")
+
+	// grantWords: what an identity that signed in may not do — a missing permission, scope or
+	// access. Under a 401 they outweigh the status (OpenAI's restricted keys: "You have
+	// insufficient permissions for this operation. Missing scopes: model.request").
+	grantWords = words("permission", "does not have access", "do not have access", "doesn't have access",
+		"don't have access", "missing scope", "insufficient scope", "insufficient_scope", "scopes", "权限")
 
 	// authzWords: authorization (not authentication) failed. Alone it is read as a rejected
 	// credential (NVIDIA's 403 "Authorization failed"); merged with "or … not found" (OCI's 404
