@@ -71,7 +71,7 @@ func scanStream(o *classify.Outcome, provider string) {
 	}
 	f := dl.Facts()
 	if len(f.ErrorEvent) == 0 {
-		if doc := errorRecord(events); doc != nil {
+		if doc := errorRecord(events); doc != nil && (f.Content == 0 || !f.Terminal) { // not a stray document in a served answer
 			f.ErrorEvent = doc
 		} else if doc := bareError(o.Body); doc != nil {
 			f.ErrorEvent, ferr, o.Malformed = doc, nil, false

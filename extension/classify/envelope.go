@@ -192,8 +192,8 @@ func (e *envelope) document(b []byte, depth int, top bool) (marker, complete boo
 		key := lowerKey(k)
 		switch key {
 		case "error", "errors", "base_resp", "fault", "err": // fault: Apigee's {"fault":{"faultstring":…}}
-			if isNull(v) || string(v) == `""` || string(v) == "[]" || string(v) == "{}" {
-				return
+			if isNull(v) || string(v) == `""` || string(v) == "[]" || string(v) == "{}" || string(v) == "0" || string(v) == "false" {
+				return // {"err":0,…}, {"error":false,…}: no error
 			}
 			if key != "base_resp" {
 				marker = true
@@ -223,7 +223,7 @@ func (e *envelope) document(b []byte, depth int, top bool) (marker, complete boo
 			payload = payload || (len(v) > 0 && !isNull(v) && string(v) != "[]")
 		case "traceback", "stacktrace", "stack_trace", "stack", "exception":
 			e.textValue(v, depth) // a crash report: the server failed, whatever the status says
-			if top && !isNull(v) {
+			if top && (text(v) != "" || (len(v) > 0 && v[0] == '{')) {
 				explicit, coded = true, true
 			}
 		case "text": // perplexity's {"status":"failed","error_code":…,"text":…}; an answer's text elsewhere

@@ -190,6 +190,8 @@ func meaning(st int, h http.Header, env *envelope, html bool, body []byte) (Clas
 	// code (Ollama types every error api_error), but not a text that says the backend failed.
 	case st >= 400 && st < 500 && inText(faultWords), st == 408, st == 424, st == 499:
 		return ServerError, BlameProvider
+	case st == 501 && !inText(faultWords): // Not Implemented: this server does not do what the request asks
+		return RequestInvalid, BlameClient
 	case st >= 500 || (st < 400 && (k("server_error") || k("api_error") || k("INTERNAL") || k("internal_error") ||
 		k("internal_server_error") || k("InternalServerException") || k("ModelTimeoutException") || k("ModelErrorException"))):
 		return ServerError, BlameProvider

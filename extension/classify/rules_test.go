@@ -138,6 +138,7 @@ func TestRules(t *testing.T) {
 		{"a rate limit served as a 403", 403, json, `{"message":"API rate limit exceeded for this key"}`, RateLimited, BlameAccount},
 		{"a rate limit served as a 400", 400, json, `{"error":{"message":"Rate limit reached: 60 requests per minute","type":"invalid_request_error"}}`, RateLimited, BlameAccount},
 		{"a 402 that asks for a key is authentication", 402, json, `{"error":"Authentication required: invalid API key"}`, AuthInvalid, BlameAccount},
+		{"a feature the server was not started with (501)", 501, json, `{"error":{"code":501,"message":"This server does not support embeddings. Start it with --embeddings","type":"not_supported_error"}}`, RequestInvalid, BlameClient},
 		{"a 429 whose code only repeats its status", 429, json, `{"error":{"message":"request failed","type":"auth_error","code":"429"}}`, RateLimitedAnomalous, BlameProvider},
 		{"tencent's 200 with Response.Error", 200, json, `{"Response":{"Error":{"Code":"AuthFailure.SignatureFailure","Message":"The provided credentials could not be validated."},"RequestId":"x"}}`, AuthInvalid, BlameAccount},
 	}
@@ -176,6 +177,8 @@ func TestSuccessThatIsNot(t *testing.T) {
 		{"a 200 crash report", Outcome{Status: 200, Header: hdr("Content-Type", "application/json"), Body: []byte(`{"err":"api","traceback":"Traceback (most recent call last): KeyError: 'api'"}`)}, ServerError, BlameProvider},
 		{"a 200 whose only member is a gateway's lost connection", Outcome{Status: 200, Body: []byte(`{"html-message":"Network connection lost."}`)}, EdgeGatewayError, BlameEdge},
 		{"a 200 with a message and a success status is fine", Outcome{Status: 200, Body: []byte(`{"status":"ok","message":"model loaded"}`)}, OK, BlameNone},
+		{"a 200 whose err is 0 is fine", Outcome{Status: 200, Body: []byte(`{"err":0,"message":"success","choices":[]}`)}, OK, BlameNone},
+		{"a 200 whose error is false is fine", Outcome{Status: 200, Body: []byte(`{"error":false,"msg":"done"}`)}, OK, BlameNone},
 		{"a 200 with a message and other members is fine", Outcome{Status: 200, Body: []byte(`{"message":"hello","model":"x","created":1}`)}, OK, BlameNone},
 		{"stream: a bare invalid_request_error stays the provider's", Outcome{Status: 200, Stream: &StreamFacts{ErrorEvent: []byte(`{"error":{"message":"boom","type":"invalid_request_error"}}`)}}, StreamErrorEvent, BlameProvider},
 	}
