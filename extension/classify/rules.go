@@ -2,6 +2,7 @@ package classify
 
 import (
 	"bytes"
+	"cmp"
 	"net/http"
 	"strings"
 	"sync"
@@ -58,6 +59,9 @@ func httpError(o Outcome, h http.Header, env *envelope, html bool) Classificatio
 	st := o.Status
 	if st >= 200 && st < 300 && env.bodyStatus != 0 {
 		st = env.bodyStatus
+	}
+	if st >= 200 && st < 300 {
+		st = cmp.Or(reasonStatus(env.message), st) // {"detail":"Not Found"} in a 200 states its status in words
 	}
 	c := Classification{ProviderCode: firstNonEmpty(env.code, env.typ, env.status), Message: env.message}
 	set := func(cl Class, b Blame, retry bool) Classification {
@@ -169,7 +173,7 @@ func meaning(st int, h http.Header, env *envelope, html bool, body []byte) (Clas
 		return AuthInvalid, BlameAccount // a key, token or secret that is missing or was not found
 	case m(invalidWords):
 		return RequestInvalid, BlameClient
-	case (st != 403 && inCodes(modelCodes)) || ((st == 404 || st == 410) && m(modelNouns)):
+	case (st != 403 && inCodes(modelCodes)) || ((st == 404 || st == 410 || k("not_found_error")) && m(modelNouns)):
 		return ModelNotFound, BlameClient
 	case st == 403:
 		return PermissionDenied, BlameAccount
@@ -202,6 +206,37 @@ func meaning(st int, h http.Header, env *envelope, html bool, body []byte) (Clas
 		return ServerError, BlameProvider
 	}
 	return Unknown, BlameUnknown
+}
+
+// reasonStatus is the status whose reason phrase is the whole message ("Unauthorized",
+// "Not Found.", "Too Many Requests"), or 0.
+func reasonStatus(msg string) int {
+	if len(msg) > 32 {
+		return 0
+	}
+	switch strings.ToLower(strings.TrimRight(strings.TrimSpace(msg), ".!")) {
+	case "bad request":
+		return 400
+	case "unauthorized":
+		return 401
+	case "payment required":
+		return 402
+	case "forbidden":
+		return 403
+	case "not found":
+		return 404
+	case "too many requests":
+		return 429
+	case "internal server error":
+		return 500
+	case "bad gateway":
+		return 502
+	case "service unavailable":
+		return 503
+	case "gateway timeout":
+		return 504
+	}
+	return 0
 }
 
 // rateLimitedByUs: a 429 that is our own limit — a rate-limit header at 0; rate or window words

@@ -176,6 +176,8 @@ func TestSuccessThatIsNot(t *testing.T) {
 		{"a 200 that is only a status and a message", Outcome{Status: 200, Header: hdr("Content-Type", "application/json"), Body: []byte(`{"status":429,"message":"Too many requests"}`)}, RateLimitedAnomalous, BlameProvider},
 		{"a 200 crash report", Outcome{Status: 200, Header: hdr("Content-Type", "application/json"), Body: []byte(`{"err":"api","traceback":"Traceback (most recent call last): KeyError: 'api'"}`)}, ServerError, BlameProvider},
 		{"a 200 whose only member is a gateway's lost connection", Outcome{Status: 200, Body: []byte(`{"html-message":"Network connection lost."}`)}, EdgeGatewayError, BlameEdge},
+		{"a 200 whose message is a reason phrase", Outcome{Status: 200, Body: []byte(`{"detail":"Not Found"}`)}, RequestInvalid, BlameClient},
+		{"a 200 that says Unauthorized", Outcome{Status: 200, Body: []byte(`{"message":"Unauthorized","request_id":"r"}`)}, AuthInvalid, BlameAccount},
 		{"a 200 with a message and a success status is fine", Outcome{Status: 200, Body: []byte(`{"status":"ok","message":"model loaded"}`)}, OK, BlameNone},
 		{"a 200 whose err is 0 is fine", Outcome{Status: 200, Body: []byte(`{"err":0,"message":"success","choices":[]}`)}, OK, BlameNone},
 		{"a 200 whose error is false is fine", Outcome{Status: 200, Body: []byte(`{"error":false,"msg":"done"}`)}, OK, BlameNone},

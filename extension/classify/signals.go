@@ -91,7 +91,7 @@ var (
 		"account is inactive", "account inactive", "account_inactive", "account has been locked", "account is locked",
 		"account locked", "organization has been restricted", "organization is restricted", "organization_restricted",
 		"organization restricted", "account has been restricted", "account is restricted", "account_restricted",
-		"account restricted", "账号受限", "账户受限", "账号已被限制", "账户已被限制", "封禁", "封号", "账号已禁用", "账户已禁用", "账号已被禁用",
+		"account restricted", "账号受限", "账户受限", "账号已被限制", "账户已被限制", "封禁", "封号", "被封", "账号已禁用", "账户已禁用", "账号已被禁用",
 		"账户已被禁用", "用户已被禁用", "冻结", "账号异常", "账户异常", "凍結")
 
 	// authWords: the credential itself is missing, wrong, expired, revoked or leaked.
@@ -219,7 +219,7 @@ var (
 		"model was deprecated", "model has been removed", "model was removed", "model identifier is invalid",
 		"invalid model identifier", "not support the selected model", "not support this model", "not support the requested model",
 		"not support the model", "not support model",
-		"模型不存在", "不支持所选模型", "不支持此模型", "不支持当前模型", "不支持模型", "不支持所请求的模型", "模型未找到", "不支持的模型", "不支持该模型", "模型已下线", "找不到模型", "未找到模型", "模型已停用")
+		"模型不存在", "无效的模型", "模型无效", "模型名称无效", "模型名称错误", "不支持所选模型", "不支持此模型", "不支持当前模型", "不支持模型", "不支持所请求的模型", "模型未找到", "不支持的模型", "不支持该模型", "模型已下线", "找不到模型", "未找到模型", "模型已停用")
 	// notThereWords, said of a model, mean the same; notServingWords too, except under a 5xx,
 	// where a model that is not loaded or not running is the server's trouble.
 	notThereWords = words("not found", "does not exist", "doesn't exist", "not exist", "no longer supported",
@@ -235,6 +235,7 @@ var (
 	// They are read in texts only: codes carry them as "permission" or "AccessDenied" (a pydantic
 	// "extra_forbidden" is a schema error).
 	accessWords = words("permission", "not authorized", "unauthorized to", "access denied", "access is denied", "only allows",
+		"not allowed for your", "not allowed for this account", "not allowed for this key",
 		"仅允许", "只允许",
 		"accessdenied", "does not have access", "do not have access", "don't have access",
 		"doesn't have access", "no access", "not allowed to use", "not allowed to access", "not permitted to", "not permitted for",
@@ -259,7 +260,7 @@ var (
 
 	// accessCodes are codes that name a permission refusal (PERMISSION_DENIED, permission_error,
 	// AccessDeniedException, xAI's "permission-denied").
-	accessCodes = words("permission", "accessdenied", "unauthorizedoperation")
+	accessCodes = words("permission", "accessdenied", "unauthorizedoperation", "accessdisabled")
 
 	// credentialWords and absentWords: a credential (API key, bearer token, a stored secret) that
 	// is missing or was not found — "We couldn't find a secret named XAI_API_KEY", an extractor
