@@ -337,7 +337,10 @@ func idKey(k string) bool {
 
 // successWord: a status or code that says the request succeeded.
 func successWord(t string) bool {
-	switch strings.ToLower(strings.TrimSpace(t)) {
+	if t = strings.TrimSpace(t); len(t) > len("successful") {
+		return false // a message, not a word: no need to lower it
+	}
+	switch strings.ToLower(t) {
 	case "ok", "success", "succeeded", "successful", "0", "200", "completed", "done":
 		return true
 	}
