@@ -14,7 +14,9 @@ COPY . .
 RUN CGO_ENABLED=0 xk6 build v2.2.0 --with github.com/xk6-chatgpt/xk6-chatgpt=. --output /out/k6
 
 FROM alpine:3.22
-RUN apk add --no-cache ca-certificates && adduser -D -u 12345 -g 12345 k6
+# /state belongs to the k6 user, so a volume mounted there (docker compose's monitor-state, a
+# Kubernetes volume without fsGroup) starts writable for the continuous monitor's state file.
+RUN apk add --no-cache ca-certificates && adduser -D -u 12345 -g 12345 k6 && install -d -o 12345 -g 12345 /state
 COPY --from=build /out/k6 /usr/bin/k6
 COPY scripts/ /scripts/
 COPY examples/ /examples/

@@ -24,7 +24,7 @@ export GOTOOLCHAIN := local
 
 GO_SOURCES := $(shell find extension -name '*.go' -not -name '*_test.go') go.mod go.sum
 
-.PHONY: all build run test test-unit bench fuzz seeds schedules library soak lint fmt clean tools dashboards stack stack-down
+.PHONY: all build run test test-unit bench fuzz seeds schedules library replay docs soak soak-continuous lint fmt clean tools dashboards stack stack-down
 
 all: lint test
 
@@ -55,6 +55,14 @@ bench: $(K6)
 	go test -run '^$$' -bench . -benchmem ./...
 	go run ./extension/loadbench -k6 $(K6)
 
+## replay: the detector over every committed scenario in virtual time (docs/detection.md's table is these replays)
+replay: $(K6)
+	$(K6) x chatgpt replay scripts/scenarios/*.yaml
+
+## docs: rewrite the generated tables of docs/ (metrics from telemetry.Defs, detection from the replays); tests fail while they differ
+docs:
+	UPDATE_DOCS=1 go test -count=1 -run '^TestDocs' ./extension/telemetry ./extension/replay
+
 ## seeds: replay every scenario over 100 seeds (REPLAY_SEEDS=N for another count): how typical the committed seeds are
 seeds:
 	REPLAY_SEEDS=$${REPLAY_SEEDS:-100} go test -count=1 -timeout 60m -run '^TestSeedSweep$$' -v ./extension/replay | grep -v '^=== \|^--- \|^PASS\|^ok'
@@ -71,6 +79,12 @@ schedules:
 SOAK_DURATION ?= 30m
 soak: $(K6)
 	K6_BIN=$(K6) SOAK_DURATION=$(SOAK_DURATION) go test -count=1 -timeout 60m -run '^TestSoak$$' -v ./extension/e2e
+
+## soak-continuous: a continuous monitor (scripts/chatgpt.js, CHATGPT_MODE=continuous, remote write,
+## checkpoints) for CONTINUOUS_DURATION (default 10m) at a 100 ms cadence; RSS and live heap slopes must stay under 1 MiB/min
+CONTINUOUS_DURATION ?= 10m
+soak-continuous: $(K6)
+	K6_BIN=$(K6) CONTINUOUS_DURATION=$(CONTINUOUS_DURATION) go test -count=1 -timeout 60m -run '^TestContinuousMemoryFlat$$' -v ./extension/e2e | grep -v '^=== '
 
 ## fuzz: each fuzz target for FUZZTIME (default 5m); new findings land in the Go cache, crashes in testdata
 FUZZTIME ?= 5m
@@ -90,10 +104,11 @@ lint: $(STATICCHECK) $(ACTIONLINT) $(XK6) $(GOSEC) $(KUBECONFORM)
 	$(STATICCHECK) ./...
 	cd deploy && go vet ./... && $(STATICCHECK) ./...
 	$(ACTIONLINT) .github/workflows/*.yml
-	@# the k6-operator TestRuns against the committed schema; the core kinds (CronJob, RBAC, Secret)
-	@# have no schema offline and are decoded strictly into k8s.io/api by deploy's tests instead
+	@# the k6-operator TestRuns against the committed schema; the core kinds (Deployment, volume
+	@# claims, CronJob, RBAC, Secret) have no schema offline and are decoded strictly into
+	@# k8s.io/api by deploy's tests instead. Every manifest of deploy/, in whatever subfolder.
 	$(KUBECONFORM) -strict -summary -schema-location 'deploy/schemas/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json' \
-		-skip Secret,ServiceAccount,Role,RoleBinding,CronJob deploy/*.yaml
+		-skip Secret,ServiceAccount,Role,RoleBinding,CronJob,Deployment,PersistentVolumeClaim $$(find deploy -name '*.yaml' | sort)
 	@# the k6 extension compliance checks (gosec, build, smoke, examples, types, …); the
 	@# vulnerability check needs vuln.go.dev, which this network does not reach. The versions
 	@# check reads the clone's release tags: a clone made without them (CI's shallow checkout)

@@ -4,7 +4,7 @@
  * @example
  * ```js
  * import chatgpt from "k6/x/chatgpt";
- * const target = chatgpt.target({ model: "gpt-4o-mini" });
+ * const target = chatgpt.target({ model: "auto" });
  * export default async function () {
  *   const r = await target.probe("chat_stream");
  *   console.log(r.ok, r.class, r.timings.ttft);
@@ -16,19 +16,22 @@ declare module "k6/x/chatgpt" {
    * A probed part of the service, each with its own request and success rule: chat (non-streaming
    * completion), chat_stream (SSE), responses (Responses API stream), models (token-free control),
    * embeddings, moderations (free), images (one low-quality image: costs money), web (the web
-   * front door: app page or edge error), status (the official status page answers) and canary (a
-   * question of known answer; a different answer fails with class wrong_answer).
+   * front door: app page or edge error), status (the official status page, which must parse as one:
+   * else class status_unreadable), canary (a question of known answer; a different answer fails
+   * with class wrong_answer, and the answer is on the result) and realtime (the Realtime API over a
+   * WebSocket: session, one text answer).
    */
   export type Component =
     | "chat" | "chat_stream" | "responses" | "models" | "embeddings" | "moderations" | "images"
-    | "web" | "status" | "canary";
+    | "web" | "status" | "canary" | "realtime";
 
   /**
    * Provider dialect. azure: api-key header, deployments, api-version (chat, chat_stream,
-   * embeddings, images, canary); anthropic: Messages API and its events (chat, chat_stream,
+   * embeddings, images, canary, realtime); anthropic: Messages API and its events (chat, chat_stream,
    * models, canary); gemini: Google's OpenAI-compatible endpoint (chat, chat_stream, models,
    * embeddings, canary); compatible: vLLM, llama.cpp, Ollama, gateways (everything, max_tokens).
-   * web and status work with every provider.
+   * web and status work with every provider that has the page by default (openai, anthropic; gemini
+   * web) or with webURL / statusURL.
    */
   export type Provider = "openai" | "azure" | "anthropic" | "gemini" | "compatible";
 
@@ -40,12 +43,13 @@ declare module "k6/x/chatgpt" {
 
   /** Outcome classes (docs/signals.md §6). */
   export type Class =
-    | "ok" | "ok_slow" | "connection_error" | "timeout_connect" | "timeout_ttfb" | "timeout_total"
+    | "ok" | "connection_error" | "timeout_connect" | "timeout_ttfb" | "timeout_total"
     | "edge_blocked" | "geo_blocked" | "edge_gateway_error" | "auth_invalid" | "account_blocked"
-    | "quota_exhausted" | "permission_denied" | "model_not_found" | "context_length_exceeded"
+    | "quota_exhausted" | "permission_denied" | "model_not_found" | "model_retired" | "context_length_exceeded"
     | "content_filtered" | "request_invalid" | "rate_limited" | "capacity_overloaded"
     | "rate_limited_anomalous" | "server_error" | "stream_error_event" | "stream_truncated"
-    | "stream_stalled" | "empty_response" | "wrong_answer" | "unknown";
+    | "stream_stalled" | "empty_response" | "answer_budget_exhausted" | "status_unreadable"
+    | "wrong_answer" | "unknown";
 
   /** Whose fault a failure is; only "provider" and "edge" count toward an outage. "" on success. */
   export type Blame = "" | "provider" | "edge" | "network" | "account" | "client" | "unknown";
@@ -57,7 +61,7 @@ declare module "k6/x/chatgpt" {
     alternative?: boolean;
     /** Default "openai". */
     provider?: Provider;
-    /** Default: the provider's cheap model (gpt-4o-mini, claude-haiku-4-5, gemini-2.5-flash-lite). Azure: the deployment. */
+    /** Default "auto": the provider's cheapest live model (docs/lifecycle.md; openai gpt-5.4-nano on 2026-12-01), moved off a model before its shutdown and at once off a retired one; anthropic claude-haiku-4-5, gemini gemini-2.5-flash-lite. Azure: the deployment (default gpt-5.4-nano). */
     model?: string;
     /**
      * Default: the provider's base URL variable (OPENAI_BASE_URL, AZURE_OPENAI_ENDPOINT,
@@ -71,7 +75,7 @@ declare module "k6/x/chatgpt" {
     apiVersion?: string;
     /** What probeAll() probes. Default ["chat", "chat_stream", "models"]. */
     components?: Component[];
-    /** Models (Azure: deployments) of the non-chat components. Defaults: embeddings text-embedding-3-small (gemini: gemini-embedding-001), moderations omni-moderation-latest, images gpt-image-1-mini. */
+    /** Models (Azure: deployments) of the non-chat components. Defaults: embeddings text-embedding-3-small (gemini: gemini-embedding-001), moderations omni-moderation-latest, images gpt-image-2, realtime gpt-realtime-mini. */
     modelFor?: Partial<Record<Component, string>>;
     /** The probe's question. Default "Reply with the single word: pong". */
     prompt?: string;
@@ -81,9 +85,9 @@ declare module "k6/x/chatgpt" {
     reasoningEffort?: "off" | "none" | "minimal" | "low" | "medium" | "high";
     /** The canary's question and expected answer (a whole word, any case). Default "What is 17 + 25? Reply with the number only." / "42". */
     canary?: { question: string; answer: string };
-    /** The web front door. Default by provider (https://chatgpt.com/ for openai and azure); the simulator's /web/ on a simulator. */
+    /** The web front door. Default by provider (https://chatgpt.com/ for openai, https://claude.ai/ for anthropic, https://gemini.google.com/ for gemini; none for azure and compatible); the simulator's /web/ on a simulator. */
     webURL?: string;
-    /** The official status page. Default by provider (https://status.openai.com/api/v2/summary.json for openai and azure). */
+    /** The official status page: a machine-readable feed (Statuspage v2, incident.io, Google Cloud incidents.json); a page that is not one fails the status probe (status_unreadable). Default by provider (https://status.openai.com/api/v2/summary.json for openai, https://anthropic.statuspage.io/api/v2/summary.json for anthropic; none for azure, gemini and compatible, which publish no such feed of their own). */
     statusURL?: string;
     /** How often the status component reads the official page (between reads it resolves with the last read, cached). Default "60s". */
     statusInterval?: Duration;
@@ -97,8 +101,10 @@ declare module "k6/x/chatgpt" {
     groundTruth?: boolean;
     /** Put the prompt and the answer on probe spans (gen_ai.input.messages / gen_ai.output.messages). Default false. */
     recordContent?: boolean;
-    /** Spend cap for this target in one run, in USD at list prices; probes that could exceed it are skipped. Default 1; 0 means no cap. */
+    /** Spend cap for this target in one run (in each budgetPeriod, when set), in USD at list prices; probes that could exceed it are skipped. Default 1; 0 means no cap. */
     budgetUSD?: number;
+    /** Renew the spend cap this often, counted from the first probe: a long-running monitor's daily cap ("24h"). Default none: one cap per run. */
+    budgetPeriod?: Duration;
     /**
      * Confirmation probes: after a regular probe of a component the detector is in doubt about
      * (a provider or edge failure within the last 90 s and no outage confirmed yet, or a success
@@ -119,6 +125,14 @@ declare module "k6/x/chatgpt" {
     state?: string;
     /** A state older than this (its last observation to this run's start) is decayed toward the priors, not trusted. Default CHATGPT_STATE_MAX_AGE, else "6h". */
     stateMaxAge?: Duration;
+    /**
+     * A long-running monitor's checkpoint: send due notifications and save the state file this
+     * often while the run goes on (at least "1s"), not only when it ends, so a run killed without
+     * warning loses at most one interval and a restart resumes its open incidents. Default
+     * CHATGPT_CHECKPOINT, else none. One per run: the first target that sets it decides.
+     * @example chatgpt.target({ state: "/state/detector.json", checkpoint: "1m" })
+     */
+    checkpoint?: Duration;
     /** Phase deadlines. Defaults: connect 10s, ttfb 60s, firstToken 60s, stall 20s, total 120s. */
     timeouts?: {
       connect?: Duration;
@@ -138,13 +152,21 @@ declare module "k6/x/chatgpt" {
     ttfb: number;
     /** First chunk carrying answer or reasoning text (streams). */
     ttft: number;
-    /** First answer (non-reasoning) text (streams). */
+    /** First answer (non-reasoning) text (streams): later than ttft by the reasoning a reasoning model streams first. */
     ttfa: number;
     /** Mean gap between tokens after the first (streams). */
     itl: number;
     /** Longest such gap. */
     itlMax: number;
     total: number;
+  }
+
+  /** Token accounting, from the server's usage report when it sent one. */
+  export interface Usage {
+    input: number;
+    output: number;
+    /** The part of output the model spent reasoning, when the server reports it (0 otherwise). A reasoning model that spends it all writes no answer: class answer_budget_exhausted. */
+    reasoning: number;
   }
 
   export interface ProbeResult {
@@ -166,7 +188,7 @@ declare module "k6/x/chatgpt" {
     /** The provider's own error code or type. */
     providerCode: string;
     timings: Timings;
-    usage: { input: number; output: number };
+    usage: Usage;
     /** Output tokens per second after the first token (streams). */
     tokensPerSecond: number;
     /** What the probe cost at list prices, USD. */
@@ -194,6 +216,8 @@ declare module "k6/x/chatgpt" {
     message: string;
     /** One line for a human: whose problem and what to do. */
     advice: string;
+    /** The canary's answer (every component's answer with recordContent): at most 4 KiB, keys and anything shaped like a credential [REDACTED], control characters removed; "" otherwise. */
+    answer: string;
     /** True for a confirmation probe (sent because the detector was in doubt; not in chatgpt_available). */
     confirmation: boolean;
     /** The confirmation probes that followed this one (probe() and probeAll(); empty when none were needed). */
@@ -266,8 +290,10 @@ declare module "k6/x/chatgpt" {
     failures: number;
     recent_error_rate: number;
     baseline_error_rate: number;
-    /** Latest response's latency over the learned baseline. */
+    /** How slow the typical recent response is against the learned baseline: the median of the last 8 responses' ratios (each the slower of its TTFT and inter-token latency). */
     latency_ratio: number;
+    /** Why a degraded component is degraded, as the verdict says it: "2.1x slower than baseline (…)", or "stalling: 4 of its last 16 responses over 10x the baseline". */
+    degradation?: string;
     /** "prior" until enough healthy samples are learned, then "learned". */
     baseline: "prior" | "learned" | "learned_by_hour";
     /** The account or network failure class that dominates recent probes, if any. */
@@ -302,6 +328,25 @@ declare module "k6/x/chatgpt" {
     official_incident?: string;
     /** Seconds from our detection to the page's acknowledgement: how far ahead we were (negative: the page was first). */
     detection_lead_s?: number;
+    /** From the incident to its requests. */
+    evidence?: IncidentEvidence;
+  }
+
+  /** What leads from an incident to the requests behind it; texts bounded (ids 128 bytes, messages 512) and redacted like every server text. */
+  export interface IncidentEvidence {
+    /** The first three failing (or, for a slow-down, slow) probes' request ids, to quote to the provider's support. */
+    request_ids?: string[];
+    /** Their trace ids (with --traces-output or K6_TRACE_PARENT). */
+    trace_ids?: string[];
+    first_message?: string;
+    last_message?: string;
+    /** Whose fault most of its failures were. */
+    blame?: Blame;
+    /** Where the monitor ran: CHATGPT_LOCATION, else the run's location tag. */
+    location?: string;
+    /** The latest TTFT and inter-token latency measured when it was detected, ms. */
+    ttft_ms?: number;
+    itl_ms?: number;
   }
 
   /** Who is at fault when a target fails, how sure, and why. */

@@ -85,7 +85,7 @@ func Overview() (dashboard.Dashboard, error) {
 			Mappings(stateMappings()).
 			WithTarget(prom("max(last_over_time(k6_chatgpt_state{"+sel+"}[5m]))", "worst"))).
 		WithPanel(stat.NewPanelBuilder().Title("Availability").Unit("percentunit").Decimals(2).Datasource(promDS).Height(5).Span(6).
-			WithTarget(prom("sum(increase(k6_chatgpt_probes_total{"+sel+`, class=~"ok|ok_slow"}[$__range])) / sum(increase(k6_chatgpt_probes_total{`+sel+"}[$__range]))", "availability"))).
+			WithTarget(prom("sum(increase(k6_chatgpt_probes_total{"+sel+`, class="ok"}[$__range])) / sum(increase(k6_chatgpt_probes_total{`+sel+"}[$__range]))", "availability"))).
 		// Incidents are rare events: their counter may have a single sample per run, which
 		// increase() cannot use, so these panels read the run's cumulative count instead.
 		WithPanel(stat.NewPanelBuilder().Title("Incidents opened (largest run in range)").Datasource(promDS).Height(5).Span(6).
@@ -99,7 +99,7 @@ func Overview() (dashboard.Dashboard, error) {
 			Mappings(stateMappings()).
 			WithTarget(prom("max by (provider, component) (k6_chatgpt_official_status{"+sel+"})", "official {{provider}}/{{component}}"))).
 		WithPanel(series("Availability per component", "percentunit",
-			prom("sum by (provider, component) (increase(k6_chatgpt_probes_total{"+sel+`, class=~"ok|ok_slow"}[$__rate_interval])) / sum by (provider, component) (increase(k6_chatgpt_probes_total{`+sel+"}[$__rate_interval]))", "{{provider}}/{{component}}"))).
+			prom("sum by (provider, component) (increase(k6_chatgpt_probes_total{"+sel+`, class="ok"}[$__rate_interval])) / sum by (provider, component) (increase(k6_chatgpt_probes_total{`+sel+"}[$__rate_interval]))", "{{provider}}/{{component}}"))).
 		WithPanel(series("Time to first token", "s",
 			prom(quantile("0.5", "k6_chatgpt_ttft_seconds", "provider, component"), "p50 {{provider}}/{{component}}"),
 			prom(quantile("0.95", "k6_chatgpt_ttft_seconds", "provider, component"), "p95 {{provider}}/{{component}}"))).

@@ -6,15 +6,6 @@ import (
 	"testing"
 )
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
 func keys(m map[string]bool) []string {
 	var out []string
 	for k := range m {

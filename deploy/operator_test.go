@@ -11,7 +11,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -75,7 +74,22 @@ func TestOperatorInitializer(t *testing.T) {
 			if err := json.Unmarshal(out, &req); err != nil || req.MaxVUs < 1 {
 				t.Fatalf("execution requirements %s: %v", out, err)
 			}
-			t.Logf("maxVUs %d, totalDuration %s", req.MaxVUs, req.TotalDuration)
+			t.Logf("initializer: maxVUs %d, totalDuration %s", req.MaxVUs, req.TotalDuration)
+			// The runner's k6 run sees the pod's environment (k6 archive and inspect do not):
+			// with it the script plans the continuous run, a year long.
+			plan := exec.Command(bin, "inspect", "--execution-requirements", "--include-system-env-vars", // #nosec G204 -- as above
+				filepath.Join("..", "scripts", tr.Spec.Script.ConfigMap.File))
+			plan.Env = append(baseEnv(), runnerEnv(tr, map[string]string{"CHATGPT_STATE": filepath.Join(t.TempDir(), "s.json")})...)
+			out, err = plan.Output()
+			var runner struct {
+				TotalDuration string `json:"totalDuration"`
+			}
+			if err != nil || json.Unmarshal(out, &runner) != nil {
+				t.Fatalf("runner plan: %v\n%s", err, out)
+			}
+			if d, err := time.ParseDuration(runner.TotalDuration); err != nil || d < 8760*time.Hour {
+				t.Errorf("the runner plans %s, want the continuous run (a year)", runner.TotalDuration)
+			}
 		})
 	}
 }
@@ -125,10 +139,12 @@ func runnerEnv(tr testRun, override map[string]string) []string {
 
 // TestOperatorRunner starts k6 as the operator's runner pod does (paused, REST API on the pod's
 // port, instance and test-run tags, the TestRun's arguments and env), checks the readiness path the
-// operator probes, resumes it the way the starter does, and checks the run writes to both outputs.
-// The cluster's Prometheus and Tempo addresses become local sinks, the run is shortened, and
-// without a key the script probes its embedded simulator.
+// operator probes, resumes it the way the starter does, and checks the run writes to both outputs
+// and saves its state. The cluster's Prometheus and Tempo addresses become local sinks, the
+// state file a temporary one, the run is shortened, and without a key the script probes its
+// embedded simulator.
 func TestOperatorRunner(t *testing.T) {
+	t.Parallel() // each waits on its own k6 for seconds
 	bin := k6Bin(t)
 	tr := loadManifests(t).testRuns[0]
 	var writes, traces atomic.Int64
@@ -147,7 +163,6 @@ func TestOperatorRunner(t *testing.T) {
 	}))
 	defer otlp.Close()
 
-	tracesFlag := regexp.MustCompile(`--traces-output=otel=http://[^ /]+`)
 	if !tracesFlag.MatchString(tr.Spec.Arguments) {
 		t.Fatalf("%s: arguments %q have no --traces-output=otel=http://… to redirect", tr.Name, tr.Spec.Arguments)
 	}
@@ -160,12 +175,15 @@ func TestOperatorRunner(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	k6 := exec.CommandContext(ctx, bin, args...) // #nosec G204 -- the test's own k6 and manifests
+	state := filepath.Join(t.TempDir(), "detector.json")
 	k6.Env = append(baseEnv(), runnerEnv(tr, map[string]string{
 		"K6_PROMETHEUS_RW_SERVER_URL": rw.URL + "/api/v1/write",
-		"CHATGPT_DURATION":            "8s",
+		"CHATGPT_STATE":               state,
 		"OTEL_BSP_EXPORT_TIMEOUT":     "2000",
 	})...)
-	k6.Env = append(k6.Env, "CHATGPT_INTERVAL=2s", "K6_PROMETHEUS_RW_PUSH_INTERVAL=1s")
+	// A continuous run shortened to 8 s, against the embedded simulator (baseEnv asks for it: a
+	// continuous monitor refuses to watch it by default).
+	k6.Env = append(k6.Env, "CHATGPT_DURATION=8s", "CHATGPT_INTERVAL=2s", "K6_PROMETHEUS_RW_PUSH_INTERVAL=1s")
 	var out bytes.Buffer
 	k6.Stdout, k6.Stderr = &out, &out
 	if err := k6.Start(); err != nil {
@@ -193,6 +211,9 @@ func TestOperatorRunner(t *testing.T) {
 	}
 	if writes.Load() == 0 || traces.Load() == 0 {
 		t.Fatalf("outputs: %d remote writes, %d trace exports; want both > 0\n%s", writes.Load(), traces.Load(), out.String())
+	}
+	if _, err := os.Stat(state); err != nil {
+		t.Fatalf("no state file at the end of the run: %v\n%s", err, out.String())
 	}
 	t.Logf("%d remote writes, %d trace exports", writes.Load(), traces.Load())
 }

@@ -26,6 +26,6 @@ export const options = {
 export default async function () {
   for (const r of await target.probeAll()) {
     check(r, { [`${r.component} ok`]: (r) => r.ok });
-    if (r.component === "canary") console.log(`canary: ${r.class}, ${r.message || "right answer"}`);
+    if (r.component === "canary") console.log(`canary: ${r.class}, ${r.message || "right answer"} (answered ${JSON.stringify(r.answer)})`);
   }
 }

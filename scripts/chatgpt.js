@@ -18,7 +18,11 @@
 //   CHATGPT_COMPONENTS comma-separated components (default chat_stream,models,moderations, and
 //                      status without OPENAI_BASE_URL: the official page, read once a minute)
 //   CHATGPT_INTERVAL   time between probe rounds (default 15s, the cadence the detector is tuned for)
-//   CHATGPT_DURATION   run length (default 1m)
+//   CHATGPT_MODE       scheduled (default): one run of CHATGPT_DURATION, for a CI schedule, with
+//                      thresholds; continuous: one run that probes until it is stopped (below)
+//   CHATGPT_DURATION   run length (default 1m; continuous: a year, i.e. until stopped)
+//   CHATGPT_STATE      the detector's state file (required in continuous mode: a restart resumes from it)
+//   CHATGPT_CHECKPOINT continuous: how often the state file is saved and notifications sent (default 1m)
 //   CHATGPT_MIN_AVAILABILITY  optional extra threshold: share of probes that must succeed
 //   CHATGPT_TTFT_P95_MS       optional extra threshold: 95th percentile time to first token, ms
 //   CHATGPT_TARGET     simulator: probe the embedded simulator (needed in CI, or with
@@ -32,11 +36,29 @@
 //   CHATGPT_REPORT_DIR        write report.md, junit.xml, report.json, report.html and badges/ there
 //   CHATGPT_HISTORY_DIR       earlier runs' report.json files, for the HTML's 90-day uptime bars
 //   CHATGPT_PREVIOUS_RUN      the previous scheduled run's start (RFC 3339): late or skipped runs show
+//
+// Continuous mode (CHATGPT_MODE=continuous) is the always-on monitor of deploy/: one k6 process
+// per location that probes at the detector's cadence until its supervisor stops it (k6-operator,
+// a Deployment, docker compose, systemd). The extension checkpoints the state file every minute
+// and at SIGTERM (the checkpoint option), and a restart resumes open incidents from it. The run
+// declares no thresholds (it never ends; Prometheus' alert rules page) and should run with
+// --summary-mode=disabled --no-thresholds, so k6 keeps no per-sample trend data, and an output:
+//   K6_SUMMARY_MODE=disabled K6_NO_THRESHOLDS=true CHATGPT_MODE=continuous CHATGPT_STATE=state/detector.json \
+//     K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM=true ./k6 run -o experimental-prometheus-rw --tag location=eu-west scripts/chatgpt.js
 import { check } from "k6";
 import chatgpt from "k6/x/chatgpt";
 
+const mode = __ENV.CHATGPT_MODE || "scheduled";
+if (mode !== "scheduled" && mode !== "continuous") {
+  throw new Error(`CHATGPT_MODE=${mode}: use scheduled (one run of CHATGPT_DURATION) or continuous (probe until stopped)`);
+}
+const continuous = mode === "continuous";
+if (continuous && !__ENV.CHATGPT_STATE) {
+  throw new Error("CHATGPT_MODE=continuous needs CHATGPT_STATE: the state file a restarted monitor resumes its open incidents from");
+}
 const interval = __ENV.CHATGPT_INTERVAL || "15s";
-const duration = __ENV.CHATGPT_DURATION || "1m";
+// 8760h: a year, which k6 plans like any duration; a supervisor restarts the run long before.
+const duration = __ENV.CHATGPT_DURATION || (continuous ? "8760h" : "1m");
 
 const provider = __ENV.CHATGPT_PROVIDER || "openai";
 // The official status page is compared only when probing the provider's own API (or the
@@ -56,7 +78,16 @@ const target = chatgpt.target({
   baseURL: rehearsal,
   model: __ENV.CHATGPT_MODEL || undefined,
   components: (__ENV.CHATGPT_COMPONENTS || defaults[provider] || "chat_stream,models").split(",").map((s) => s.trim()),
+  // A run that lasts for months gets a daily spend cap ($1 a day, budgetUSD's default), not
+  // one for its whole life, and saves its state while it runs.
+  budgetPeriod: continuous ? "24h" : undefined,
+  checkpoint: continuous ? __ENV.CHATGPT_CHECKPOINT || "1m" : undefined,
 });
+// An always-on monitor whose key went missing (a Secret misnamed, an empty variable) must stop
+// and say so, not publish the embedded simulator's health as the provider's.
+if (continuous && target.simulated && __ENV.CHATGPT_TARGET !== "simulator") {
+  throw new Error(`CHATGPT_MODE=continuous would monitor the embedded simulator: set the ${provider} key (OPENAI_API_KEY for openai) or a base URL, or CHATGPT_TARGET=simulator to rehearse`);
+}
 
 // Exit code 99 (k6's threshold breach) when any component was in a confirmed outage during the
 // run — detected now or still open from an earlier run (the state file) — or stayed degraded
@@ -82,9 +113,13 @@ export const options = {
       duration: duration,
       preAllocatedVUs: 2,
       maxVUs: 10,
+      // The mode label tells the alert rules how long a silent location may be (dashboards/alerts).
+      tags: { mode },
     },
   },
-  thresholds,
+  // A continuous run never ends, so it has no verdict to exit with; and a threshold would make
+  // k6 keep every sample of every metric for as long as it runs.
+  thresholds: continuous ? {} : thresholds,
 };
 
 export default async function () {

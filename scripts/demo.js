@@ -5,7 +5,8 @@
 // Run: ./k6 run scripts/demo.js   (no key, no network: the simulator plays
 // scripts/scenarios/demo.yaml at 20x, so 40 scenario minutes take two real minutes; latencies
 // are not compressed). The log lines "xk6-chatgpt: openai/chat ... -> ..." are the detector's
-// state changes; the run ends with the incidents it recorded.
+// state changes; the run ends with the incidents it recorded, and writes the reports to
+// reports/demo/ (CHATGPT_REPORT_DIR to choose): open reports/demo/report.html.
 import chatgpt from "k6/x/chatgpt";
 
 const speed = Number(__ENV.DEMO_SPEED || 20);
@@ -37,6 +38,17 @@ export default async function () {
     last = key;
     console.log(`verdict: ${s.verdict}`);
   }
+}
+
+export function handleSummary(data) {
+  const dir = __ENV.CHATGPT_REPORT_DIR || "reports/demo";
+  return chatgpt.report(data, {
+    markdown: `${dir}/report.md`,
+    junit: `${dir}/junit.xml`,
+    json: `${dir}/report.json`,
+    html: `${dir}/report.html`,
+    badges: `${dir}/badges`,
+  });
 }
 
 export function teardown() {

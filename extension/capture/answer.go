@@ -128,7 +128,7 @@ func wholeAnswer(o *classify.Outcome) {
 	case s.Choices != nil:
 		var c stream.ChatChunk
 		c, err = stream.ParseChatChunk(b, false)
-		sum = stream.Summary{Terminal: true, Content: c.Content, FinishReason: c.FinishReason}
+		sum = stream.WholeChat(c)
 	case s.Done != nil && (s.Response != nil || len(s.Message) > 0):
 		var l ndLine
 		if l, ok = readNDLine(b); !ok {
@@ -141,7 +141,7 @@ func wholeAnswer(o *classify.Outcome) {
 	if err != nil {
 		return
 	}
-	o.ExpectAnswer, o.Content, o.FinishReason = true, sum.Content, sum.FinishReason
+	o.ExpectAnswer, o.Content, o.FinishReason, o.Reasoning = true, sum.Content, sum.FinishReason, sum.Thought()
 	if len(sum.ErrorEvent) > 0 { // a failed Responses object: classify it as the error it carries
 		o.Stream = &classify.StreamFacts{Terminal: sum.Terminal, ErrorEvent: sum.ErrorEvent}
 	}

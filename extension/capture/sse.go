@@ -81,7 +81,7 @@ func scanStream(o *classify.Outcome, provider string) {
 		o.Err, o.Stage = ferr, classify.StageBody
 	}
 	o.Stream = &classify.StreamFacts{Terminal: f.Terminal, ErrorEvent: f.ErrorEvent}
-	o.Content, o.FinishReason = f.Content, f.FinishReason
+	o.Content, o.FinishReason, o.Reasoning = f.Content, f.FinishReason, f.Thought()
 }
 
 // add folds one event into the dialect. An error record keeps the provider's own document when

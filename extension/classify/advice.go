@@ -26,8 +26,9 @@ var advice = map[Class]string{
 	StreamTruncated:       "the stream ended before its terminal marker — provider or connection cut the answer short",
 	StreamStalled:         "the stream stopped sending data — provider stall",
 	EmptyResponse:         "the provider answered with no content — a known partial-outage pattern",
+	AnswerBudgetExhausted: "the model spent the whole answer budget reasoning and wrote no answer — raise maxTokens or lower reasoningEffort (our configuration, not an outage)",
+	StatusUnreadable:      "the status page answered but is not a feed this monitor reads (Statuspage v2, incident.io, Google Cloud incidents.json) — point statusURL at the provider's machine-readable feed, or leave out the status component",
 	WrongAnswer:           "the canary question got a wrong answer — degraded model quality or routing",
-	OKSlow:                "served, but slower than the baseline",
 	OK:                    "",
 	Unknown:               "unrecognised response — capture it and run `k6 x chatgpt classify` on it",
 }

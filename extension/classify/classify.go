@@ -37,8 +37,9 @@ const (
 	StreamTruncated       Class = "stream_truncated"
 	StreamStalled         Class = "stream_stalled"
 	EmptyResponse         Class = "empty_response"
+	AnswerBudgetExhausted Class = "answer_budget_exhausted"
+	StatusUnreadable      Class = "status_unreadable"
 	WrongAnswer           Class = "wrong_answer"
-	OKSlow                Class = "ok_slow"
 	OK                    Class = "ok"
 	Unknown               Class = "unknown"
 )
@@ -47,9 +48,9 @@ const (
 var Classes = []Class{
 	ConnectionError, TimeoutConnect, TimeoutTTFB, TimeoutTotal, EdgeBlocked, GeoBlocked,
 	EdgeGatewayError, AuthInvalid, AccountBlocked, QuotaExhausted, PermissionDenied, ModelNotFound,
-	ContextLengthExceeded, ContentFiltered, RequestInvalid, RateLimited, CapacityOverloaded,
+	ModelRetired, ContextLengthExceeded, ContentFiltered, RequestInvalid, RateLimited, CapacityOverloaded,
 	RateLimitedAnomalous, ServerError, StreamErrorEvent, StreamTruncated, StreamStalled,
-	EmptyResponse, WrongAnswer, OKSlow, OK, Unknown,
+	EmptyResponse, AnswerBudgetExhausted, StatusUnreadable, WrongAnswer, OK, Unknown,
 }
 
 // Blame says whose fault an outcome is. Only Provider and Edge count toward an outage.
@@ -101,6 +102,11 @@ type Outcome struct {
 	AnswerWrong bool
 	// FinishReason as reported by the server ("stop", "length", "content_filter", …).
 	FinishReason string
+	// StatusPage is set for the status component: the body must be an official status page.
+	StatusPage bool
+	// Reasoning is what the model spent thinking: the reasoning tokens its usage reports, else
+	// the reasoning events, blocks or items it sent.
+	Reasoning int
 }
 
 // StreamFacts are what the stream reader saw after a 2xx response.
@@ -123,4 +129,4 @@ type Classification struct {
 }
 
 // OK reports whether the class is a success.
-func (c Classification) OK() bool { return c.Class == OK || c.Class == OKSlow }
+func (c Classification) OK() bool { return c.Class == OK }

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -79,7 +80,7 @@ func TestCorpus(t *testing.T) {
 	}
 	// classify.Classes that need a live connection or a baseline are covered by TestClassify's outcomes.
 	live := map[classify.Class]bool{classify.ConnectionError: true, classify.TimeoutConnect: true, classify.TimeoutTTFB: true, classify.TimeoutTotal: true,
-		classify.StreamStalled: true, classify.OKSlow: true, classify.WrongAnswer: true}
+		classify.StreamStalled: true, classify.WrongAnswer: true, classify.StatusUnreadable: true}
 	for _, cl := range classify.Classes {
 		if !classes[cl] && !live[cl] {
 			t.Errorf("no corpus case for class %s", cl)
@@ -92,19 +93,43 @@ func TestCorpus(t *testing.T) {
 	}
 }
 
-// TestEveryClassIsReachable: each class except ok_slow (the detector's, which needs a latency
-// baseline) is produced by some TestClassify outcome or corpus capture.
+// TestEveryClassIsReachable: each class is produced by some TestClassify outcome or corpus
+// capture.
 func TestEveryClassIsReachable(t *testing.T) {
-	seen := map[classify.Class]bool{classify.OKSlow: true}
+	seen := map[classify.Class]bool{}
 	for _, c := range loadCorpus(t) {
 		seen[c.class] = true
 	}
-	for _, src := range []string{"connection_error", "timeout_connect", "timeout_ttfb", "timeout_total", "stream_stalled", "wrong_answer"} {
+	for _, src := range []string{"connection_error", "timeout_connect", "timeout_ttfb", "timeout_total", "stream_stalled", "wrong_answer", "status_unreadable"} {
 		seen[classify.Class(src)] = true // asserted by rows of TestClassify
 	}
 	for _, c := range classify.Classes {
 		if !seen[c] {
 			t.Errorf("no test produces %s", c)
 		}
+	}
+}
+
+// The taxonomy table of docs/signals.md §6.1 lists exactly the classes, in their order: a class
+// the code no longer has (ok_slow was one) cannot linger in the documentation.
+func TestTaxonomyTableIsTheClasses(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/signals.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(doc)
+	i := strings.Index(s, "| class | blame | meaning |")
+	if i < 0 {
+		t.Fatal("docs/signals.md has no taxonomy table")
+	}
+	var rows []classify.Class
+	for _, line := range strings.Split(s[i:], "\n")[2:] {
+		if !strings.HasPrefix(line, "| ") {
+			break
+		}
+		rows = append(rows, classify.Class(strings.TrimSpace(strings.Split(line, "|")[1])))
+	}
+	if !slices.Equal(rows, classify.Classes) {
+		t.Errorf("docs/signals.md lists %v,\nclassify.Classes is %v", rows, classify.Classes)
 	}
 }

@@ -117,7 +117,7 @@ func TestEveryClassHasACase(t *testing.T) {
 		}
 	}
 	live := []classify.Class{classify.ConnectionError, classify.TimeoutConnect, classify.TimeoutTTFB, classify.TimeoutTotal,
-		classify.StreamStalled, classify.OKSlow, classify.WrongAnswer}
+		classify.StreamStalled, classify.WrongAnswer, classify.StatusUnreadable}
 	for _, cl := range classify.Classes {
 		if !seen[cl] && !slices.Contains(live, cl) {
 			t.Errorf("no case for class %s", cl)

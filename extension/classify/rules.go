@@ -18,7 +18,7 @@ const (
 
 // Classify applies the rules of docs/signals.md §6.2 in order; the first match wins.
 func Classify(o Outcome) Classification {
-	c := classify(o)
+	c := retired(o, classify(o))
 	c.Message = bound(c.Message)
 	return c
 }
@@ -35,7 +35,7 @@ func classify(o Outcome) Classification {
 	ok2xx := o.Status >= 200 && o.Status < 300
 	var env envelope
 	switch {
-	case html && !ok2xx:
+	case html && (!ok2xx || capacityGate(o.Body)):
 		env = envelope{found: true, message: htmlTitle(o.Body)}
 		env.addHay(env.message)
 	case !html && (!ok2xx || o.Stream == nil):
@@ -334,6 +334,9 @@ func success(o Outcome) Classification {
 		return Classification{Class: ContentFiltered, Blame: BlameClient, ProviderCode: o.FinishReason,
 			Message: "output stopped by the provider's content filter"}
 	}
+	if budgetSpentThinking(o) {
+		return answerBudgetExhausted(o)
+	}
 	if (o.ExpectAnswer && o.Content == 0) || blankJSON(o) {
 		return emptyResponse()
 	}
@@ -390,6 +393,8 @@ func streamError(rec []byte) Classification {
 
 func bodyFailure(o Outcome) Classification {
 	switch {
+	case o.Malformed && o.StatusPage:
+		return statusUnreadable(o)
 	case o.Malformed && o.Stream == nil && len(bytes.TrimSpace(o.Body)) == 0:
 		return emptyResponse() // a whitespace body is not malformed JSON but no answer at all
 	case o.Malformed:

@@ -161,6 +161,10 @@ var (
 		"resource has been exhausted", "usage limit", "limit reached", "limit exceeded", "limit_exceeded", "limitexceeded",
 		"速率", "频率", "频繁", "限流", "并发", "请求过多", "请求次数", "调用次数", "已达上限", "达到上限", "並發", "頻繁", "請求過多")
 
+	// gateWords: the title of a full-page capacity gate served with a 200 ("ChatGPT is at capacity
+	// right now", docs/signals.md §3): narrower than capacityWords, since any page has a title.
+	gateWords = words("at capacity", "over capacity", "exceptionally high demand", "overloaded")
+
 	// capacityWords: the provider is out of capacity, overloaded, busy or still loading a model.
 	capacityWords = words("overloaded", "overload", "over capacity", "at capacity", "no capacity",
 		"capacity exceeded", "capacity_exhausted", "capacity exhausted", "insufficient capacity",

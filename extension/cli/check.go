@@ -188,11 +188,7 @@ func readPage(ctx context.Context, rt http.RoundTripper, t *probe.Target) (*stat
 	if !r.OK {
 		return nil, ctrl
 	}
-	page, err := statuspage.Parse(read.Body)
-	if err != nil {
-		return nil, ctrl
-	}
-	return page, ctrl
+	return read.Page, ctrl
 }
 
 // reach is a control: any HTTP answer from url means our network reaches it.

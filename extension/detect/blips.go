@@ -26,6 +26,34 @@ func (d *Detector) recordBlip(c *component, at time.Time) {
 	}
 }
 
+// maxIncidents bounds the incidents a detector keeps in memory, so a monitor that runs for
+// months (scripts/chatgpt.js with CHATGPT_MODE=continuous) does not grow with its history: open
+// incidents and each component's latest (which a relapse may reopen) are always kept, and of the
+// others the newest. The state file never held more than these (persist.go).
+const maxIncidents = 512
+
+// pruneIncidents drops the oldest resolved incidents beyond maxIncidents (with d.mu held).
+func (d *Detector) pruneIncidents() {
+	drop := len(d.incidents) - maxIncidents
+	if drop <= 0 {
+		return
+	}
+	latest := map[*Incident]bool{}
+	for _, c := range d.comps {
+		latest[c.lastInc] = true
+	}
+	kept := d.incidents[:0]
+	for _, in := range d.incidents {
+		if drop > 0 && in.ResolvedAt != nil && !latest[in] {
+			drop--
+			continue
+		}
+		kept = append(kept, in)
+	}
+	clear(d.incidents[len(kept):])
+	d.incidents = kept
+}
+
 // Blips returns the blips recorded so far (the newest maxBlips), oldest first, and how many
 // there have been in all.
 func (d *Detector) Blips() ([]Blip, int) {

@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -59,5 +60,32 @@ func TestStallShareIsDegraded(t *testing.T) {
 	probeEvery(quiet, t0, 24*time.Hour, 15*time.Second, func(time.Duration) bool { k++; return k%400 == 0 }, true) // 0.25 %
 	if n := len(quiet.Incidents()); n != 0 {
 		t.Errorf("rare slow responses raised %d incidents", n)
+	}
+}
+
+// A long-running detector keeps at most maxIncidents: the oldest resolved ones go, open ones and
+// each component's latest stay, in order.
+func TestIncidentsBounded(t *testing.T) {
+	d := New(Defaults)
+	t0 := time.Unix(1_700_000_000, 0)
+	resolved := func(i int) *Incident {
+		at := t0.Add(time.Duration(i) * time.Hour)
+		end := at.Add(time.Minute)
+		return &Incident{ID: fmt.Sprintf("openai/chat-%d", i+1), StartedAt: at, ResolvedAt: &end}
+	}
+	open := &Incident{ID: "openai/models-1", StartedAt: t0}
+	d.incidents = append(d.incidents, open)
+	for i := range maxIncidents + 100 {
+		d.incidents = append(d.incidents, resolved(i))
+	}
+	latest := d.incidents[len(d.incidents)-1]
+	d.comps = []*component{{target: "openai", name: "chat", lastInc: latest}, {target: "openai", name: "models", inc: open, lastInc: open}}
+	d.pruneIncidents()
+	got := d.Incidents()
+	if len(got) != maxIncidents {
+		t.Fatalf("%d incidents kept, want %d", len(got), maxIncidents)
+	}
+	if got[0].ID != open.ID || got[1].ID != "openai/chat-102" || got[len(got)-1].ID != latest.ID {
+		t.Fatalf("kept %s, %s … %s: want the open one, then the newest resolved", got[0].ID, got[1].ID, got[len(got)-1].ID)
 	}
 }

@@ -11,6 +11,7 @@ type component struct {
 	target, name string
 	err          errorTest
 	lat          latencyTest
+	answers      answerTest // wrong canary answers (answers.go)
 	latRunStart  time.Time
 	state        State
 	since        time.Time
@@ -31,6 +32,12 @@ type component struct {
 	truthSince   time.Time    // a simulator's start of the current trouble (zero: none known)
 	maintFails   int          // failures during a declared maintenance, this process (reported, never an outage)
 	everOK       bool         // it has answered before (this run or, through the state file, an earlier one)
+	// The latest observations as evidence for an incident they may open, and the latest
+	// latencies measured (evidence.go); not saved.
+	sightings         []sighting
+	nextSighting      int
+	lastTTFT, lastITL float64
+	location          string // where the latest observation was made
 }
 
 func newComponent(target, name string, p Priors) *component {
@@ -50,6 +57,8 @@ func (c *component) observe(o Observation, cfg *Config) {
 	}
 	c.blames[c.nb%window], c.classes[c.nb%window] = o.Blame, o.Class
 	c.nb++
+	c.location = o.Location
+	c.remember(o)
 	if c.inc != nil {
 		c.inc.Samples++
 		if !o.ok() {
@@ -88,8 +97,13 @@ func (c *component) observe(o Observation, cfg *Config) {
 				c.incObs += c.sinceFail
 				c.sinceFail = 0
 			}
-			c.err.observeRecovery(failed, float64(c.incFails)/float64(max(c.incObs, 1)), cfg.LowAlt)
+			// Clean: at most one success in twenty, counted up to the latest failure.
+			clean := c.incObs-c.incFails <= max(1, c.incObs/20)
+			c.err.observeRecovery(o.At, failed, clean, float64(c.incFails)/float64(max(c.incObs, 1)), cfg.LowAlt, cfg.MajorRate, c.state == Major)
 		}
+	}
+	if weighs, wrong := o.answered(); weighs && c.state != Maintenance && !o.outage {
+		c.answers.observe(wrong, o.At)
 	}
 	if !o.ok() {
 		return
@@ -139,7 +153,7 @@ func (c *component) recentFailure() (classify.Class, classify.Blame, float64) {
 	blames := map[classify.Class]classify.Blame{}
 	failed := 0
 	for i := range n {
-		if cl := c.classes[i]; cl != classify.OK && cl != classify.OKSlow && cl != "" {
+		if cl := c.classes[i]; cl != classify.OK && cl != "" {
 			counts[cl]++
 			blames[cl] = c.blames[i]
 			failed++

@@ -59,9 +59,12 @@ type Config struct {
 	LatencyRecovery  float64
 	// TailThreshold is the heavy-tail test's score (nats) that marks degraded_performance.
 	TailThreshold float64
-	// MajorRate is the moving failure share above which an outage is major (it falls back to
-	// partial 0.2 below).
+	// MajorRate is the failure share above which an outage is major: the severity test weighs a
+	// rate a quarter below it against one a tenth above it (detect/severity.go).
 	MajorRate float64
+	// MajorHold is how long a major outage stays major after its latest major evidence, so a
+	// fluctuating outage's dips do not read as it turning partial.
+	MajorHold time.Duration
 	// Reopen is how soon after recovery a relapse reopens the same incident.
 	Reopen time.Duration
 	// AlertInMaintenance keeps detecting during a maintenance the official page declares;
@@ -180,6 +183,7 @@ var Defaults = Config{
 	LatencyRecovery:      6,
 	TailThreshold:        10,
 	MajorRate:            0.75,
+	MajorHold:            10 * time.Minute,
 	Reopen:               5 * time.Minute,
 	Priors:               OpenAIPriors,
 }
@@ -195,6 +199,7 @@ func (c Config) withDefaults() Config {
 	set(&c.LatencyRecovery, d.LatencyRecovery)
 	set(&c.TailThreshold, d.TailThreshold)
 	set(&c.MajorRate, d.MajorRate)
+	set(&c.MajorHold, d.MajorHold)
 	set(&c.HardShare, d.HardShare)
 	set(&c.HardPooledShare, d.HardPooledShare)
 	set(&c.Reopen, d.Reopen)

@@ -78,8 +78,15 @@ func TestErrorDetection(t *testing.T) {
 			map[string]State{"chat": Partial, "chat_stream": Operational}},
 		{"account failures are not an outage", map[string]string{"chat": healthy(20) + "aaaaaaaaaa", "chat_stream": healthy(20) + "aaaaaaaaaa"},
 			map[string]State{"chat": Operational, "chat_stream": Operational}},
+		// A clean outage (no success in it) recovers on a short run of successes; one that
+		// answered now and then is tested against 20 % failing, the least that is still an
+		// outage: a run that rules it out, not the few a fluctuating outage's dip shows.
 		{"recovery after four successes", map[string]string{"chat": healthy(20) + "xxxxxxxx....", "chat_stream": healthy(20) + "xxxxxxxx...."},
 			map[string]State{"chat": Operational, "chat_stream": Operational}},
+		{"recovery after a run of successes", map[string]string{"chat": healthy(20) + "xxxxx.xxxxx.xxxxx.xxxx" + healthy(28), "chat_stream": healthy(50)},
+			map[string]State{"chat": Operational}},
+		{"a dip of successes is not recovery", map[string]string{"chat": healthy(20) + "xxxxx.xxxxx.xxxxx.xxxx" + healthy(12), "chat_stream": healthy(54)},
+			map[string]State{"chat": Major}},
 		{"no recovery on three", map[string]string{"chat": healthy(20) + "xxxxxxxx...", "chat_stream": healthy(32)},
 			map[string]State{"chat": Major}},
 	} {

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"sync"
 	"time"
+
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/classify"
 )
 
 // Detector holds every component's tests and incidents. It is safe for concurrent use: all
@@ -49,7 +51,7 @@ func (d *Detector) Config() Config {
 	return d.cfg
 }
 
-// SetSpeed makes the detector's durations (Persist, ConfirmFor, Reopen) speed times shorter:
+// SetSpeed makes the detector's durations (Persist, ConfirmFor, Reopen, …) speed times shorter:
 // for a rehearsal against a simulator that runs its scenario speed times faster than real
 // time, so that a minute of scenario is still a minute to the detector. Speeds of 1 or less
 // restore them.
@@ -59,7 +61,7 @@ func (d *Detector) SetSpeed(speed float64) {
 	speed = max(speed, 1)
 	scale := func(v time.Duration) time.Duration { return time.Duration(float64(v) / speed) }
 	d.cfg.Persist, d.cfg.ConfirmFor, d.cfg.Reopen = scale(d.base.Persist), scale(d.base.ConfirmFor), scale(d.base.Reopen)
-	d.cfg.MinOutage, d.cfg.LowPersist = scale(d.base.MinOutage), scale(d.base.LowPersist)
+	d.cfg.MinOutage, d.cfg.LowPersist, d.cfg.MajorHold = scale(d.base.MinOutage), scale(d.base.LowPersist), scale(d.base.MajorHold)
 }
 
 // find is the component, or nil when it has not been observed.
@@ -90,6 +92,7 @@ func (d *Detector) component(target, name string) *component {
 func (d *Detector) Observe(o Observation) []Transition {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	o.outage = o.Class == classify.WrongAnswer && d.siblingDown(o.Target, o.Component)
 	d.component(o.Target, o.Component).observe(o, &d.cfg)
 	var out []Transition
 	for _, c := range d.comps {
@@ -172,6 +175,16 @@ func (d *Detector) partner(c *component, major bool) *component {
 	return nil
 }
 
+// hardRun reports whether c's current run of failures looks like a hard outage: alone, or
+// failing together with other components (pooled says the alarm was theirs and its own).
+func (d *Detector) hardRun(c *component, pooled bool) bool {
+	cfg := &d.cfg
+	if c.err.hard(cfg.HardFailures, cfg.HardShare, cfg.MinOutage) {
+		return true
+	}
+	return (pooled || d.partner(c, true) != nil) && c.err.hard(cfg.HardPooled, cfg.HardPooledShare, cfg.MinOutage)
+}
+
 // togetherPersists is how close, in Config.Persist, two components' troubles must start to be
 // one event.
 const togetherPersists = 3
@@ -187,19 +200,30 @@ func (d *Detector) step(c *component, at time.Time) []Transition {
 	case !c.state.Down():
 		alarm := c.err.score >= cfg.SingleThreshold && c.err.runFails >= cfg.MinFailures &&
 			(c.err.persistent(cfg.PartialAlt) || c.err.hard(cfg.HardFailures, cfg.HardShare, cfg.MinOutage))
+		pooled := false
 		if !alarm && d.poolable(c) {
 			sum, n := d.pooled(c.target)
 			alarm = n >= 2 && sum >= cfg.PooledThreshold
+			pooled = alarm
 		}
 		low := !alarm && c.err.lowAlarm(at, cfg.LowThreshold, cfg.MinFailures, cfg.LowPersist)
 		if alarm || low {
 			if low { // a low rate for minutes: partial, measured from the low run
 				c.err.runStart, c.err.runFails, c.err.runObs = c.err.lowStart, c.err.lowFails, max(c.err.runObs, c.err.lowFails)
 			}
-			c.state, c.err.severity = Partial, c.err.runRate()
-			// A few samples measure the rate roughly: within the hysteresis band, a component
-			// joining a partner's major outage is major too, rather than partial for a minute.
-			if c.err.severity >= cfg.MajorRate || (c.err.severity > cfg.MajorRate-0.2 && d.partner(c, true) != nil) {
+			c.state = Partial
+			c.err.sev.start(at, c.err.runFails, c.err.runObs, cfg.MajorRate)
+			// A few samples measure the rate roughly: a run that looks like a hard outage (alone,
+			// or failing with others, pooled or joining a partner's major outage) is major at once
+			// rather than partial for minutes.
+			// All failures but the odd one, four or more: major as it opens (the alarm already
+			// told it from a blip).
+			hard := d.hardRun(c, pooled) || (c.err.runFails >= cfg.HardPooled && c.err.runRate() >= cfg.HardShare)
+			if hard || c.err.sev.major() || c.err.sev.relapse(at, cfg.MajorHold) {
+				c.err.sev.lastMajor = at
+				if hard {
+					c.err.sev.lastStrong = at
+				}
 				c.state = Major
 			}
 			c.incObs, c.incFails, c.sinceFail, c.err.recovery, c.err.streak = c.err.runObs, c.err.runFails, 0, 0, 0
@@ -219,14 +243,16 @@ func (d *Detector) step(c *component, at time.Time) []Transition {
 			case c.lat.tail.score >= cfg.TailThreshold:
 				c.state, c.lat.recovery = Degraded, 0
 				d.open(c, c.lat.tail.start, at)
+			case c.answers.alarmed():
+				c.state = Degraded
+				d.open(c, c.answers.start, at)
 			}
 		case Degraded:
-			if (c.lat.recovery >= cfg.LatencyRecovery || c.lat.score == 0) && c.lat.tail.calm() {
+			if (c.lat.recovery >= cfg.LatencyRecovery || c.lat.score == 0) && c.lat.tail.calm() && c.answers.score == 0 {
 				c.state, c.lat.score, c.lat.tail.score = Operational, 0, 0
 			}
 		}
 	default:
-		rate := c.err.severity
 		switch {
 		case c.err.recovery >= cfg.RecoveryThreshold && c.err.streak >= cfg.MinRecoverySuccesses:
 			c.err.resetOnset()
@@ -234,9 +260,11 @@ func (d *Detector) step(c *component, at time.Time) []Transition {
 			if c.lat.score >= cfg.LatencyThreshold {
 				c.state, c.lat.recovery = Degraded, 0
 			}
-		case c.state == Partial && rate >= cfg.MajorRate:
-			c.state = Major
-		case c.state == Major && rate <= cfg.MajorRate-0.2:
+		case c.state == Partial && d.hardRun(c, false):
+			c.state, c.err.sev.lastMajor, c.err.sev.lastStrong = Major, at, at
+		case c.state == Partial && (c.err.sev.major() || c.err.sev.relapse(at, cfg.MajorHold)):
+			c.state, c.err.sev.lastMajor = Major, at
+		case c.state == Major && c.err.sev.minor(at, cfg.MajorHold):
 			c.state = Partial
 		}
 	}
@@ -296,9 +324,11 @@ func (d *Detector) open(c *component, started, at time.Time) {
 		truth := c.truthSince
 		c.inc.TruthStartedAt = &truth
 	}
+	c.inc.Evidence = c.evidence(started, c.location)
 	c.lastInc = c.inc
 	acknowledge(c.inc, c.official) // the page may have been first
 	d.incidents = append(d.incidents, c.inc)
+	d.pruneIncidents()
 }
 
 // Incident returns the incident with the given id.

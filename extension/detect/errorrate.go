@@ -20,7 +20,7 @@ type errorTest struct {
 	late             float64   // onset CUSUM over the run's observations past anchor+Config.Persist
 	lateFail         int       // failures among them
 	lastFail         time.Time
-	severity         float64 // moving failure share during an outage
+	sev              severityTest // partial or major, during an outage
 	runStart         time.Time
 	recovery         float64 // recovery CUSUM, nats
 	streak           int     // consecutive successes
@@ -164,11 +164,6 @@ func (e *errorTest) lowAlarm(at time.Time, threshold float64, minFails int, pers
 	return e.low >= threshold && e.lowFails >= minFails && e.lowLast.Equal(at) && at.Sub(e.lowStart) >= persist
 }
 
-// severityAlpha is the weight of one observation in the outage's moving failure share: about
-// the last sixteen observations count, so severity follows a changing outage without
-// flickering on noise.
-const severityAlpha = 1.0 / 16
-
 // runRate is the failure share of the current run.
 func (e *errorTest) runRate() float64 {
 	if e.runObs == 0 {
@@ -178,13 +173,19 @@ func (e *errorTest) runRate() float64 {
 }
 
 // observeRecovery updates the recovery test (and the severity) during an outage whose failure
-// rate is pOut.
-func (e *errorTest) observeRecovery(failed bool, pOut, lowAlt float64) {
-	e.severity += severityAlpha * (float64(b2i(failed)) - e.severity)
+// rate is pOut. An outage that has interleaved successes (clean false) is tested against the
+// lowest rate that is still an outage (20 %, or the low-rate test's rate), not against its own
+// rate: against 90 %, a fluctuating outage's dip to 20 % looked like recovery after three
+// successes. A clean outage, which has hardly answered at all, ends on a short run of successes.
+func (e *errorTest) observeRecovery(at time.Time, failed, clean bool, pOut, lowAlt, majorRate float64, isMajor bool) {
+	e.sev.observe(at, failed, majorRate, isMajor)
 	p0 := e.p0()
 	floor := 0.2
 	if e.lowOpen { // a low-rate outage: recovered only when the rate is surely below it
 		floor = lowAlt
+	}
+	if !clean {
+		pOut = min(pOut, floor)
 	}
 	pOut = min(max(pOut, 4*p0, floor), 0.99)
 	if failed {

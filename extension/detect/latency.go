@@ -64,9 +64,17 @@ type latencyTest struct {
 	ttft, itl, total metric
 	score            float64 // onset CUSUM
 	recovery         float64 // reverse CUSUM while degraded
-	ratio            float64 // latest sample's ratio to baseline (the most informative metric)
-	tail             tailTest
+	// ratio is how slow the typical recent response is against the baseline: the median of
+	// the last recentRatios responses' ratios (each the slower of its TTFT and ITL against
+	// the baselines at its hour), so no single response, fast or slow, sets it.
+	ratio   float64
+	ratios  []float64 // log ratios, a ring of recentRatios
+	nextRat int
+	tail    tailTest
 }
+
+// recentRatios is how many responses the reported ratio is the median of.
+const recentRatios = 8
 
 func newLatencyTest(p Priors) latencyTest {
 	return latencyTest{ttft: newMetric(p.TTFT), itl: newMetric(p.ITL), total: newMetric(p.Total), ratio: 1}
@@ -82,6 +90,7 @@ func (l *latencyTest) observe(o Observation, factor, threshold float64) float64 
 		primary, m = o.TotalMs, &l.total
 	}
 	if primary > 0 && l.tail.observe(primary, m.median(o.At), o.At) {
+		l.addRatio(math.Log(primary) - m.median(o.At))
 		return 0
 	}
 	sum, ratio := 0.0, 0.0
@@ -91,9 +100,7 @@ func (l *latencyTest) observe(o Observation, factor, threshold float64) float64 
 		}
 		v, r := m.llr(ms, factor, o.At)
 		sum += v
-		if ratio == 0 {
-			ratio = r
-		}
+		ratio = max(ratio, r)
 	}
 	add(&l.itl, o.ITLMs)
 	if o.TTFTMs > 0 {
@@ -102,11 +109,24 @@ func (l *latencyTest) observe(o Observation, factor, threshold float64) float64 
 		add(&l.total, o.TotalMs)
 	}
 	if ratio > 0 {
-		l.ratio = ratio
+		l.addRatio(math.Log(ratio))
 	}
 	sum = min(max(sum, -threshold/2), threshold/2)
 	l.score = max(0, l.score+sum)
 	return sum
+}
+
+// addRatio adds one response's log ratio to the recent ones and sets ratio to their median.
+func (l *latencyTest) addRatio(x float64) {
+	l.ratios, l.nextRat = ringPush(l.ratios, l.nextRat, x, recentRatios)
+	xs := slices.Clone(l.ratios)
+	slices.Sort(xs)
+	n := len(xs)
+	med := xs[n/2]
+	if n%2 == 0 {
+		med = (xs[n/2-1] + xs[n/2]) / 2
+	}
+	l.ratio = math.Exp(med)
 }
 
 // learnHours adds a success's latencies to the hour-of-day baselines.

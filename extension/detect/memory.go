@@ -41,6 +41,7 @@ func (s *Saved) Decay(age, maxAge time.Duration, priors Priors) bool {
 		e.N = w*e.N + (1-w)*pseudoCount
 		e.Score, e.RunFails, e.RunObs, e.Recovery, e.Streak = 0, 0, 0, 0, 0
 		c.Latency.Score, c.Latency.Recovery = 0, 0
+		c.Answers = nil
 		c.RunClasses = nil
 		c.Latency.TTFT.keepNewest(w, priors.TTFT)
 		c.Latency.ITL.keepNewest(w, priors.ITL)

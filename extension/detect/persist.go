@@ -34,17 +34,19 @@ type Saved struct {
 
 // SavedComponent is one component's memory.
 type SavedComponent struct {
-	Target          string         `json:"target,omitempty"`
-	Component       string         `json:"component"`
-	State           State          `json:"state"`
-	Since           time.Time      `json:"since,omitzero"`
-	LastObservation time.Time      `json:"last_observation,omitzero"`
-	Observations    int            `json:"observations"`
-	Failures        int            `json:"failures"`
-	TTFTEWMA        float64        `json:"ttft_ewma_ms"`
-	ErrorRate       SavedErrorTest `json:"error_rate"`
-	Latency         SavedLatency   `json:"latency"`
-	Official        SavedOfficial  `json:"official"`
+	Target          string          `json:"target,omitempty"`
+	Component       string          `json:"component"`
+	State           State           `json:"state"`
+	Since           time.Time       `json:"since,omitzero"`
+	LastObservation time.Time       `json:"last_observation,omitzero"`
+	Observations    int             `json:"observations"`
+	Failures        int             `json:"failures"`
+	TTFTEWMA        float64         `json:"ttft_ewma_ms"`
+	ErrorRate       SavedErrorTest  `json:"error_rate"`
+	Latency         SavedLatency    `json:"latency"`
+	Answers         *SavedTail      `json:"wrong_answers,omitempty"` // the wrong-answer test, while it has evidence
+	Evidence        *SavedSightings `json:"evidence,omitempty"`      // the latest observations, for an incident they may open
+	Official        SavedOfficial   `json:"official"`
 	// OpenIncident is the incident in progress; LastIncident the latest resolved one, kept so
 	// that a relapse soon after recovery reopens it rather than counting a new one.
 	OpenIncident *Incident `json:"open_incident,omitempty"`
@@ -75,7 +77,10 @@ type SavedErrorTest struct {
 	Late      float64   `json:"late_score,omitempty"`
 	LateFail  int       `json:"late_failures,omitempty"`
 	LastFail  time.Time `json:"last_failure,omitzero"`
-	Severity  float64   `json:"severity"`
+	SevUp     float64   `json:"severity_major_score,omitempty"`
+	SevDown   float64   `json:"severity_partial_score,omitempty"`
+	SevMajor  time.Time `json:"severity_major_at,omitzero"`
+	SevStrong time.Time `json:"severity_strong_at,omitzero"`
 	Recovery  float64   `json:"recovery_score"`
 	Streak    int       `json:"success_streak"`
 	Recent    []int8    `json:"recent"`
@@ -159,11 +164,15 @@ func (c *component) save() SavedComponent {
 	}
 	e := &c.err
 	sc.ErrorRate = SavedErrorTest{Fails: e.fails, N: e.n, Score: e.score, RunFails: e.runFails, RunObs: e.runObs,
-		RunStart: e.runStart, Anchor: e.anchor, Late: e.late, LateFail: e.lateFail, LastFail: e.lastFail, Severity: e.severity, Recovery: e.recovery, Streak: e.streak, Recent: slices.Clone(e.recent[:]),
+		RunStart: e.runStart, Anchor: e.anchor, Late: e.late, LateFail: e.lateFail, LastFail: e.lastFail, SevUp: e.sev.up, SevDown: e.sev.down, SevMajor: e.sev.lastMajor, SevStrong: e.sev.lastStrong, Recovery: e.recovery, Streak: e.streak, Recent: slices.Clone(e.recent[:]),
 		RecentN: e.nRecent, LongFails: e.longFails, LongN: e.longN, Low: e.low, LowFails: e.lowFails, LowStart: e.lowStart, LowLast: e.lowLast, LowOpen: e.lowOpen}
 	l := &c.lat
 	sc.Latency = SavedLatency{TTFT: l.ttft.save(), ITL: l.itl.save(), Total: l.total.save(), Score: l.score,
 		Recovery: l.recovery, Ratio: l.ratio, Tail: SavedTail{Score: l.tail.score, Quiet: l.tail.quiet, Last: l.tail.last, Start: l.tail.start}}
+	sc.Evidence = c.saveSightings()
+	if a := c.answers; a.score > 0 {
+		sc.Answers = &SavedTail{Score: a.score, Start: a.start}
+	}
 	if c.inc != nil {
 		in := c.inc.clone()
 		sc.OpenIncident = &in
@@ -226,22 +235,31 @@ func (c *component) restore(sc SavedComponent) {
 	c.official = officialView{state: o.State, ackAt: o.AckAt, incident: o.Incident, seen: o.Seen}
 	e := sc.ErrorRate
 	c.err = errorTest{fails: e.Fails, n: e.N, score: e.Score, runFails: e.RunFails, runObs: e.RunObs, runStart: e.RunStart,
-		anchor: e.Anchor, late: e.Late, lateFail: e.LateFail, lastFail: e.LastFail, severity: e.Severity, recovery: e.Recovery, streak: e.Streak, nRecent: e.RecentN}
+		anchor: e.Anchor, late: e.Late, lateFail: e.LateFail, lastFail: e.LastFail, sev: severityTest{up: e.SevUp, down: e.SevDown, lastMajor: e.SevMajor, lastStrong: e.SevStrong}, recovery: e.Recovery, streak: e.Streak, nRecent: e.RecentN}
 	copy(c.err.recent[:], e.Recent)
 	c.err.low, c.err.lowFails, c.err.lowStart, c.err.lowLast, c.err.lowOpen = e.Low, e.LowFails, e.LowStart, e.LowLast, e.LowOpen
 	c.err.longFails, c.err.longN = e.LongFails, e.LongN
 	if c.err.longN <= 0 { // a state saved before the long-memory baseline: start it from the learned one
 		c.err.longFails, c.err.longN = e.Fails*longPseudo/max(e.N, 1), longPseudo
 	}
+	if c.state == Major && e.SevUp == 0 { // a state saved before the severity test: major as of its last failure
+		c.err.sev = severityTest{up: sevThreshold, lastMajor: e.LastFail, lastStrong: e.LastFail}
+	}
 	l := sc.Latency
 	c.lat = latencyTest{ttft: restoreMetric(l.TTFT), itl: restoreMetric(l.ITL), total: restoreMetric(l.Total), score: l.Score,
 		recovery: l.Recovery, ratio: l.Ratio, tail: tailTest{score: l.Tail.Score, quiet: l.Tail.Quiet, last: l.Tail.Last, start: l.Tail.Start}}
+	c.restoreSightings(sc.Evidence)
+	if a := sc.Answers; a != nil {
+		c.answers = answerTest{score: min(max(a.Score, 0), answerThreshold), start: a.Start}
+	}
 	if sc.OpenIncident != nil {
 		in := sc.OpenIncident.clone()
+		in.Evidence = in.Evidence.bounded()
 		c.inc, c.lastInc = &in, &in
 	}
 	if sc.LastIncident != nil {
 		in := sc.LastIncident.clone()
+		in.Evidence = in.Evidence.bounded()
 		c.lastInc = &in
 	}
 }
@@ -299,8 +317,10 @@ func (c SavedComponent) validate() error {
 	case c.Observations < 0 || c.Failures < 0 || c.RecentN < 0 || e.RecentN < 0 || e.RunObs < 0 || e.RunFails < 0 ||
 		e.Streak < 0 || c.OutageObs < 0 || c.OutageFails < 0 || c.SinceFail < 0:
 		return fmt.Errorf("negative count")
-	case !finite(e.Fails, e.N, e.Score, e.Severity, e.Recovery, l.Score, l.Recovery, l.Ratio, c.TTFTEWMA, l.Tail.Score, e.Low, e.LongFails, e.LongN) || l.Tail.Score < 0 || e.LongN < 0 || e.LongFails > e.LongN || e.Low < 0 || e.LowFails < 0 || l.Tail.Quiet < 0 || e.N <= 0 || e.Fails > e.N:
+	case !finite(e.Fails, e.N, e.Score, e.SevUp, e.SevDown, e.Recovery, l.Score, l.Recovery, l.Ratio, c.TTFTEWMA, l.Tail.Score, e.Low, e.LongFails, e.LongN) || l.Tail.Score < 0 || e.LongN < 0 || e.LongFails > e.LongN || e.Low < 0 || e.LowFails < 0 || l.Tail.Quiet < 0 || e.N <= 0 || e.Fails > e.N:
 		return fmt.Errorf("error-rate or latency test out of range")
+	case c.Answers != nil && !finite(c.Answers.Score):
+		return fmt.Errorf("wrong-answer test out of range")
 	case c.OpenIncident != nil && c.OpenIncident.ResolvedAt != nil:
 		return fmt.Errorf("open incident %s has a resolution time", c.OpenIncident.ID)
 	case c.OpenIncident != nil && !c.State.Down() && c.State != Degraded:

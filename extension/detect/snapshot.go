@@ -23,12 +23,14 @@ type ComponentStatus struct {
 	Failures     int       `json:"failures"`          // counted toward an outage
 	RecentErrors float64   `json:"recent_error_rate"` // of the last observations
 	BaselineRate float64   `json:"baseline_error_rate"`
-	LatencyRatio float64   `json:"latency_ratio"`   // latest response vs baseline
-	Baseline     string    `json:"baseline"`        // "prior", "learned" or "learned_by_hour"
-	Local        string    `json:"local,omitempty"` // the account or network class that dominates
-	Incident     string    `json:"incident,omitempty"`
-	Official     State     `json:"official,omitempty"`  // what the provider's status page says
-	Agreement    string    `json:"agreement,omitempty"` // agree, unacknowledged, official_only
+	LatencyRatio float64   `json:"latency_ratio"` // the typical recent response vs baseline (median of the last 8)
+	// Degradation says why a degraded component is degraded, in the verdict's words.
+	Degradation string `json:"degradation,omitempty"`
+	Baseline    string `json:"baseline"`        // "prior", "learned" or "learned_by_hour"
+	Local       string `json:"local,omitempty"` // the account or network class that dominates
+	Incident    string `json:"incident,omitempty"`
+	Official    State  `json:"official,omitempty"`  // what the provider's status page says
+	Agreement   string `json:"agreement,omitempty"` // agree, unacknowledged, official_only
 	// RecentClass and RecentBlame are the commonest failure among the latest observations,
 	// RecentFailed the share of them that failed (any blame); EverOK says whether the
 	// component has answered before: the evidence of who is at fault (monitor.Attribute).
@@ -95,6 +97,9 @@ func (d *Detector) Snapshot(at time.Time) Snapshot {
 			Observations: c.obs, Failures: c.failures, RecentErrors: c.err.recentRate(), BaselineRate: c.err.p0(),
 			LatencyRatio: c.lat.ratio, Baseline: "prior", EverOK: c.everOK}
 		cs.RecentClass, cs.RecentBlame, cs.RecentFailed = c.recentFailure()
+		if c.state == Degraded {
+			cs.Degradation = c.degradation(&d.cfg)
+		}
 		if c.lat.itl.learned() || c.lat.ttft.learned() || c.lat.total.learned() {
 			cs.Baseline = "learned"
 		}
@@ -190,7 +195,7 @@ func (s *Snapshot) verdict(d *Detector) string {
 		parts := make([]string, 0, len(s.Degraded))
 		for _, c := range s.Components {
 			if c.State == Degraded {
-				parts = append(parts, fmt.Sprintf("%s %.1fx slower than baseline", c.Component, c.LatencyRatio))
+				parts = append(parts, c.Component+" "+c.Degradation)
 			}
 		}
 		fmt.Fprintf(&b, "degraded performance: %s", strings.Join(parts, ", "))

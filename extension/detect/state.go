@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"slices"
 	"time"
 
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/classify"
@@ -38,15 +39,23 @@ type Observation struct {
 	TotalMs   float64
 	// TruthSince is when the trouble began by a simulator's ground truth (zero: unknown).
 	TruthSince time.Time
+	// The evidence an incident keeps (evidence.go): ids to quote, the failure's message, where
+	// the monitor runs. Texts come from probe results, already redacted.
+	RequestID, TraceID, Message, Location string
+
+	outage bool // a wrong answer while another component of the target is down (answers.go)
 }
 
-func (o Observation) ok() bool { return o.Class == classify.OK || o.Class == classify.OKSlow }
+func (o Observation) ok() bool { return o.Class == classify.OK }
 
 // counts reports whether the observation feeds the error test (successes, and failures blamed
 // on the provider or its edge), and whether it failed.
 func (o Observation) counts() (counted, failed bool) {
 	if o.ok() {
 		return true, false
+	}
+	if o.Class == classify.WrongAnswer && !o.outage { // the answer test weighs it (answers.go)
+		return false, false
 	}
 	if o.Blame.CountsAsOutage() {
 		return true, true
@@ -84,6 +93,8 @@ type Incident struct {
 	OfficialAck      *time.Time `json:"official_ack_at,omitempty"`
 	OfficialIncident string     `json:"official_incident,omitempty"`
 	LeadS            *float64   `json:"detection_lead_s,omitempty"`
+	// Evidence leads from the incident to its requests (nil in state files from before it).
+	Evidence *Evidence `json:"evidence,omitempty"`
 }
 
 // TimeToDetect is DetectedAt - StartedAt.
@@ -123,6 +134,11 @@ func (in *Incident) clone() Incident {
 	if in.TruthStartedAt != nil {
 		t := *in.TruthStartedAt
 		c.TruthStartedAt = &t
+	}
+	if in.Evidence != nil {
+		e := *in.Evidence
+		e.RequestIDs, e.TraceIDs = slices.Clone(e.RequestIDs), slices.Clone(e.TraceIDs)
+		c.Evidence = &e
 	}
 	return c
 }

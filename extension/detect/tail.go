@@ -2,6 +2,7 @@ package detect
 
 import (
 	"math"
+	"math/bits"
 	"time"
 )
 
@@ -25,13 +26,17 @@ type tailTest struct {
 	quiet int     // responses since the latest tail event
 	last  time.Time
 	start time.Time // the current run's first tail event
+	hits  uint32    // the latest responses, newest in bit 0: 1 in the tail (not saved: what a verdict quotes)
+	seen  int       // responses in hits, up to 32
 }
 
 // observe scores one successful response whose primary latency is ms against the baseline's
 // log median; it reports whether the response is in the tail.
 func (t *tailTest) observe(ms, logMedian float64, at time.Time) bool {
 	in := ms >= tailMinMs && ms > tailFactor*math.Exp(logMedian)
+	t.hits, t.seen = t.hits<<1, min(t.seen+1, 32)
 	if in {
+		t.hits |= 1
 		if t.score == 0 {
 			t.start = at
 		}
@@ -42,6 +47,12 @@ func (t *tailTest) observe(ms, logMedian float64, at time.Time) bool {
 		t.quiet++
 	}
 	return in
+}
+
+// recent is how many of the latest n responses (fewer when fewer were seen) were in the tail.
+func (t *tailTest) recent(n int) (in, of int) {
+	of = min(n, t.seen)
+	return bits.OnesCount32(t.hits & (1<<of - 1)), of
 }
 
 // calm reports whether the tail is back to the background.

@@ -42,7 +42,7 @@ func TestCanaryCatchesWrongAnswers(t *testing.T) {
 	if r.code != 99 {
 		t.Fatalf("exit %d, want 99 (canary threshold crossed)\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
-	if !strings.Contains(r.stderr, `canary: wrong_answer, the canary question got a wrong answer: got \"43\", expected \"42\"`) {
+	if !strings.Contains(r.stderr, `canary: wrong_answer, the canary question got a wrong answer: got \"43\", expected \"42\" (answered \"43\")`) {
 		t.Errorf("wrong answer not reported:\n%s", r.stderr)
 	}
 	if !regexp.MustCompile(`✓ 'rate==1' rate=100.00%`).MatchString(r.stdout) || !strings.Contains(r.stdout, "✗ 'rate>=0.9' rate=0.00%") {

@@ -2,18 +2,56 @@ package e2e
 
 import (
 	"encoding/json"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 )
 
 // scripts/demo.js, played 6x faster than its default (20 s instead of two minutes): the
-// detector reports the slow-down, the outages and the recovery in k6's own output.
+// detector reports the slow-down, the outages and the recovery in k6's own output, and the
+// reports are written, the outage in them.
 func TestDemoTellsTheStory(t *testing.T) {
-	r := k6run(t, "scripts/demo.js", "DEMO_SPEED=120")
+	dir := t.TempDir()
+	r := k6run(t, "scripts/demo.js", "DEMO_SPEED=120", "CHATGPT_REPORT_DIR="+dir, "CHATGPT_LOCATION=e2e-lab")
 	out := r.stdout + r.stderr
 	if r.code != 0 {
 		t.Fatalf("exit %d\n%s", r.code, out)
+	}
+	for _, f := range []string{"report.md", "junit.xml", "report.json", "report.html", "badges/overall.svg"} {
+		b, err := os.ReadFile(filepath.Join(dir, f))
+		if err != nil || len(b) == 0 {
+			t.Errorf("the demo wrote no %s: %v", f, err)
+		}
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, "report.json"))
+	var doc struct {
+		Incidents []struct {
+			ID       string `json:"id"`
+			Worst    string `json:"worst"`
+			Evidence struct {
+				RequestIDs   []string `json:"request_ids"`
+				FirstMessage string   `json:"first_message"`
+				Blame        string   `json:"blame"`
+				Location     string   `json:"location"`
+			} `json:"evidence"`
+		} `json:"incidents"`
+	}
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	outage, evidence := false, false
+	for _, in := range doc.Incidents {
+		outage = outage || in.Worst == "major_outage"
+		ev := in.Evidence
+		if in.Worst == "major_outage" && len(ev.RequestIDs) > 0 && len(ev.RequestIDs) <= 3 && ev.FirstMessage != "" &&
+			ev.Blame == "provider" && ev.Location == "e2e-lab" {
+			evidence = true
+		}
+	}
+	if !outage || !evidence { // an incident leads to its requests (the edge's 5xx carry no request id)
+		t.Errorf("report.json's incidents lack the outage or its evidence:\n%s", b)
 	}
 	for _, want := range []string{
 		"openai/chat_stream operational -> degraded_performance",

@@ -8,29 +8,38 @@ import (
 	"testing"
 )
 
-// README snippets that introduce themselves with a script path ("`examples/x.js`
-// probes …:") are copied from that script, which the e2e tests run: a snippet cannot drift
-// from code that works.
+// Snippets of the README and docs/ that introduce themselves with a script path
+// ("`examples/x.js` probes …:") are copied from that script, which the e2e tests run: a
+// snippet cannot drift from code that works.
 func TestReadmeSnippetsComeFromRunnableScripts(t *testing.T) {
 	root := repoRoot(t)
-	readme, err := os.ReadFile(filepath.Join(root, "README.md"))
+	docs, err := filepath.Glob(filepath.Join(root, "docs", "*.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	block := regexp.MustCompile("(?s)`((?:scripts|examples)/[^`]+\\.js)`[^`]*?:\n\n```js\n(.*?)```")
-	found := 0
-	for _, m := range block.FindAllStringSubmatch(string(readme), -1) {
-		script, err := os.ReadFile(filepath.Join(root, m[1]))
+	found := map[string]int{}
+	for _, doc := range append([]string{filepath.Join(root, "README.md")}, docs...) {
+		text, err := os.ReadFile(doc) // #nosec G304 -- the repository's own documentation
 		if err != nil {
-			t.Errorf("README cites %s: %v", m[1], err)
-			continue
+			t.Fatal(err)
 		}
-		found++
-		if !strings.Contains(string(script), m[2]) {
-			t.Errorf("README snippet is not in %s:\n%s", m[1], m[2])
+		rel, _ := filepath.Rel(root, doc)
+		for _, m := range block.FindAllStringSubmatch(string(text), -1) {
+			script, err := os.ReadFile(filepath.Join(root, m[1]))
+			if err != nil {
+				t.Errorf("%s cites %s: %v", rel, m[1], err)
+				continue
+			}
+			found[rel]++
+			if !strings.Contains(string(script), m[2]) {
+				t.Errorf("%s: snippet is not in %s:\n%s", rel, m[1], m[2])
+			}
 		}
 	}
-	if found == 0 {
-		t.Fatal("no README snippet cites its script")
+	for _, doc := range []string{"README.md", "docs/configuration.md", "docs/detection.md"} {
+		if found[doc] == 0 {
+			t.Errorf("no snippet of %s cites its script (found %v)", doc, found)
+		}
 	}
 }

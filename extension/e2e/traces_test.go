@@ -192,11 +192,24 @@ func probeSamples(t *testing.T, path string) []probeSample {
 // Every probe of a k6 run against a faulty simulator is one span in a real trace backend, with
 // GenAI attributes, status Error and the class on failures, and the trace id that k6's JSON
 // output carries in each sample's metadata.
+// Under OTEL_SEMCONV_STABILITY_OPT_IN=gen_ai_latest_experimental spans carry the v1.42 GenAI
+// names (per-modality token usage) as well; without it only the v1.41 ones. Every span says it
+// is synthetic traffic.
 func TestTracesInJaeger(t *testing.T) {
 	t.Parallel()
+	for _, optIn := range []string{"", "gen_ai_latest_experimental"} {
+		t.Run("opt-in="+optIn, func(t *testing.T) {
+			t.Parallel()
+			tracesInJaeger(t, optIn)
+		})
+	}
+}
+
+func tracesInJaeger(t *testing.T, optIn string) {
 	j := startJaeger(t)
 	out := filepath.Join(t.TempDir(), "probes.json")
-	r := k6runArgs(t, []string{"--traces-output=otel=http://" + j.otlp + "/v1/traces", "--out", "json=" + out}, "examples/tracing.js")
+	r := k6runArgs(t, []string{"--traces-output=otel=http://" + j.otlp + "/v1/traces", "--out", "json=" + out}, "examples/tracing.js",
+		"OTEL_SEMCONV_STABILITY_OPT_IN="+optIn)
 	if r.code != 0 {
 		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
@@ -225,13 +238,19 @@ func TestTracesInJaeger(t *testing.T) {
 			t.Errorf("span %s: component %v class %v kind %v, k6 says %s %s", s.OperationName, s.tag("chatgpt.component"),
 				s.tag("chatgpt.class"), s.tag("span.kind"), p.component, p.class)
 		}
-		if p.component != "models" && (s.OperationName != "chat gpt-4o-mini" || s.tag("gen_ai.operation.name") != "chat" ||
-			s.tag("gen_ai.provider.name") != "openai" || s.tag("gen_ai.request.model") != "gpt-4o-mini" || s.tag("server.address") != "127.0.0.1") {
+		if s.tag("user_agent.synthetic.type") != "test" {
+			t.Errorf("span %s not marked synthetic: %+v", s.OperationName, s.Tags)
+		}
+		if p.component != "models" && (s.OperationName != "chat gpt-5.4-nano" || s.tag("gen_ai.operation.name") != "chat" ||
+			s.tag("gen_ai.provider.name") != "openai" || s.tag("gen_ai.request.model") != "gpt-5.4-nano" || s.tag("server.address") != "127.0.0.1") {
 			t.Errorf("GenAI attributes missing on %s: %+v", s.OperationName, s.Tags)
 		}
 		if p.class == "ok" {
 			if p.component == "chat_stream" && (s.tag("gen_ai.usage.output_tokens") == nil || s.tag("gen_ai.response.time_to_first_chunk") == nil) {
 				t.Errorf("stream span without usage or first chunk: %+v", s.Tags)
+			}
+			if p.component == "chat_stream" && (s.tag("gen_ai.usage.text.output_tokens") != nil) != (optIn != "") {
+				t.Errorf("opt-in %q: v1.42 gen_ai.usage.text.output_tokens is %v", optIn, s.tag("gen_ai.usage.text.output_tokens"))
 			}
 			continue
 		}

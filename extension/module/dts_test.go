@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/classify"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/sim/simtest"
 )
 
@@ -128,4 +129,27 @@ func TestTypesMatchTheJSObjects(t *testing.T) {
 	}
 	check("ProbeResult", "r")
 	check("Timings", "r.timings")
+	check("Usage", "r.usage")
+}
+
+// index.d.ts's Class is exactly the classifier's classes: none missing, none the code never
+// produces.
+func TestClassUnionIsTheClasses(t *testing.T) {
+	m := regexp.MustCompile(`export type Class =\s*([^;]+);`).FindStringSubmatch(dts(t))
+	if m == nil {
+		t.Fatal("index.d.ts has no Class type")
+	}
+	var got []string
+	for _, lit := range regexp.MustCompile(`"([a-z_]+)"`).FindAllStringSubmatch(m[1], -1) {
+		got = append(got, lit[1])
+	}
+	var want []string
+	for _, c := range classify.Classes {
+		want = append(want, string(c))
+	}
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("index.d.ts Class %v,\nclassify.Classes %v", got, want)
+	}
 }

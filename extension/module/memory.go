@@ -1,6 +1,7 @@
 package module
 
 import (
+	"context"
 	"fmt"
 	"time"
 
@@ -80,16 +81,17 @@ func (r *RootModule) saveMemory() error {
 const exitEvent = 6
 
 // flush sends the notifications the run calls for, then saves the state file (with what they
-// told). handleSummary's chatgpt.report() and k6's exit both call it; the second finds little
-// left to do.
-func (r *RootModule) flush(i *Instance) error {
-	r.notify(i)
+// told). handleSummary's chatgpt.report(), k6's exit and a long run's checkpoints call it; a
+// later call finds little left to do.
+func (r *RootModule) flush(ctx context.Context, log logrus.FieldLogger) error {
+	r.notify(ctx, log)
 	return r.saveMemory()
 }
 
 // subscribeExit flushes when k6 is about to exit, whatever ended the run (the end of the test,
-// an interrupt, a failed threshold with abortOnFail), so a script without handleSummary keeps
-// its memory and tells its news too. Once per process, when there is something to flush.
+// an interrupt or SIGTERM, a failed threshold with abortOnFail), so a script without
+// handleSummary, or a long run stopped by its supervisor, keeps its memory and tells its news
+// too. Once per process, when there is something to flush.
 func (r *RootModule) subscribeExit(i *Instance) {
 	r.mu.Lock()
 	need := r.mem.path != "" || len(r.notes.senders) > 0
@@ -100,6 +102,7 @@ func (r *RootModule) subscribeExit(i *Instance) {
 	r.exitOnce.Do(func() { r.subscribeExitOnce(i, i.logger()) })
 }
 
+// subscribeExitOnce subscribes on the init context's VU, whose events are k6's global ones.
 func (r *RootModule) subscribeExitOnce(i *Instance, log logrus.FieldLogger) {
 	ev := i.vu.Events().Global
 	if ev == nil {
@@ -113,7 +116,8 @@ func (r *RootModule) subscribeExitOnce(i *Instance, log logrus.FieldLogger) {
 		if !ok {
 			return
 		}
-		if err := r.flush(i); err != nil {
+		r.stopCheckpoints() // the last checkpoint ends before the final flush starts
+		if err := r.flush(context.Background(), log); err != nil {
 			log.Warnf("xk6-chatgpt: %v", err)
 		}
 		e.Done()

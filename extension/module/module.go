@@ -19,6 +19,7 @@ import (
 
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/detect"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/monitor"
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/probe"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/report"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/secret"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/sim"
@@ -59,9 +60,12 @@ type RootModule struct {
 	notes    notifications // who is told of incidents, and what they were told (guarded by mu)
 	notesMu  sync.Mutex    // one notification round (and state save) at a time
 	exitOnce sync.Once
+	ckpt     checkpoints // a long run's flush timer (guarded by mu)
 
 	gates   map[string]*monitor.Gate         // politeness and spend per target, shared by every VU (guarded by mu)
 	pollers map[string]*monitor.StatusPoller // the official status page per target (guarded by mu)
+	books   map[string]*probe.ModelBook      // what each target learned of its models (guarded by mu)
+	watched map[string]watchedTarget         // each target's models, for shutdown warnings (guarded by mu)
 }
 
 var _ modules.Module = (*RootModule)(nil)
@@ -69,9 +73,10 @@ var _ modules.Module = (*RootModule)(nil)
 // New returns the root module to register.
 func New() *RootModule { return &RootModule{} }
 
-// Close stops what the root module started (the embedded simulator). k6 exits without calling
-// it; tests call it.
+// Close stops what the root module started (the checkpoint timer, the embedded simulator). k6
+// exits without calling it; tests call it.
 func (r *RootModule) Close() error {
+	r.stopCheckpoints()
 	var errs []error
 	if r.sim != nil {
 		errs = append(errs, r.sim.Close())
@@ -120,8 +125,9 @@ func (r *RootModule) recorder() *report.Recorder {
 }
 
 // gate returns the politeness gate and status poller of the target with key, creating them
-// with the first caller's budget and status interval.
-func (r *RootModule) gate(key string, budgetUSD float64, statusEvery time.Duration) (*monitor.Gate, *monitor.StatusPoller) {
+// with the first caller's budget (renewed every budgetPeriod; 0: once per run) and status
+// interval.
+func (r *RootModule) gate(key string, budgetUSD float64, budgetPeriod, statusEvery time.Duration) (*monitor.Gate, *monitor.StatusPoller) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.gates == nil {
@@ -130,6 +136,7 @@ func (r *RootModule) gate(key string, budgetUSD float64, statusEvery time.Durati
 	g, ok := r.gates[key]
 	if !ok {
 		g = monitor.NewGate(budgetUSD)
+		g.BudgetPeriod = budgetPeriod
 		r.gates[key], r.pollers[key] = g, &monitor.StatusPoller{Interval: statusEvery}
 	}
 	return g, r.pollers[key]

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sirupsen/logrus"
+
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/notify"
 )
 
@@ -66,7 +68,7 @@ func (r *RootModule) useNotifications(i *Instance) error {
 
 // notify tells the senders what the detector's incidents call for and records it. It never
 // fails the run: a failure is logged and retried by the next run (through the state file).
-func (r *RootModule) notify(i *Instance) {
+func (r *RootModule) notify(ctx context.Context, log logrus.FieldLogger) {
 	r.mu.Lock()
 	senders, run, told := r.notes.senders, r.notes.run, r.notes.told
 	run.Secrets = r.secrets.Literals()
@@ -75,11 +77,11 @@ func (r *RootModule) notify(i *Instance) {
 		return
 	}
 	run.Simulator = r.simulatorNote()
-	ctx, cancel := context.WithTimeout(context.Background(), notifyTimeout)
+	ctx, cancel := context.WithTimeout(ctx, notifyTimeout)
 	defer cancel()
 	r.notesMu.Lock() // one Sync at a time: handleSummary and k6's exit may both call it
 	defer r.notesMu.Unlock()
 	if err := notify.Sync(ctx, told, r.detector().Incidents(), run, senders); err != nil {
-		i.logger().Warnf("xk6-chatgpt: %v", err)
+		log.Warnf("xk6-chatgpt: %v", err)
 	}
 }

@@ -25,7 +25,8 @@ const DefaultBudgetUSD = 1.0
 
 var knownOptions = []string{"name", "alternative", "provider", "model", "baseURL", "apiKey", "apiVersion", "components", "prompt",
 	"maxTokens", "reasoningEffort", "modelFor", "canary", "webURL", "statusURL", "statusInterval", "officialComponents", "timeouts",
-	"budgetUSD", "recordContent", "groundTruth", "polite", "slo", "state", "stateMaxAge", "confirmations", "simulator"}
+	"budgetUSD", "recordContent", "groundTruth", "polite", "slo", "state", "stateMaxAge", "confirmations", "simulator",
+	"checkpoint", "budgetPeriod"}
 
 // targetExtras are the options that configure the monitor around a probe target.
 type targetExtras struct {
@@ -39,6 +40,8 @@ type targetExtras struct {
 	official       statuspage.Map
 	statePath      string        // the detector's state file ("" none)
 	stateMaxAge    time.Duration // older states are decayed
+	checkpoint     time.Duration // a long run flushes state and notifications this often (0: at its end only)
+	budgetPeriod   time.Duration // the spend cap is renewed this often (0: once per run)
 }
 
 // options reads chatgpt.target()'s options object with typed accessors; the first error sticks.
@@ -220,6 +223,7 @@ func (o *options) parse(c *probe.Target, env func(string) string) (x targetExtra
 		}
 		x.stateMaxAge = d
 	}
+	o.parseLongRun(&x, env)
 	x.official = statuspage.DefaultMaps[c.Provider]
 	if v, ok := o.m["officialComponents"]; ok && o.err == nil {
 		x.official, o.err = parseOfficialMap(v)

@@ -33,9 +33,15 @@ func (t *Target) capture(what string) (*vuEnv, error) {
 	if state == nil {
 		return nil, fmt.Errorf("%s must be called from VU code (the default function), not the init context", what)
 	}
+	t.inst.root.startCheckpoints(t.inst) // once, with the run's first probe
 	ctx := vu.Context()
-	return &vuEnv{ctx: ctx, parent: telemetry.ParentFromTraceparent(ctx, t.inst.env("K6_TRACE_PARENT")),
-		rt: telemetry.Propagate{Next: t.transport(state)}, state: state, base: state.Tags.GetCurrentValues()}, nil
+	base := state.Tags.GetCurrentValues()
+	if loc, ok := base.Tags.Get("location"); ok && t.location == "" {
+		t.location = loc
+		t.mon.SetLocation(loc)
+	}
+	return &vuEnv{ctx: ctx, parent: telemetry.ParentFromTraceparent(ctx, t.traceParent),
+		rt: telemetry.Propagate{Next: t.transport(state)}, state: state, base: base}, nil
 }
 
 // prober is the monitor's hands in one component's round: it sends probes through the VU's

@@ -10,17 +10,17 @@ import (
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/probe"
 )
 
-// configReference is the README's "Configuration reference" section.
+// configReference is the "Configuration reference" section of docs/configuration.md.
 func configReference(t *testing.T) string {
 	t.Helper()
-	raw, err := os.ReadFile("../../README.md")
+	raw, err := os.ReadFile("../../docs/configuration.md")
 	if err != nil {
 		t.Fatal(err)
 	}
 	readme := string(raw)
 	i := strings.Index(readme, "\n## Configuration reference\n")
 	if i < 0 {
-		t.Fatal("README.md has no Configuration reference section")
+		t.Fatal("docs/configuration.md has no Configuration reference section")
 	}
 	section := readme[i+1:]
 	if j := strings.Index(section[3:], "\n## "); j >= 0 {
@@ -37,13 +37,13 @@ func TestConfigReferenceIsComplete(t *testing.T) {
 	for _, o := range knownOptions {
 		known[o] = true
 		if !strings.Contains(ref, "| `"+o+"` |") {
-			t.Errorf("option %s has no row in the README's configuration reference", o)
+			t.Errorf("option %s has no row in docs/configuration.md's configuration reference", o)
 		}
 	}
 	opts := ref[strings.Index(ref, "### `chatgpt.target(options)`"):strings.Index(ref, "### Environment variables")]
 	for _, m := range regexp.MustCompile("(?m)^\\| `([a-zA-Z]+)` \\|").FindAllStringSubmatch(opts, -1) {
 		if !known[m[1]] {
-			t.Errorf("the README documents option %s, which chatgpt.target() rejects", m[1])
+			t.Errorf("docs/configuration.md documents option %s, which chatgpt.target() rejects", m[1])
 		}
 	}
 	vars := map[string]bool{"K6_TRACE_PARENT": true, "GOGC": true, "CHATGPT_STATE": true, "CHATGPT_STATE_MAX_AGE": true}
@@ -66,7 +66,7 @@ func TestConfigReferenceIsComplete(t *testing.T) {
 	}
 	for v := range vars {
 		if !strings.Contains(ref, "`"+v+"`") {
-			t.Errorf("variable %s is read but not in the README's configuration reference", v)
+			t.Errorf("variable %s is read but not in docs/configuration.md's configuration reference", v)
 		}
 	}
 }

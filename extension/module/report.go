@@ -1,6 +1,7 @@
 package module
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -39,7 +40,7 @@ func (i *Instance) report(data map[string]any, opts map[string]any) (map[string]
 		}
 		prev = &t
 	}
-	if err := i.root.flush(i); err != nil { // the report still goes out; the next run starts from priors
+	if err := i.root.flush(context.Background(), i.logger()); err != nil { // the report still goes out; the next run starts from priors
 		i.logger().Warnf("xk6-chatgpt: %v", err)
 	}
 	now := time.Now()
@@ -47,6 +48,7 @@ func (i *Instance) report(data map[string]any, opts map[string]any) (map[string]
 	run := report.Build(snap, i.root.recorder(), now, report.Thresholds(data), prev)
 	as := attributeAll(snap)
 	run.Attribute(as, verdict(snap, as))
+	run.WarnShutdowns(i.root.shutdowns())
 	run.MarkSimulator(i.root.simulatorNote())
 	out := map[string]any{}
 	if v, ok := opts["stdout"]; !ok || v != false {

@@ -35,6 +35,7 @@ type jsProbeResult struct {
 	State           string        `js:"state"`
 	Message         string        `js:"message"`
 	Advice          string        `js:"advice"`
+	Answer          string        `js:"answer"`
 	TrueTTFT        float64       `js:"trueTtft"`
 	Good            bool          `js:"good"`
 	Confirmation    bool          `js:"confirmation"`
@@ -49,6 +50,6 @@ func jsResult(r *probe.Result) *jsProbeResult {
 		Retryable: r.Retryable, RetryAfterMs: r.RetryAfterMs, RateLimitKind: r.RateLimitKind, ProviderCode: r.ProviderCode,
 		Timings: r.Timings, Usage: r.Usage, TokensPerSecond: r.TokensPerSecond, TokensEstimated: r.TokensEstimated,
 		FinishReason: r.FinishReason, RequestID: r.RequestID, TraceID: r.TraceID, CostUSD: r.CostUSD, CostKnown: r.CostKnown,
-		Skipped: r.Skipped, Cached: r.Cached, State: r.State, Message: r.Message, Advice: r.Advice, TrueTTFT: r.TrueTTFT, Good: r.Good,
+		Skipped: r.Skipped, Cached: r.Cached, State: r.State, Message: r.Message, Advice: r.Advice, Answer: r.Answer, TrueTTFT: r.TrueTTFT, Good: r.Good,
 		Confirmation: r.Confirmation}
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/detect"
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/report"
 )
 
 // detector is the process-wide outage detector every VU feeds.
@@ -36,6 +37,10 @@ func (i *Instance) state() (map[string]any, error) {
 	}
 	as := attributeAll(snap)
 	verdict := verdict(snap, as)
+	if ms := i.root.shutdowns(); len(ms) > 0 {
+		verdict += " — " + report.ShutdownWarning(ms)
+		out["model_shutdowns"] = ms
+	}
 	if note := i.root.simulatorNote(); note != "" {
 		verdict, out["simulator"] = note+" — "+verdict, note
 	}

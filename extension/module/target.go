@@ -36,13 +36,20 @@ type Target struct {
 	cfg   probe.Target
 	comps []probe.Component
 	inst  *Instance
+	// traceParent is K6_TRACE_PARENT, read at init: k6 gives VU code no environment to read.
+	traceParent string
+	// location is CHATGPT_LOCATION, else the run's location tag (--tag location=eu-west), which
+	// only VU code sees: the evidence of the incidents the target opens names it.
+	location string
 	// mon is this target's monitoring loop; its gate, status poller, rounds and detector are
 	// shared with every VU probing the same target.
 	mon *monitor.Monitor
+	// semconv is the GenAI vocabulary of its spans (OTEL_SEMCONV_STABILITY_OPT_IN)
+	semconv telemetry.Semconv
 }
 
 func newTarget(i *Instance, opts map[string]any) (*Target, error) {
-	t := &Target{inst: i}
+	t := &Target{inst: i, traceParent: i.env("K6_TRACE_PARENT"), semconv: telemetry.ParseSemconv(i.env("OTEL_SEMCONV_STABILITY_OPT_IN"))}
 	o := &options{m: opts}
 	c := &t.cfg
 	x := o.parse(c, i.env)
@@ -58,6 +65,7 @@ func newTarget(i *Instance, opts map[string]any) (*Target, error) {
 	if err != nil {
 		return nil, err
 	}
+	c.Book = i.root.book(c.Provider+"|"+c.BaseURL+"|"+c.Model, c.Provider)
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
@@ -65,6 +73,7 @@ func newTarget(i *Instance, opts map[string]any) (*Target, error) {
 		return nil, err
 	}
 	t.Provider, t.Model, t.BaseURL = c.Provider, c.Model, c.BaseURL
+	i.root.watchModels(t.Name, c, t.comps)
 	i.root.addTarget(t.Name, t.Simulated, c.APIKey)
 	for _, pe := range probe.Endpoints { // a key in the environment is a secret, whether a target uses it or not
 		i.root.secrets.Add(i.env(pe.KeyEnv))
@@ -82,9 +91,11 @@ func newTarget(i *Instance, opts map[string]any) (*Target, error) {
 	if x.statusInterval == 0 && speed > 1 { // a sped-up simulator's page changes on its clock
 		x.statusInterval = time.Duration(float64(monitor.DefaultStatusInterval) / speed)
 	}
-	m.Gate, m.Status = i.root.gate(key, t.BudgetUSD, x.statusInterval)
+	m.Gate, m.Status = i.root.gate(key, t.BudgetUSD, x.budgetPeriod, x.statusInterval)
 	m.Rounds, m.Confirmations, m.Speed, m.TrustTruth = &i.root.rounds, t.Confirmations, speed, t.Simulated || c.GroundTruth
 	m.Official, m.Probes, m.ConfirmEvery = x.official, t.comps, confirmEvery
+	t.location = i.env("CHATGPT_LOCATION")
+	m.SetLocation(t.location)
 	t.mon = m
 	if x.impolite { // a load test: no backoff, no waiting out Retry-After; the budget still holds
 		m.Gate.Impolite()
@@ -94,6 +105,9 @@ func newTarget(i *Instance, opts map[string]any) (*Target, error) {
 		return nil, err
 	}
 	if err := i.root.useNotifications(i); err != nil {
+		return nil, err
+	}
+	if err := i.root.useCheckpoint(i, x.checkpoint); err != nil {
 		return nil, err
 	}
 	i.root.subscribeExit(i)
@@ -245,7 +259,8 @@ func (t *Target) guard(c probe.Component, r **probe.Result, run func()) {
 }
 
 func (t *Target) spanTarget() telemetry.SpanTarget {
-	return telemetry.SpanTarget{Provider: t.cfg.Provider, Model: t.cfg.Model, Prompt: t.cfg.Prompt, RecordContent: t.cfg.RecordContent}
+	return telemetry.SpanTarget{Provider: t.cfg.Provider, Model: t.cfg.Model, Prompt: t.cfg.Prompt, RecordContent: t.cfg.RecordContent,
+		Semconv: t.semconv}
 }
 
 // transport is the VU's transport (k6's dialer, TLS settings, data_sent/data_received), wrapped

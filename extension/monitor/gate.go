@@ -31,12 +31,17 @@ type Gate struct {
 	MaxRetryAfter time.Duration
 	// BudgetUSD caps what this target's probes may spend in the run; 0 means no cap.
 	BudgetUSD float64
+	// BudgetPeriod renews the cap every period, counted from the first probe: a run that lasts
+	// for months (a continuous monitor) gets a daily cap, say, instead of stopping for good once
+	// its first dollar is spent. 0: one cap for the whole run.
+	BudgetPeriod time.Duration
 
 	mu       sync.Mutex
 	waits    map[string]retryWait // by pool
 	comps    map[probe.Component]*backoff
-	spent    float64
+	spent    float64 // in the current budget period
 	reserved float64
+	period   time.Time // start of the current budget period
 }
 
 type backoff struct {
@@ -105,7 +110,12 @@ func (g *Gate) admit(c probe.Component, pool string, now time.Time, estimate flo
 		return skip(SkipBackoff, b.class, fmt.Sprintf("not sent: %d failures in a row (%s), probing 1 in %d until it answers",
 			b.fails, b.class, f))
 	}
+	g.renew(now)
 	if g.BudgetUSD > 0 && g.spent+g.reserved+estimate > g.BudgetUSD {
+		if g.BudgetPeriod > 0 {
+			return skip(SkipBudget, "", fmt.Sprintf("not sent: this probe could cost up to $%.6f and $%.6f of the $%.2f cap for %s has been spent; it renews in %s",
+				estimate, g.spent+g.reserved, g.BudgetUSD, g.BudgetPeriod, g.period.Add(g.BudgetPeriod).Sub(now).Round(time.Second)))
+		}
 		return skip(SkipBudget, "", fmt.Sprintf("not sent: this probe could cost up to $%.6f and the run has spent $%.6f of its $%.2f cap",
 			estimate, g.spent+g.reserved, g.BudgetUSD))
 	}
@@ -114,6 +124,23 @@ func (g *Gate) admit(c probe.Component, pool string, now time.Time, estimate flo
 	}
 	g.reserved += estimate
 	return &Ticket{c: c, pool: pool, estimate: estimate, confirm: confirm}, nil
+}
+
+// renew starts a new budget period when the current one is over (with the lock held). Periods
+// are whole multiples of BudgetPeriod from the first, so a run idle for a while does not shift
+// them.
+func (g *Gate) renew(now time.Time) {
+	if g.BudgetPeriod <= 0 {
+		return
+	}
+	if g.period.IsZero() {
+		g.period = now
+		return
+	}
+	if gone := now.Sub(g.period); gone >= g.BudgetPeriod {
+		g.period = g.period.Add(gone - gone%g.BudgetPeriod)
+		g.spent = 0
+	}
 }
 
 // Done records the result of an admitted probe at now.
@@ -146,7 +173,8 @@ func (g *Gate) Done(t *Ticket, r *probe.Result, now time.Time) {
 	}
 }
 
-// Spent is what admitted probes have cost so far, at list prices.
+// Spent is what admitted probes have cost so far in the current budget period (the run, without
+// one), at list prices.
 func (g *Gate) Spent() float64 {
 	g.mu.Lock()
 	defer g.mu.Unlock()

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -204,5 +205,42 @@ func TestConfirmationAdmission(t *testing.T) {
 	}
 	if _, skip := g.AdmitConfirmation(probe.Models, "models", now, 2); skip == nil || skip.Skipped != SkipBudget {
 		t.Fatalf("confirmation over budget: %+v", skip)
+	}
+}
+
+// A budget period renews the cap: a continuous monitor that spent its day's cap is held back
+// until the next period, not for the rest of its life; periods stay aligned to the first probe.
+func TestBudgetPeriod(t *testing.T) {
+	t0 := time.Unix(1_700_000_000, 0)
+	for _, tc := range []struct {
+		name   string
+		period time.Duration
+		at     time.Duration // when the probe after the cap was reached is asked for
+		admit  bool
+	}{
+		{"no period: the run's cap holds for good", 0, 48 * time.Hour, false},
+		{"within the period", 24 * time.Hour, 23 * time.Hour, false},
+		{"next period", 24 * time.Hour, 24 * time.Hour, true},
+		{"periods later", 24 * time.Hour, 73 * time.Hour, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			g := NewGate(0.001)
+			g.BudgetPeriod = tc.period
+			a, _ := g.Admit(probe.Chat, "p", t0, 0.0008)
+			if a == nil {
+				t.Fatal("first probe refused")
+			}
+			g.Done(a, &probe.Result{OK: true, CostUSD: 0.0008}, t0)
+			if _, skip := g.Admit(probe.Chat, "p", t0.Add(time.Minute), 0.0008); skip == nil || skip.Skipped != SkipBudget {
+				t.Fatalf("over the cap, admitted: %+v", skip)
+			}
+			tk, skip := g.Admit(probe.Chat, "p", t0.Add(tc.at), 0.0008)
+			if (tk != nil) != tc.admit {
+				t.Fatalf("at +%s: admitted %v, want %v (%+v)", tc.at, tk != nil, tc.admit, skip)
+			}
+			if skip != nil && tc.period > 0 && !strings.Contains(skip.Message, "renews in 1h0m0s") {
+				t.Errorf("message %q does not say when the cap renews", skip.Message)
+			}
+		})
 	}
 }

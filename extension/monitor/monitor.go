@@ -93,8 +93,17 @@ type Monitor struct {
 	Official statuspage.Map
 	Probes   []probe.Component
 
-	mu  sync.Mutex
-	det *detect.Detector
+	mu       sync.Mutex
+	det      *detect.Detector
+	location string // where the monitor runs, for the evidence of its incidents (SetLocation)
+}
+
+// SetLocation says where the monitor runs (CHATGPT_LOCATION, a run's location tag): the
+// incidents it opens name it.
+func (m *Monitor) SetLocation(l string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.location = l
 }
 
 // New returns a monitor of target feeding det, with the defaults: a polite gate without a
@@ -121,9 +130,12 @@ func (m *Monitor) SetDetector(d *detect.Detector) {
 // observe feeds one sent probe to the detector, sets the component's state on the result and
 // returns the detector's view.
 func (m *Monitor) observe(r *probe.Result, at time.Time) View {
-	det := m.Detector()
+	m.mu.Lock()
+	det, loc := m.det, m.location
+	m.mu.Unlock()
 	o := detect.Observation{At: at, Target: m.Target, Component: string(r.Component), Class: r.Class, Blame: r.Blame,
-		TTFTMs: r.Timings.TTFT, ITLMs: r.Timings.ITL, TotalMs: r.Timings.Total}
+		TTFTMs: r.Timings.TTFT, ITLMs: r.Timings.ITL, TotalMs: r.Timings.Total,
+		RequestID: r.RequestID, TraceID: r.TraceID, Message: r.Message, Location: loc}
 	if m.TrustTruth {
 		o.TruthSince = r.TruthSince
 	}

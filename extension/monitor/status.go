@@ -25,7 +25,6 @@ type StatusPoller struct {
 	etag    string
 	result  probe.Result
 	page    *statuspage.Page
-	pageErr string
 }
 
 // Claim reports whether the caller should read the page now (Interval has passed and no other
@@ -46,9 +45,9 @@ func (s *StatusPoller) Claim(now time.Time) (read bool, etag string, cached prob
 	return true, etag, probe.Result{}
 }
 
-// Store records the claimed read's result and returns it, with a message when the page answered
-// but is not readable, and the parsed page (nil when there is none). An aborted read leaves the
-// poller as it was, due again.
+// Store records the claimed read's result and returns it with the parsed page (nil when there is
+// none: a page that answered but is not readable is a failed read, status_unreadable). An
+// aborted read leaves the poller as it was, due again.
 func (s *StatusPoller) Store(r probe.Result, read probe.StatusRead) (probe.Result, *statuspage.Page) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -61,18 +60,9 @@ func (s *StatusPoller) Store(r probe.Result, read probe.StatusRead) (probe.Resul
 	case read.NotModified:
 		// the page is unchanged: keep the parsed one
 	case r.OK:
-		s.page, s.pageErr = nil, ""
-		if pg, err := statuspage.Parse(read.Body); err == nil {
-			s.page = pg
-		} else {
-			s.pageErr = err.Error()
-		}
-		s.etag = read.ETag
+		s.page, s.etag = read.Page, read.ETag
 	default:
 		s.page = nil
-	}
-	if r.OK && s.page == nil && s.pageErr != "" {
-		r.Message = "the page answered but is not readable as a status page: " + s.pageErr
 	}
 	s.result = r
 	return r, s.page

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/classify"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/probe"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/sim/simtest"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/statuspage"
@@ -69,8 +70,11 @@ func TestStatusPoller(t *testing.T) {
 	if err := tg.Validate(); err != nil { // a changed target is validated again (requests are built once)
 		t.Fatal(err)
 	}
+	// A page that answers but is not a status page (an HTML app) is a failed read with its own
+	// class, never ok: the correlation with the provider's word must not switch off in silence.
 	r, page, _ = poll(html, http.DefaultTransport, tg, now)
-	if !r.OK || page != nil || !strings.Contains(r.Message, "not readable as a status page") {
+	if r.OK || page != nil || r.Class != classify.StatusUnreadable || r.Blame != classify.BlameClient ||
+		!strings.Contains(r.Message, "status page is unreadable") || !strings.Contains(r.Advice, "statusURL") {
 		t.Fatalf("html page: %+v", r)
 	}
 }

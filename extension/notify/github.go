@@ -67,6 +67,9 @@ func (g *GitHub) body(e Event, text string) string {
 	if in.OfficialIncident != "" {
 		fmt.Fprintf(&b, "- status page: %s\n", in.OfficialIncident)
 	}
+	if ev := in.Evidence.String(); ev != "" {
+		fmt.Fprintf(&b, "- evidence: %s\n", ev)
+	}
 	b.WriteString("\nThis issue closes itself when the monitor sees the recovery.\n")
 	return b.String()
 }

@@ -21,7 +21,8 @@ const DefaultMinTokens = 16
 const ResponsesMinTokens = 16
 
 // policies are matched by longest model-name prefix. Prices are list prices in USD per million
-// tokens (standard tier) as published by each provider in 2025–2026. OpenAI's chat models answer
+// tokens (standard tier) as published by each provider in 2025–2026, last checked on
+// lifecycle.Checked (when each model shuts down is in package lifecycle). OpenAI's chat models answer
 // "pong" or "42" in one or two tokens, so 5 is plenty and keeps the default monitor under $1 a
 // month (README); reasoning minimums leave room for the few reasoning tokens the cheapest effort
 // still spends.
@@ -37,6 +38,12 @@ var policies = map[string]Policy{
 	"gpt-5":                  {MinTokens: 64, Effort: "minimal", InputPerM: 1.25, OutputPerM: 10},
 	"gpt-5.1":                {Effort: "none", InputPerM: 1.25, OutputPerM: 10},
 	"gpt-5.2":                {Effort: "none", InputPerM: 1.75, OutputPerM: 14},
+	"gpt-5.4-nano":           {Effort: "none", InputPerM: 0.20, OutputPerM: 1.25},
+	"gpt-5.4-mini":           {Effort: "none", InputPerM: 0.75, OutputPerM: 4.50},
+	"gpt-5.4":                {Effort: "none", InputPerM: 2.50, OutputPerM: 15},
+	"gpt-5.5":                {Effort: "none", InputPerM: 5, OutputPerM: 30},
+	"gpt-realtime-mini":      {InputPerM: 0.60, OutputPerM: 2.40}, // text tokens
+	"gpt-realtime":           {InputPerM: 4, OutputPerM: 16},
 	"o1":                     {MinTokens: 256, Effort: "low", InputPerM: 15, OutputPerM: 60},
 	"o3-mini":                {MinTokens: 256, Effort: "low", InputPerM: 1.10, OutputPerM: 4.40},
 	"o3":                     {MinTokens: 256, Effort: "low", InputPerM: 2, OutputPerM: 8},
@@ -45,6 +52,7 @@ var policies = map[string]Policy{
 	"text-embedding-3-large": {InputPerM: 0.13},
 	"omni-moderation":        {}, // free
 	"text-moderation":        {},
+	"gpt-image-2":            {PerImage: 0.008, InputPerM: 5}, // low 1024x1024: 272 image tokens at $30/M
 	"gpt-image-1-mini":       {PerImage: 0.005, InputPerM: 2},
 	"gpt-image-1":            {PerImage: 0.011, InputPerM: 5},
 	"dall-e-2":               {PerImage: 0.016},
@@ -140,10 +148,17 @@ func (t *Target) Pool(c Component) string {
 	return "model:" + t.ModelOf(c)
 }
 
-// ModelOf is the model (Azure: deployment) the request of component c names.
+// ModelOf is the model (Azure: deployment) the request of component c names now: "auto" is
+// what the target's ModelBook picks at this moment.
 func (t *Target) ModelOf(c Component) string {
-	if m := t.ModelFor[c]; m != "" {
-		return m
+	m := t.ModelFor[c]
+	if m == "" {
+		m = t.Model
 	}
-	return t.Model
+	if m == AutoModel && t.Book != nil {
+		if p := t.Book.Pick(kindOf(c)); p != "" {
+			return p
+		}
+	}
+	return m
 }

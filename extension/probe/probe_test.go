@@ -47,6 +47,9 @@ func TestProvidersAndComponents(t *testing.T) {
 	auth := map[string]string{OpenAI: "Authorization", Azure: "Api-Key", Anthropic: "X-Api-Key", Gemini: "Authorization", Compatible: "Authorization"}
 	for _, prov := range Providers {
 		for _, c := range supported[prov] {
+			if c == Realtime { // a WebSocket, not through the RoundTripper: realtime_test.go
+				continue
+			}
 			t.Run(prov+"/"+string(c), func(t *testing.T) {
 				tg := target(t, bases[prov])
 				tg.Provider, tg.WebURL, tg.StatusURL = prov, base+"/web/", base+"/api/v2/summary.json"

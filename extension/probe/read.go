@@ -55,7 +55,8 @@ func (p *run) read(resp *http.Response, c Component, o *classify.Outcome, r *Res
 		return
 	}
 	if ok && c == Status {
-		p.body = body
+		p.statusPage(body, o)
+		return
 	}
 	if ok {
 		p.judge(c, body, o, r)
@@ -97,6 +98,7 @@ func (p *run) judge(c Component, body []byte, o *classify.Outcome, r *Result) {
 		if stream.Unmarshal(body, &m) != nil || m.Data == nil {
 			malformed("expected a JSON model list, got something else")
 		}
+		p.listed = shutdownDates(m.Data)
 	case Embeddings:
 		var e struct {
 			Data []struct {
@@ -156,19 +158,15 @@ func (p *run) wholeAnswer(c Component, body []byte) (stream.Summary, error) {
 	if err != nil {
 		return stream.Summary{}, err
 	}
-	s := stream.Summary{Terminal: true, Content: ch.Content, Text: ch.Text, FinishReason: ch.FinishReason, Model: ch.Model, Usage: ch.Usage}
-	if len(ch.Text) > stream.MaxText {
-		s.Text = ch.Text[:stream.MaxText]
-	}
-	return s, nil
+	return stream.WholeChat(ch), nil
 }
 
 // summarize moves what a dialect accumulated into the outcome and result.
 func (p *run) summarize(c Component, s *stream.Summary, o *classify.Outcome, r *Result) {
-	o.Content, o.FinishReason = s.Content, s.FinishReason
+	o.Content, o.FinishReason, o.Reasoning = s.Content, s.FinishReason, s.Thought()
 	r.FinishReason, r.ResponseModel = s.FinishReason, s.Model
 	if s.Usage != nil {
-		r.Usage = Usage{Input: s.Usage.Input, Output: s.Usage.Output}
+		r.Usage = Usage{Input: s.Usage.Input, Output: s.Usage.Output, Reasoning: s.Usage.Reasoning}
 	}
 	if c == Canary || p.target.RecordContent {
 		r.Answer = s.Text

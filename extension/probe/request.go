@@ -20,11 +20,24 @@ const (
 	AnthropicVersion = "2023-06-01" // the anthropic-version header every Messages API call carries
 )
 
+// SyntheticHeader marks every probe request as synthetic traffic, so a provider's or a
+// gateway's analytics can leave it out (spans say so too: user_agent.synthetic.type "test").
+const (
+	SyntheticHeader = "X-Synthetic-Monitor"
+	SyntheticValue  = "xk6-chatgpt"
+)
+
 // requestCache keeps each component's method, URL and encoded body: a target's requests do
 // not change, and building them per probe was a visible share of CPU under load.
 type requestCache struct {
 	mu  sync.Mutex
-	eps map[Component]endpoint
+	eps map[cacheKey]endpoint
+}
+
+// cacheKey: a component's request changes only with its model ("auto" moves).
+type cacheKey struct {
+	c     Component
+	model string
 }
 
 type endpoint struct {
@@ -32,15 +45,16 @@ type endpoint struct {
 	body        []byte // nil: no body
 }
 
-func (rc *requestCache) get(t *Target, c Component) (endpoint, error) {
+func (rc *requestCache) get(t *Target, c Component, model string) (endpoint, error) {
+	key := cacheKey{c, model}
 	if rc != nil {
 		rc.mu.Lock()
 		defer rc.mu.Unlock()
-		if ep, ok := rc.eps[c]; ok {
+		if ep, ok := rc.eps[key]; ok {
 			return ep, nil
 		}
 	}
-	method, url, body, err := t.endpoint(c)
+	method, url, body, err := t.endpoint(c, model)
 	if err != nil {
 		return endpoint{}, err
 	}
@@ -52,9 +66,9 @@ func (rc *requestCache) get(t *Target, c Component) (endpoint, error) {
 	}
 	if rc != nil {
 		if rc.eps == nil {
-			rc.eps = map[Component]endpoint{}
+			rc.eps = map[cacheKey]endpoint{}
 		}
-		rc.eps[c] = ep
+		rc.eps[key] = ep
 	}
 	return ep, nil
 }
@@ -62,9 +76,9 @@ func (rc *requestCache) get(t *Target, c Component) (endpoint, error) {
 // streamed reports whether component c is read as an event stream.
 func streamed(c Component) bool { return c == ChatStream || c == Responses }
 
-// newRequest builds the request of component c in the target's dialect.
-func newRequest(t *Target, c Component) (*http.Request, error) {
-	ep, err := t.cache.get(t, c)
+// newRequest builds the request of component c to model in the target's dialect.
+func newRequest(t *Target, c Component, model string) (*http.Request, error) {
+	ep, err := t.cache.get(t, c, model)
 	if err != nil {
 		return nil, err
 	}
@@ -86,6 +100,7 @@ func newRequest(t *Target, c Component) (*http.Request, error) {
 		req.Header.Set("Accept", "application/json")
 	}
 	req.Header.Set("User-Agent", t.UserAgent)
+	req.Header.Set(SyntheticHeader, SyntheticValue)
 	if t.GroundTruth && streamed(c) {
 		req.Header.Set("X-Sim-Stamps", "1") // sim.StampHeader; probe does not import sim
 	}
@@ -106,9 +121,8 @@ func newRequest(t *Target, c Component) (*http.Request, error) {
 	return req, nil
 }
 
-// endpoint is the method, URL and JSON body (nil for none) of component c.
-func (t *Target) endpoint(c Component) (method, target string, body map[string]any, err error) {
-	model := t.ModelOf(c)
+// endpoint is the method, URL and JSON body (nil for none) of component c to model.
+func (t *Target) endpoint(c Component, model string) (method, target string, body map[string]any, err error) {
 	switch c {
 	case Web:
 		return http.MethodGet, t.WebURL, nil, nil

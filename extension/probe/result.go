@@ -46,6 +46,8 @@ var SpanHeaders = []string{"X-Request-Id", "Request-Id", "Apim-Request-Id", "Cf-
 type Usage struct {
 	Input  int `js:"input"`
 	Output int `js:"output"`
+	// Reasoning is the part of Output spent reasoning, when the server reports it.
+	Reasoning int `js:"reasoning"`
 }
 
 // Result is what one probe observed. Its js tags name the fields that reach JS, where the module
@@ -78,10 +80,12 @@ type Result struct {
 	State           string         `js:"state"`        // component state after this probe
 	Message         string         `js:"message"`
 	Advice          string         `js:"advice"`
+	// Answer is the canary's answer (every answer with RecordContent), bounded to
+	// stream.MaxText and redacted like every server text (sanitize.go); "" otherwise.
+	Answer string `js:"answer"`
 
 	Start    time.Time `js:"-"`
 	Aborted  bool      `js:"-"` // the caller's context ended (test stopping): not an observation
-	Answer   string    `js:"-"` // kept only for answer checks
 	BytesIn  int64     `js:"-"`
 	SimFault string    `js:"-"` // simulator ground truth (x-sim-fault), for scoring
 	// TruthSince is when, by the simulator's word (x-sim-truth-since), the trouble this probe
@@ -94,9 +98,12 @@ type Result struct {
 	// when a stamping simulator is probed with GroundTruth: the yardstick of TTFT accuracy.
 	TrueTTFT float64 `js:"trueTtft"`
 	// Good is OK and within the target's SLO (always false without one).
-	Good      bool   `js:"good"`
-	SLO       *SLO   `js:"-"` // the target's, for goodput
-	Host      string `js:"-"`
-	MaxTokens int    `js:"-"`
-	Stream    bool   `js:"-"`
+	Good bool `js:"good"`
+	SLO  *SLO `js:"-"` // the target's, for goodput
+	// ShutdownDays are days until shutdown of the probed model, and after a models probe of every
+	// model of the target, when a date is announced (chatgpt_model_shutdown_days).
+	ShutdownDays map[string]int `js:"-"`
+	Host         string         `js:"-"`
+	MaxTokens    int            `js:"-"`
+	Stream       bool           `js:"-"`
 }

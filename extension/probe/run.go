@@ -7,12 +7,14 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptrace"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/classify"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/secret"
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/statuspage"
 )
 
 // Body caps: an error body bigger than this carries nothing more a classifier needs, and a
@@ -44,23 +46,25 @@ func runProbe(parent context.Context, rt http.RoundTripper, t *Target, c Compone
 	r = Result{Component: c, Provider: t.Provider}
 	p = &run{target: t, start: time.Now()}
 	keys := t.secrets()
-	defer func() { // the redaction boundary (sanitize.go): every way out
-		r.sanitize(keys)
-		if p.body != nil { // the status page: its incident names reach reports and state files
-			p.body = []byte(secret.Redact(string(p.body), keys...))
+	defer r.sanitize(keys) // the redaction boundary (sanitize.go): every way out; the status page's body is redacted where it is read (status.go)
+	model := t.ModelOf(c)
+	var req *http.Request
+	if c != Realtime {
+		var err error
+		if req, err = newRequest(t, c, model); err != nil { // only a bug in our own request building gets here
+			r.Class, r.Blame, r.Message = classify.RequestInvalid, classify.BlameClient, err.Error()
+			return r, p
 		}
-	}()
-	req, err := newRequest(t, c)
-	if err != nil { // only a bug in our own request building gets here
-		r.Class, r.Blame, r.Message = classify.RequestInvalid, classify.BlameClient, err.Error()
-		return r, p
+		if etag != "" {
+			req.Header.Set("If-None-Match", etag)
+		}
+		r.Host = req.URL.Host
+	} else if u, err := url.Parse(t.BaseURL); err == nil {
+		r.Host = u.Host
 	}
-	if etag != "" {
-		req.Header.Set("If-None-Match", etag)
-	}
-	r.Host, r.Stream = req.URL.Host, streamed(c)
+	r.Stream = streamed(c) || c == Realtime
 	if _, isChat := operationsWithTokens[c]; isChat {
-		r.MaxTokens = t.maxTokens(t.ModelOf(c))
+		r.MaxTokens = t.maxTokens(model)
 		if c == Responses {
 			r.MaxTokens = max(r.MaxTokens, ResponsesMinTokens)
 		}
@@ -72,39 +76,14 @@ func runProbe(parent context.Context, rt http.RoundTripper, t *Target, c Compone
 	p.arm(t.Timeouts)
 	defer p.disarm()
 
-	req = req.WithContext(httptrace.WithClientTrace(ctx, p.trace()))
-	client := &http.Client{Transport: rt, CheckRedirect: func(*http.Request, []*http.Request) error {
-		return http.ErrUseLastResponse // never follow a redirect with the key attached
-	}}
 	o := classify.Outcome{Provider: t.Provider, ExpectAnswer: c != Models}
 	if c != Web && c != Status {
-		r.Model = t.ModelOf(c)
+		r.Model = model
 	}
-	resp, err := client.Do(req)
-	if err != nil {
-		o.Err, o.Stage = err, p.stage()
+	if c == Realtime {
+		p.runRealtime(ctx, t, model, &o, &r)
 	} else {
-		p.headersAt(time.Now())
-		o.Status, o.Header, o.Stage = resp.StatusCode, resp.Header, classify.StageBody
-		r.Status, r.RequestID, r.SimFault = resp.StatusCode, firstHeader(resp.Header, "X-Request-Id", "Request-Id", "Apim-Request-Id"), resp.Header.Get("X-Sim-Fault")
-		if v := resp.Header.Get("X-Sim-Truth-Since"); v != "" {
-			r.TruthSince, _ = time.Parse(time.RFC3339Nano, v) // zero when malformed
-		}
-		for _, h := range SpanHeaders {
-			if v := resp.Header.Get(h); v != "" {
-				if r.Headers == nil {
-					r.Headers = map[string]string{}
-				}
-				r.Headers[strings.ToLower(h)] = v
-			}
-		}
-		if c == Status && resp.StatusCode == http.StatusNotModified && etag != "" {
-			o.Status, o.Content, p.notModified = http.StatusOK, 1, true // the page as last read
-		} else {
-			p.read(resp, c, &o, &r)
-		}
-		p.etag = resp.Header.Get("Etag")
-		_ = resp.Body.Close()
+		p.send(ctx, rt, req, c, etag, &o, &r)
 	}
 	end := time.Now()
 	cause := context.Cause(ctx)
@@ -138,6 +117,10 @@ func runProbe(parent context.Context, rt http.RoundTripper, t *Target, c Compone
 		a := []rune(secret.Redact(r.Answer, keys...))
 		r.Message = fmt.Sprintf("%s: got %q, expected %q", r.Message, string(a[:min(len(a), 64)]), t.Canary.Answer)
 	}
+	if cl.Class == classify.AnswerBudgetExhausted {
+		r.Message = t.budgetMessage(r.Model, r.MaxTokens, o.Reasoning)
+	}
+	t.noteLifecycle(&r, p.listed)
 	images := 0
 	if c == Images && r.OK {
 		images = 1
@@ -147,6 +130,40 @@ func runProbe(parent context.Context, rt http.RoundTripper, t *Target, c Compone
 		r.SLO, r.Good = t.SLO, r.OK && t.SLO.Met(r.Timings)
 	}
 	return r, p
+}
+
+// send makes the HTTP request of a probe and reads its answer into o and r.
+func (p *run) send(ctx context.Context, rt http.RoundTripper, req *http.Request, c Component, etag string, o *classify.Outcome, r *Result) {
+	req = req.WithContext(httptrace.WithClientTrace(ctx, p.trace()))
+	client := &http.Client{Transport: rt, CheckRedirect: func(*http.Request, []*http.Request) error {
+		return http.ErrUseLastResponse // never follow a redirect with the key attached
+	}}
+	resp, err := client.Do(req)
+	if err != nil {
+		o.Err, o.Stage = err, p.stage()
+	} else {
+		p.headersAt(time.Now())
+		o.Status, o.Header, o.Stage = resp.StatusCode, resp.Header, classify.StageBody
+		r.Status, r.RequestID, r.SimFault = resp.StatusCode, firstHeader(resp.Header, "X-Request-Id", "Request-Id", "Apim-Request-Id"), resp.Header.Get("X-Sim-Fault")
+		if v := resp.Header.Get("X-Sim-Truth-Since"); v != "" {
+			r.TruthSince, _ = time.Parse(time.RFC3339Nano, v) // zero when malformed
+		}
+		for _, h := range SpanHeaders {
+			if v := resp.Header.Get(h); v != "" {
+				if r.Headers == nil {
+					r.Headers = map[string]string{}
+				}
+				r.Headers[strings.ToLower(h)] = v
+			}
+		}
+		if c == Status && resp.StatusCode == http.StatusNotModified && etag != "" {
+			o.Status, o.Content, p.notModified = http.StatusOK, 1, true // the page as last read
+		} else {
+			p.read(resp, c, o, r)
+		}
+		p.etag = resp.Header.Get("Etag")
+		_ = resp.Body.Close()
+	}
 }
 
 // operationsWithTokens are the components whose request carries an answer budget.
@@ -176,10 +193,14 @@ type run struct {
 	stall                    *time.Timer
 	disarmed                 bool // the probe is over: the stall watchdog must not re-arm
 
-	// status pages: the body read, the validator sent back, and whether the page was unchanged
+	// status pages: the body read (redacted) and parsed, the validator sent back, and whether
+	// the page was unchanged
 	body        []byte
+	page        *statuspage.Page
 	etag        string
 	notModified bool
+	// models list: the shutdown dates it announced, by model id
+	listed map[string]string
 }
 
 func (p *run) trace() *httptrace.ClientTrace {

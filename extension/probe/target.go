@@ -26,10 +26,11 @@ const (
 	Web         Component = "web"         // the ChatGPT web front door: app page or edge error
 	Status      Component = "status"      // the official status page answers (parsing is statuspage's)
 	Canary      Component = "canary"      // a question of known answer: wrong_answer when wrong
+	Realtime    Component = "realtime"    // the Realtime API over a WebSocket: session, one text answer
 )
 
 // Components lists what can be probed, in display order.
-var Components = []Component{Chat, ChatStream, Responses, Models, Embeddings, Moderations, Images, Web, Status, Canary}
+var Components = []Component{Chat, ChatStream, Responses, Models, Embeddings, Moderations, Images, Web, Status, Canary, Realtime}
 
 // ParseComponent validates a component name.
 func ParseComponent(s string) (Component, error) {
@@ -65,7 +66,7 @@ var Providers = []string{OpenAI, Azure, Anthropic, Gemini, Compatible}
 // check. Compatible servers and gateways offer what they proxy, so everything is allowed.
 var supported = map[string][]Component{
 	OpenAI:     Components,
-	Azure:      {Chat, ChatStream, Embeddings, Images, Web, Status, Canary},
+	Azure:      {Chat, ChatStream, Embeddings, Images, Web, Status, Canary, Realtime},
 	Anthropic:  {Chat, ChatStream, Models, Web, Status, Canary},
 	Gemini:     {Chat, ChatStream, Models, Embeddings, Web, Status, Canary},
 	Compatible: Components,
@@ -129,6 +130,9 @@ type Target struct {
 	GroundTruth bool
 	// SLO, when set, makes every result say whether it was good (chatgpt_goodput).
 	SLO *SLO
+	// Book is what the run learned of the target's models (shutdown dates, retirements) and
+	// what "auto" stands for; shared by the VUs of one target. Validate makes one if nil.
+	Book *ModelBook
 	// Secrets are the run's secrets (every target's key, of every provider): redacted, with
 	// APIKey, from every result, whatever server sent them (sanitize.go).
 	Secrets *secret.Set
@@ -149,7 +153,8 @@ const DefaultUserAgent = "xk6-chatgpt (+https://github.com/xk6-chatgpt/xk6-chatg
 var defaultModelFor = map[Component]string{
 	Embeddings:  "text-embedding-3-small",
 	Moderations: "omni-moderation-latest",
-	Images:      "gpt-image-1-mini",
+	Images:      "gpt-image-2", // gpt-image-1-mini and gpt-image-1.5 shut down on 2026-12-01
+	Realtime:    "gpt-realtime-mini",
 }
 
 // Pages are the public web and status pages of a provider.
@@ -161,20 +166,25 @@ type Endpoint struct{ KeyEnv, BaseEnv, URL, Model string }
 
 // Endpoints are every provider's: what the k6 module and `k6 x chatgpt check` read.
 var Endpoints = map[string]Endpoint{
-	OpenAI:     {"OPENAI_API_KEY", "OPENAI_BASE_URL", "https://api.openai.com/v1", "gpt-4o-mini"},
-	Compatible: {"OPENAI_API_KEY", "OPENAI_BASE_URL", "", "gpt-4o-mini"},
-	Azure:      {"AZURE_OPENAI_API_KEY", "AZURE_OPENAI_ENDPOINT", "", "gpt-4o-mini"},
-	Anthropic:  {"ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL", "https://api.anthropic.com/v1", "claude-haiku-4-5"},
-	Gemini:     {"GEMINI_API_KEY", "GEMINI_BASE_URL", "https://generativelanguage.googleapis.com/v1beta/openai", "gemini-2.5-flash-lite"},
+	OpenAI:     {"OPENAI_API_KEY", "OPENAI_BASE_URL", "https://api.openai.com/v1", AutoModel},
+	Compatible: {"OPENAI_API_KEY", "OPENAI_BASE_URL", "", AutoModel},
+	// an Azure deployment is named by its owner and retired on Azure's own calendar: no "auto"
+	Azure:     {"AZURE_OPENAI_API_KEY", "AZURE_OPENAI_ENDPOINT", "", "gpt-5.4-nano"},
+	Anthropic: {"ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL", "https://api.anthropic.com/v1", "claude-haiku-4-5"},
+	Gemini:    {"GEMINI_API_KEY", "GEMINI_BASE_URL", "https://generativelanguage.googleapis.com/v1beta/openai", "gemini-2.5-flash-lite"},
 }
 
-// DefaultPages by provider; compatible servers have none.
+// DefaultPages by provider. A default status source is the provider's own machine-readable
+// feed, or none (docs/configuration.md, "Status pages"): Azure OpenAI publishes only an RSS
+// feed of all of Azure and has no web front door of its own (chatgpt.com and OpenAI's page are
+// another service), and the Gemini API's status page (aistudio.google.com/status) is an app
+// with no feed, so both need statusURL set to use the status component. Compatible servers
+// have neither.
 var DefaultPages = map[string]Pages{
 	OpenAI: {"https://chatgpt.com/", "https://status.openai.com/api/v2/summary.json"},
-	Azure:  {"https://chatgpt.com/", "https://status.openai.com/api/v2/summary.json"},
 	// status.claude.com answers bots with a CloudFront challenge; the Statuspage origin serves the same page.
 	Anthropic: {"https://claude.ai/", "https://anthropic.statuspage.io/api/v2/summary.json"},
-	Gemini:    {"https://gemini.google.com/", "https://aistudio.google.com/status"},
+	Gemini:    {"https://gemini.google.com/", ""},
 }
 
 // Validate fills defaults and checks the target; errors name the field. A target changed after
@@ -188,6 +198,9 @@ func (t *Target) Validate() error {
 	}
 	if t.Model == "" {
 		return errors.New("model is required")
+	}
+	if t.Book == nil {
+		t.Book = NewModelBook(t.Provider)
 	}
 	if err := httpURL("baseURL", t.BaseURL); err != nil {
 		return err
@@ -264,10 +277,10 @@ func (t *Target) CheckComponents(cs []Component) error {
 			return err
 		}
 		if c == Web && t.WebURL == "" {
-			return errors.New("component web needs webURL for a compatible provider")
+			return fmt.Errorf("component web needs webURL: provider %s has no web front door by default", t.Provider)
 		}
 		if c == Status && t.StatusURL == "" {
-			return errors.New("component status needs statusURL for a compatible provider")
+			return fmt.Errorf("component status needs statusURL: provider %s has no machine-readable official status feed by default (docs/configuration.md)", t.Provider)
 		}
 	}
 	return nil

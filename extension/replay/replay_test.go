@@ -25,11 +25,15 @@ func TestScenarioFigures(t *testing.T) {
 		maxTrans    int     // transitions per bad phase (0: not checked)
 		local       string  // the verdict's local attribution mid-phase
 	}{
+		// Recovery: a clean outage (it hardly answered) ends on a short run of successes; one
+		// that answered now and then must rule out 20 % failing first — about twenty successes
+		// once the politeness gate lets the next probe through (detect/errorrate.go), so these
+		// allow 150 s.
 		{"full-outage", 45, 120, "major_outage", 2, ""},
-		{"cloudflare-edge-outage", 45, 120, "major_outage", 2, ""},
-		{"official-ack-30m", 45, 120, "major_outage", 2, ""},
-		{"rate-limit-storm", 45, 120, "major_outage", 3, ""},
-		{"flapping-recovery", 45, 120, "major_outage", 2, ""},
+		{"cloudflare-edge-outage", 45, 150, "major_outage", 2, ""},
+		{"official-ack-30m", 45, 150, "major_outage", 2, ""},
+		{"rate-limit-storm", 45, 150, "major_outage", 3, ""},
+		{"flapping-recovery", 45, 150, "major_outage", 2, ""},
 		{"partial-outage-50", 120, 120, "", 0, ""},
 		{"capacity-errors", 120, 120, "", 0, ""},
 		// 80 % failing: short of the hard shortcut's 90 %, so the pooled rule or persistence.
@@ -42,6 +46,8 @@ func TestScenarioFigures(t *testing.T) {
 		{"slowdown-2x", 180, 60, "degraded_performance", 2, ""},
 		{"slowdown-5x", 60, 60, "degraded_performance", 2, ""},
 		{"responses-only-slow", 60, 60, "degraded_performance", 2, ""},
+		// Right away, quickly, but wrong: degraded answers, never an outage on their own.
+		{"wrong-answers", 60, -1, "degraded_performance", 1, ""},
 		{"bad-key", -1, -1, "operational", 0, "account: auth_invalid"},
 		{"region-block", -1, -1, "operational", 0, "account: geo_blocked"},
 		// Declared by the page five minutes early: under_maintenance at once, no incident.

@@ -130,6 +130,7 @@ func HTML(r Run, h *History) ([]byte, error) {
 	for i, s := range r.Timeline {
 		row := timelineRow{Name: name(s.Target, s.Component)}
 		var pts []string
+		var span [2]float64 // the x extent of the only bucket with a TTFT, while there is one
 		for j, b := range s.Buckets {
 			end := r.EndedAt
 			if j+1 < len(s.Buckets) {
@@ -140,7 +141,12 @@ func HTML(r Run, h *History) ([]byte, error) {
 				Title: fmt.Sprintf("%s %s: %s, %d probes, %d failed", clock(b.At), row.Name, b.State, b.Probes, b.Failed)})
 			if b.TTFTP50 > 0 {
 				pts = append(pts, fmt.Sprintf("%.1f,%.1f", (x0+x1)/2, plotH-plotH*b.TTFTP50/maxMs))
+				span = [2]float64{x0, x1}
 			}
+		}
+		if len(pts) == 1 { // a polyline of one point draws nothing: the bucket's median across its span
+			y := pts[0][strings.IndexByte(pts[0], ',')+1:]
+			pts = []string{fmt.Sprintf("%.1f,%s", span[0], y), fmt.Sprintf("%.1f,%s", max(span[1], span[0]+1), y)}
 		}
 		v.Timeline = append(v.Timeline, row)
 		if len(pts) > 0 {

@@ -37,6 +37,12 @@ func Markdown(r Run) string {
 				in.TimeToDetect().Round(time.Second), res, orDash(strings.TrimPrefix(lead(in.LeadS), ", ")), md(classes(in.Classes)))
 		}
 		b.WriteString("\n")
+		for _, in := range r.Incidents {
+			if ev := in.Evidence.String(); ev != "" {
+				fmt.Fprintf(&b, "- %s: %s\n", md(in.ID), md(ev))
+			}
+		}
+		b.WriteString("\n")
 	}
 	for _, bl := range r.Blips {
 		fmt.Fprintf(&b, "Blip, not paged: %s failed %d times from %s to %s (%s).\n\n", md(name(bl.Target, bl.Component)), bl.Failures,

@@ -43,6 +43,9 @@ type Run struct {
 	// Simulator says that targets probed a simulator, not a real API ("" when none did): every
 	// title and the verdict carry it, so a rehearsal is never mistaken for the real thing.
 	Simulator string `json:"simulator,omitempty"`
+	// ModelShutdowns are the probed models that shut down within 90 days (or already did): the
+	// verdict warns of each (lifecycle.go).
+	ModelShutdowns []ModelShutdown `json:"model_shutdowns,omitempty"`
 }
 
 // SimulatorNote is what outputs say of a run whose targets (some of them: those named) probed a

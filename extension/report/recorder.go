@@ -35,8 +35,9 @@ type record struct {
 }
 
 const (
-	maxTTFT    = 4096
-	maxBuckets = 2000
+	maxTTFT       = 4096
+	maxBuckets    = 2000
+	maxBucketTTFT = 64 // TTFTs kept per bucket for its median
 )
 
 // NewRecorder starts a recorder at start with timeline buckets of the given width (0: 1 min).
@@ -62,7 +63,7 @@ func (r *Recorder) Observe(at time.Time, target, component string, class classif
 		r.order = append(r.order, k)
 	}
 	rec.probes++
-	ok := class == classify.OK || class == classify.OKSlow
+	ok := class == classify.OK
 	if ok {
 		rec.ok++
 	} else {
@@ -96,7 +97,7 @@ func (r *Recorder) Observe(at time.Time, target, component string, class classif
 	if state.Level() > b.State.Level() || (state == detect.Maintenance && b.State == detect.Operational) {
 		b.State = state
 	}
-	if ttftMs > 0 && ok && len(rec.bucketTTFT[len(rec.bucketTTFT)-1]) < 64 {
+	if ttftMs > 0 && ok && len(rec.bucketTTFT[len(rec.bucketTTFT)-1]) < maxBucketTTFT {
 		rec.bucketTTFT[len(rec.bucketTTFT)-1] = append(rec.bucketTTFT[len(rec.bucketTTFT)-1], ttftMs)
 	}
 }
@@ -114,11 +115,25 @@ func (rec *record) merge() {
 			if n.State.Level() > b.State.Level() {
 				b.State = n.State
 			}
-			t = append(slices.Clone(t), rec.bucketTTFT[i+1]...)
+			t = thin(append(slices.Clone(t), rec.bucketTTFT[i+1]...), maxBucketTTFT)
 		}
 		out, outT = append(out, b), append(outT, t)
 	}
 	rec.buckets, rec.bucketTTFT = out, outT
+}
+
+// thin keeps at most n of xs, evenly spaced, so a merged bucket's TTFTs stay as many as a new
+// bucket's: a run that lasts for months (a continuous monitor) merges its timeline again and
+// again, and joined samples would otherwise grow with its length.
+func thin(xs []float64, n int) []float64 {
+	if len(xs) <= n {
+		return xs
+	}
+	out := make([]float64, n)
+	for i := range out {
+		out[i] = xs[i*len(xs)/n]
+	}
+	return out
 }
 
 // Fill completes run's components and timeline from what was recorded, in the order

@@ -3,6 +3,7 @@ package report
 import (
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -28,7 +29,8 @@ func fixedRun(t *testing.T) Run {
 	d.SetAlternative("anthropic")
 	rec := NewRecorder(t0, time.Minute)
 	obs := func(at time.Time, target, comp string, class classify.Class, blame classify.Blame, ttft float64, msg string) {
-		d.Observe(detect.Observation{At: at, Target: target, Component: comp, Class: class, Blame: blame, TTFTMs: ttft, ITLMs: 25, TotalMs: ttft + 200})
+		d.Observe(detect.Observation{At: at, Target: target, Component: comp, Class: class, Blame: blame, TTFTMs: ttft, ITLMs: 25, TotalMs: ttft + 200,
+			RequestID: fmt.Sprintf("req_%s_%d", comp, at.Unix()%10000), Message: msg, Location: "eu-west"})
 		advice := ""
 		if class != classify.OK {
 			advice = classify.Advice(class)

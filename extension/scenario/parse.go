@@ -77,7 +77,7 @@ func join(path, key string) string {
 }
 
 func (p *parser) scenario(n *yaml.Node) *Scenario {
-	f := p.fields(n, "", "name", "seed", "duration", "probe_interval", "baseline", "phases", "status_page")
+	f := p.fields(n, "", "name", "seed", "duration", "probe_interval", "baseline", "phases", "status_page", "retirements")
 	s := &Scenario{ProbeInterval: 15 * time.Second}
 	s.Name = p.str(f["name"], "name")
 	if s.Name == "" && p.err == nil {
@@ -107,6 +107,9 @@ func (p *parser) scenario(n *yaml.Node) *Scenario {
 		p.list(v, "status_page", func(i int, e *yaml.Node) {
 			s.StatusPage = append(s.StatusPage, p.status(e, fmt.Sprintf("status_page[%d]", i), s.Duration))
 		})
+	}
+	if v := f["retirements"]; v != nil {
+		p.retirements(v, s)
 	}
 	if p.err == nil {
 		sort.SliceStable(s.StatusPage, func(i, j int) bool { return s.StatusPage[i].At < s.StatusPage[j].At })

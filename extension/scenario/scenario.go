@@ -24,6 +24,7 @@ type Scenario struct {
 	Baseline      Baseline
 	Phases        []Phase
 	StatusPage    []StatusEntry
+	Retirements   []Retirement // models the provider stops serving mid-run (retire.go)
 }
 
 // Baseline is the healthy behaviour, including background errors.
@@ -67,7 +68,7 @@ var States = []string{statuspage.Operational, statuspage.Degraded, statuspage.Pa
 
 // Components are the component names a scenario may name.
 var Components = []string{"chat", "chat_stream", "responses", "models", "embeddings", "moderations",
-	"images", "web", "status", "canary", "messages"}
+	"images", "web", "status", "canary", "messages", "realtime"}
 
 // Latency is a lognormal distribution given by its median and 99th percentile, the two numbers
 // people actually know about an API's latency.

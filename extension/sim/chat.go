@@ -23,6 +23,7 @@ type chatRequest struct {
 	Stream              bool   `json:"stream"`
 	MaxTokens           int    `json:"max_tokens"`
 	MaxCompletionTokens int    `json:"max_completion_tokens"`
+	ReasoningEffort     string `json:"reasoning_effort"`
 	StreamOptions       struct {
 		IncludeUsage bool `json:"include_usage"`
 	} `json:"stream_options"`
@@ -50,6 +51,10 @@ type response struct {
 	fault   string // stream or timing fault to act out, "" for none
 	truth   string // a fault that changes only the answer (wrong_answer), for X-Sim-Fault
 	stamps  bool   // precede each SSE event with its write time (see stamp)
+	// reasoning is how many of tokens, first, are the model's thinking (reasoning.go); length
+	// says the answer budget ran out.
+	reasoning int
+	length    bool
 }
 
 func (s *Server) plan(req *chatRequest, factor float64) response {
@@ -93,6 +98,7 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	s.think(&req, &rsp)
 	if req.Stream {
 		s.stream(w, r, rsp, req.StreamOptions.IncludeUsage)
 		return
@@ -103,10 +109,10 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
 	if !sleep(r.Context(), rsp.total()) {
 		return
 	}
-	text, _ := json.Marshal(strings.Join(rsp.tokens, ""))
+	text, _ := json.Marshal(strings.Join(rsp.answerText(), ""))
 	w.Header().Set("Content-Type", "application/json")
-	fmt.Fprintf(w, `{"id":%q,"object":"chat.completion","created":%d,"model":%s,"choices":[{"index":0,"message":{"role":"assistant","content":%s,"refusal":null},"logprobs":null,"finish_reason":"stop"}],"usage":{"prompt_tokens":%d,"completion_tokens":%d,"total_tokens":%d},"service_tier":"default","system_fingerprint":"fp_sim"}`,
-		rsp.id, rsp.created, rsp.model, text, rsp.prompt, len(rsp.tokens), rsp.prompt+len(rsp.tokens))
+	fmt.Fprintf(w, `{"id":%q,"object":"chat.completion","created":%d,"model":%s,"choices":[{"index":0,"message":{"role":"assistant","content":%s,"refusal":null},"logprobs":null,"finish_reason":%s}],"usage":%s,"service_tier":"default","system_fingerprint":"fp_sim"}`,
+		rsp.id, rsp.created, rsp.model, text, rsp.finish(), rsp.usage())
 }
 
 // stream writes the SSE answer like the real API: a role-only chunk at once, content chunks on
@@ -148,18 +154,16 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, rsp response, us
 	if !send(`{"role":"assistant","content":"","refusal":null}`, "null", "") || !sleep(ctx, rsp.ttft) {
 		return
 	}
-	if !rsp.playTokens(ctx, func(tok string) bool { return send(`{"content":`+quote(tok)+`}`, "null", "") },
+	i := 0
+	if !rsp.playTokens(ctx, func(tok string) bool { i++; return send(rsp.delta(i-1, tok), "null", "") },
 		func() { streamFault(ctx, w, rc, rsp.fault) }) {
 		return
 	}
-	if !send(`{}`, `"stop"`, "") {
+	if !send(`{}`, rsp.finish(), "") {
 		return
 	}
-	if usage {
-		u := fmt.Sprintf(`{"prompt_tokens":%d,"completion_tokens":%d,"total_tokens":%d}`, rsp.prompt, len(rsp.tokens), rsp.prompt+len(rsp.tokens))
-		if !send("", "", u) {
-			return
-		}
+	if usage && !send("", "", rsp.usage()) {
+		return
 	}
 	_, _ = w.Write(append(rsp.stamp(buf[:0]), "data: [DONE]\n\n"...))
 	_ = rc.Flush()
@@ -286,7 +290,11 @@ func (s *Server) models(w http.ResponseWriter, r *http.Request) {
 			b.WriteByte(',')
 		}
 		q, _ := json.Marshal(m)
-		fmt.Fprintf(&b, `{"id":%s,"object":"model","created":1686935002,"owned_by":"system"}`, q)
+		shutdown := "null"
+		if d := s.shutdownDate(m); d != "" {
+			shutdown = `"` + d + `"`
+		}
+		fmt.Fprintf(&b, `{"id":%s,"object":"model","created":1686935002,"owned_by":"system","shutdown_date":%s}`, q, shutdown)
 	}
 	b.WriteString(`]}`)
 	_, _ = io.WriteString(w, b.String())

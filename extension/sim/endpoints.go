@@ -72,9 +72,26 @@ func embeddingBody(req map[string]any) string {
 	return b.String()
 }
 
+// moderationCategories are every category omni-moderation reports, each required by OpenAI's
+// document in categories, category_scores and category_applied_input_types.
+var moderationCategories = []string{"harassment", "harassment/threatening", "hate", "hate/threatening", "illicit",
+	"illicit/violent", "self-harm", "self-harm/instructions", "self-harm/intent", "sexual", "sexual/minors",
+	"violence", "violence/graphic"}
+
 func moderationBody(req map[string]any) string {
-	return fmt.Sprintf(`{"id":"modr-sim","model":%s,"results":[{"flagged":false,"categories":{"harassment":false,"hate":false,"self-harm":false,"sexual":false,"violence":false},"category_scores":{"harassment":0.0001,"hate":0.00002,"self-harm":0.00001,"sexual":0.0001,"violence":0.0002}}]}`,
-		quote(model(req, "omni-moderation-latest")))
+	var cats, scores, types strings.Builder
+	for i, c := range moderationCategories {
+		if i > 0 {
+			cats.WriteByte(',')
+			scores.WriteByte(',')
+			types.WriteByte(',')
+		}
+		fmt.Fprintf(&cats, "%q:false", c)
+		fmt.Fprintf(&scores, "%q:%g", c, 0.00001*float64(i+1))
+		fmt.Fprintf(&types, "%q:[\"text\"]", c)
+	}
+	return fmt.Sprintf(`{"id":"modr-sim","model":%s,"results":[{"flagged":false,"categories":{%s},"category_scores":{%s},"category_applied_input_types":{%s}}]}`,
+		quote(model(req, "omni-moderation-latest")), cats.String(), scores.String(), types.String())
 }
 
 // decodeRequest reads a capped JSON request body into v, answering 400 itself when it cannot.

@@ -55,16 +55,20 @@ func (rsp response) total() (d time.Duration) {
 
 // responseObject renders the response resource in the given status.
 func (rsp response) responseObject(status, text string) string {
-	usage := "null"
+	usage := "" // optional, and not nullable in OpenAI's document: absent until the response completes
 	if status == "completed" {
-		usage = fmt.Sprintf(`{"input_tokens":%d,"output_tokens":%d,"total_tokens":%d}`, rsp.prompt, len(rsp.tokens), rsp.prompt+len(rsp.tokens))
+		usage = fmt.Sprintf(`,"usage":{"input_tokens":%d,"input_tokens_details":{"cached_tokens":0,"cache_write_tokens":0},"output_tokens":%d,"output_tokens_details":{"reasoning_tokens":0},"total_tokens":%d}`,
+			rsp.prompt, len(rsp.tokens), rsp.prompt+len(rsp.tokens))
 	}
 	output := "[]"
 	if text != "" || status == "completed" {
-		output = fmt.Sprintf(`[{"id":"msg_sim","type":"message","status":%q,"role":"assistant","content":[{"type":"output_text","text":%s,"annotations":[]}]}]`,
+		output = fmt.Sprintf(`[{"id":"msg_sim","type":"message","status":%q,"role":"assistant","content":[{"type":"output_text","text":%s,"annotations":[],"logprobs":[]}]}]`,
 			status, quote(text))
 	}
-	return fmt.Sprintf(`{"id":%q,"object":"response","created_at":%d,"status":%q,"model":%s,"output":%s,"usage":%s}`,
+	// the fields OpenAI's document requires of every response object, at the values a plain request gets
+	return fmt.Sprintf(`{"id":%q,"object":"response","created_at":%d,"status":%q,"model":%s,"output":%s%s,`+
+		`"error":null,"incomplete_details":null,"instructions":null,"metadata":{},"parallel_tool_calls":true,`+
+		`"temperature":1,"top_p":1,"tool_choice":"auto","tools":[]}`,
 		rsp.id, rsp.created, status, rsp.model, output, usage)
 }
 
@@ -82,19 +86,19 @@ func (s *Server) responsesStream(ctx context.Context, w http.ResponseWriter, rsp
 	if !send("response.created", `,"response":`+rsp.responseObject("in_progress", "")) ||
 		!send("response.in_progress", `,"response":`+rsp.responseObject("in_progress", "")) ||
 		!send("response.output_item.added", `,"output_index":0,"item":{"id":"msg_sim","type":"message","status":"in_progress","role":"assistant","content":[]}`) ||
-		!send("response.content_part.added", `,"item_id":"msg_sim","output_index":0,"content_index":0,"part":{"type":"output_text","text":"","annotations":[]}`) ||
+		!send("response.content_part.added", `,"item_id":"msg_sim","output_index":0,"content_index":0,"part":{"type":"output_text","text":"","annotations":[],"logprobs":[]}`) ||
 		!sleep(ctx, rsp.ttft) {
 		return
 	}
 	var text strings.Builder
 	if !rsp.playTokens(ctx, func(tok string) bool {
 		text.WriteString(tok)
-		return send("response.output_text.delta", fmt.Sprintf(`,"item_id":"msg_sim","output_index":0,"content_index":0,"delta":%s`, quote(tok)))
+		return send("response.output_text.delta", fmt.Sprintf(`,"item_id":"msg_sim","output_index":0,"content_index":0,"delta":%s,"logprobs":[]`, quote(tok)))
 	}, func() {
 		switch rsp.fault {
 		case "responses_failed", "stream_error_record":
-			failed := strings.Replace(rsp.responseObject("failed", text.String()), `"usage":null`,
-				`"usage":null,"error":{"code":"server_error","message":"The model failed to generate a response."}`, 1)
+			failed := strings.Replace(rsp.responseObject("failed", text.String()), `"error":null`,
+				`"error":{"code":"server_error","message":"The model failed to generate a response."}`, 1)
 			send("response.failed", `,"response":`+failed)
 		case "responses_error_event":
 			send("error", `,"code":"server_error","message":"The server had an error while processing your request.","param":null`)
@@ -105,8 +109,8 @@ func (s *Server) responsesStream(ctx context.Context, w http.ResponseWriter, rsp
 		return
 	}
 	t := quote(text.String())
-	_ = send("response.output_text.done", `,"item_id":"msg_sim","output_index":0,"content_index":0,"text":`+t) &&
-		send("response.content_part.done", `,"item_id":"msg_sim","output_index":0,"content_index":0,"part":{"type":"output_text","text":`+t+`,"annotations":[]}`) &&
-		send("response.output_item.done", `,"output_index":0,"item":{"id":"msg_sim","type":"message","status":"completed","role":"assistant","content":[{"type":"output_text","text":`+t+`,"annotations":[]}]}`) &&
+	_ = send("response.output_text.done", `,"item_id":"msg_sim","output_index":0,"content_index":0,"text":`+t+`,"logprobs":[]`) &&
+		send("response.content_part.done", `,"item_id":"msg_sim","output_index":0,"content_index":0,"part":{"type":"output_text","text":`+t+`,"annotations":[],"logprobs":[]}`) &&
+		send("response.output_item.done", `,"output_index":0,"item":{"id":"msg_sim","type":"message","status":"completed","role":"assistant","content":[{"type":"output_text","text":`+t+`,"annotations":[],"logprobs":[]}]}`) &&
 		send("response.completed", `,"response":`+rsp.responseObject("completed", text.String()))
 }

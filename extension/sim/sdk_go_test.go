@@ -64,8 +64,13 @@ func TestOpenAIGoSDKHealthy(t *testing.T) {
 		t.Fatalf("embeddings: %v", err)
 	}
 	models, err := c.Models.List(ctx)
-	if err != nil || len(models.Data) == 0 || models.Data[0].ID != "gpt-4o-mini" {
+	if err != nil || len(models.Data) == 0 || models.Data[0].ID != "gpt-5.4-nano" {
 		t.Fatalf("models: %v", err)
+	}
+	for _, m := range models.Data { // the SDK reads each model's shutdown_date (YYYY-MM-DD or null)
+		if m.ID == "gpt-4o-mini" && !strings.Contains(m.RawJSON(), `"shutdown_date":"2027-01-14"`) {
+			t.Errorf("gpt-4o-mini: %s, want its shutdown_date", m.RawJSON())
+		}
 	}
 }
 

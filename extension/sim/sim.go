@@ -43,6 +43,9 @@ type Config struct {
 	Now func() time.Time
 	// Stamps marks every SSE event with its write time (see StampPrefix).
 	Stamps bool
+	// ReasoningTokens, when set, is how long every reasoning request thinks, whatever its effort
+	// (reasoning.go): more than the answer budget spends it all.
+	ReasoningTokens int
 }
 
 // DefaultConfig is a healthy gpt-4o-mini-like service: TTFT around 400 ms with a long tail,
@@ -55,7 +58,8 @@ func DefaultConfig() Config {
 			ITL:          scenario.Healthy.ITL,
 			OutputTokens: scenario.Healthy.OutputTokens,
 		},
-		Models: []string{"gpt-4o-mini", "gpt-4o", "gpt-4.1-mini", "o4-mini", "omni-moderation-latest", "text-embedding-3-small"},
+		Models: []string{"gpt-5.4-nano", "gpt-5.4-mini", "gpt-4o-mini", "gpt-4.1-mini", "o4-mini", "gpt-image-2",
+			"gpt-realtime-mini", "omni-moderation-latest", "text-embedding-3-small"},
 	}
 }
 
@@ -101,6 +105,8 @@ func New(cfg Config) *Server {
 	s.mux.HandleFunc("POST /v1/moderations", s.simpleEndpoint("moderations", "input", moderationBody))
 	s.mux.HandleFunc("POST /v1/images/generations", s.simpleEndpoint("images", "prompt", imageBody))
 	s.mux.HandleFunc("POST /v1/messages", s.messages)
+	s.mux.HandleFunc("GET /v1/realtime", s.realtime)
+	s.mux.HandleFunc("GET /openai/v1/realtime", s.realtime) // Azure's GA path
 	s.mux.HandleFunc("GET /web/{$}", s.web)
 	s.routeDialects()
 	s.routeStatusPage()
@@ -109,7 +115,12 @@ func New(cfg Config) *Server {
 	return s
 }
 
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.refuseRetired(w, r) {
+		return
+	}
+	s.mux.ServeHTTP(w, r)
+}
 
 // decide picks, for one request to component, the fault to inject ("" for none) and the latency
 // factor, from the scenario phase active at the current scenario time. While a phase that is not

@@ -16,6 +16,7 @@ type Summary struct {
 	ErrorEvent   []byte // an error record, as an {"error":{…}} envelope the classifier reads
 	Content      int    // answer bytes
 	Tokens       int    // events that carried answer or reasoning text
+	Reasoning    int    // events that carried reasoning text (thinking before the answer)
 	Text         string // answer text, only when KeepText (bounded by MaxText)
 	FinishReason string // normalised to OpenAI's words: stop, length, content_filter, tool_calls
 	Model        string
@@ -43,6 +44,28 @@ func (s *Summary) text(t string) {
 	if s.KeepText && len(s.Text) < MaxText {
 		s.Text += t[:min(len(t), MaxText-len(s.Text))]
 	}
+}
+
+// Thought is what the model spent reasoning: the reasoning tokens its usage reports, else the
+// reasoning events (or blocks, or items) it sent. Output tokens alone do not say it: a prompt
+// that filled the context window also leaves an empty answer at finish_reason length.
+func (s *Summary) Thought() int {
+	if u := s.Usage; u != nil && u.Reasoning > 0 {
+		return u.Reasoning
+	}
+	return s.Reasoning
+}
+
+// WholeChat is the summary of a whole (non-streamed) chat completion.
+func WholeChat(c ChatChunk) Summary {
+	s := Summary{Terminal: true, Content: c.Content, Text: c.Text, FinishReason: c.FinishReason, Model: c.Model, Usage: c.Usage}
+	if c.Reasoning > 0 {
+		s.Reasoning = 1
+	}
+	if len(s.Text) > MaxText {
+		s.Text = s.Text[:MaxText]
+	}
+	return s
 }
 
 // Facts returns the summary.
@@ -92,6 +115,9 @@ func (s *ChatStream) Add(ev Event) (Step, error) {
 		return Step{}, nil // role-only, empty and finish chunks are not tokens
 	}
 	s.Tokens++
+	if v.reasoning > 0 {
+		s.Reasoning++
+	}
 	s.Content += v.content
 	if s.KeepText && len(s.Text) < MaxText {
 		s.Text += string(v.text[:min(len(v.text), MaxText-len(s.Text))])

@@ -48,7 +48,7 @@ func (s *MessagesStream) Add(ev Event) (Step, error) {
 		if m := w.Message; m != nil {
 			s.Model = m.Model
 			if m.Usage != nil {
-				s.Usage = &Usage{Input: int(m.Usage.Input), Output: int(m.Usage.Output)}
+				s.Usage = m.Usage.usage()
 			}
 		}
 	case "content_block_delta":
@@ -59,6 +59,7 @@ func (s *MessagesStream) Add(ev Event) (Step, error) {
 			return Step{Token: true, Answer: true}, nil
 		case w.Delta.Type == "thinking_delta" && w.Delta.Thinking != "":
 			s.Tokens++
+			s.Reasoning++
 			return Step{Token: true}, nil
 		}
 	case "message_delta":
@@ -107,11 +108,14 @@ func ParseMessage(body []byte, keepText bool) (Summary, error) {
 	}
 	s := Summary{KeepText: keepText, Terminal: true, Model: m.Model, FinishReason: stopReason(m.StopReason)}
 	if m.Usage != nil {
-		s.Usage = &Usage{Input: int(m.Usage.Input), Output: int(m.Usage.Output)}
+		s.Usage = m.Usage.usage()
 	}
 	for _, c := range m.Content {
-		if c.Type == "text" {
+		switch c.Type {
+		case "text":
 			s.text(c.Text)
+		case "thinking", "redacted_thinking":
+			s.Reasoning++
 		}
 	}
 	return s, nil

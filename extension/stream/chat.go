@@ -18,6 +18,9 @@ const Refused = "content_filter"
 type Usage struct {
 	Input  int `json:"prompt_tokens"`
 	Output int `json:"completion_tokens"`
+	// Reasoning is the part of Output the model spent reasoning (completion_tokens_details,
+	// output_tokens_details): a reasoning model that spends the whole budget so writes no answer.
+	Reasoning int `json:"-"`
 }
 
 // ChatChunk is what a probe needs from one chat.completion.chunk (or one full chat.completion).

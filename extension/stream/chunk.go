@@ -213,25 +213,38 @@ func (v *chunkView) readUsage(s *scanner) error {
 	}
 	u := v.usage
 	return s.object(func(key string, raw []byte) error {
-		var dst *int
 		switch {
 		case is(key, raw, "prompt_tokens"):
-			dst = &u.Input
+			return s.count(&u.Input)
 		case is(key, raw, "completion_tokens"):
-			dst = &u.Output
-		default:
-			return s.skip()
+			return s.count(&u.Output)
+		case is(key, raw, "completion_tokens_details"):
+			if s.peek() != '{' { // null, or not a breakdown: as details.UnmarshalJSON, ignored
+				return s.skip()
+			}
+			return s.object(func(key string, raw []byte) error {
+				if is(key, raw, "reasoning_tokens") {
+					return s.count(&u.Reasoning)
+				}
+				return s.skip()
+			})
 		}
-		s.ws()
-		start := s.i
-		if err := s.skip(); err != nil {
-			return err
-		}
-		if n, ok := tokens(s.b[start:s.i]); ok {
-			*dst = n
-		}
-		return nil
+		return s.skip()
 	})
+}
+
+// count reads the next value into dst when it is a number (a bounded usage count); any other
+// value is skipped and leaves dst as it was.
+func (s *scanner) count(dst *int) error {
+	s.ws()
+	start := s.i
+	if err := s.skip(); err != nil {
+		return err
+	}
+	if n, ok := tokens(s.b[start:s.i]); ok {
+		*dst = n
+	}
+	return nil
 }
 
 func appendText(dst []byte, f strField) []byte {

@@ -189,31 +189,55 @@ func tokens(num []byte) (int, bool) {
 
 // wireUsage is the chat-completions usage object on the wire.
 type wireUsage struct {
-	Input  count `json:"prompt_tokens"`
-	Output count `json:"completion_tokens"`
+	Input   count   `json:"prompt_tokens"`
+	Output  count   `json:"completion_tokens"`
+	Details details `json:"completion_tokens_details"`
 }
 
 // UnmarshalJSON reads a usage object leniently: bounded numbers, and a usage that is not an
 // object at all is ignored rather than failing the record around it.
 func (u *Usage) UnmarshalJSON(b []byte) error {
-	w := wireUsage{Input: count(u.Input), Output: count(u.Output)}
+	w := wireUsage{Input: count(u.Input), Output: count(u.Output), Details: details{count(u.Reasoning)}}
 	if json.Unmarshal(b, &w) == nil {
-		u.Input, u.Output = int(w.Input), int(w.Output)
+		u.Input, u.Output, u.Reasoning = int(w.Input), int(w.Output), int(w.Details.Reasoning)
+	}
+	return nil
+}
+
+// details is a usage breakdown (completion_tokens_details, output_tokens_details), read as
+// leniently as its usage: anything but an object leaves it as it was.
+type details struct {
+	Reasoning count `json:"reasoning_tokens"`
+}
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (d *details) UnmarshalJSON(b []byte) error {
+	w := struct {
+		Reasoning count `json:"reasoning_tokens"`
+	}{d.Reasoning}
+	if json.Unmarshal(b, &w) == nil {
+		d.Reasoning = w.Reasoning
 	}
 	return nil
 }
 
 // ioUsage is the usage object of the Responses and Messages APIs, read like Usage.
-type ioUsage struct{ Input, Output count }
+type ioUsage struct{ Input, Output, Reasoning count }
 
 // UnmarshalJSON implements json.Unmarshaler.
 func (u *ioUsage) UnmarshalJSON(b []byte) error {
 	w := struct {
-		Input  count `json:"input_tokens"`
-		Output count `json:"output_tokens"`
-	}{u.Input, u.Output}
+		Input   count   `json:"input_tokens"`
+		Output  count   `json:"output_tokens"`
+		Details details `json:"output_tokens_details"`
+	}{u.Input, u.Output, details{u.Reasoning}}
 	if json.Unmarshal(b, &w) == nil {
-		u.Input, u.Output = w.Input, w.Output
+		u.Input, u.Output, u.Reasoning = w.Input, w.Output, w.Details.Reasoning
 	}
 	return nil
+}
+
+// usage is the Responses or Messages usage in the chat shape.
+func (u *ioUsage) usage() *Usage {
+	return &Usage{Input: int(u.Input), Output: int(u.Output), Reasoning: int(u.Reasoning)}
 }

@@ -192,3 +192,31 @@ func TestChatErrorDocument(t *testing.T) {
 		t.Fatalf("a plain chunk read as %+v", ok.Summary)
 	}
 }
+
+// Every dialect says what the model spent reasoning: reported reasoning tokens first, else the
+// reasoning it sent; output tokens without an answer alone are not reasoning.
+func TestThought(t *testing.T) {
+	chat, _ := ParseChatChunk([]byte(`{"choices":[{"message":{"content":""},"finish_reason":"length"}],"usage":{"completion_tokens":64,"completion_tokens_details":{"reasoning_tokens":64}}}`), false)
+	ctx, _ := ParseChatChunk([]byte(`{"choices":[{"message":{"content":""},"finish_reason":"length"}],"usage":{"prompt_tokens":32767,"completion_tokens":1}}`), false)
+	resp, _ := ParseResponse([]byte(`{"object":"response","status":"incomplete","output":[{"type":"reasoning","summary":[]}],"usage":{"output_tokens":400,"output_tokens_details":{"reasoning_tokens":400}}}`), false)
+	hidden, _ := ParseResponse([]byte(`{"object":"response","status":"incomplete","output":[{"type":"reasoning","summary":[]}],"usage":{"output_tokens":400}}`), false)
+	msg, _ := ParseMessage([]byte(`{"type":"message","content":[{"type":"thinking","thinking":"hmm"}],"stop_reason":"max_tokens","usage":{"output_tokens":1024}}`), false)
+	var stream ChatStream
+	for _, rec := range []string{`{"choices":[{"delta":{"reasoning_content":"a"}}]}`, `{"choices":[{"delta":{"reasoning_content":"b"}}]}`, `{"choices":[{"delta":{},"finish_reason":"length"}]}`} {
+		if _, err := stream.Add(Event{Data: []byte(rec)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct {
+		name string
+		s    Summary
+		want int
+	}{
+		{"chat usage", WholeChat(chat), 64}, {"context filled", WholeChat(ctx), 0}, {"responses usage", resp, 400},
+		{"responses item", hidden, 1}, {"anthropic thinking", msg, 1}, {"chat stream", *stream.Facts(), 2},
+	} {
+		if got := tc.s.Thought(); got != tc.want || tc.s.Content != 0 || tc.s.FinishReason != "length" {
+			t.Errorf("%s: thought %d, want %d (content %d, finish %q)", tc.name, got, tc.want, tc.s.Content, tc.s.FinishReason)
+		}
+	}
+}

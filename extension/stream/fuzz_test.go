@@ -152,6 +152,8 @@ func FuzzChunkMatchesEncodingJSON(f *testing.F) {
 		`{"choices":[{"delta":{"content":"a"},"delta":{"reasoning":"b"}}],"choices":null}`, `{"model":"a","model":"\u00e9"}`,
 		"{\"choices\":[{\"delta\":{\"content\":\"\xff\xfe\"}}]}", `{"choices":[null,{"finish_reason":"stop"}]}`, `{"usage":{},"usage":{"completion_tokens":2}}`,
 		`{"choices":[{"delta":{"content":null,"refusal":"I'm sorry"},"finish_reason":"stop"}]}`, `{"choices":[{"message":{"refusal":""}}]}`,
+		`{"usage":{"completion_tokens":9,"completion_tokens_details":{"reasoning_tokens":8}}}`, `{"usage":{"completion_tokens_details":null}}`,
+		`{"usage":{"completion_tokens_details":"x","completion_tokens_details":{"reasoning_tokens":1e9}}}`,
 	} {
 		f.Add([]byte(s))
 	}

@@ -7,8 +7,8 @@ import (
 )
 
 // The encoding/json implementation ParseChatChunk replaced, kept as the reference of the
-// differential fuzz test. Usage decodes through Usage.UnmarshalJSON (bounded counts), which
-// the scanner's readUsage follows.
+// differential fuzz test. Usage decodes through Usage.UnmarshalJSON (bounded counts, the
+// reasoning tokens of completion_tokens_details), which the scanner's readUsage follows.
 
 type wireChoice struct {
 	Delta struct {

@@ -62,6 +62,8 @@ func (s *ResponsesStream) Add(ev Event) (Step, error) {
 		answer := typ == "response.output_text.delta"
 		if answer {
 			s.text(d)
+		} else {
+			s.Reasoning++
 		}
 		s.refused = s.refused || typ == "response.refusal.delta"
 		return Step{Token: true, Answer: answer}, nil
@@ -97,7 +99,7 @@ func (s *Summary) response(r *wireResponse) {
 		s.Model = r.Model
 	}
 	if r.Usage != nil {
-		s.Usage = &Usage{Input: int(r.Usage.Input), Output: int(r.Usage.Output)}
+		s.Usage = r.Usage.usage()
 	}
 	switch r.Status {
 	case "completed":
@@ -146,6 +148,9 @@ func ParseResponse(body []byte, keepText bool) (Summary, error) {
 		s.ErrorEvent = errorEnvelope(r.Error, nil, nil)
 	}
 	for _, o := range r.Output {
+		if o.Type == "reasoning" {
+			s.Reasoning++
+		}
 		for _, c := range o.Content {
 			switch {
 			case c.Type == "output_text":

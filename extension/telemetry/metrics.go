@@ -51,6 +51,7 @@ const (
 	Blips           = "chatgpt_blips"
 	IncidentLength  = "chatgpt_incident_duration"
 	TimeToDetect    = "chatgpt_time_to_detect"
+	ShutdownDays    = "chatgpt_model_shutdown_days"
 )
 
 // Defs is the table of every metric.
@@ -78,6 +79,7 @@ var Defs = []Def{
 	{Blips, metrics.Counter, metrics.Default, "", "total failures of a component too short to page (under 35 s): recorded, never an incident"},
 	{IncidentLength, metrics.Trend, metrics.Time, "", "duration of each resolved incident, first bad observation to recovery"},
 	{TimeToDetect, metrics.Trend, metrics.Time, "", "start of the trouble to the detector's confirmation, per incident: from the simulator's ground truth when probing one, else from the first bad observation"},
+	{ShutdownDays, metrics.Gauge, metrics.Default, "", "days until the model (the `model` tag) shuts down, for probed models with an announced date (the models list's shutdown_date, else extension/lifecycle); negative once retired; warned of from 90 days"},
 }
 
 // Metrics holds the registered metrics of one k6 test.
@@ -156,6 +158,9 @@ func (ms *Metrics) Samples(r *probe.Result, base metrics.TagsAndMeta, at time.Ti
 		add(Degraded, tags, metrics.B(det.State == detect.Degraded))
 	}
 	add(Local, tags, metrics.B(!r.OK && (r.Blame == classify.BlameAccount || r.Blame == classify.BlameNetwork)))
+	for m, days := range r.ShutdownDays { // tagged with their own model: the models probe reports every model of the target
+		add(ShutdownDays, tags.With("model", m), float64(days))
+	}
 	for _, in := range det.Opened { // tagged with their own component: one probe can confirm a sibling's outage
 		ct := tags.With("component", in.Component)
 		it := ct.With("state", string(in.State))

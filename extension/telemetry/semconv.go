@@ -1,6 +1,8 @@
 package telemetry
 
 import (
+	"strings"
+
 	"go.opentelemetry.io/otel/attribute"
 	semconv "go.opentelemetry.io/otel/semconv/v1.41.0"
 )
@@ -25,6 +27,14 @@ var (
 	attrServerPort     = semconv.ServerPortKey
 	attrHTTPStatus     = semconv.HTTPResponseStatusCodeKey
 	attrErrorType      = semconv.ErrorTypeKey
+	// user_agent.synthetic.type "test": the probe is synthetic traffic (with the request header
+	// probe.SyntheticHeader), so a provider's or a gateway's analytics can leave it out
+	attrSynthetic = semconv.UserAgentSyntheticTypeKey
+
+	// v1.42 (GenAI conventions in development, June 2026): token usage per modality; a probe's
+	// prompt and answer are all text
+	attrTextInputTokens  = attribute.Key("gen_ai.usage.text.input_tokens")
+	attrTextOutputTokens = attribute.Key("gen_ai.usage.text.output_tokens")
 
 	attrComponent = attribute.Key("chatgpt.component")
 	attrClass     = attribute.Key("chatgpt.class")
@@ -48,5 +58,42 @@ var providerNames = map[string]string{
 // operations maps components to gen_ai.operation.name; the others are not GenAI operations.
 var operations = map[string]string{
 	"chat": "chat", "chat_stream": "chat", "canary": "chat", "responses": "chat",
-	"embeddings": "embeddings", "images": "generate_content",
+	"embeddings": "embeddings", "images": "generate_content", "realtime": "chat",
+}
+
+// Schema URLs of the two GenAI vocabularies a span can follow.
+const (
+	SchemaV141    = semconv.SchemaURL // https://opentelemetry.io/schemas/1.41.0
+	SchemaGenAI42 = "https://opentelemetry.io/schemas/gen-ai-dev/1.42.0-dev"
+)
+
+// Semconv says which GenAI conventions spans follow, as OTEL_SEMCONV_STABILITY_OPT_IN asks in
+// the way OpenTelemetry migrates a domain: by default the v1.41 names; with
+// gen_ai_latest_experimental the v1.42 (development) names; with gen_ai_latest_experimental/dup
+// both, so dashboards can move over before the old names go.
+type Semconv struct{ Old, New bool }
+
+// ParseSemconv reads OTEL_SEMCONV_STABILITY_OPT_IN (a comma-separated list; other domains'
+// entries, such as http, are not ours and are ignored).
+func ParseSemconv(optIn string) Semconv {
+	s := Semconv{Old: true}
+	for _, v := range strings.Split(optIn, ",") {
+		switch strings.TrimSpace(v) {
+		case "gen_ai_latest_experimental":
+			if !s.New { // /dup anywhere in the list wins
+				s = Semconv{New: true}
+			}
+		case "gen_ai_latest_experimental/dup":
+			s = Semconv{Old: true, New: true}
+		}
+	}
+	return s
+}
+
+// SchemaURL is the schema of the spans' names: the newest vocabulary they carry.
+func (s Semconv) SchemaURL() string {
+	if s.New {
+		return SchemaGenAI42
+	}
+	return SchemaV141
 }
