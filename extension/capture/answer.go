@@ -58,6 +58,10 @@ type shape struct {
 	Message  json.RawMessage `json:"message"`
 	Response *string         `json:"response"`
 	Done     *bool           `json:"done"`
+	// Anthropic Messages (a relay may drop "type"); Bedrock Converse {"output":{"message"},"stopReason"}
+	StopReason   string          `json:"stop_reason"`
+	ConverseStop string          `json:"stopReason"`
+	Output       json.RawMessage `json:"output"`
 }
 
 func (s shape) gemini() bool { return s.Candidates != nil || s.PromptFeedback != nil }
@@ -117,8 +121,10 @@ func wholeAnswer(o *classify.Outcome) {
 		sum = g.Summary
 	case s.Object == "response":
 		sum, err = stream.ParseResponse(b, false)
-	case s.Type == "message":
+	case s.Type == "message" || (s.Type == "" && s.StopReason != ""):
 		sum, err = stream.ParseMessage(b, false)
+	case s.ConverseStop != "" && len(s.Output) > 0 && s.Output[0] == '{':
+		sum, err = converse(s)
 	case s.Choices != nil:
 		var c stream.ChatChunk
 		c, err = stream.ParseChatChunk(b, false)
@@ -139,6 +145,42 @@ func wholeAnswer(o *classify.Outcome) {
 	if len(sum.ErrorEvent) > 0 { // a failed Responses object: classify it as the error it carries
 		o.Stream = &classify.StreamFacts{Terminal: sum.Terminal, ErrorEvent: sum.ErrorEvent}
 	}
+}
+
+// converse reads a Bedrock Converse answer: text parts of output.message.content, and the stop
+// reason in OpenAI's words (content_filtered and guardrail_intervened: the content filter).
+func converse(s shape) (stream.Summary, error) {
+	var out struct {
+		Message struct {
+			Content []struct {
+				Text    string          `json:"text"`
+				ToolUse json.RawMessage `json:"toolUse"`
+			} `json:"content"`
+		} `json:"message"`
+	}
+	if err := json.Unmarshal(s.Output, &out); err != nil {
+		return stream.Summary{}, err
+	}
+	sum := stream.Summary{Terminal: true}
+	for _, c := range out.Message.Content {
+		sum.Content += len(c.Text)
+		if len(c.ToolUse) > 0 && string(c.ToolUse) != "null" {
+			sum.Content++ // a tool call is an answer
+		}
+	}
+	switch s.ConverseStop {
+	case "end_turn", "stop_sequence":
+		sum.FinishReason = "stop"
+	case "max_tokens":
+		sum.FinishReason = "length"
+	case "tool_use":
+		sum.FinishReason = "tool_calls"
+	case "content_filtered", "guardrail_intervened":
+		sum.FinishReason = "content_filter"
+	default:
+		sum.FinishReason = s.ConverseStop
+	}
+	return sum, nil
 }
 
 // geminiStream reads Gemini's native generateContent chunks (the probe speaks Gemini's

@@ -104,6 +104,11 @@ func TestAnswers(t *testing.T) {
 		{"ollama chat, a tool call", "", "application/json", `{"model":"m","message":{"role":"assistant","content":"","tool_calls":[{"function":{"name":"f"}}]},"done":true}`, 1, "", true, false},
 		{"ollama generate", "", "application/json", `{"model":"m","response":"pong","done":true,"done_reason":"stop"}`, 4, "stop", true, false},
 		{"ollama model list", "", "application/json", `{"models":[{"name":"m"}]}`, 0, "", false, false},
+		{"chat refusal", "", "application/json", `{"choices":[{"message":{"content":null,"refusal":"I can't help with that."},"finish_reason":"stop"}]}`, 0, "content_filter", true, false},
+		{"anthropic message relayed without its type", "", "application/json", `{"stop_reason":"refusal","content":[{"type":"thinking","thinking":""}]}`, 0, "content_filter", true, false},
+		{"bedrock converse", "", "application/json", `{"output":{"message":{"content":[{"text":"pong"}],"role":"assistant"}},"stopReason":"end_turn"}`, 4, "stop", true, false},
+		{"bedrock converse, guardrail", "", "application/json", `{"output":{"message":{"content":[{"text":"Sorry."}],"role":"assistant"}},"stopReason":"guardrail_intervened"}`, 6, "content_filter", true, false},
+		{"responses refusal part", "", "application/json", `{"object":"response","status":"completed","output":[{"type":"message","content":[{"type":"refusal","refusal":"No."}]}]}`, 0, "content_filter", true, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -142,6 +147,10 @@ func TestStreams(t *testing.T) {
 		{"anthropic by events", "", "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"model\":\"m\"}}\n\nevent: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"delta\":{\"type\":\"text_delta\",\"text\":\"hey\"}}\n\nevent: message_stop\ndata: {\"type\":\"message_stop\"}\n\n", true, 3, "", nil, false},
 		{"anthropic by provider, only an error", "anthropic", "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}\n\n", false, 0, "overloaded_error", nil, false},
 		{"gemini chunks", "", "data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"Okay\"}]}}]}\n\ndata: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"\"}]},\"finishReason\":\"STOP\"}]}\n\n", true, 4, "", nil, false},
+		{"a record that is its server's own error document", "", "data: {\"choices\":[{\"delta\":{\"role\":\"assistant\"}}]}\n\ndata: {\"code\":500,\"msg\":\"inference failed\"}\n\ndata: [DONE]\n\n", true, 0, "inference failed", nil, false},
+		{"vLLM's object error record", "", "data: {\"object\":\"error\",\"message\":\"too long\",\"type\":\"BadRequestError\",\"code\":400}\n\n", false, 0, "too long", nil, false},
+		{"a usage chunk is not an error", "", "data: {\"choices\":[{\"delta\":{\"content\":\"hi\"}}]}\n\ndata: {\"id\":\"x\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[],\"usage\":{\"prompt_tokens\":1}}\n\ndata: [DONE]\n\n", true, 2, "", nil, false},
+		{"a bare FastAPI detail instead of a stream", "", "{\"detail\":\"Model is not loaded\"}\n", false, 0, "not loaded", nil, false},
 		{"gemini, bare JSON error after the events", "", "data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"Okay\"}]},\"finishReason\":\"STOP\"}]}\n\n{\n  \"error\": {\n    \"code\": 503,\n    \"message\": \"The model is overloaded.\",\n    \"status\": \"UNAVAILABLE\"\n  }\n}\n", true, 4, "UNAVAILABLE", nil, false},
 	}
 	for _, tt := range tests {

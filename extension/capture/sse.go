@@ -71,7 +71,9 @@ func scanStream(o *classify.Outcome, provider string) {
 	}
 	f := dl.Facts()
 	if len(f.ErrorEvent) == 0 {
-		if doc := bareError(o.Body); doc != nil {
+		if doc := errorRecord(events); doc != nil && (f.Content == 0 || !f.Terminal) { // not a stray document in a served answer
+			f.ErrorEvent = doc
+		} else if doc := bareError(o.Body); doc != nil {
 			f.ErrorEvent, ferr, o.Malformed = doc, nil, false
 		}
 	}
@@ -103,11 +105,18 @@ func add(dl stream.Dialect, ev event) (stream.Step, error) {
 	return st, err
 }
 
+// hasErrorObject: data is an error document — an "error" object, or a flat one that says
+// "object":"error" (vLLM, SGLang) or "type":"error".
 func hasErrorObject(data []byte) bool {
 	var m struct {
-		Error json.RawMessage `json:"error"`
+		Error  json.RawMessage `json:"error"`
+		Object string          `json:"object"`
+		Type   string          `json:"type"`
 	}
-	return json.Unmarshal(data, &m) == nil && len(m.Error) > 0 && m.Error[0] == '{'
+	if json.Unmarshal(data, &m) != nil {
+		return false
+	}
+	return (len(m.Error) > 0 && m.Error[0] == '{') || m.Object == "error" || (m.Type == "error" && len(m.Error) > 0)
 }
 
 // pickDialect chooses the stream dialect: Anthropic's for provider anthropic, else what the first
@@ -139,12 +148,25 @@ func pickDialect(provider string, events []event) stream.Dialect {
 	return &stream.ChatStream{}
 }
 
+// errorRecord finds a record the dialect did not take for an error but that is an error document
+// by the classifier's reading ({"code":500,"msg":"…"}, {"base_resp":{"status_code":1002,…}},
+// {"detail":"…"}): servers that stream their errors in their own shape, not the dialect's.
+func errorRecord(events []event) []byte {
+	for _, ev := range events {
+		if len(ev.data) > 0 && ev.data[0] == '{' && classify.ErrorDocument(ev.data) {
+			return bytes.Clone(ev.data)
+		}
+	}
+	return nil
+}
+
 func endsWithBlankLine(b []byte) bool {
 	return bytes.HasSuffix(b, []byte("\n\n")) || bytes.HasSuffix(b, []byte("\r\n\r\n"))
 }
 
 // bareError finds a JSON error document printed outside the SSE framing: a line starting with
-// "{" (not "data: {") from which the rest of the body is one {"error":{…}} document. Only the
+// "{" (not "data: {") from which the rest of the body is one error document ({"error":{…}}, or
+// one the classifier's envelope reads as an error: {"detail":"…"}, {"code":500,"msg":"…"}). Only the
 // first few such lines are tried, so a hostile body cannot make the search quadratic.
 func bareError(body []byte) []byte {
 	tries := 0
@@ -157,7 +179,7 @@ func bareError(body []byte) []byte {
 		if bytes.HasPrefix(line, []byte("{")) {
 			tries++
 			doc := bytes.TrimSpace(body[off:])
-			if hasErrorObject(doc) {
+			if hasErrorObject(doc) || classify.ErrorDocument(doc) {
 				return bytes.Clone(doc)
 			}
 		}

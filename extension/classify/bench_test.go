@@ -30,6 +30,7 @@ func BenchmarkClassify(b *testing.B) {
 	cases = append(cases,
 		bc{"cap-html-502", classify.Outcome{Status: 502, Header: http.Header{"Server": {"cloudflare"}}, Body: []byte(html[:capture.BodyCap])}},
 		bc{"cap-html-403", classify.Outcome{Status: 403, Header: http.Header{"Server": {"cloudflare"}}, Body: []byte(html[:capture.BodyCap])}},
+		bc{"cap-html-500", classify.Outcome{Status: 500, Header: http.Header{"Server": {"cloudflare"}}, Body: []byte(html[:capture.BodyCap])}},
 		bc{"cap-json-500", classify.Outcome{Status: 500, Header: http.Header{"X-Request-Id": {"req_1"}},
 			Body: []byte(`{"error":{"message":"The server had an error","type":"server_error","param":null,"code":null},"pad":"` +
 				strings.Repeat("x", capture.BodyCap-120) + `"}`)}},

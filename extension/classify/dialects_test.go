@@ -8,9 +8,10 @@ import (
 // TestDialects: error bodies in the shapes providers, gateways and servers document for themselves
 // (OpenAI, Anthropic, Gemini, Azure, Bedrock, Mistral, xAI, Cohere, Together, Fireworks,
 // Perplexity, OpenRouter, Hugging Face, Ollama, vLLM, SGLang, LM Studio, TGI, Tencent Cloud,
-// DashScope, Baidu, MiniMax, Zhipu, iFlytek, AWS API Gateway, Apigee, Kong, Azure API Management,
-// new-api), written from their documented formats rather than captured, and request errors whose
-// words belong to other families. It guards the vocabulary against rules that fit one capture.
+// DashScope, Baidu, MiniMax, Zhipu, iFlytek, Volcengine Ark, AWS API Gateway, Apigee, Kong, Azure API
+// Management, new-api, llama.cpp's own server), written from their documented formats rather than
+// captured, and request errors whose words belong to other families. It guards the vocabulary
+// against rules that fit one capture.
 func TestDialects(t *testing.T) {
 	J := hdr("Content-Type", "application/json")
 	T := hdr("Content-Type", "text/plain")
@@ -126,7 +127,7 @@ func TestDialects(t *testing.T) {
 		{429, J, `{"error":{"message":"Resource exhausted. Please try again later.","code":429,"status":"RESOURCE_EXHAUSTED"}}`, CapacityOverloaded},
 		{400, J, `{"error":{"message":"Unsupported parameter: 'temperature' is not supported with this model.","type":"invalid_request_error","param":"temperature","code":"unsupported_parameter"}}`, RequestInvalid},
 		{400, J, `{"error":{"message":"This model does not support tools","type":"invalid_request_error"}}`, RequestInvalid},
-		{401, J, `{"error":{"message":"You have insufficient permissions for this operation. Missing scopes: model.request.","type":"invalid_request_error"}}`, AuthInvalid},
+		{401, J, `{"error":{"message":"You have insufficient permissions for this operation. Missing scopes: model.request.","type":"invalid_request_error"}}`, PermissionDenied},
 		{403, J, `{"error":{"message":"You have insufficient permissions for this operation. Missing scopes: model.request.","type":"invalid_request_error"}}`, PermissionDenied},
 		{500, J, `{"error":{"message":"The model produced invalid content. Consider modifying your prompt if you are seeing this error persistently.","type":"model_error"}}`, ServerError},
 		{400, J, `{"error":{"message":"'messages' must contain the word 'json' in some form, to use 'response_format' of type 'json_object'.","type":"invalid_request_error"}}`, RequestInvalid},
@@ -203,6 +204,25 @@ func TestDialects(t *testing.T) {
 		{403, J, `{"error":{"message":"Your account has been terminated for abuse."}}`, AccountBlocked},
 		{429, J, `{"message":"You have exceeded the rate limit for anonymous requests. Please sign in with an API key."}`, RateLimited},
 		{400, J, `{"error":{"message":"Invalid 'response_format': JSON schema must be valid; secret fields are not allowed","type":"invalid_request_error"}}`, RequestInvalid},
+		// round 3: shapes of the families heldout2 showed, from documented formats (Volcengine Ark's
+		// error-code page, DashScope, MiniMax, llama.cpp, Kong, Railway, Go and Node HTTP clients)
+		{403, J, `{"error":{"code":"AccountOverdueError","message":"The request failed because your account has an overdue balance. Request id: 1","param":"","type":"Forbidden"}}`, QuotaExhausted},
+		{404, J, `{"error":{"code":"InvalidEndpointOrModel.NotFound","message":"The model or endpoint doubao-x does not exist or you do not have access to it. Request id: 1","param":"","type":"NotFound"}}`, ModelNotFound},
+		{404, J, `{"error":{"code":"InvalidEndpointOrModel.ModelIDAccessDisabled","message":"Accessing the model via Model ID is not allowed for your account. Please use a custom endpoint ID instead. Request id: 1","type":"NotFound"}}`, PermissionDenied},
+		{404, J, `{"error":{"code":"ModelNotOpen","message":"Your account 2 has not activated the model doubao-x. Please activate the model service in the Ark Console. Request id: 1","type":"NotFound"}}`, PermissionDenied},
+		{429, J, `{"error":{"code":"ServerOverloaded","message":"The service is currently unable to handle additional requests due to server overload. Please retry later. Request id: 1","type":"TooManyRequests"}}`, CapacityOverloaded},
+		{400, J, `{"error":{"code":"SensitiveContentDetected.SevereViolation","message":"The request failed because the input text may contain severe violation information.","type":"BadRequest"}}`, ContentFiltered},
+		{403, J, `{"code":"AccessDenied.Unpurchased","message":"Access to model denied. Please make sure you are eligible for using the model.","request_id":"x"}`, PermissionDenied},
+		{200, J, `{"base_resp":{"status_code":1004,"status_msg":"login fail: Please carry the API secret key in the 'Authorization' field of the request header"}}`, AuthInvalid},
+		{501, J, `{"error":{"code":501,"message":"This server does not support embeddings. Start it with --embeddings","type":"not_supported_error"}}`, RequestInvalid},
+		{404, J, `{"error":{"code":404,"message":"File Not Found","type":"not_found_error"}}`, RequestInvalid},
+		{502, J, `{"status":"error","code":502,"message":"Application failed to respond","request_id":"x"}`, EdgeGatewayError},
+		{500, J, `{"error":{"message":"Post \"https://api.openai.com/v1/chat/completions\": net/http: timeout awaiting response headers","type":"new_api_error","code":"do_request_failed"}}`, EdgeGatewayError},
+		{500, J, `{"error":{"message":"fetch failed","type":"api_error"}}`, EdgeGatewayError},
+		{502, hdr("Server", "Caddy"), ``, EdgeGatewayError},
+		{500, hdr("Content-Type", "text/html", "Server", "nginx/1.24.0"), "<html><head><title>500 Internal Server Error</title></head><body><center><h1>500 Internal Server Error</h1></center><hr><center>nginx/1.24.0</center></body></html>", EdgeGatewayError},
+		{429, J, `{"error":{"message":"Your account org-x is suspended, please check your plan and billing details","type":"exceeded_current_quota_error"}}`, QuotaExhausted},
+		{503, J, `{"message":"failure to get a peer from the ring-balancer"}`, EdgeGatewayError},
 	}
 	for i, c := range cases {
 		got := Classify(Outcome{Status: c.st, Header: c.h, Body: []byte(c.body)})

@@ -168,6 +168,11 @@ func parseEnvelope(body []byte, ok2xx bool) envelope {
 	return e
 }
 
+// ErrorDocument reports whether a 2xx body (or a record of a stream) is an error document by
+// the rules of parseEnvelope: an explicit marker, or nothing but a message and its status, code
+// or ids. Readers of captures use it for a document printed outside a stream's framing.
+func ErrorDocument(b []byte) bool { return parseEnvelope(b, true).found }
+
 func (e *envelope) finish() {
 	e.message = bound(e.message)
 	e.standard = e.standard || (e.message != "" && (e.typ != "" || e.code != ""))
@@ -181,13 +186,14 @@ func (e *envelope) document(b []byte, depth int, top bool) (marker, complete boo
 	if depth > maxDepth {
 		return false, false
 	}
-	var coded, explicit, payload bool
+	var coded, explicit, payload, fine bool
+	others := 0 // top-level members that are neither error fields nor ids: an answer or a page of some kind
 	complete = members(b, func(k, v []byte) {
 		key := lowerKey(k)
 		switch key {
-		case "error", "errors", "base_resp", "fault": // fault: Apigee's {"fault":{"faultstring":…}}
-			if isNull(v) || string(v) == `""` || string(v) == "[]" || string(v) == "{}" {
-				return
+		case "error", "errors", "base_resp", "fault", "err": // fault: Apigee's {"fault":{"faultstring":…}}
+			if isNull(v) || string(v) == `""` || string(v) == "[]" || string(v) == "{}" || string(v) == "0" || string(v) == "false" {
+				return // {"err":0,…}, {"error":false,…}: no error
 			}
 			if key != "base_resp" {
 				marker = true
@@ -212,8 +218,14 @@ func (e *envelope) document(b []byte, depth int, top bool) (marker, complete boo
 			if string(v) == "false" {
 				marker = true
 			}
+			fine = fine || string(v) == "true"
 		case "choices", "candidates", "data", "output", "content", "result", "results":
 			payload = payload || (len(v) > 0 && !isNull(v) && string(v) != "[]")
+		case "traceback", "stacktrace", "stack_trace", "stack", "exception":
+			e.textValue(v, depth) // a crash report: the server failed, whatever the status says
+			if top && (text(v) != "" || (len(v) > 0 && v[0] == '{')) {
+				explicit, coded = true, true
+			}
 		case "text": // perplexity's {"status":"failed","error_code":…,"text":…}; an answer's text elsewhere
 			if top {
 				e.textValue(v, depth)
@@ -223,12 +235,17 @@ func (e *envelope) document(b []byte, depth int, top bool) (marker, complete boo
 				e.document(v, depth+1, false)
 			}
 		default:
-			e.member(key, v, depth, top)
+			if !e.member(key, v, depth, top) && !idKey(key) {
+				others++
+			}
 			if top && key == "status" { // JSend: {"status":"error","message":…}, {"status":"fail",…}
 				switch strings.ToLower(text(v)) {
 				case "error", "fail", "failed", "failure":
 					marker = true
 				}
+			}
+			if top && (key == "status" || key == "code") && successWord(text(v)) {
+				fine = true
 			}
 			if top && (key == "error_code" || key == "errorcode" || key == "code" || key == "errcode") {
 				if t := text(v); t != "" && t != "0" && t != "200" && !strings.EqualFold(t, "success") && !strings.EqualFold(t, "ok") {
@@ -243,6 +260,12 @@ func (e *envelope) document(b []byte, depth int, top bool) (marker, complete boo
 	if top && coded && !payload && (explicit || e.message != "") {
 		marker = true
 	}
+	// A body that holds nothing but a message and its status, code or ids ({"detail":"n > 1 is
+	// not supported"}, {"status":429,"message":"Too many requests"}, a gateway's {"html-message":
+	// "Network connection lost."}) is an error document, whatever status it came with.
+	if top && !payload && !fine && others == 0 && e.message != "" && !successWord(e.message) {
+		marker = true
+	}
 	if top {
 		e.payload = payload
 	} else if marker {
@@ -251,8 +274,9 @@ func (e *envelope) document(b []byte, depth int, top bool) (marker, complete boo
 	return marker, complete
 }
 
-// member reads one member of an error object (or of the body, when top).
-func (e *envelope) member(key string, v []byte, depth int, top bool) {
+// member reads one member of an error object (or of the body, when top) and reports whether it
+// is one an error document has.
+func (e *envelope) member(key string, v []byte, depth int, top bool) bool {
 	switch key {
 	case "message", "msg", "error_msg", "errormessage", "error_message", "status_msg", "detail", "title",
 		"description", "error_description", "raw", "faultstring", "errmsg", "err_msg", "errormsg":
@@ -284,12 +308,43 @@ func (e *envelope) member(key string, v []byte, depth int, top bool) {
 	case "details", "innererror", "inner_error", "violations", "metadata", "extensions", "body":
 		if isString(v) {
 			e.textValue(v, depth)
-			return
+			return true
 		}
 		e.nested(v, depth+1)
 	case "retrydelay":
 		e.addCode("retry_delay")
+	case "param", "loc", "input", "flagged_input", "help", "documentation_url", "doc_url", "more_info", "hint", "suggestion":
+		// echoed request fields and pointers to documentation: part of an error, never read
+	default:
+		if strings.HasSuffix(key, "message") || strings.HasSuffix(key, "_msg") || strings.HasSuffix(key, "-msg") {
+			e.textValue(v, depth) // userMessage, html-message, display_msg: a message by any name
+			return true
+		}
+		return false
 	}
+	return true
+}
+
+// idKey names a member that identifies a request or a moment, never an answer.
+func idKey(k string) bool {
+	switch k {
+	case "id", "request_id", "requestid", "request-id", "trace_id", "traceid", "correlation_id", "user_id",
+		"timestamp", "time", "path", "url", "method", "instance", "log_id", "logid", "tid":
+		return true
+	}
+	return false
+}
+
+// successWord: a status or code that says the request succeeded.
+func successWord(t string) bool {
+	if t = strings.TrimSpace(t); len(t) > len("successful") {
+		return false // a message, not a word: no need to lower it
+	}
+	switch strings.ToLower(t) {
+	case "ok", "success", "succeeded", "successful", "0", "200", "completed", "done":
+		return true
+	}
+	return false
 }
 
 func (e *envelope) setCode(dst *string, s string) {

@@ -2,6 +2,7 @@ package classify
 
 import (
 	"bytes"
+	"cmp"
 	"net/http"
 	"strings"
 	"sync"
@@ -59,6 +60,9 @@ func httpError(o Outcome, h http.Header, env *envelope, html bool) Classificatio
 	if st >= 200 && st < 300 && env.bodyStatus != 0 {
 		st = env.bodyStatus
 	}
+	if st >= 200 && st < 300 {
+		st = cmp.Or(reasonStatus(env.message), st) // {"detail":"Not Found"} in a 200 states its status in words
+	}
 	c := Classification{ProviderCode: firstNonEmpty(env.code, env.typ, env.status), Message: env.message}
 	set := func(cl Class, b Blame, retry bool) Classification {
 		c.Class, c.Blame, c.Retryable = cl, b, retry
@@ -102,10 +106,13 @@ func meaning(st int, h http.Header, env *envelope, html bool, body []byte) (Clas
 	blank := len(bytes.TrimSpace(body)) == 0
 	// Cloudflare's plain "error code: 1020" (or 524) to a client that is not a browser
 	cfCode := cloudflareCode(body)
-	if st >= 200 && st < 300 && m(rateWords) { // a 200 carrying a rate-limit document (Baidu's error_code 18)
-		st = 429
-	}
 	window := m(bucketWords) || m(refillWords)
+	switch {
+	case st >= 200 && st < 300 && m(rateWords): // a 200 carrying a rate-limit document (Baidu's error_code 18)
+		st = 429
+	case (st == 400 || st == 403) && !html && inText(rateLimitWords) && (inText(limitHitWords) || window):
+		st = 429 // "API rate limit exceeded" served as a 400 or 403 is still a rate limit
+	}
 	money := moneyIn(all, env.text())
 	capacity := m(capacityWords) || st == 529 ||
 		k("UNAVAILABLE") || k("unavailable_error") ||
@@ -116,27 +123,36 @@ func meaning(st int, h http.Header, env *envelope, html bool, body []byte) (Clas
 	// The edge, before anything the origin could have said.
 	case (st == 403 || st == 429) && h.Get("Cf-Mitigated") != "",
 		html && (st == 403 || st == 429 || st == 503) && (m(edgeTitleWords) || edgeBlockPage(body)),
-		m(edgeBlockWords), cfCode >= 1000 && cfCode < 2000:
+		m(edgeBlockWords), cfCode >= 1000 && cfCode < 2000 && !cloudflareOriginCode(cfCode):
 		return EdgeBlocked, BlameNetwork
-	case m(geoWords) || k("request_forbidden") || st == 451: // 451: unavailable for legal reasons
+	case inText(cloudRegionWords) && !m(countryWords) && !m(capacityWords) && (m(geoWords) || inText(unavailableWords)):
+		// the model is not offered in the account's cloud region: a setting of the account
+		return PermissionDenied, BlameAccount
+	case m(geoWords) || m(countryWords) || k("request_forbidden") || st == 451: // 451: unavailable for legal reasons
 		return GeoBlocked, BlameAccount
 	case st == 403 && (html || (blank && cdn && !origin)): // API origins answer 403 in JSON
 		return EdgeBlocked, BlameNetwork
 	case edgeStatus(st) && !capacity && (strings.HasPrefix(env.typ, "cf_") || html ||
-		(cdn && !origin && blank)),
-		m(gatewayWords), edgeStatus(cfCode):
+		(cdn && !origin && blank) || ((st == 502 || st == 504) && !origin && blank)), // a bare 502 or 504 is a proxy's
+		st >= 500 && !capacity && html && edgePage(h, body),
+		m(gatewayWords), edgeStatus(cfCode), cloudflareOriginCode(cfCode):
 		return EdgeGatewayError, BlameEdge
 
 	// The account: blocked, unauthenticated, out of money. A suspension for an unpaid bill or a
 	// spend limit is money; a text that says the provider is saturated outweighs a money code
 	// (gateways put insufficient_quota on every refusal).
-	case m(blockedWords) && !money:
+	case m(blockedWords) && !money && !(m(quotaWords) && !window): // "suspended … exceeded_current_quota": unpaid
 		return AccountBlocked, BlameAccount
 	case inText(capacityWords) && money && !moneyIn(textBits, env.textHay.b.String()):
 		return CapacityOverloaded, BlameProvider
-	case (money && !(m(rateLimitWords) && window)) || st == 402 || (m(quotaWords) && !window):
+	case (money && !(m(rateLimitWords) && window)) || (st == 402 && !m(authWords)) || (m(quotaWords) && !window):
 		return QuotaExhausted, BlameAccount
-	case st == 401 || m(authWords):
+	case st == 401 && (inCodes(accessCodes) || inText(grantWords)) && !m(authWords) &&
+		!(inText(credentialWords) && inText(absentWords)):
+		// Azure's 401 PermissionDenied, a restricted key's missing scopes: the caller signed in
+		// and lacks a role or scope
+		return PermissionDenied, BlameAccount
+	case st == 401 || m(authWords) || (m(authzWords) && !inText(notThereWords)):
 		return AuthInvalid, BlameAccount
 
 	// What the request asked for.
@@ -151,13 +167,13 @@ func meaning(st int, h http.Header, env *envelope, html bool, body []byte) (Clas
 		// the model or deployment does not exist, is retired or is not deployed; under a 5xx a
 		// model that is "not loaded" or "not running" is the server's trouble
 		return ModelNotFound, BlameClient
-	case inText(accessWords) || inCodes(accessCodes) || k("forbidden"):
+	case inText(accessWords) || inCodes(accessCodes) || k("forbidden") || m(authzWords):
 		return PermissionDenied, BlameAccount
 	case inText(credentialWords) && inText(absentWords):
 		return AuthInvalid, BlameAccount // a key, token or secret that is missing or was not found
 	case m(invalidWords):
 		return RequestInvalid, BlameClient
-	case (st != 403 && inCodes(modelCodes)) || ((st == 404 || st == 410) && m(modelNouns)):
+	case (st != 403 && inCodes(modelCodes)) || ((st == 404 || st == 410 || k("not_found_error")) && m(modelNouns)):
 		return ModelNotFound, BlameClient
 	case st == 403:
 		return PermissionDenied, BlameAccount
@@ -178,6 +194,8 @@ func meaning(st int, h http.Header, env *envelope, html bool, body []byte) (Clas
 	// code (Ollama types every error api_error), but not a text that says the backend failed.
 	case st >= 400 && st < 500 && inText(faultWords), st == 408, st == 424, st == 499:
 		return ServerError, BlameProvider
+	case st == 501 && !inText(faultWords): // Not Implemented: this server does not do what the request asks
+		return RequestInvalid, BlameClient
 	case st >= 500 || (st < 400 && (k("server_error") || k("api_error") || k("INTERNAL") || k("internal_error") ||
 		k("internal_server_error") || k("InternalServerException") || k("ModelTimeoutException") || k("ModelErrorException"))):
 		return ServerError, BlameProvider
@@ -188,6 +206,37 @@ func meaning(st int, h http.Header, env *envelope, html bool, body []byte) (Clas
 		return ServerError, BlameProvider
 	}
 	return Unknown, BlameUnknown
+}
+
+// reasonStatus is the status whose reason phrase is the whole message ("Unauthorized",
+// "Not Found.", "Too Many Requests"), or 0.
+func reasonStatus(msg string) int {
+	if len(msg) > 32 {
+		return 0
+	}
+	switch strings.ToLower(strings.TrimRight(strings.TrimSpace(msg), ".!")) {
+	case "bad request":
+		return 400
+	case "unauthorized":
+		return 401
+	case "payment required":
+		return 402
+	case "forbidden":
+		return 403
+	case "not found":
+		return 404
+	case "too many requests":
+		return 429
+	case "internal server error":
+		return 500
+	case "bad gateway":
+		return 502
+	case "service unavailable":
+		return 503
+	case "gateway timeout":
+		return 504
+	}
+	return 0
 }
 
 // rateLimitedByUs: a 429 that is our own limit — a rate-limit header at 0; rate or window words
@@ -202,7 +251,7 @@ func rateLimitedByUs(h http.Header, env *envelope, m, inText, inCodes func(*fami
 		return false
 	}
 	return ((m(rateWords) || m(bucketWords) || m(refillWords)) && (env.standard || inText(oursWords))) ||
-		inText(bucketWords) || (inText(rateLimitWords) && inText(limitHitWords)) || env.k("429")
+		inText(bucketWords) || (inText(rateLimitWords) && inText(limitHitWords))
 }
 
 // reasonOnly reports a haystack that holds nothing but the 429 reason phrase.
@@ -281,8 +330,8 @@ func success(o Outcome) Classification {
 	} else if o.Err != nil {
 		return bodyFailure(o)
 	}
-	if o.FinishReason == "content_filter" {
-		return Classification{Class: ContentFiltered, Blame: BlameClient, ProviderCode: "content_filter",
+	if filterFinish(o.FinishReason) {
+		return Classification{Class: ContentFiltered, Blame: BlameClient, ProviderCode: o.FinishReason,
 			Message: "output stopped by the provider's content filter"}
 	}
 	if budgetSpentThinking(o) {
@@ -296,6 +345,21 @@ func success(o Outcome) Classification {
 			Message: "the canary question got a wrong answer"}
 	}
 	return Classification{Class: OK}
+}
+
+// filterFinish reports a finish reason that says a safety filter, a guardrail or the model's
+// own refusal stopped the answer: OpenAI's content_filter, and the words other providers' own
+// reasons use when a compatible server or gateway passes them through (Gemini SAFETY,
+// PROHIBITED_CONTENT, RECITATION; Bedrock content_filtered, guardrail_intervened; Anthropic
+// refusal; Zhipu sensitive; Cohere ERROR_TOXIC).
+func filterFinish(r string) bool {
+	switch strings.ToLower(strings.TrimSpace(r)) {
+	case "content_filter", "content_filtered", "content-filter", "contentfilter", "guardrail_intervened", "refusal",
+		"safety", "blocklist", "prohibited_content", "spii", "image_safety", "recitation", "error_toxic", "sensitive",
+		"blocked", "filtered", "content_blocked", "moderated", "moderation":
+		return true
+	}
+	return false
 }
 
 func emptyResponse() Classification {
@@ -361,6 +425,38 @@ func cloudflareCode(body []byte) int {
 	return n
 }
 
+// cloudflareOriginCode: Cloudflare's own errors of reaching what is behind it — 1016 (origin DNS),
+// 1033 (tunnel) and 11xx (the Worker in front of the origin threw or ran out of resources, as
+// an AI gateway built on Workers does) — are gateway errors; its other 1xxx codes are blocks.
+func cloudflareOriginCode(n int) bool {
+	return n == 1016 || n == 1033 || (n >= 1100 && n < 1200)
+}
+
+// edgePage reports an HTML 5xx page made by an edge or hosting front end rather than the
+// service behind it: a Cloudflare error page, nginx's own page (its footer names it), or a front
+// end that names itself in Server and answers with its own pages (Google Frontend, Akamai,
+// CloudFront, Varnish, AWS and Azure load balancers). Cloudflare's Server header alone proves
+// nothing: it is on every response it relays.
+func edgePage(h http.Header, body []byte) bool {
+	srv := strings.ToLower(h.Get("Server"))
+	for _, s := range edgeServers {
+		if strings.Contains(srv, s) {
+			return true
+		}
+	}
+	if strings.Contains(strings.ToLower(h.Get("X-Cache")), "error from cloudfront") {
+		return true
+	}
+	return pageHas(body, edgePageMarkers)
+}
+
+var (
+	edgeServers     = []string{"google frontend", "akamaighost", "cloudfront", "varnish", "awselb", "application-gateway", "azure front door"}
+	edgePageMarkers = [][]byte{[]byte("cf-error-details"), []byte("cloudflare ray id"), []byte("5xx-error-landing"),
+		[]byte("generated by cloudfront"), []byte("herokucdn.com/error-pages"), []byte("varnish cache server"),
+		[]byte("<center>nginx"), []byte("<center>openresty"), []byte("<center>tengine")} // the last three: stock pages' footers
+)
+
 func edgeStatus(st int) bool {
 	switch st {
 	case 502, 503, 504, 520, 521, 522, 523, 524, 530:
@@ -393,8 +489,11 @@ func htmlTitle(body []byte) string {
 }
 
 // edgeBlockPage looks for Cloudflare's block and challenge markers in the top of an HTML page.
-// The window is lowered once into a pooled buffer so each marker is one fast bytes.Index.
-func edgeBlockPage(body []byte) bool {
+func edgeBlockPage(body []byte) bool { return pageHas(body, edgeBlockMarkers) }
+
+// pageHas reports whether any marker (lower case) is in the top of a page. The window is lowered
+// once into a pooled buffer so each marker is one fast bytes.Index.
+func pageHas(body []byte, markers [][]byte) bool {
 	bp := lowerPool.Get().(*[]byte)
 	defer lowerPool.Put(bp)
 	src := body[:min(len(body), blockScan)]
@@ -405,7 +504,7 @@ func edgeBlockPage(body []byte) bool {
 		}
 		w[i] = c
 	}
-	for _, m := range edgeBlockMarkers {
+	for _, m := range markers {
 		if bytes.Contains(w, m) {
 			return true
 		}

@@ -41,13 +41,23 @@ func (f *family) in(hay string) bool { return vocab.scan(hay)&f.bit != 0 }
 var (
 	// edgeBlockWords: a bot or fingerprint check in front of the API refused this client.
 	edgeBlockWords = words("unusual activity", "unusual traffic", "enable javascript and cookies", "checking your browser",
-		"security checkpoint", "ddos protection by", "incapsula incident")
+		"security checkpoint", "ddos protection by", "incapsula incident", "waf", "web application firewall",
+		"bot protection", "bot detection", "captcha")
 
 	// geoWords: the provider does not serve the caller's country, region or location.
-	geoWords = words("unsupported_country", "unsupportedcountry", "unsupportedregion", "locationnotsupport", "country", "territory", "user location", "your location",
+	geoWords = words("unsupported_country", "unsupportedcountry", "unsupportedregion", "locationnotsupport", "user location", "your location",
 		"location is not supported", "location not supported", "your region", "region is not supported",
 		"unsupported region", "region not supported", "geo-restrict", "geoblock", "sanctioned", "embargo",
-		"国家", "所在地区", "所在的地区", "地区不支持", "不支持的地区", "区域不支持", "國家", "地區")
+		"所在地区", "所在的地区", "地区不支持", "不支持的地区", "区域不支持", "地區")
+	// unavailableWords: something is not offered (read with cloudRegionWords).
+	unavailableWords = words("unavailable", "not available", "isn't available", "not supported", "不可用", "不支持")
+	// countryWords name the caller's country itself: with them, a region is never a cloud region.
+	countryWords = words("country", "countries", "territory", "territories", "国家", "國家")
+	// cloudRegionWords: the model is not offered in the cloud region the account or deployment
+	// lives in ("enable cross region inference", "not available in this region") — an account
+	// setting, not the caller's location.
+	cloudRegionWords = words("cross region", "cross-region", "crossregion", "in this region", "different region",
+		"another region", "跨区域", "跨地域")
 
 	// gatewayWords: a gateway or proxy could not reach or hear from the service behind it.
 	gatewayWords = words("upstream connect", "no healthy upstream", "upstream request timeout",
@@ -63,8 +73,12 @@ var (
 		"communicating with endpoint", "application failed to respond", "function_invocation_timeout",
 		"invalid response was received from the upstream", "upstream server is timing out", "failure to get a peer",
 		"failed to connect to", "could not connect to", "unable to connect to", "cannot connect to", "server connection error",
-		"name resolution failed",
-		"上游连接", "连接上游", "上游超时", "上游请求失败")
+		"name resolution failed", "error sending request", "error trying to connect", "connection closed before message completed",
+		"network connection lost", "connection lost", "fetch failed", "getaddrinfo", "eai_again", "no such host",
+		"network is unreachable", "host is unreachable", "no route to host", "und_err_connect", "worker threw exception",
+		"worker exceeded", "function_invocation_failed", "deployment failed while serving", "awaiting headers",
+		"awaiting response headers", "do_request_failed", "broken pipe",
+		"上游连接", "连接上游", "上游超时", "上游请求失败", "连接超时", "连接被拒绝", "连接重置")
 
 	// blockedWords: the account, organization or key was disabled, suspended or banned.
 	blockedWords = words("deactivated", "access_terminated", "access was terminated", "terminated due to",
@@ -75,7 +89,9 @@ var (
 		"account was terminated", "violating our terms", "account has been blocked",
 		"account is blocked", "account is frozen", "temporarily blocked", "resource has been blocked",
 		"account is inactive", "account inactive", "account_inactive", "account has been locked", "account is locked",
-		"account locked", "封禁", "封号", "账号已禁用", "账户已禁用", "账号已被禁用",
+		"account locked", "organization has been restricted", "organization is restricted", "organization_restricted",
+		"organization restricted", "account has been restricted", "account is restricted", "account_restricted",
+		"account restricted", "账号受限", "账户受限", "账号已被限制", "账户已被限制", "封禁", "封号", "被封", "账号已禁用", "账户已禁用", "账号已被禁用",
 		"账户已被禁用", "用户已被禁用", "冻结", "账号异常", "账户异常", "凍結")
 
 	// authWords: the credential itself is missing, wrong, expired, revoked or leaked.
@@ -93,13 +109,14 @@ var (
 		"api key is incorrect", "token is not valid", "token is expired", "invalid jwt", "jwt expired", "jwt malformed", "jwt is invalid", "jwt has expired",
 		"key has been deleted", "key was deleted", "invalid access token", "invalid auth token",
 		"invalid bearer", "wrong api key", "incorrect api-key", "api key provided is invalid", "unknown api key",
-		"authorization failed", "authorization failure", "invalid authorization", "missing authorization",
+		"invalid authorization", "missing authorization",
 		"not authenticated", "could not validate credentials", "credentials were not provided", "no auth credentials",
 		"invalid signature", "signature does not match", "signaturedoesnotmatch", "signature expired",
 		"security token included in the request is", "signature we calculated does not match", "invalidsignature",
-		"unrecognizedclient", "expiredtoken", "authfailure", "unregistered caller",
+		"unrecognizedclient", "expiredtoken", "authfailure", "unregistered caller", "login fail", "登录失败",
 		"鉴权失败", "认证失败", "身份验证失败", "未认证", "无效的令牌", "令牌无效", "令牌已过期", "令牌已被禁用", "密钥无效", "密钥错误",
-		"api key无效", "api key错误", "apikey错误", "无效的api", "key无效", "无效的key", "key已过期", "签名错误", "签名无效", "認証")
+		"api key无效", "api key错误", "apikey错误", "无效的api", "key无效", "无效的key", "key已过期", "签名错误", "签名无效", "認証",
+		"密钥不正确", "令牌不正确", "key不正确", "令牌已失效", "密钥已失效", "token已过期", "token过期", "token无效", "无效的token")
 
 	// moneyWords: out of money — credit, balance, budget, billing, a spend limit, an unpaid bill.
 	// "billing" alone is not here: OpenAI's and Google's rate-limit texts link to billing pages.
@@ -121,7 +138,7 @@ var (
 	rateLimitWords = words("rate limit", "rate_limit", "ratelimit", "rate-limit", "rate limited")
 
 	// quotaWords: a quota ran out — money when nothing says it refills by the minute or day.
-	quotaWords = words("exceeded your current quota", "exceeded current quota", "current quota",
+	quotaWords = words("exceeded your current quota", "exceeded current quota", "current quota", "exceeded_current_quota",
 		"quota exceeded", "exceeded quota", "quota_exceeded", "quota has been reached", "quota reached",
 		"quota_reached", "quota exhausted", "quotaexceeded", "exceeded your quota", "out of quota",
 		"quota has been exhausted", "quota is exhausted", "quota was exhausted", "quota is insufficient", "no remaining quota",
@@ -154,7 +171,7 @@ var (
 		"out of capacity", "high demand", "high traffic", "heavy load", "busy", "queue full",
 		"queue is full", "queuefull", "queue_full", "queue_exceeded", "queue exceeded",
 		"sufficient resources", "loading model", "model is loading", "currently loading", "not ready",
-		"scaling up", "starting up", "cold start",
+		"scaling up", "starting up", "cold start", "available capacity", "not enough capacity", "capacity constraint",
 		"warming up", "no available worker", "slow_down", "service_unavailable_error", "modelnotready",
 		"serviceunavailableexception", "receiving too many requests", "receiving a high volume", "receiving more requests",
 		"high volume of requests", "experiencing high", "experiencing heavy", "heavy traffic", "capacity reached",
@@ -173,7 +190,9 @@ var (
 		"guardrail intervened", "guardrail_intervened", "blocked by guardrail", "guardrail violation",
 		"violated guardrail", "jailbreak", "high risk", "datainspection", "data_inspection", "inspection failed",
 		"exists risk", "content risk", "risk control", "risky", "risk detected", "policy_violation", "safety_violation",
-		"nsfw content", "toxic content", "audit failed", "content audit",
+		"nsfw content", "toxic content", "audit failed", "content audit", "content is not compliant", "content not compliant",
+		"non-compliant content", "noncompliant content", "due to safety", "safety concerns", "prompt was blocked",
+		"response was blocked", "output was blocked", "input was blocked",
 		"敏感", "违规", "违禁", "不安全", "内容安全", "审核", "风控", "风险", "不合规", "違規", "審核")
 
 	// contextWords: the prompt (with the answer budget) does not fit the model's context.
@@ -188,7 +207,8 @@ var (
 		"longer than the model", "tokens to keep", "max_new_tokens` must be", "`inputs` tokens",
 		"`inputs` must have less than", "model token limit", "model's token limit", "too many input tokens", "input length should", "input length exceed",
 		"prompt length exceed", "maximum prompt length", "max prompt length", "length of messages exceed",
-		"shorter or fewer inputs",
+		"shorter or fewer inputs", "input tokens exceed", "prompt tokens exceed", "prompt exceeds", "exceeds the context",
+		"exceeds context",
 		"上下文", "输入过长", "长度超过", "超过最大长度", "超出最大长度", "内容过长", "文本过长", "提示词过长", "消息过长", "超长")
 
 	// modelGoneWords: the model or deployment does not exist, is retired or is not deployed here.
@@ -201,27 +221,42 @@ var (
 		"unrecognized model", "model not recognized", "no model named", "model is not valid", "model id is invalid",
 		"model id is not valid", "model name is not valid", "model has been deprecated", "model is deprecated",
 		"model was deprecated", "model has been removed", "model was removed", "model identifier is invalid",
-		"invalid model identifier",
-		"模型不存在", "模型未找到", "不支持的模型", "不支持该模型", "模型已下线", "找不到模型", "未找到模型", "模型已停用")
+		"invalid model identifier", "not support the selected model", "not support this model", "not support the requested model",
+		"not support the model", "not support model",
+		"模型不存在", "无效的模型", "模型无效", "模型名称无效", "模型名称错误", "不支持所选模型", "不支持此模型", "不支持当前模型", "不支持模型", "不支持所请求的模型", "模型未找到", "不支持的模型", "不支持该模型", "模型已下线", "找不到模型", "未找到模型", "模型已停用")
 	// notThereWords, said of a model, mean the same; notServingWords too, except under a 5xx,
 	// where a model that is not loaded or not running is the server's trouble.
 	notThereWords = words("not found", "does not exist", "doesn't exist", "not exist", "no longer supported",
-		"no longer available", "retired", "not deployed", "discontinued", "couldn't find", "could not find", "unable to find")
+		"no longer available", "retired", "not deployed", "discontinued", "couldn't find", "could not find", "unable to find",
+		"不存在", "未找到", "找不到", "已下线", "已停用")
 	notServingWords = words("not loaded", "unloaded", "not running")
 	// modelCodes are codes that name a missing model or deployment.
-	modelCodes = words("model_not_found", "deploymentnotfound", "not_found_error", "model_decommissioned",
+	modelCodes = words("model_not_found", "deploymentnotfound", "model_decommissioned",
 		"invalid_model", "invalidmodel", "model_not_supported", "modelnotsupported", "resourcenotfoundexception", "modelnotfound",
 		"model_not_available")
 
 	// accessWords: the key or project is valid but may not use this model, endpoint or resource.
 	// They are read in texts only: codes carry them as "permission" or "AccessDenied" (a pydantic
 	// "extra_forbidden" is a schema error).
-	accessWords = words("permission", "not authorized", "unauthorized to", "access denied", "access is denied",
+	accessWords = words("permission", "not authorized", "unauthorized to", "access denied", "access is denied", "only allows",
+		"not allowed for your", "not allowed for this account", "not allowed for this key",
+		"仅允许", "只允许",
 		"accessdenied", "does not have access", "do not have access", "don't have access",
 		"doesn't have access", "no access", "not allowed to use", "not allowed to access", "not permitted to", "not permitted for",
 		"forbidden", "must be verified", "verify organization", "has not been used in project", "are blocked",
 		"virtual network", "firewall", "not activated", "not entitled", "entitlement", "insufficient scope",
-		"insufficient_scope", "missing scope", "无权", "没有权限", "权限不足", "未开通", "未授权", "權限")
+		"insufficient_scope", "missing scope", "无权", "没有权限", "权限不足", "权限", "未开通", "未授权", "權限")
+
+	// grantWords: what an identity that signed in may not do — a missing permission, scope or
+	// access. Under a 401 they outweigh the status (OpenAI's restricted keys: "You have
+	// insufficient permissions for this operation. Missing scopes: model.request").
+	grantWords = words("permission", "does not have access", "do not have access", "doesn't have access",
+		"don't have access", "missing scope", "insufficient scope", "insufficient_scope", "scopes", "权限")
+
+	// authzWords: authorization (not authentication) failed. Alone it is read as a rejected
+	// credential (NVIDIA's 403 "Authorization failed"); merged with "or … not found" (OCI's 404
+	// that will not say which) it is a permission the key lacks.
+	authzWords = words("authorization failed", "authorization failure", "authorizationfailed")
 
 	// oursWords: a 429 whose text names the caller's own limit ("you reached your free usage
 	// limit") is ours even without a standard envelope; one that names nobody is load shedding.
@@ -229,7 +264,7 @@ var (
 
 	// accessCodes are codes that name a permission refusal (PERMISSION_DENIED, permission_error,
 	// AccessDeniedException, xAI's "permission-denied").
-	accessCodes = words("permission", "accessdenied", "unauthorizedoperation")
+	accessCodes = words("permission", "accessdenied", "unauthorizedoperation", "accessdisabled")
 
 	// credentialWords and absentWords: a credential (API key, bearer token, a stored secret) that
 	// is missing or was not found — "We couldn't find a secret named XAI_API_KEY", an extractor
@@ -249,6 +284,7 @@ var (
 	// MiniMax answer parameter errors with a 200) among the request's faults.
 	paramWords = words("invalid parameter", "invalid_parameter", "invalidparameter", "invalid param", "invalid argument",
 		"invalid value", "missing required", "is required", "must be", "unsupported parameter", "unknown parameter",
+		"not supported", "unsupported value",
 		"参数错误", "参数不合法", "参数非法", "参数无效", "缺少参数", "缺少必要", "参数校验")
 
 	// limitHitWords: with a rate-limit phrase, a limit that was exceeded or reached ("API rate limit
@@ -256,8 +292,13 @@ var (
 	limitHitWords = words("exceeded", "reached", "hit your", "hit the")
 
 	// invalidWords: the request itself is wrong, whatever the status says.
+	// Type checks of the request's JSON ("Expected 'content' to be a string or an array") belong
+	// here too: a server that reports one as a 500 still rejected the request's shape.
 	invalidWords = words("can only be accessed over https", "not valid json", "invalid json", "malformed json",
-		"improperly formed", "malformed request", "request is malformed", "badly formed")
+		"improperly formed", "malformed request", "request is malformed", "badly formed",
+		"to be a string", "to be an array", "to be an object", "to be a number", "to be an integer", "to be a boolean",
+		"to be one of", "is not of type", "expected a string", "expected an array", "expected an object",
+		"must be a string", "must be an array", "must be an object", "must be a number", "must be an integer")
 )
 
 // balanceWords and loadBalancerWords: a balance is money, a load balancer is not.
@@ -270,7 +311,7 @@ var (
 var (
 	edgeTitleWords      = words("access denied", "just a moment", "attention required") // block and challenge page titles
 	tryLaterWords       = words("try again later")
-	modelWord           = words("model")
+	modelWord           = words("model", "engine", "deployment", "endpoint with name", "serving endpoint", "inference endpoint", "模型")
 	modelNouns          = words("model", "deployment", "engine", "function") // what a 404 names when it is a model's
 	resourceExhaustWord = words("resourceexhausted")
 )

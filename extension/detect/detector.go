@@ -209,7 +209,7 @@ func (d *Detector) step(c *component, at time.Time) []Transition {
 		low := !alarm && c.err.lowAlarm(at, cfg.LowThreshold, cfg.MinFailures, cfg.LowPersist)
 		if alarm || low {
 			if low { // a low rate for minutes: partial, measured from the low run
-				c.err.runStart, c.err.runFails, c.err.runObs = c.err.lowStart, c.err.lowFails, max(c.err.runObs, c.err.lowFails)
+				c.err.runStart, c.err.runFails, c.err.runObs = c.err.lowStart, c.err.lowFails, max(c.err.lowObs, c.err.lowFails)
 			}
 			c.state = Partial
 			c.err.sev.start(at, c.err.runFails, c.err.runObs, cfg.MajorRate)
@@ -218,8 +218,8 @@ func (d *Detector) step(c *component, at time.Time) []Transition {
 			// rather than partial for minutes.
 			// All failures but the odd one, four or more: major as it opens (the alarm already
 			// told it from a blip).
-			hard := d.hardRun(c, pooled) || (c.err.runFails >= cfg.HardPooled && c.err.runRate() >= cfg.HardShare)
-			if hard || c.err.sev.major() || c.err.sev.relapse(at, cfg.MajorHold) {
+			hard := !low && (d.hardRun(c, pooled) || (c.err.runFails >= cfg.HardPooled && c.err.runRate() >= cfg.HardShare))
+			if hard || (!low && (c.err.sev.major() || c.err.sev.relapse(at, cfg.MajorHold))) { // a low rate is partial
 				c.err.sev.lastMajor = at
 				if hard {
 					c.err.sev.lastStrong = at

@@ -33,6 +33,7 @@ type errorTest struct {
 	lowStart time.Time
 	lowLast  time.Time // the latest failure counted
 	lowOpen  bool      // the current outage was opened by it: its recovery is tested against LowAlt
+	lowObs   int       // observations since lowStart: the low run's rate is lowFails of them
 }
 
 const (
@@ -141,11 +142,14 @@ func (e *errorTest) observeLow(at time.Time, failed bool, alt float64) {
 	p0 := e.p0Long()
 	alt = max(alt, 4*p0)
 	up, down := math.Log(alt/p0), math.Log((1-alt)/(1-p0))
+	if e.low > 0 || failed {
+		e.lowObs++
+	}
 	switch {
 	case failed && e.low > 0 && at.Sub(e.lowLast) < lowBurst: // the same burst
 	case failed:
 		if e.low == 0 {
-			e.lowStart, e.lowFails = at, 0
+			e.lowStart, e.lowFails, e.lowObs = at, 0, 1
 		}
 		e.low += up
 		e.lowFails++
@@ -184,7 +188,7 @@ func (e *errorTest) observeRecovery(at time.Time, failed, clean bool, pOut, lowA
 	if e.lowOpen { // a low-rate outage: recovered only when the rate is surely below it
 		floor = lowAlt
 	}
-	if !clean {
+	if !clean || e.lowOpen {
 		pOut = min(pOut, floor)
 	}
 	pOut = min(max(pOut, 4*p0, floor), 0.99)
@@ -210,7 +214,7 @@ func (e *errorTest) recentRate() float64 {
 
 func (e *errorTest) resetOnset() {
 	e.score, e.runFails, e.recovery = 0, 0, 0
-	e.low, e.lowFails, e.lowOpen, e.lowLast = 0, 0, false, time.Time{}
+	e.low, e.lowFails, e.lowOpen, e.lowLast, e.lowObs = 0, 0, false, time.Time{}, 0
 	e.clearAnchor()
 }
 

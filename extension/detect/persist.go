@@ -92,6 +92,7 @@ type SavedErrorTest struct {
 	LowStart  time.Time `json:"low_rate_start,omitzero"`
 	LowLast   time.Time `json:"low_rate_last,omitzero"`
 	LowOpen   bool      `json:"low_rate_outage,omitempty"`
+	LowObs    int       `json:"low_rate_observations,omitempty"`
 }
 
 // SavedLatency is the latency test: each metric's baseline and the test's evidence.
@@ -165,7 +166,7 @@ func (c *component) save() SavedComponent {
 	e := &c.err
 	sc.ErrorRate = SavedErrorTest{Fails: e.fails, N: e.n, Score: e.score, RunFails: e.runFails, RunObs: e.runObs,
 		RunStart: e.runStart, Anchor: e.anchor, Late: e.late, LateFail: e.lateFail, LastFail: e.lastFail, SevUp: e.sev.up, SevDown: e.sev.down, SevMajor: e.sev.lastMajor, SevStrong: e.sev.lastStrong, Recovery: e.recovery, Streak: e.streak, Recent: slices.Clone(e.recent[:]),
-		RecentN: e.nRecent, LongFails: e.longFails, LongN: e.longN, Low: e.low, LowFails: e.lowFails, LowStart: e.lowStart, LowLast: e.lowLast, LowOpen: e.lowOpen}
+		RecentN: e.nRecent, LongFails: e.longFails, LongN: e.longN, Low: e.low, LowFails: e.lowFails, LowStart: e.lowStart, LowLast: e.lowLast, LowOpen: e.lowOpen, LowObs: e.lowObs}
 	l := &c.lat
 	sc.Latency = SavedLatency{TTFT: l.ttft.save(), ITL: l.itl.save(), Total: l.total.save(), Score: l.score,
 		Recovery: l.recovery, Ratio: l.ratio, Tail: SavedTail{Score: l.tail.score, Quiet: l.tail.quiet, Last: l.tail.last, Start: l.tail.start}}
@@ -237,7 +238,7 @@ func (c *component) restore(sc SavedComponent) {
 	c.err = errorTest{fails: e.Fails, n: e.N, score: e.Score, runFails: e.RunFails, runObs: e.RunObs, runStart: e.RunStart,
 		anchor: e.Anchor, late: e.Late, lateFail: e.LateFail, lastFail: e.LastFail, sev: severityTest{up: e.SevUp, down: e.SevDown, lastMajor: e.SevMajor, lastStrong: e.SevStrong}, recovery: e.Recovery, streak: e.Streak, nRecent: e.RecentN}
 	copy(c.err.recent[:], e.Recent)
-	c.err.low, c.err.lowFails, c.err.lowStart, c.err.lowLast, c.err.lowOpen = e.Low, e.LowFails, e.LowStart, e.LowLast, e.LowOpen
+	c.err.low, c.err.lowFails, c.err.lowStart, c.err.lowLast, c.err.lowOpen, c.err.lowObs = e.Low, e.LowFails, e.LowStart, e.LowLast, e.LowOpen, e.LowObs
 	c.err.longFails, c.err.longN = e.LongFails, e.LongN
 	if c.err.longN <= 0 { // a state saved before the long-memory baseline: start it from the learned one
 		c.err.longFails, c.err.longN = e.Fails*longPseudo/max(e.N, 1), longPseudo
@@ -317,7 +318,7 @@ func (c SavedComponent) validate() error {
 	case c.Observations < 0 || c.Failures < 0 || c.RecentN < 0 || e.RecentN < 0 || e.RunObs < 0 || e.RunFails < 0 ||
 		e.Streak < 0 || c.OutageObs < 0 || c.OutageFails < 0 || c.SinceFail < 0:
 		return fmt.Errorf("negative count")
-	case !finite(e.Fails, e.N, e.Score, e.SevUp, e.SevDown, e.Recovery, l.Score, l.Recovery, l.Ratio, c.TTFTEWMA, l.Tail.Score, e.Low, e.LongFails, e.LongN) || l.Tail.Score < 0 || e.LongN < 0 || e.LongFails > e.LongN || e.Low < 0 || e.LowFails < 0 || l.Tail.Quiet < 0 || e.N <= 0 || e.Fails > e.N:
+	case !finite(e.Fails, e.N, e.Score, e.SevUp, e.SevDown, e.Recovery, l.Score, l.Recovery, l.Ratio, c.TTFTEWMA, l.Tail.Score, e.Low, e.LongFails, e.LongN) || l.Tail.Score < 0 || e.LongN < 0 || e.LongFails > e.LongN || e.Low < 0 || e.LowFails < 0 || e.LowObs < 0 || l.Tail.Quiet < 0 || e.N <= 0 || e.Fails > e.N:
 		return fmt.Errorf("error-rate or latency test out of range")
 	case c.Answers != nil && !finite(c.Answers.Score):
 		return fmt.Errorf("wrong-answer test out of range")

@@ -76,7 +76,8 @@ func (s *Summary) Facts() *Summary { return s }
 // offline classification of a captured body feed it.
 type ChatStream struct {
 	Summary
-	view chunkView // reused: no allocation per record
+	view    chunkView // reused: no allocation per record
+	refused bool      // a refusal was streamed: the finish chunk's "stop" does not undo it
 }
 
 // Add folds one event in.
@@ -93,7 +94,7 @@ func (s *ChatStream) Add(ev Event) (Step, error) {
 	if err := parseChunk(ev.Data, s.KeepText, v); err != nil {
 		return Step{Done: true}, fmt.Errorf("malformed stream record: chat chunk: %w", err)
 	}
-	if v.errRaw != nil {
+	if v.errRaw != nil || v.errDoc {
 		s.ErrorEvent = bytes.Clone(ev.Data)
 		return Step{Done: true}, nil
 	}
@@ -103,11 +104,14 @@ func (s *ChatStream) Add(ev Event) (Step, error) {
 	if v.finishReason.present() && !v.finishReason.equals(s.FinishReason) {
 		s.FinishReason = v.finishReason.text()
 	}
+	if s.refused = s.refused || v.refusal > 0; s.refused {
+		s.FinishReason = Refused
+	}
 	if v.usage != nil {
 		u := *v.usage
 		s.Usage = &u
 	}
-	if v.content == 0 && v.reasoning == 0 {
+	if v.content == 0 && v.reasoning == 0 && v.refusal == 0 {
 		return Step{}, nil // role-only, empty and finish chunks are not tokens
 	}
 	s.Tokens++

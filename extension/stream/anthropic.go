@@ -103,7 +103,7 @@ func ParseMessage(body []byte, keepText bool) (Summary, error) {
 	if err := Unmarshal(body, &m); err != nil {
 		return Summary{}, fmt.Errorf("message: %w", err)
 	}
-	if m.Type != "message" {
+	if m.Type != "message" && (m.Type != "" || m.StopReason == "") { // a relay may drop the type, never the stop reason
 		return Summary{}, fmt.Errorf("message: type is %q, not \"message\"", m.Type)
 	}
 	s := Summary{KeepText: keepText, Terminal: true, Model: m.Model, FinishReason: stopReason(m.StopReason)}

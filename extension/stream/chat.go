@@ -8,6 +8,12 @@ import (
 // Done is the data of the chat-completions terminal record.
 var Done = []byte("[DONE]")
 
+// Refused is the finish reason of an answer the model declined to give — a refusal in place of
+// the answer (OpenAI's structured outputs, Responses' refusal parts, Anthropic's stop_reason
+// "refusal"), whatever finish reason the server sent with it: the safety side of the model said
+// no, as a content filter does.
+const Refused = "content_filter"
+
 // Usage is the token accounting a server reports.
 type Usage struct {
 	Input  int `json:"prompt_tokens"`
@@ -23,6 +29,7 @@ type ChatChunk struct {
 	Model        string
 	Content      int    // bytes of answer text in this chunk
 	Reasoning    int    // bytes of reasoning text in this chunk
+	Refusal      int    // bytes of refusal text in this chunk (the model declined: FinishReason is then content_filter)
 	Text         string // answer text, kept only when asked for (canary checks)
 	FinishReason string
 	Usage        *Usage
@@ -36,12 +43,15 @@ func ParseChatChunk(data []byte, keepText bool) (ChatChunk, error) {
 	if err := parseChunk(data, keepText, &v); err != nil {
 		return ChatChunk{}, fmt.Errorf("chat chunk: %w", err)
 	}
-	c := ChatChunk{Content: v.content, Reasoning: v.reasoning, Text: string(v.text), Usage: v.usage}
+	c := ChatChunk{Content: v.content, Reasoning: v.reasoning, Refusal: v.refusal, Text: string(v.text), Usage: v.usage}
 	if v.model.present() {
 		c.Model = v.model.text()
 	}
 	if v.finishReason.present() {
 		c.FinishReason = v.finishReason.text()
+	}
+	if v.refusal > 0 {
+		c.FinishReason = Refused
 	}
 	if v.errRaw != nil {
 		c.Error = bytes.Clone(v.errRaw)

@@ -47,14 +47,20 @@ type chunkView struct {
 	model        strField
 	content      int
 	reasoning    int
+	refusal      int
 	finishReason strField
 	usage        *Usage
 	errRaw       []byte
+	errDoc       bool   // "object":"error" (vLLM, SGLang streaming an error record): the record is an error document
 	text         []byte // answer text, only when kept
 }
 
+// messageView is a choice's delta or message: answer, reasoning and refusal text (structured
+// outputs send a refusal in place of the answer).
+type messageView struct{ content, reasoningContent, reasoning, refusal strField }
+
 type choiceView struct {
-	delta, message struct{ content, reasoningContent, reasoning strField }
+	delta, message messageView
 	finishReason   strField
 }
 
@@ -79,6 +85,14 @@ func parseChunk(data []byte, keepText bool, v *chunkView) error {
 			return v.choices(s, keepText)
 		case is(key, raw, "usage"):
 			return v.readUsage(s)
+		case is(key, raw, "object"), is(key, raw, "type"):
+			s.ws()
+			start := s.i
+			if err := s.skip(); err != nil {
+				return err
+			}
+			v.errDoc = v.errDoc || bytes.Equal(s.b[start:s.i], []byte(`"error"`))
+			return nil
 		case is(key, raw, "error"):
 			start := s.i
 			if err := s.skip(); err != nil {
@@ -107,7 +121,7 @@ func (s *scanner) end() error {
 }
 
 func (v *chunkView) choices(s *scanner, keepText bool) error {
-	v.content, v.reasoning, v.finishReason, v.text = 0, 0, strField{}, v.text[:0]
+	v.content, v.reasoning, v.refusal, v.finishReason, v.text = 0, 0, 0, strField{}, v.text[:0]
 	if s.null() {
 		return nil
 	}
@@ -149,6 +163,11 @@ func (v *chunkView) choices(s *scanner, keepText bool) error {
 				v.reasoning += decodedLen(f.raw, f.escaped)
 			}
 		}
+		for _, f := range []strField{c.delta.refusal, c.message.refusal} {
+			if f.present() {
+				v.refusal += decodedLen(f.raw, f.escaped)
+			}
+		}
 		if c.finishReason.present() && len(c.finishReason.raw) > 0 {
 			v.finishReason = c.finishReason
 		}
@@ -157,7 +176,7 @@ func (v *chunkView) choices(s *scanner, keepText bool) error {
 }
 
 // readMessage reads a delta or message object (null leaves it as it was, as encoding/json does).
-func readMessage(s *scanner, m *struct{ content, reasoningContent, reasoning strField }, delta bool) error {
+func readMessage(s *scanner, m *messageView, delta bool) error {
 	if s.null() {
 		return nil
 	}
@@ -172,6 +191,8 @@ func readMessage(s *scanner, m *struct{ content, reasoningContent, reasoning str
 			return m.reasoningContent.read(s)
 		case delta && is(key, raw, "reasoning"):
 			return m.reasoning.read(s)
+		case is(key, raw, "refusal"):
+			return m.refusal.read(s)
 		}
 		return s.skip()
 	})

@@ -20,7 +20,7 @@ func play(t *testing.T, d Dialect, evs [][2]string) []Step {
 }
 
 func TestResponsesStream(t *testing.T) {
-	s := &ResponsesStream{Summary{KeepText: true}}
+	s := &ResponsesStream{Summary: Summary{KeepText: true}}
 	steps := play(t, s, [][2]string{
 		{"response.created", `{"type":"response.created","response":{"model":"gpt-4o-mini","status":"in_progress"}}`},
 		{"response.reasoning_summary_text.delta", `{"type":"response.reasoning_summary_text.delta","delta":"hmm"}`},
@@ -129,6 +129,67 @@ func TestKeptTextIsBounded(t *testing.T) {
 	}
 	if len(s.Text) != MaxText || s.Content != 9000 {
 		t.Fatalf("text %d bytes, content %d", len(s.Text), s.Content)
+	}
+}
+
+// TestRefusals: a refusal in place of the answer, in every dialect, finishes as the content
+// filter's answer whatever finish reason came with it, and is not counted as answer text.
+func TestRefusals(t *testing.T) {
+	chat := &ChatStream{}
+	play(t, chat, [][2]string{
+		{"", `{"choices":[{"index":0,"delta":{"role":"assistant","content":null,"refusal":""},"finish_reason":null}]}`},
+		{"", `{"choices":[{"index":0,"delta":{"refusal":"I'm sorry"},"finish_reason":null}]}`},
+		{"", `{"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}`},
+		{"", `[DONE]`},
+	})
+	if f := chat.Facts(); f.FinishReason != Refused || f.Content != 0 || !f.Terminal || f.Tokens != 1 {
+		t.Errorf("chat stream: %+v", f)
+	}
+	whole, err := ParseChatChunk([]byte(`{"choices":[{"message":{"role":"assistant","content":null,"refusal":"I can't help with that."},"finish_reason":"stop"}]}`), false)
+	if err != nil || whole.FinishReason != Refused || whole.Content != 0 || whole.Refusal == 0 {
+		t.Errorf("chat completion: %+v, %v", whole, err)
+	}
+	plain, _ := ParseChatChunk([]byte(`{"choices":[{"message":{"content":"pong","refusal":null},"finish_reason":"stop"}]}`), false)
+	if plain.FinishReason != "stop" || plain.Content != 4 {
+		t.Errorf("an answer with a null refusal: %+v", plain)
+	}
+	rs := &ResponsesStream{}
+	play(t, rs, [][2]string{
+		{"response.refusal.delta", `{"type":"response.refusal.delta","delta":"I'm sorry"}`},
+		{"response.completed", `{"type":"response.completed","response":{"status":"completed"}}`},
+	})
+	if f := rs.Facts(); f.FinishReason != Refused || f.Content != 0 || !f.Terminal {
+		t.Errorf("responses stream: %+v", f)
+	}
+	r, err := ParseResponse([]byte(`{"object":"response","status":"completed","output":[{"type":"message","content":[{"type":"refusal","refusal":"I'm very sorry"}]}]}`), false)
+	if err != nil || r.FinishReason != Refused || r.Content != 0 {
+		t.Errorf("responses object: %+v, %v", r, err)
+	}
+	m, err := ParseMessage([]byte(`{"stop_reason":"refusal","content":[{"type":"thinking","thinking":""}]}`), false)
+	if err != nil || m.FinishReason != Refused || m.Content != 0 {
+		t.Errorf("message without its type: %+v, %v", m, err)
+	}
+	if _, err := ParseMessage([]byte(`{"content":[{"type":"text","text":"x"}]}`), false); err == nil {
+		t.Error("a document with neither type nor stop reason read as a message")
+	}
+}
+
+// TestChatErrorDocument: a chat stream record that is itself an error document ("object":
+// "error", as vLLM and SGLang stream a failure) is the stream's error record, like {"error":…};
+// a chunk whose object is the usual one is not.
+func TestChatErrorDocument(t *testing.T) {
+	s := &ChatStream{}
+	play(t, s, [][2]string{
+		{"", `{"choices":[{"delta":{"content":"Hi"}}]}`},
+		{"", `{"object":"error","message":"This model's maximum context length is 4096 tokens.","type":"BadRequestError","param":null,"code":400}`},
+	})
+	if !strings.Contains(string(s.ErrorEvent), `"object":"error"`) {
+		t.Fatalf("error record %q", s.ErrorEvent)
+	}
+	ok := &ChatStream{}
+	play(t, ok, [][2]string{{"", `{"object":"chat.completion.chunk","type":"x","choices":[{"delta":{"content":"Hi"}}]}`}})
+	if len(ok.ErrorEvent) > 0 || ok.Content != 2 {
+		t.Fatalf("a plain chunk read as %+v", ok.Summary)
 	}
 }
 

@@ -124,7 +124,7 @@ func FuzzDialects(f *testing.F) {
 		f.Add("error", []byte(s))
 	}
 	f.Fuzz(func(t *testing.T, typ string, data []byte) {
-		for _, d := range []Dialect{&ChatStream{Summary: Summary{KeepText: true}}, &ResponsesStream{Summary{KeepText: true}}, &MessagesStream{Summary{KeepText: true}}} {
+		for _, d := range []Dialect{&ChatStream{Summary: Summary{KeepText: true}}, &ResponsesStream{Summary: Summary{KeepText: true}}, &MessagesStream{Summary{KeepText: true}}} {
 			_, _ = d.Add(Event{Type: typ, Data: data})
 			s := d.Facts()
 			if len(s.Text) > MaxText || s.Content < 0 {
@@ -151,6 +151,7 @@ func FuzzChunkMatchesEncodingJSON(f *testing.F) {
 		`{"error":{"message":"boom"}}`, `{"error":null}`, `null`, `[1]`, `{"CHOICES":[{"Delta":{"CONTENT":"x"}}]}`,
 		`{"choices":[{"delta":{"content":"a"},"delta":{"reasoning":"b"}}],"choices":null}`, `{"model":"a","model":"\u00e9"}`,
 		"{\"choices\":[{\"delta\":{\"content\":\"\xff\xfe\"}}]}", `{"choices":[null,{"finish_reason":"stop"}]}`, `{"usage":{},"usage":{"completion_tokens":2}}`,
+		`{"choices":[{"delta":{"content":null,"refusal":"I'm sorry"},"finish_reason":"stop"}]}`, `{"choices":[{"message":{"refusal":""}}]}`,
 		`{"usage":{"completion_tokens":9,"completion_tokens_details":{"reasoning_tokens":8}}}`, `{"usage":{"completion_tokens_details":null}}`,
 		`{"usage":{"completion_tokens_details":"x","completion_tokens_details":{"reasoning_tokens":1e9}}}`,
 	} {
@@ -166,7 +167,7 @@ func FuzzChunkMatchesEncodingJSON(f *testing.F) {
 			if werr != nil {
 				continue
 			}
-			if got.Model != want.Model || got.Content != want.Content || got.Reasoning != want.Reasoning || got.Text != want.Text ||
+			if got.Model != want.Model || got.Content != want.Content || got.Reasoning != want.Reasoning || got.Refusal != want.Refusal || got.Text != want.Text ||
 				got.FinishReason != want.FinishReason || !bytes.Equal(got.Error, want.Error) || (got.Usage == nil) != (want.Usage == nil) ||
 				(got.Usage != nil && *got.Usage != *want.Usage) {
 				t.Fatalf("keep=%v %q:\n scanner       %+v\n encoding/json %+v", keep, in, got, want)

@@ -15,10 +15,12 @@ type wireChoice struct {
 		Content          *string `json:"content"`
 		ReasoningContent *string `json:"reasoning_content"`
 		Reasoning        *string `json:"reasoning"`
+		Refusal          *string `json:"refusal"`
 	} `json:"delta"`
 	Message struct {
 		Content          *string `json:"content"`
 		ReasoningContent *string `json:"reasoning_content"`
+		Refusal          *string `json:"refusal"`
 	} `json:"message"`
 	FinishReason *string `json:"finish_reason"`
 }
@@ -57,9 +59,17 @@ func parseChatChunkReflect(data []byte, keepText bool) (ChatChunk, error) {
 				c.Reasoning += len(*s)
 			}
 		}
+		for _, s := range []*string{ch.Delta.Refusal, ch.Message.Refusal} {
+			if s != nil {
+				c.Refusal += len(*s)
+			}
+		}
 		if ch.FinishReason != nil && *ch.FinishReason != "" {
 			c.FinishReason = *ch.FinishReason
 		}
+	}
+	if c.Refusal > 0 {
+		c.FinishReason = Refused
 	}
 	return c, nil
 }

@@ -9,7 +9,10 @@ import (
 // ResponsesStream accumulates an OpenAI Responses API stream: named events whose data carries
 // the same "type" (docs/signals.md §2.3). Terminal events are response.completed and
 // response.incomplete; response.failed and error are error records.
-type ResponsesStream struct{ Summary }
+type ResponsesStream struct {
+	Summary
+	refused bool // a refusal was streamed: the completed response's "stop" does not undo it
+}
 
 type wireResponse struct {
 	Object            string          `json:"object"`
@@ -23,8 +26,9 @@ type wireResponse struct {
 	Output []struct {
 		Type    string `json:"type"`
 		Content []struct {
-			Type string `json:"type"`
-			Text string `json:"text"`
+			Type    string `json:"type"`
+			Text    string `json:"text"`
+			Refusal string `json:"refusal"`
 		} `json:"content"`
 	} `json:"output"`
 }
@@ -55,16 +59,20 @@ func (s *ResponsesStream) Add(ev Event) (Step, error) {
 			return Step{}, nil
 		}
 		s.Tokens++
-		answer := typ == "response.output_text.delta" || typ == "response.refusal.delta"
+		answer := typ == "response.output_text.delta"
 		if answer {
 			s.text(d)
 		} else {
 			s.Reasoning++
 		}
+		s.refused = s.refused || typ == "response.refusal.delta"
 		return Step{Token: true, Answer: answer}, nil
 	case "response.completed", "response.incomplete":
 		s.Terminal = true
 		s.response(w.Response)
+		if s.refused {
+			s.FinishReason = Refused
+		}
 		return Step{Done: true}, nil
 	case "response.failed":
 		var e json.RawMessage
@@ -144,8 +152,11 @@ func ParseResponse(body []byte, keepText bool) (Summary, error) {
 			s.Reasoning++
 		}
 		for _, c := range o.Content {
-			if c.Type == "output_text" || c.Type == "refusal" {
+			switch {
+			case c.Type == "output_text":
 				s.text(c.Text)
+			case c.Type == "refusal" && c.Refusal != "":
+				s.FinishReason = Refused
 			}
 		}
 	}
