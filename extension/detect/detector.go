@@ -216,9 +216,14 @@ func (d *Detector) step(c *component, at time.Time) []Transition {
 			// A few samples measure the rate roughly: a run that looks like a hard outage (alone,
 			// or failing with others, pooled or joining a partner's major outage) is major at once
 			// rather than partial for minutes.
-			// All failures but the odd one, four or more: major as it opens (the alarm already
-			// told it from a blip).
-			hard := !low && (d.hardRun(c, pooled) || (c.err.runFails >= cfg.HardPooled && c.err.runRate() >= cfg.HardShare))
+			// Four or more failures, all but the odd one (four in five with other components
+			// failing too): major as it opens (the alarm already told it from a blip).
+			together := pooled || d.partner(c, true) != nil
+			share := cfg.HardShare
+			if together {
+				share = cfg.HardPooledShare
+			}
+			hard := !low && (d.hardRun(c, pooled) || (c.err.runFails >= cfg.HardPooled && c.err.runRate() >= share))
 			if hard || (!low && (c.err.sev.major() || c.err.sev.relapse(at, cfg.MajorHold))) { // a low rate is partial
 				c.err.sev.lastMajor = at
 				if hard {
