@@ -34,7 +34,15 @@ type watch struct {
 func (w watch) held(t *testing.T) (held, []string) {
 	t.Helper()
 	c := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}, Timeout: 5 * time.Second}
-	resp, err := c.Get("http://" + w.api + "/debug/pprof/goroutine?debug=2")
+	// k6 starts its REST API beside the script, not before it: on a loaded machine the script
+	// can say READY while the API is not yet listening, so a refused connection is retried.
+	var resp *http.Response
+	var err error
+	for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		if resp, err = c.Get("http://" + w.api + "/debug/pprof/goroutine?debug=2"); err == nil || time.Now().After(deadline) {
+			break
+		}
+	}
 	if err != nil {
 		t.Errorf("goroutine dump: %v", err)
 		return held{}, nil
