@@ -70,45 +70,35 @@ func TestRealworldScore(t *testing.T) {
 	t.Logf("train confusion (want: got=n):\n%s", confusionTable(confusion))
 	t.Logf("SCORE train: %d/%d = %.1f %% class-and-blame agreement", agree, total, 100*float64(agree)/float64(total))
 
-	hAgree, hTotal, hMisses, _ := scoreSplit(t, "heldout")
-	pairs := map[string]int{}
-	for _, m := range hMisses {
-		pairs[missPair(m)]++
-		t.Log("held-out miss " + m)
-	}
-	for _, p := range slices.Sorted(maps.Keys(pairs)) {
-		t.Logf("held-out miss %s: %d", p, pairs[p])
-	}
-	t.Logf("SCORE heldout: %d/%d = %.1f %% class-and-blame agreement", hAgree, hTotal, 100*float64(hAgree)/float64(hTotal))
-
+	scoreHeldOut(t, "heldout", "held-out", true)
 	// heldout2/ was collected by someone else while round 2 was tuned and first scored after
 	// round 2's rules were frozen (97/121 = 80.2 %, docs/signals.md §6.3); round 3 tuned on it.
-	gAgree, gTotal, gMisses, _ := scoreSplit(t, "heldout2")
-	pairs = map[string]int{}
-	for _, m := range gMisses {
-		pairs[missPair(m)]++
-		t.Log("heldout2 miss " + m)
-	}
-	for _, p := range slices.Sorted(maps.Keys(pairs)) {
-		t.Logf("heldout2 miss %s: %d", p, pairs[p])
-	}
-	t.Logf("SCORE heldout2: %d/%d = %.1f %% class-and-blame agreement", gAgree, gTotal, 100*float64(gAgree)/float64(gTotal))
-
+	scoreHeldOut(t, "heldout2", "heldout2", true)
 	// heldout3/ (SOURCES-heldout3.md) was collected by someone who never read the rules, while
 	// round 3 was tuned, and first scored after round 3's rules were frozen (git log: "rules
 	// frozen (round 3)"): the generalisation figure. Its misses print by class pair only.
-	xAgree, xTotal, xMisses, _ := scoreSplit(t, "heldout3")
-	pairs = map[string]int{}
-	for _, m := range xMisses {
-		pairs[missPair(m)]++
-	}
-	for _, p := range slices.Sorted(maps.Keys(pairs)) {
-		t.Logf("heldout3 miss %s: %d", p, pairs[p])
-	}
-	t.Logf("SCORE heldout3: %d/%d = %.1f %% class-and-blame agreement", xAgree, xTotal, 100*float64(xAgree)/float64(xTotal))
+	scoreHeldOut(t, "heldout3", "heldout3", false)
 	if 100*agree < 95*total {
 		t.Errorf("train agreement fell below 95 %%")
 	}
+}
+
+// scoreHeldOut scores one held-out split and logs its misses by class pair (and by file when
+// byFile: a split the rules were tuned on) and its SCORE line, which `make test` prints.
+func scoreHeldOut(t *testing.T, split, label string, byFile bool) {
+	t.Helper()
+	agree, total, misses, _ := scoreSplit(t, split)
+	pairs := map[string]int{}
+	for _, m := range misses {
+		pairs[missPair(m)]++
+		if byFile {
+			t.Log(label + " miss " + m)
+		}
+	}
+	for _, p := range slices.Sorted(maps.Keys(pairs)) {
+		t.Logf("%s miss %s: %d", label, p, pairs[p])
+	}
+	t.Logf("SCORE %s: %d/%d = %.1f %% class-and-blame agreement", split, agree, total, 100*float64(agree)/float64(total))
 }
 
 // missPair reduces a miss line to "want → got" (class/blame each).
