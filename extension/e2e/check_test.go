@@ -1,11 +1,7 @@
 package e2e
 
 import (
-	"bytes"
-	"context"
-	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -15,22 +11,7 @@ import (
 // k6x runs `k6 x chatgpt args...` with a clean environment plus env.
 func k6x(t *testing.T, env []string, args ...string) run {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, k6Binary(t), append([]string{"x", "chatgpt"}, args...)...)
-	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "K6_NO_USAGE_REPORT=true"}, env...)
-	var so, se bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &so, &se
-	err := cmd.Run()
-	r := run{stdout: so.String(), stderr: se.String()}
-	var ee *exec.ExitError
-	switch {
-	case errors.As(err, &ee):
-		r.code = ee.ExitCode()
-	case err != nil:
-		t.Fatalf("k6 x chatgpt: %v", err)
-	}
-	return r
+	return runK6(t, time.Minute, env, append([]string{"x", "chatgpt"}, args...)...)
 }
 
 // `k6 x chatgpt check` answers in one command: a major outage of the simulator is "down for

@@ -66,9 +66,16 @@ func k6run(t *testing.T, script string, env ...string) run {
 // k6runArgs is k6run with extra `k6 run` flags.
 func k6runArgs(t *testing.T, args []string, script string, env ...string) run {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	return runK6(t, 3*time.Minute, env, append(append([]string{"run", "--no-color", "--quiet"}, args...), script)...)
+}
+
+// runK6 runs our k6 with args from the repository's root, in a clean environment plus env,
+// and returns its output and exit code (a failure to start fails the test).
+func runK6(t *testing.T, timeout time.Duration, env []string, args ...string) run {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, k6Binary(t), append(append([]string{"run", "--no-color", "--quiet"}, args...), script)...)
+	cmd := exec.CommandContext(ctx, k6Binary(t), args...)
 	cmd.Dir = repoRoot(t)
 	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "K6_NO_USAGE_REPORT=true"}, env...)
 	var so, se bytes.Buffer
@@ -80,7 +87,7 @@ func k6runArgs(t *testing.T, args []string, script string, env ...string) run {
 	case errors.As(err, &ee):
 		r.code = ee.ExitCode()
 	case err != nil:
-		t.Fatalf("k6 run: %v", err)
+		t.Fatalf("k6 %s: %v", args[0], err)
 	}
 	return r
 }
