@@ -176,13 +176,13 @@ func (d *Detector) partner(c *component, major bool) *component {
 }
 
 // hardRun reports whether c's current run of failures looks like a hard outage: alone, or
-// failing together with other components (pooled says the alarm was theirs and its own).
-func (d *Detector) hardRun(c *component, pooled bool) bool {
+// failing with a partner already in a major outage.
+func (d *Detector) hardRun(c *component) bool {
 	cfg := &d.cfg
 	if c.err.hard(cfg.HardFailures, cfg.HardShare, cfg.MinOutage) {
 		return true
 	}
-	return (pooled || d.partner(c, true) != nil) && c.err.hard(cfg.HardPooled, cfg.HardPooledShare, cfg.MinOutage)
+	return d.partner(c, true) != nil && c.err.hard(cfg.HardPooled, cfg.HardPooledShare, cfg.MinOutage)
 }
 
 // togetherPersists is how close, in Config.Persist, two components' troubles must start to be
@@ -213,23 +213,18 @@ func (d *Detector) step(c *component, at time.Time) []Transition {
 			}
 			c.state = Partial
 			c.err.sev.start(at, c.err.runFails, c.err.runObs, cfg.MajorRate)
-			// A few samples measure the rate roughly: a run that looks like a hard outage (alone,
-			// or failing with others, pooled or joining a partner's major outage) is major at once
-			// rather than partial for minutes.
-			// Four or more failures, all but the odd one (four in five with other components
-			// failing too): major as it opens (the alarm already told it from a blip).
-			together := pooled || d.partner(c, true) != nil
+			// A few samples measure the rate roughly, and the alarm already told the run from a
+			// blip: four or more failures, all but the odd one (four in five with other
+			// components failing, pooled or joining a partner's major outage), are major as it
+			// opens rather than partial for minutes. A low rate is partial.
 			share := cfg.HardShare
-			if together {
+			if pooled || d.partner(c, true) != nil {
 				share = cfg.HardPooledShare
 			}
-			hard := !low && (d.hardRun(c, pooled) || (c.err.runFails >= cfg.HardPooled && c.err.runRate() >= share))
-			if hard || (!low && (c.err.sev.major() || c.err.sev.relapse(at, cfg.MajorHold))) { // a low rate is partial
-				c.err.sev.lastMajor = at
-				if hard {
-					c.err.sev.lastStrong = at
-				}
+			hard := !low && c.err.runFails >= cfg.HardPooled && c.err.runRate() >= share
+			if hard || (!low && (c.err.sev.major() || c.err.sev.relapse(at, cfg.MajorHold))) {
 				c.state = Major
+				c.err.sev.escalate(at, hard)
 			}
 			c.incObs, c.incFails, c.sinceFail, c.err.recovery, c.err.streak = c.err.runObs, c.err.runFails, 0, 0, 0
 			c.err.lowOpen = low
@@ -265,10 +260,12 @@ func (d *Detector) step(c *component, at time.Time) []Transition {
 			if c.lat.score >= cfg.LatencyThreshold {
 				c.state, c.lat.recovery = Degraded, 0
 			}
-		case c.state == Partial && d.hardRun(c, false):
-			c.state, c.err.sev.lastMajor, c.err.sev.lastStrong = Major, at, at
+		case c.state == Partial && d.hardRun(c):
+			c.state = Major
+			c.err.sev.escalate(at, true)
 		case c.state == Partial && (c.err.sev.major() || c.err.sev.relapse(at, cfg.MajorHold)):
-			c.state, c.err.sev.lastMajor = Major, at
+			c.state = Major
+			c.err.sev.escalate(at, false)
 		case c.state == Major && c.err.sev.minor(at, cfg.MajorHold):
 			c.state = Partial
 		}

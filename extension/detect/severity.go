@@ -48,7 +48,7 @@ func (s *severityTest) start(at time.Time, fails, obs int, majorRate float64) {
 	s.up = max(0, float64(fails)*f+float64(obs-fails)*o)
 	s.down = 0 // lastMajor stays: an outage that reopens soon after a major one may relapse
 	if s.major() {
-		s.lastMajor, s.lastStrong = at, at
+		s.escalate(at, true)
 	}
 }
 
@@ -73,6 +73,15 @@ func (s *severityTest) observe(at time.Time, failed bool, majorRate float64, isM
 }
 
 func (s *severityTest) major() bool { return s.up >= sevThreshold }
+
+// escalate records that the outage turned major at at; strong says on its own evidence (a hard
+// run), which a later relapse may lean on.
+func (s *severityTest) escalate(at time.Time, strong bool) {
+	s.lastMajor = at
+	if strong {
+		s.lastStrong = at
+	}
+}
 
 // relapse reports whether a partial outage that was surely major within three holds is major again:
 // half the evidence suffices, so a fluctuating outage's next bad spell, thinly sampled by the
