@@ -22,6 +22,9 @@ type scanner struct {
 }
 
 func (s *scanner) ws() {
+	if s.i < len(s.b) && s.b[s.i] > ' ' { // compact JSON, as servers send it: nothing to skip
+		return
+	}
 	for s.i < len(s.b) {
 		switch s.b[s.i] {
 		case ' ', '\t', '\n', '\r':
@@ -58,6 +61,10 @@ func (s *scanner) str() (raw []byte, escaped bool, err error) {
 	start := s.i
 	for s.i < len(s.b) {
 		c := s.b[s.i]
+		if c >= 0x20 && c != '"' && c != '\\' { // nearly every byte: one test, no switch
+			s.i++
+			continue
+		}
 		switch {
 		case c == '"':
 			raw = s.b[start:s.i]
@@ -213,10 +220,11 @@ func (s *scanner) array(elem func() error) error {
 }
 
 // is reports whether a member's key (raw, or decoded when it had escapes) equals name, ignoring
-// case as encoding/json does.
+// case as encoding/json does. Every key of a record is tried against several names, so a length
+// that differs, or the exact spelling servers send, answers before the case-folding compare.
 func is(key string, raw []byte, name string) bool {
 	if raw != nil {
-		return bytes.EqualFold(raw, []byte(name))
+		return len(raw) == len(name) && (string(raw) == name || bytes.EqualFold(raw, []byte(name)))
 	}
 	return bytes.EqualFold([]byte(key), []byte(name))
 }
