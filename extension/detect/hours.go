@@ -49,9 +49,8 @@ func (d *dayStat) updateMedian() {
 	if len(d.samples) == 0 {
 		return
 	}
-	xs := slices.Clone(d.samples)
-	slices.Sort(xs)
-	d.med = xs[len(xs)/2]
+	var buf [perDay]float64
+	d.med = kth(d.samples, len(d.samples)/2, buf[:])
 }
 
 func (h *hourStat) learn(x float64, at time.Time) {

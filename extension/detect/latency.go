@@ -2,7 +2,6 @@ package detect
 
 import (
 	"math"
-	"slices"
 	"time"
 )
 
@@ -37,14 +36,13 @@ func (m *metric) learn(ms float64) {
 
 func (m *metric) refresh() {
 	m.stale = 0
-	xs := slices.Clone(m.samples)
-	slices.Sort(xs)
-	med := xs[len(xs)/2]
-	for i := range xs {
-		xs[i] = math.Abs(xs[i] - med)
+	var buf, dev [maxLearn]float64
+	med := kth(m.samples, len(m.samples)/2, buf[:])
+	d := dev[:0]
+	for _, x := range m.samples {
+		d = append(d, math.Abs(x-med))
 	}
-	slices.Sort(xs)
-	m.med, m.sigma = med, max(1.4826*xs[len(xs)/2], minSigma)
+	m.med, m.sigma = med, max(1.4826*kth(d, len(d)/2, buf[:]), minSigma)
 }
 
 func (m *metric) learned() bool { return len(m.samples) >= MinSamples }
@@ -119,12 +117,11 @@ func (l *latencyTest) observe(o Observation, factor, threshold float64) float64 
 // addRatio adds one response's log ratio to the recent ones and sets ratio to their median.
 func (l *latencyTest) addRatio(x float64) {
 	l.ratios, l.nextRat = ringPush(l.ratios, l.nextRat, x, recentRatios)
-	xs := slices.Clone(l.ratios)
-	slices.Sort(xs)
-	n := len(xs)
-	med := xs[n/2]
+	var buf [recentRatios]float64
+	n := len(l.ratios)
+	med := kth(l.ratios, n/2, buf[:])
 	if n%2 == 0 {
-		med = (xs[n/2-1] + xs[n/2]) / 2
+		med = (kth(l.ratios, n/2-1, buf[:]) + med) / 2
 	}
 	l.ratio = math.Exp(med)
 }
