@@ -7,6 +7,8 @@ package lifecycle
 
 import (
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -81,7 +83,30 @@ func Table() []Model { return append([]Model(nil), table...) }
 // Lookup finds the row of model id (the longest ID that is id or a dated snapshot of it).
 // Azure and compatible servers read OpenAI's rows: their deployments are named after them.
 func Lookup(provider, id string) (Model, bool) {
-	provider = family(provider)
+	key := lookupKey{family(provider), id}
+	if m, ok := memo.Load(key); ok {
+		return m.(Model), m.(Model).ID != ""
+	}
+	m, ok := lookup(key.provider, id)
+	if memoLen.Add(1) <= maxMemo {
+		memo.Store(key, m)
+	}
+	return m, ok
+}
+
+// memo remembers Lookup's answers: every probe looks its model up (the shutdown warning), and
+// the scan of the table was a visible share of the extension's CPU under load
+// (extension/loadbench). Bounded, since the names of a server's model list reach it too.
+var (
+	memo    sync.Map // lookupKey → Model
+	memoLen atomic.Int64
+)
+
+const maxMemo = 1024
+
+type lookupKey struct{ provider, id string }
+
+func lookup(provider, id string) (Model, bool) {
 	var best Model
 	for _, m := range table {
 		if m.Provider != provider || !strings.HasPrefix(id, m.ID) || len(m.ID) <= len(best.ID) {

@@ -1,6 +1,7 @@
 package lifecycle
 
 import (
+	"fmt"
 	"testing"
 	"time"
 )
@@ -22,10 +23,28 @@ func TestLookup(t *testing.T) {
 		{"anthropic", "gpt-4o-mini", ""},
 		{"openai", "my-model", ""},
 	} {
-		m, ok := Lookup(tc.provider, tc.id)
-		if m.ID != tc.want || ok != (tc.want != "") {
-			t.Errorf("Lookup(%s, %s) = %q, %v; want %q", tc.provider, tc.id, m.ID, ok, tc.want)
+		for range 2 { // the scan, then the memo
+			m, ok := Lookup(tc.provider, tc.id)
+			if m.ID != tc.want || ok != (tc.want != "") {
+				t.Errorf("Lookup(%s, %s) = %q, %v; want %q", tc.provider, tc.id, m.ID, ok, tc.want)
+			}
 		}
+	}
+}
+
+// The memo stays bounded however many names a server's model lists bring, and answers beyond
+// the bound are still the table's.
+func TestLookupMemoBounded(t *testing.T) {
+	for i := range maxMemo + 100 {
+		id := fmt.Sprintf("gpt-4o-mini-%d", i)
+		if m, ok := Lookup("openai", id); !ok || m.ID != "gpt-4o-mini" {
+			t.Fatalf("Lookup(openai, %s) = %q, %v", id, m.ID, ok)
+		}
+	}
+	n := 0
+	memo.Range(func(any, any) bool { n++; return true })
+	if n > maxMemo {
+		t.Fatalf("memo holds %d entries, bound %d", n, maxMemo)
 	}
 }
 

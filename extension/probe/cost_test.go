@@ -2,6 +2,7 @@ package probe
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 	"sync"
@@ -67,5 +68,23 @@ func TestDebugTransportRedacts(t *testing.T) {
 		if len(logs) != 2 || !strings.Contains(logs[0], `"stream":true`) || !strings.Contains(logs[1], "200 OK") || !strings.Contains(logs[1], "data: ") {
 			t.Fatalf("%s: dump incomplete:\n%s", prov, all)
 		}
+	}
+}
+
+// PolicyFor's memo answers as the table does, and stays bounded however many names a server's
+// model lists bring.
+func TestPolicyMemo(t *testing.T) {
+	for i := range maxPolicyMemo + 100 {
+		for _, m := range []string{"gpt-5-nano", "gpt-4o-mini-2024-07-18", "my-model", "gemini-2.5-pro"} {
+			m = fmt.Sprintf("%s-%d", m, i%(maxPolicyMemo/2))
+			if got, want := PolicyFor(m), policyOf(m); got != want {
+				t.Fatalf("PolicyFor(%s) = %+v, table says %+v", m, got, want)
+			}
+		}
+	}
+	n := 0
+	policyMemo.Range(func(any, any) bool { n++; return true })
+	if n > maxPolicyMemo {
+		t.Fatalf("memo holds %d entries, bound %d", n, maxPolicyMemo)
 	}
 }

@@ -1,6 +1,10 @@
 package probe
 
-import "strings"
+import (
+	"strings"
+	"sync"
+	"sync/atomic"
+)
 
 // Policy is what the token governor knows of a model: the smallest answer budget it accepts,
 // the cheapest reasoning effort it takes, and its list prices.
@@ -70,6 +74,28 @@ var policies = map[string]Policy{
 // PolicyFor returns the policy of the longest known prefix of model ("gpt-4o-mini-2024-07-18"
 // is gpt-4o-mini). Unknown models get the defaults and no prices.
 func PolicyFor(model string) Policy {
+	if p, ok := policyMemo.Load(model); ok {
+		return p.(Policy)
+	}
+	p := policyOf(model)
+	if policyMemoLen.Add(1) <= maxPolicyMemo {
+		policyMemo.Store(model, p)
+	}
+	return p
+}
+
+// policyMemo remembers PolicyFor by model name: the prefix scan of the whole table ran several
+// times per probe (answer budget, effort, price, the gate's estimate), a visible share of the
+// extension's CPU under load (extension/loadbench). Bounded, since the names of a server's
+// model list reach it too.
+var (
+	policyMemo    sync.Map
+	policyMemoLen atomic.Int64
+)
+
+const maxPolicyMemo = 1024
+
+func policyOf(model string) Policy {
 	best := ""
 	for k := range policies {
 		if strings.HasPrefix(model, k) && len(k) > len(best) &&
