@@ -24,7 +24,7 @@ export GOTOOLCHAIN := local
 
 GO_SOURCES := $(shell find extension -name '*.go' -not -name '*_test.go') go.mod go.sum
 
-.PHONY: all build run test test-unit bench bench-profile fuzz seeds schedules library replay docs soak soak-continuous lint fmt clean tools dashboards stack stack-down
+.PHONY: all build k6 run test test-unit bench bench-profile fuzz seeds schedules library replay docs soak soak-continuous lint fmt clean tools dashboards stack stack-down
 
 all: lint test
 
@@ -56,11 +56,17 @@ bench: $(K6)
 	go test -run '^$$' -bench . -benchmem ./...
 	go run ./extension/loadbench -k6 $(K6) -runs $${BENCH_RUNS:-5}
 
-## bench-profile: pprof CPU and allocation profiles of k6 with the extension at PROFILE_STREAMS
-## (default 500) streams against the bench's simulator, into bench-profiles/, and the CPU top
+## bench-profile: pprof CPU and allocation profiles and an execution trace of k6 with the extension
+## at PROFILE_STREAMS (default 500) streams against the bench's simulator, into bench-profiles/;
+## prints the CPU top and where goroutines waited to be scheduled
 bench-profile: $(K6)
 	go run ./extension/loadbench -k6 $(K6) -profile $${PROFILE_STREAMS:-500} -duration 20s
 	go tool pprof -top -nodecount 40 $(K6) bench-profiles/k6-cpu-$${PROFILE_STREAMS:-500}.pprof
+	go tool trace -pprof=sched bench-profiles/k6-$${PROFILE_STREAMS:-500}.trace > bench-profiles/k6-sched-$${PROFILE_STREAMS:-500}.pprof
+	go tool pprof -top -nodecount 15 bench-profiles/k6-sched-$${PROFILE_STREAMS:-500}.pprof
+
+## k6: the same as build (the name the binary goes by)
+k6: $(K6)
 
 ## replay: the detector over every committed scenario in virtual time (docs/detection.md's table is these replays)
 replay: $(K6)

@@ -14,11 +14,12 @@ import (
 // profileK6 runs the extension under k6 at n streams for d (no floor, no repetition) with k6's
 // pprof endpoints on, and saves a CPU profile of the middle of the run (start-up and the
 // end-of-test summary left out) and the allocation profile at its end, as
-// <out>/k6-cpu-<n>.pprof and <out>/k6-allocs-<n>.pprof. Read them with the same binary:
+// <out>/k6-cpu-<n>.pprof and <out>/k6-allocs-<n>.pprof, with a second of execution trace after the
+// CPU profile as <out>/k6-<n>.trace. Read them with the same binary:
 // go tool pprof -top ./k6 <file>.
 func profileK6(k6 string, n int, d time.Duration, out string) error {
-	if d < 6*time.Second {
-		return fmt.Errorf("profile: -duration %s is too short (at least 6s)", d)
+	if d < 8*time.Second {
+		return fmt.Errorf("profile: -duration %s is too short (at least 8s)", d)
 	}
 	base, stop, err := startSim(k6)
 	if err != nil {
@@ -37,13 +38,20 @@ func profileK6(k6 string, n int, d time.Duration, out string) error {
 	if err := os.MkdirAll(out, 0o750); err != nil {
 		return fmt.Errorf("profile: %w", err)
 	}
-	secs := int((d - 5*time.Second).Seconds())
+	secs := int((d - 6*time.Second).Seconds())
 	cpuFile := filepath.Join(out, fmt.Sprintf("k6-cpu-%d.pprof", n))
 	allocFile := filepath.Join(out, fmt.Sprintf("k6-allocs-%d.pprof", n))
+	traceFile := filepath.Join(out, fmt.Sprintf("k6-%d.trace", n))
 	got := make(chan error, 1)
 	go func() {
 		time.Sleep(3 * time.Second) // past start-up: VUs initialised, streams in flight
 		if err := save(fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", addr, secs), cpuFile, time.Duration(secs+30)*time.Second); err != nil {
+			got <- err
+			return
+		}
+		// An execution trace after the CPU profile (the two cannot overlap usefully): where
+		// goroutines waited to run, read with go tool trace -pprof=sched.
+		if err := save(fmt.Sprintf("http://%s/debug/pprof/trace?seconds=1", addr), traceFile, 30*time.Second); err != nil {
 			got <- err
 			return
 		}
@@ -58,8 +66,8 @@ func profileK6(k6 string, n int, d time.Duration, out string) error {
 	}
 	fmt.Printf("k6 with the extension, %d streams for %s: %d completions, ttft err p99 %.3f ms, cpu %.0f ms / 1k\n",
 		n, d, r.completions, r.errP99, cpuPer1k(r.cpu, r.completions))
-	fmt.Printf("CPU profile (%d s of the middle of the run): %s\nallocation profile (whole run): %s\nread with: go tool pprof -top %s %s\n",
-		secs, cpuFile, allocFile, k6, cpuFile)
+	fmt.Printf("CPU profile (%d s of the middle of the run): %s\nexecution trace (1 s after it): %s\nallocation profile (whole run): %s\nread with: go tool pprof -top %s %s\n",
+		secs, cpuFile, traceFile, allocFile, k6, cpuFile)
 	return nil
 }
 
