@@ -55,7 +55,7 @@ type Phase struct {
 	// RampFrom, when set, is the latency factor at At: the factor then moves linearly (in log
 	// space, as latency drifts compound) to LatencyFactor at Until, a slow drift.
 	RampFrom float64
-	Line          int                // where the phase starts in its file, for messages
+	Line     int // where the phase starts in its file, for messages
 }
 
 // StatusEntry is what the official status page shows from At on.
