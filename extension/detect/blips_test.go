@@ -2,6 +2,7 @@ package detect
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -38,6 +39,29 @@ func TestBlipsDoNotPage(t *testing.T) {
 		blips, n := d.Blips()
 		if incidents := len(d.Incidents()); tc.blip && (incidents != 0 || n != 1 || blips[0].Failures < 7) || !tc.blip && incidents != 1 {
 			t.Errorf("%s of failures: %d incidents, %d blips %+v", tc.lasts, incidents, n, blips)
+		}
+	}
+}
+
+// After a blip its confirmation probes keep sampling, and two background failures close
+// together among them must not turn the blip into an incident (the healthy library weeks paged
+// that way, replay/library_test.go); three failures, as a real partial outage soon gives, do.
+func TestBlipThenStrayFailures(t *testing.T) {
+	for _, tc := range []struct {
+		stray    []time.Duration // failures after the blip, from its start
+		incident bool
+	}{
+		{[]time.Duration{80 * time.Second, 88 * time.Second}, false},
+		{[]time.Duration{80 * time.Second, 88 * time.Second, 96 * time.Second}, true},
+	} {
+		d := New(Config{})
+		probeEvery(d, t0, 20*time.Minute, 4*time.Second, func(at time.Duration) bool {
+			after := at - 10*time.Minute
+			return after >= 0 && after < 30*time.Second || slices.Contains(tc.stray, after)
+		}, false)
+		_, blips := d.Blips()
+		if got := len(d.Incidents()) > 0; got != tc.incident || blips != 1 {
+			t.Errorf("stray failures %v: incident %v (want %v), %d blips", tc.stray, got, tc.incident, blips)
 		}
 	}
 }

@@ -93,6 +93,7 @@ type SavedErrorTest struct {
 	LowLast   time.Time `json:"low_rate_last,omitzero"`
 	LowOpen   bool      `json:"low_rate_outage,omitempty"`
 	LowObs    int       `json:"low_rate_observations,omitempty"`
+	Blipped   bool      `json:"run_held_blip,omitempty"`
 }
 
 // SavedLatency is the latency test: each metric's baseline and the test's evidence.
@@ -166,7 +167,7 @@ func (c *component) save() SavedComponent {
 	e := &c.err
 	sc.ErrorRate = SavedErrorTest{Fails: e.fails, N: e.n, Score: e.score, RunFails: e.runFails, RunObs: e.runObs,
 		RunStart: e.runStart, Anchor: e.anchor, Late: e.late, LateFail: e.lateFail, LastFail: e.lastFail, SevUp: e.sev.up, SevDown: e.sev.down, SevMajor: e.sev.lastMajor, SevStrong: e.sev.lastStrong, Recovery: e.recovery, Streak: e.streak, Recent: slices.Clone(e.recent[:]),
-		RecentN: e.nRecent, LongFails: e.longFails, LongN: e.longN, Low: e.low, LowFails: e.lowFails, LowStart: e.lowStart, LowLast: e.lowLast, LowOpen: e.lowOpen, LowObs: e.lowObs}
+		RecentN: e.nRecent, LongFails: e.longFails, LongN: e.longN, Low: e.low, LowFails: e.lowFails, LowStart: e.lowStart, LowLast: e.lowLast, LowOpen: e.lowOpen, LowObs: e.lowObs, Blipped: e.blipped}
 	l := &c.lat
 	sc.Latency = SavedLatency{TTFT: l.ttft.save(), ITL: l.itl.save(), Total: l.total.save(), Score: l.score,
 		Recovery: l.recovery, Ratio: l.ratio, Tail: SavedTail{Score: l.tail.score, Quiet: l.tail.quiet, Last: l.tail.last, Start: l.tail.start}}
@@ -239,6 +240,7 @@ func (c *component) restore(sc SavedComponent) {
 		anchor: e.Anchor, late: e.Late, lateFail: e.LateFail, lastFail: e.LastFail, sev: severityTest{up: e.SevUp, down: e.SevDown, lastMajor: e.SevMajor, lastStrong: e.SevStrong}, recovery: e.Recovery, streak: e.Streak, nRecent: e.RecentN}
 	copy(c.err.recent[:], e.Recent)
 	c.err.low, c.err.lowFails, c.err.lowStart, c.err.lowLast, c.err.lowOpen, c.err.lowObs = e.Low, e.LowFails, e.LowStart, e.LowLast, e.LowOpen, e.LowObs
+	c.err.blipped = e.Blipped
 	c.err.longFails, c.err.longN = e.LongFails, e.LongN
 	if c.err.longN <= 0 { // a state saved before the long-memory baseline: start it from the learned one
 		c.err.longFails, c.err.longN = e.Fails*longPseudo/max(e.N, 1), longPseudo
