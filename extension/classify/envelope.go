@@ -16,13 +16,14 @@ const MaxMessage = 512
 // elements of an array. Real error documents fit well inside; a hostile 64 KiB body cannot make
 // the search expensive.
 const (
-	textCap  = 1024
-	hayCap   = 3072
-	maxDepth = 6
-	maxItems = 8
-	maxCodes = 16
-	maxTexts = 32
-	rawScan  = 2048 // how much of a body that is not JSON, or broken JSON, is read as text
+	textCap    = 1024
+	hayCap     = 3072
+	maxDepth   = 6
+	maxItems   = 8
+	maxCodes   = 16
+	maxTexts   = 32
+	maxRelayed = 2
+	rawScan    = 2048 // how much of a body that is not JSON, or broken JSON, is read as text
 )
 
 // envelope is the error information found in a response, whatever its dialect: every code-like
@@ -43,6 +44,7 @@ type envelope struct {
 	codes                   [maxCodes]string
 	ncodes                  int
 	ntexts                  int    // texts read, at most maxTexts
+	nrelayed                int    // JSON strings walked by relayed, at most maxRelayed
 	codeHay                 hayBuf // lower-cased codes, separated by " | "
 	textHay                 hayBuf // lower-cased texts
 	all                     string // codeHay and textHay, once joined
@@ -517,8 +519,11 @@ func (e *envelope) relayed(v []byte, depth int) bool {
 	if len(v) < 3 || v[0] != '"' || v[1] != '{' || depth >= maxDepth {
 		return false
 	}
+	if e.nrelayed++; e.nrelayed > maxRelayed {
+		return false // a relay wraps once or twice: a document with dozens of JSON strings is not a relay's
+	}
 	inner := envelope{}
-	if marker, _ := inner.document([]byte(text(v)), depth+1, true); !marker || (inner.message == "" && inner.ncodes == 0) {
+	if marker, _ := inner.document(unquoteBytes(v), depth+1, true); !marker || (inner.message == "" && inner.ncodes == 0) {
 		return false
 	}
 	e.absorb(&inner)
