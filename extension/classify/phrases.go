@@ -46,12 +46,21 @@ func b2i(b bool) int {
 	return 0
 }
 
-// modelUnsupported reports "model x is not supported" — the model named is what is not
-// supported, the clause ending there ("Model nonexistent is not supported. Supported models
-// are …") — and not a feature of it ("n is not supported with this model", "tools are not
-// supported for model x"), whose subject is something else.
+// modelUnsupported reports "model x is not supported" (or not available, unavailable) — the
+// model named is what is not there, the clause ending with it ("Model nonexistent is not
+// supported. Supported models are …") — and not a feature of it ("n is not supported with this
+// model", "tools are not supported for model x") or a place ("… not available for your
+// account"), whose subject or reason is something else.
 func modelUnsupported(hay string) bool {
-	const neg = "not supported"
+	for _, neg := range [...]string{"not supported", "not available", "unavailable"} {
+		if modelIs(hay, neg) {
+			return true
+		}
+	}
+	return false
+}
+
+func modelIs(hay, neg string) bool {
 	for off := 0; off < len(hay); {
 		i := strings.Index(hay[off:], "model")
 		if i < 0 {
@@ -69,8 +78,9 @@ func modelUnsupported(hay string) bool {
 		}
 		between, after := clause[:n], clause[n+len(neg):]
 		if strings.Count(between, " ") > 4 || strings.Contains(between, " for ") || strings.Contains(between, " with ") ||
-			strings.Contains(between, " by ") || strings.Contains(between, " when ") {
-			continue
+			strings.Contains(between, " by ") || strings.Contains(between, " when ") ||
+			strings.Contains(between, "temporar") || strings.Contains(between, "currently") || strings.Contains(between, " now") {
+			continue // "model x is currently unavailable": there, but busy
 		}
 		if after == "" || strings.HasPrefix(after, " by ") || strings.HasPrefix(after, " on ") ||
 			strings.ContainsRune(".,;!\"'`)", rune(after[0])) {

@@ -36,6 +36,11 @@ func TestModelUnsupported(t *testing.T) {
 		{"model x does not support tools", false},
 		{"the model x supports tools, but 'parallel_tool_calls' is not supported yet", false},
 		{"model x is ok | n is not supported", false},
+		{"model x is not available.", true},
+		{"the requested model is unavailable", true},
+		{"model x is currently unavailable.", false},
+		{"the model is temporarily unavailable, retry later.", false},
+		{"model x is not available for your account.", false},
 	} {
 		if got := modelUnsupported(tc.hay); got != tc.want {
 			t.Errorf("modelUnsupported(%q) = %v, want %v", tc.hay, got, tc.want)

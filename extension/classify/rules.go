@@ -173,7 +173,7 @@ func meaning(st int, h http.Header, env *envelope, html bool, body []byte) (Clas
 	case tooLarge(env.message):
 		return RequestInvalid, BlameClient // one request bigger than the whole bucket never fits
 	case m(modelGoneWords) || (st != 403 && m(modelWord) && (inText(notThereWords) || (st < 500 && inText(notServingWords)))),
-		st < 500 && modelUnsupported(env.textHay.b.String()),
+		st < 500 && st != 403 && modelUnsupported(env.textHay.b.String()), // a 403's "not available" is access
 		inText(noneAvailableWords) && inText(channelWords) && inText(modelWord) && !window:
 		// the relay has no channel (deployment) for the model asked for: 当前分组 x 下对于模型 y 无可用渠道
 		// the text (not merely a code, which OpenAI also sends when a project lacks access) says

@@ -172,6 +172,13 @@ func TestRules(t *testing.T) {
 		{"money in Korean under a 429", 429, json, `{"error":{"message":"잔액이 부족합니다"}}`, QuotaExhausted, BlameAccount},
 		{"a saturated server", 503, json, `{"error":{"message":"Server saturated, please retry","type":"server_error"}}`, CapacityOverloaded, BlameProvider},
 		{"a blocked prompt code", 400, json, `{"error":{"code":"prompt_blocked","message":"The prompt was rejected."}}`, ContentFiltered, BlameClient},
+		{"a model that is not available", 400, json, `{"error":{"message":"The requested model is not available.","type":"invalid_request_error"}}`, ModelNotFound, BlameClient},
+		{"a model that is busy is not missing", 429, json, `{"error":{"message":"Model m is currently unavailable.","type":"invalid_request_error"}}`, RateLimitedAnomalous, BlameProvider},
+		{"a model not available under a 403 is access", 403, json, `{"error":{"message":"Model m is not available."}}`, PermissionDenied, BlameAccount},
+		{"a pool with no instance free", 503, json, `{"error":{"message":"No instances available for model m","code":503}}`, CapacityOverloaded, BlameProvider},
+		{"a key whose spend limit is spent", 403, json, `{"error":{"message":"Key limit exceeded (total limit).","code":403}}`, QuotaExhausted, BlameAccount},
+		{"a provided key that is invalid, under a 400", 400, json, `{"error":{"message":"The API key you provided is invalid."}}`, AuthInvalid, BlameAccount},
+		{"a question too long, in Baidu's words", 400, json, `{"error_code":336007,"error_msg":"the max length of current question is 4800"}`, ContextLengthExceeded, BlameClient},
 		{"a service not offered in the caller's area", 403, json, `{"error":{"message":"This service is not available in your area."}}`, GeoBlocked, BlameAccount},
 		{"tencent's 200 with Response.Error", 200, json, `{"Response":{"Error":{"Code":"AuthFailure.SignatureFailure","Message":"The provided credentials could not be validated."},"RequestId":"x"}}`, AuthInvalid, BlameAccount},
 	}

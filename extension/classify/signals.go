@@ -110,7 +110,7 @@ var (
 		"invalid api-key", "invalid apikey", "invalid api token", "api key is not valid",
 		"api key is incorrect", "token is not valid", "token is expired", "invalid jwt", "jwt expired", "jwt malformed", "jwt is invalid", "jwt has expired",
 		"key has been deleted", "key was deleted", "invalid access token", "invalid auth token",
-		"invalid bearer", "wrong api key", "incorrect api-key", "api key provided is invalid", "unknown api key",
+		"invalid bearer", "wrong api key", "key you provided is invalid", "key provided is invalid", "key is not valid", "invalid_key", "incorrect api-key", "api key provided is invalid", "unknown api key",
 		"invalid authorization", "missing authorization",
 		"not authenticated", "could not validate credentials", "credentials were not provided", "no auth credentials",
 		"invalid signature", "signature does not match", "signaturedoesnotmatch", "signature expired",
@@ -136,7 +136,7 @@ var (
 		"餘額", "欠費", "額度不足", "残高", "预算不足", "超出预算", "超过预算", "预算已", "积分不足", "点数不足", "费用不足",
 		"out of funds", "not enough funds", "payment failed", "payment_failed", "card was declined", "card declined",
 		"billing issue", "billing problem", "budget reached", "budget has been reached", "reached your budget",
-		"budget_limit", "spend cap", "spending cap", "saldo insuficiente", "sin saldo", "crédito insuficiente",
+		"budget_limit", "spend cap", "spending cap", "key limit exceeded", "saldo insuficiente", "sin saldo", "crédito insuficiente",
 		"solde insuffisant", "crédit insuffisant", "guthaben", "достаточно средств", "пополните баланс", "잔액", "크레딧", "クレジット")
 
 	// rateLimitWords name a rate limit outright: with bucketWords or refillWords they outweigh moneyWords, which
@@ -183,7 +183,9 @@ var (
 		"high volume of requests", "experiencing high", "experiencing heavy", "heavy traffic", "capacity reached",
 		"capacity temporarily", "exceeded capacity", "rate-limited upstream", "rate limited upstream", "upstream rate limit", "upstream rate-limit", "shared pool",
 		"繁忙", "访问量过大", "请求量过大", "负载已", "负载过高", "负载较高", "负载过重", "高负载", "饱和", "过载",
-		"saturated", "saturation", "too much traffic", "capacity problem", "no slot available",
+		"saturated", "saturation", "too much traffic", "model capacity", "no more data centers", "no instances available",
+		"no instance available", "no workers available", "no servers available", "no replicas available", "no gpus available",
+		"no accounts available", "no keys available", "no slots available", "capacity problem", "no slot available",
 		"no free slot", "sobrecarga", "surcharg", "перегруж", "과부하",
 		"拥挤", "排队", "算力不足", "過載", "過負荷", "混雑")
 
@@ -221,7 +223,7 @@ var (
 		"contains too many tokens", "messages is too long", "messages are too long", "messages too long",
 		"length of all messages", "length of the messages", "conversation is too long", "conversation too long",
 		"input exceeds", "exceeds the maximum input",
-		"input token limit", "prompt token limit", "コンテキスト長", "컨텍스트 길이", "输入长度超", "输入的长度超", "token数超", "tokens超",
+		"input token limit", "prompt token limit", "tokens too long", "max length of current question", "最大输入长度", "token数量超", "コンテキスト長", "컨텍스트 길이", "输入长度超", "输入的长度超", "token数超", "tokens超",
 		"上下文", "输入过长", "长度超过", "超过最大长度", "超出最大长度", "内容过长", "文本过长", "提示词过长", "消息过长", "超长")
 
 	// modelGoneWords: the model or deployment does not exist, is retired or is not deployed here.
