@@ -57,8 +57,8 @@ type chunkView struct {
 
 // messageView is a choice's delta or message: answer, reasoning and refusal text (structured
 // outputs send a refusal in place of the answer).
-// A tool call (tool_calls, the older function_call) is an answer too: a model that calls a tool
-// instead of writing text has answered.
+// A tool call (tool_calls, the older function_call), audio or images are an answer too: a model
+// that calls a tool or speaks instead of writing text has answered.
 type messageView struct {
 	content, reasoningContent, reasoning, refusal strField
 	tool                                          bool
@@ -201,7 +201,7 @@ func readMessage(s *scanner, m *messageView, delta bool) error {
 			return m.reasoning.read(s)
 		case is(key, raw, "refusal"):
 			return m.refusal.read(s)
-		case is(key, raw, "tool_calls"), is(key, raw, "function_call"):
+		case is(key, raw, "tool_calls"), is(key, raw, "function_call"), is(key, raw, "audio"), is(key, raw, "images"):
 			s.ws()
 			start := s.i
 			if err := s.skip(); err != nil {

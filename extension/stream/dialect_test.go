@@ -246,6 +246,8 @@ func TestToolCallsAreAnswers(t *testing.T) {
 	}{
 		{"chat tool_calls", chat(`{"choices":[{"message":{"content":"","tool_calls":[{"id":"c","type":"function","function":{"name":"f","arguments":"{}"}}]},"finish_reason":"tool_calls"}]}`), true},
 		{"chat function_call", chat(`{"choices":[{"message":{"content":null,"function_call":{"name":"f","arguments":"{}"}}}]}`), true},
+		{"chat audio", chat(`{"choices":[{"message":{"content":null,"audio":{"id":"a","data":"AA==","transcript":""}}}]}`), true},
+		{"chat images", chat(`{"choices":[{"message":{"content":"","images":[{"type":"image_url","image_url":{"url":"data:image/png;base64,AA=="}}]}}]}`), true},
 		{"chat null tool_calls", chat(`{"choices":[{"message":{"content":"","tool_calls":null}}]}`), false},
 		{"chat empty tool_calls", chat(`{"choices":[{"message":{"content":"","tool_calls":[]}}]}`), false},
 		{"responses function_call", resp, true}, {"anthropic tool_use", msg, true},

@@ -155,7 +155,7 @@ func ParseResponse(body []byte, keepText bool) (Summary, error) {
 		switch o.Type {
 		case "reasoning":
 			s.Reasoning++
-		case "function_call", "custom_tool_call":
+		case "function_call", "custom_tool_call", "computer_call", "local_shell_call", "mcp_call", "image_generation_call":
 			s.Content++ // a tool call is an answer
 		}
 		for _, c := range o.Content {
