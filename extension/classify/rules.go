@@ -63,8 +63,8 @@ func httpError(o Outcome, h http.Header, env *envelope, html bool) Classificatio
 	if st >= 200 && st < 300 {
 		st = cmp.Or(reasonStatus(env.message), st) // {"detail":"Not Found"} in a 200 states its status in words
 	}
-	if st >= 500 && env.relayStatus >= 400 && env.relayStatus < 500 {
-		st = env.relayStatus // a relay's 500 around the upstream's "status 400: {…}": the upstream's verdict
+	if st >= 500 && rejected(env.relayStatus) {
+		st = env.relayStatus // a relay's 500 around the upstream's "status 400: {…}": the request was wrong
 	}
 	c := Classification{ProviderCode: firstNonEmpty(env.code, env.typ, env.status), Message: env.message}
 	set := func(cl Class, b Blame, retry bool) Classification {
@@ -225,6 +225,10 @@ func meaning(st int, h http.Header, env *envelope, html bool, body []byte) (Clas
 	}
 	return Unknown, BlameUnknown
 }
+
+// rejected: a status that says the request itself was wrong. Only these carry over from a
+// relayed document: an upstream 401 or 429 inside a relay's 500 is the relay's key or pool.
+func rejected(st int) bool { return st == 400 || st == 404 || st == 413 || st == 422 }
 
 // reasonStatus is the status whose reason phrase is the whole message ("Unauthorized",
 // "Not Found.", "Too Many Requests"), or 0.

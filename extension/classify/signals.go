@@ -110,7 +110,7 @@ var (
 		"invalid api-key", "invalid apikey", "invalid api token", "api key is not valid",
 		"api key is incorrect", "token is not valid", "token is expired", "invalid jwt", "jwt expired", "jwt malformed", "jwt is invalid", "jwt has expired",
 		"key has been deleted", "key was deleted", "invalid access token", "invalid auth token",
-		"invalid bearer", "wrong api key", "key you provided is invalid", "key provided is invalid", "key is not valid", "invalid_key", "incorrect api-key", "api key provided is invalid", "unknown api key",
+		"invalid bearer", "wrong api key", "key you provided is invalid", "key provided is invalid", "invalid_key", "incorrect api-key", "api key provided is invalid", "unknown api key",
 		"invalid authorization", "missing authorization",
 		"not authenticated", "could not validate credentials", "credentials were not provided", "no auth credentials",
 		"invalid signature", "signature does not match", "signaturedoesnotmatch", "signature expired",
@@ -186,7 +186,7 @@ var (
 		"saturated", "saturation", "too much traffic", "model capacity", "no more data centers", "no instances available",
 		"no instance available", "no workers available", "no servers available", "no replicas available", "no gpus available",
 		"no accounts available", "no keys available", "no slots available", "capacity problem", "no slot available",
-		"no free slot", "sobrecarga", "surcharg", "перегруж", "과부하",
+		"no free slot", "sobrecarga", "surchargé", "перегруж", "과부하",
 		"拥挤", "排队", "算力不足", "過載", "過負荷", "混雑")
 
 	// contentWords: a safety or moderation filter stopped the prompt or the answer.
@@ -203,7 +203,7 @@ var (
 		"nsfw content", "toxic content", "audit failed", "content audit", "content is not compliant", "content not compliant",
 		"non-compliant content", "noncompliant content", "due to safety", "safety concerns", "prompt was blocked",
 		"response was blocked", "output was blocked", "input was blocked", "content_blocked", "prompt_blocked",
-		"input_blocked", "output_blocked", "blocked by content", "responsible ai",
+		"input_blocked", "output_blocked", "blocked by content",
 		"敏感", "违规", "违禁", "不安全", "内容安全", "审核", "风控", "风险", "不合规", "違規", "審核")
 
 	// contextWords: the prompt (with the answer budget) does not fit the model's context.
@@ -221,8 +221,7 @@ var (
 		"shorter or fewer inputs", "input tokens exceed", "prompt tokens exceed", "prompt exceeds", "exceeds the context",
 		"exceeds context", "too many prompt tokens", "too_many_prompt_tokens", "prompt has too many tokens",
 		"contains too many tokens", "messages is too long", "messages are too long", "messages too long",
-		"length of all messages", "length of the messages", "conversation is too long", "conversation too long",
-		"input exceeds", "exceeds the maximum input",
+		"length of all messages", "conversation is too long", "conversation too long", "exceeds the maximum input",
 		"input token limit", "prompt token limit", "tokens too long", "max length of current question", "最大输入长度", "token数量超", "コンテキスト長", "컨텍스트 길이", "输入长度超", "输入的长度超", "token数超", "tokens超",
 		"上下文", "输入过长", "长度超过", "超过最大长度", "超出最大长度", "内容过长", "文本过长", "提示词过长", "消息过长", "超长")
 
