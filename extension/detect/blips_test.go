@@ -113,3 +113,29 @@ func TestIncidentsBounded(t *testing.T) {
 		t.Fatalf("kept %s, %s … %s: want the open one, then the newest resolved", got[0].ID, got[1].ID, got[len(got)-1].ID)
 	}
 }
+
+// 401s interleaved with answers are the provider's auth failing (Anthropic, 2026-04-28) and
+// open an incident within minutes; a key revoked mid-run, 401 from then on, opens none.
+func TestAuthFlapIsTheProvider(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		fails    func(k int) bool // probe k gets a 401
+		incident bool
+	}{
+		{"half the requests rejected", func(k int) bool { return k >= 40 && k%2 == 0 }, true},
+		{"key revoked", func(k int) bool { return k >= 40 }, false},
+	} {
+		d := New(Config{})
+		for k := range 200 {
+			o := Observation{At: t0.Add(time.Duration(k) * 4 * time.Second), Component: "chat", Class: classify.OK, TTFTMs: 400, ITLMs: 25, TotalMs: 600}
+			if tc.fails(k) {
+				o.Class, o.Blame = classify.AuthInvalid, classify.BlameAccount
+			}
+			d.Observe(o)
+		}
+		ins := d.Incidents()
+		if got := len(ins) > 0; got != tc.incident || got && ins[0].DetectedAt.Sub(t0.Add(160*time.Second)) > 3*time.Minute {
+			t.Errorf("%s: incidents %+v, want one within 3 minutes: %v", tc.name, ins, tc.incident)
+		}
+	}
+}

@@ -62,6 +62,7 @@ type SavedComponent struct {
 	LatencyRunStart time.Time      `json:"latency_run_start,omitzero"`
 	TruthSince      time.Time      `json:"truth_since,omitzero"` // a simulator's start of the current trouble
 	EverOK          bool           `json:"ever_ok,omitempty"`
+	OKSinceAuth     bool           `json:"ok_since_auth_failure,omitempty"`
 }
 
 // SavedErrorTest is the error-rate test: its learned baseline (failures out of observations,
@@ -155,7 +156,7 @@ func (d *Detector) Save() Saved {
 func (c *component) save() SavedComponent {
 	sc := SavedComponent{Target: c.target, Component: c.name, State: c.state, Since: c.since, LastObservation: c.last,
 		Observations: c.obs, Failures: c.failures, TTFTEWMA: c.ttft, OutageObs: c.incObs, OutageFails: c.incFails,
-		SinceFail: c.sinceFail, RecentN: c.nb, LatencyRunStart: c.latRunStart, TruthSince: c.truthSince, EverOK: c.everOK,
+		SinceFail: c.sinceFail, RecentN: c.nb, LatencyRunStart: c.latRunStart, TruthSince: c.truthSince, EverOK: c.everOK, OKSinceAuth: c.okSinceAuth,
 		Official: SavedOfficial{State: c.official.state, AckAt: c.official.ackAt, Incident: c.official.incident, Seen: c.official.seen}}
 	if len(c.runClasses) > 0 {
 		sc.RunClasses = maps(c.runClasses)
@@ -226,7 +227,7 @@ func (d *Detector) Restore(s Saved) error {
 func (c *component) restore(sc SavedComponent) {
 	c.state, c.since, c.last, c.obs, c.failures, c.ttft = sc.State, sc.Since, sc.LastObservation, sc.Observations, sc.Failures, sc.TTFTEWMA
 	c.incObs, c.incFails, c.sinceFail, c.nb, c.latRunStart = sc.OutageObs, sc.OutageFails, sc.SinceFail, sc.RecentN, sc.LatencyRunStart
-	c.truthSince, c.everOK = sc.TruthSince, sc.EverOK
+	c.truthSince, c.everOK, c.okSinceAuth = sc.TruthSince, sc.EverOK, sc.OKSinceAuth
 	if sc.RunClasses != nil {
 		c.runClasses = maps(sc.RunClasses)
 	}
