@@ -68,11 +68,7 @@ type libraryFigures struct {
 // outage already detected) is not a detection and counts only for severity and transitions.
 // An incident file is replayed after history days of its own baseline (LIBRARY_HISTORY, in
 // days; 0 for a monitor started an hour before the incident): a healthy file builds its own.
-func sweepLibrary(t *testing.T, dirs []string, n int) libraryFigures {
-	history := 4 * 24 * time.Hour
-	if d, err := strconv.ParseFloat(os.Getenv("LIBRARY_HISTORY"), 64); err == nil {
-		history = time.Duration(d * 24 * float64(time.Hour))
-	}
+func sweepLibrary(t *testing.T, dirs []string, n int, history time.Duration) libraryFigures {
 	f := libraryFigures{ttd: map[string][]float64{}, missed: map[string]int{}}
 	for _, dir := range dirs {
 		files, _ := filepath.Glob(filepath.Join("../../scripts/scenarios/incidents", dir, "*.yaml"))
@@ -152,6 +148,14 @@ func afterDrift(sc *scenario.Scenario, i int, c string) bool {
 	})
 }
 
+// libraryHistory is LIBRARY_HISTORY in days, four by default.
+func libraryHistory() time.Duration {
+	if d, err := strconv.ParseFloat(os.Getenv("LIBRARY_HISTORY"), 64); err == nil && d >= 0 {
+		return time.Duration(d * 24 * float64(time.Hour))
+	}
+	return 4 * 24 * time.Hour
+}
+
 // verbose prints one replay's phases with their category: where the detector is slow or wrong.
 func verbose(sc *scenario.Scenario, r replay.Result) {
 	fmt.Printf("%s (false alarms %d)\n", sc.Name, r.FalseAlarms)
@@ -199,7 +203,8 @@ func TestLibrarySweep(t *testing.T) {
 	if dirs[0] == "" {
 		dirs = []string{"train", "healthy"}
 	}
-	fmt.Printf("incident library %s over %d seeds (incident files after %s of history)\n", strings.Join(dirs, ", "), n, os.Getenv("LIBRARY_HISTORY"))
-	f := sweepLibrary(t, dirs, n)
+	history := libraryHistory()
+	fmt.Printf("incident library %s over %d seeds (incident files after %.1f days of history)\n", strings.Join(dirs, ", "), n, history.Hours()/24)
+	f := sweepLibrary(t, dirs, n, history)
 	f.print()
 }
