@@ -195,6 +195,10 @@ type wireGeminiChunk struct {
 			Parts []struct {
 				Text    string `json:"text"`
 				Thought bool   `json:"thought"`
+				// a function call, code or inline data in place of text is an answer too
+				FunctionCall   json.RawMessage `json:"functionCall"`
+				ExecutableCode json.RawMessage `json:"executableCode"`
+				InlineData     json.RawMessage `json:"inlineData"`
 			} `json:"parts"`
 		} `json:"content"`
 		FinishReason string `json:"finishReason"`
@@ -230,6 +234,10 @@ func (g *geminiStream) Add(ev stream.Event) (stream.Step, error) {
 						step.Answer = true
 					}
 				}
+				if present(p.FunctionCall) || present(p.ExecutableCode) || present(p.InlineData) {
+					g.Content++
+					step.Token, step.Answer = true, true
+				}
 			}
 		}
 		if i == 0 && c.FinishReason != "" {
@@ -241,6 +249,9 @@ func (g *geminiStream) Add(ev stream.Event) (stream.Step, error) {
 	}
 	return step, nil
 }
+
+// present: a JSON value that is there and not null.
+func present(v json.RawMessage) bool { return len(v) > 0 && string(v) != "null" }
 
 // geminiFinish maps Gemini's finish reasons to OpenAI's words.
 func geminiFinish(r string) string {

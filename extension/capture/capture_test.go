@@ -89,6 +89,8 @@ func TestAnswers(t *testing.T) {
 		{"responses, failed", "", "application/json", `{"object":"response","status":"failed","error":{"code":"server_error","message":"boom"}}`, 0, "", true, true},
 		{"gemini answer", "", "application/json", `{"candidates":[{"content":{"parts":[{"text":"Okay"}]},"finishReason":"STOP"}]}`, 4, "stop", true, false},
 		{"gemini thought only", "", "application/json", `{"candidates":[{"content":{"parts":[{"text":"hmm","thought":true}]},"finishReason":"STOP"}]}`, 0, "stop", true, false},
+		{"gemini function call", "", "application/json", `{"candidates":[{"content":{"parts":[{"functionCall":{"name":"f","args":{}}}]},"finishReason":"STOP"}]}`, 1, "stop", true, false},
+		{"gemini inline image", "", "application/json", `{"candidates":[{"content":{"parts":[{"inlineData":{"mimeType":"image/png","data":"AA=="}}]},"finishReason":"STOP"}]}`, 1, "stop", true, false},
 		{"gemini prompt blocked", "", "application/json", `{"promptFeedback":{"blockReason":"PROHIBITED_CONTENT"},"usageMetadata":{"promptTokenCount":4}}`, 0, "content_filter", true, false},
 		{"gemini answer blocked", "", "application/json", `{"candidates":[{"finishReason":"SAFETY","index":0}]}`, 0, "content_filter", true, false},
 		{"gemini no content", "", "application/json", `{"candidates":[{"finishReason":"OTHER","index":0}]}`, 0, "other", true, false},

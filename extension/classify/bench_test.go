@@ -40,6 +40,10 @@ func BenchmarkClassify(b *testing.B) {
 			Body: []byte(strings.Repeat("lorem ipsum dolor sit amet ", capture.BodyCap/27))}},
 		bc{"cap-json-in-string-400", classify.Outcome{Status: 400, Header: http.Header{"Content-Type": {"application/json"}},
 			Body: []byte(`{"error":{"message":"{\"error\":{\"message\":\"` + strings.Repeat(`x\\n`, (capture.BodyCap-100)/4) + `\",\"status\":\"INVALID_ARGUMENT\"}}","code":400,"status":"Bad Request"}}`)}},
+		// members of an error that are JSON documents in strings but not errors: the first few are
+		// decoded (4 KiB each) and walked in case a relay put the real error there
+		bc{"cap-json-strings-502", classify.Outcome{Status: 502, Header: http.Header{"Content-Type": {"application/json"}},
+			Body: []byte(`{"error":{"message":"x",` + strings.Repeat(`"k":"{\"a\":\"`+strings.Repeat("z", 4000)+`\"}",`, capture.BodyCap/4020) + `"end":1}}`)}},
 		bc{"cap-cut-json-500", classify.Outcome{Status: 500, Header: http.Header{"Content-Type": {"application/json"}},
 			Body: []byte(`{"error":{"message":"litellm.APIConnectionError: ` + strings.Repeat("y", capture.BodyCap-60))}},
 	)

@@ -122,7 +122,7 @@ func TestDialects(t *testing.T) {
 		{429, J, `{"error":{"message":"请求过于频繁，请稍后再试","type":"rate_limit"}}`, RateLimited},
 		{401, J, `{"error":{"message":"无效的令牌 (request id: x)","type":"new_api_error"}}`, AuthInvalid},
 		{403, J, `{"error":{"message":"用户额度不足, 剩余额度: ＄0.0","type":"new_api_error"}}`, QuotaExhausted},
-		{500, J, `{"error":{"message":"当前分组 default 下对于模型 x 无可用渠道","type":"new_api_error"}}`, ServerError},
+		{500, J, `{"error":{"message":"当前分组 default 下对于模型 x 无可用渠道","type":"new_api_error"}}`, ModelNotFound},
 		{429, J, `{"error":{"message":"Resource has been exhausted (e.g. check quota).","code":429,"status":"RESOURCE_EXHAUSTED"}}`, RateLimited},
 		{429, J, `{"error":{"message":"Resource exhausted. Please try again later.","code":429,"status":"RESOURCE_EXHAUSTED"}}`, CapacityOverloaded},
 		{400, J, `{"error":{"message":"Unsupported parameter: 'temperature' is not supported with this model.","type":"invalid_request_error","param":"temperature","code":"unsupported_parameter"}}`, RequestInvalid},

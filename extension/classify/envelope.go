@@ -16,13 +16,14 @@ const MaxMessage = 512
 // elements of an array. Real error documents fit well inside; a hostile 64 KiB body cannot make
 // the search expensive.
 const (
-	textCap  = 1024
-	hayCap   = 3072
-	maxDepth = 6
-	maxItems = 8
-	maxCodes = 16
-	maxTexts = 32
-	rawScan  = 2048 // how much of a body that is not JSON, or broken JSON, is read as text
+	textCap    = 1024
+	hayCap     = 3072
+	maxDepth   = 6
+	maxItems   = 8
+	maxCodes   = 16
+	maxTexts   = 32
+	maxRelayed = 2
+	rawScan    = 2048 // how much of a body that is not JSON, or broken JSON, is read as text
 )
 
 // envelope is the error information found in a response, whatever its dialect: every code-like
@@ -37,17 +38,19 @@ type envelope struct {
 	status   string
 	message  string // first message, bounded
 	// bodyStatus is an HTTP status the body states (error.code 502, "status": 503), 0 if none:
-	// a 2xx carrying it is judged as that status.
-	bodyStatus int
-	codes      [maxCodes]string
-	ncodes     int
-	ntexts     int    // texts read, at most maxTexts
-	codeHay    hayBuf // lower-cased codes, separated by " | "
-	textHay    hayBuf // lower-cased texts
-	all        string // codeHay and textHay, once joined
-	scanned    bool
-	codeBits   uint64 // families heard in the codes
-	textBits   uint64 // families heard in the texts
+	// a 2xx carrying it is judged as that status. relayStatus is the one a relayed document
+	// inside a message states ("status 400: {…}").
+	bodyStatus, relayStatus int
+	codes                   [maxCodes]string
+	ncodes                  int
+	ntexts                  int    // texts read, at most maxTexts
+	nrelayed                int    // JSON strings walked by relayed, at most maxRelayed
+	codeHay                 hayBuf // lower-cased codes, separated by " | "
+	textHay                 hayBuf // lower-cased texts
+	all                     string // codeHay and textHay, once joined
+	scanned                 bool
+	codeBits                uint64 // families heard in the codes
+	textBits                uint64 // families heard in the texts
 	// deep: an explicit error marker inside a nested member ({"message":"…","details":{"error":
 	// {…}}}); payload: the body carries an answer (choices, candidates, data…).
 	deep, payload bool
@@ -220,6 +223,9 @@ func (e *envelope) document(b []byte, depth int, top bool) (marker, complete boo
 			}
 			fine = fine || string(v) == "true"
 		case "choices", "candidates", "data", "output", "content", "result", "results":
+			if !top && e.relayed(v, depth) { // {"raw":{"__kind":"OK","data":"{\"error\":…}"}}
+				return
+			}
 			payload = payload || (len(v) > 0 && !isNull(v) && string(v) != "[]")
 		case "traceback", "stacktrace", "stack_trace", "stack", "exception":
 			e.textValue(v, depth) // a crash report: the server failed, whatever the status says
@@ -237,6 +243,9 @@ func (e *envelope) document(b []byte, depth int, top bool) (marker, complete boo
 		default:
 			if !e.member(key, v, depth, top) && !idKey(key) {
 				others++
+				if !top {
+					e.relayed(v, depth) // a relayed error document under any name, one level down or more
+				}
 			}
 			if top && key == "status" { // JSend: {"status":"error","message":…}, {"status":"fail",…}
 				switch strings.ToLower(text(v)) {
@@ -432,7 +441,7 @@ func (e *envelope) absorb(in *envelope) {
 		}
 	}
 	if in.bodyStatus != 0 {
-		e.bodyStatus = in.bodyStatus
+		e.bodyStatus, e.relayStatus = in.bodyStatus, in.bodyStatus
 	}
 	for _, c := range in.codes[:in.ncodes] {
 		e.addCode(c)
@@ -502,7 +511,24 @@ func fieldOf(b []byte, name string) []byte {
 	return out
 }
 
-func isNull(r []byte) bool   { return string(r) == "null" }
+func isNull(r []byte) bool { return string(r) == "null" }
+
+// relayed reads a string member that is itself an error document ("{\"error\":{…}}") and
+// reports whether it was one; any other string (a tool call's JSON, say) is left alone.
+func (e *envelope) relayed(v []byte, depth int) bool {
+	if len(v) < 3 || v[0] != '"' || v[1] != '{' || depth >= maxDepth {
+		return false
+	}
+	if e.nrelayed++; e.nrelayed > maxRelayed {
+		return false // a relay wraps once or twice: a document with dozens of JSON strings is not a relay's
+	}
+	inner := envelope{}
+	if marker, _ := inner.document(unquoteBytes(v), depth+1, true); !marker || (inner.message == "" && inner.ncodes == 0) {
+		return false
+	}
+	e.absorb(&inner)
+	return true
+}
 func isString(r []byte) bool { return len(r) > 0 && r[0] == '"' }
 
 // text renders a JSON scalar as text: strings unquoted (the first strCap bytes of a long one),

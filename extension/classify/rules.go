@@ -63,6 +63,9 @@ func httpError(o Outcome, h http.Header, env *envelope, html bool) Classificatio
 	if st >= 200 && st < 300 {
 		st = cmp.Or(reasonStatus(env.message), st) // {"detail":"Not Found"} in a 200 states its status in words
 	}
+	if st >= 500 && rejected(env.relayStatus) {
+		st = env.relayStatus // a relay's 500 around the upstream's "status 400: {…}": the request was wrong
+	}
 	c := Classification{ProviderCode: firstNonEmpty(env.code, env.typ, env.status), Message: env.message}
 	set := func(cl Class, b Blame, retry bool) Classification {
 		c.Class, c.Blame, c.Retryable = cl, b, retry
@@ -117,7 +120,13 @@ func meaning(st int, h http.Header, env *envelope, html bool, body []byte) (Clas
 	capacity := m(capacityWords) || st == 529 ||
 		k("UNAVAILABLE") || k("unavailable_error") ||
 		(k("RESOURCE_EXHAUSTED") && (k("rateLimitExceeded") || m(tryLaterWords))) ||
-		(st >= 500 && (m(rateWords) || m(resourceExhaustWord)))
+		(st >= 500 && (m(rateWords) || m(resourceExhaustWord))) ||
+		(inText(noneAvailableWords) && inText(poolWords)) // a relay's pool has no account, key or worker free
+	// A 429 with a bucket at 0 in its headers, or a text that names a rate limit hit and its
+	// bucket, is the caller's own limit even when it blames demand ("High demand for x:free -
+	// limited to 1 requests per minute"): a provider's load does not empty one caller's bucket.
+	ours429 := st == 429 && (exhaustedBucket(h) != "" ||
+		(inText(rateLimitWords) && inText(limitHitWords) && inText(bucketWords)))
 
 	switch {
 	// The edge, before anything the origin could have said.
@@ -145,7 +154,8 @@ func meaning(st int, h http.Header, env *envelope, html bool, body []byte) (Clas
 		return AccountBlocked, BlameAccount
 	case inText(capacityWords) && money && !moneyIn(textBits, env.textHay.b.String()):
 		return CapacityOverloaded, BlameProvider
-	case (money && !(m(rateLimitWords) && window)) || (st == 402 && !m(authWords)) || (m(quotaWords) && !window):
+	case (money && !(m(rateLimitWords) && window)) || (st == 402 && !m(authWords)) || (m(quotaWords) && !window),
+		m(quotaWords) && zeroAllowance(env.textHay.b.String()): // "limit: 0": no wait makes room, only a plan does
 		return QuotaExhausted, BlameAccount
 	case st == 401 && (inCodes(accessCodes) || inText(grantWords)) && !m(authWords) &&
 		!(inText(credentialWords) && inText(absentWords)):
@@ -158,11 +168,14 @@ func meaning(st int, h http.Header, env *envelope, html bool, body []byte) (Clas
 	// What the request asked for.
 	case m(contentWords):
 		return ContentFiltered, BlameClient
-	case m(contextWords):
+	case m(contextWords), st == 413 && inText(tokenWord) && !window: // a payload limit counted in tokens (not a per-minute bucket)
 		return ContextLengthExceeded, BlameClient
 	case tooLarge(env.message):
 		return RequestInvalid, BlameClient // one request bigger than the whole bucket never fits
-	case m(modelGoneWords) || (st != 403 && m(modelWord) && (inText(notThereWords) || (st < 500 && inText(notServingWords)))):
+	case m(modelGoneWords) || (st != 403 && m(modelWord) && (inText(notThereWords) || (st < 500 && inText(notServingWords)))),
+		st < 500 && st != 403 && modelUnsupported(env.textHay.b.String()), // a 403's "not available" is access
+		inText(noneAvailableWords) && inText(channelWords) && inText(modelWord) && !window:
+		// the relay has no channel (deployment) for the model asked for: 当前分组 x 下对于模型 y 无可用渠道
 		// the text (not merely a code, which OpenAI also sends when a project lacks access) says
 		// the model or deployment does not exist, is retired or is not deployed; under a 5xx a
 		// model that is "not loaded" or "not running" is the server's trouble
@@ -171,15 +184,20 @@ func meaning(st int, h http.Header, env *envelope, html bool, body []byte) (Clas
 		return PermissionDenied, BlameAccount
 	case inText(credentialWords) && inText(absentWords):
 		return AuthInvalid, BlameAccount // a key, token or secret that is missing or was not found
+	case st < 500 && m(outputFaultWords): // the model's output failed (Groq's tool_use_failed): the request was fine
+		return ServerError, BlameProvider
 	case m(invalidWords):
 		return RequestInvalid, BlameClient
-	case (st != 403 && inCodes(modelCodes)) || ((st == 404 || st == 410 || k("not_found_error")) && m(modelNouns)):
+	case (st != 403 && inCodes(modelCodes)) || ((st == 404 || st == 410 || k("not_found_error")) && m(modelNouns)),
+		st == 404 && h.Get("X-Inference-Provider") != "" && reasonStatus(env.message) == 404:
+		// Hugging Face's router names the inference provider it picked for the model; its bare
+		// "Not Found" then says that provider does not serve the model
 		return ModelNotFound, BlameClient
 	case st == 403:
 		return PermissionDenied, BlameAccount
 
 	// Load: the provider's, or ours.
-	case capacity:
+	case capacity && !ours429:
 		return CapacityOverloaded, BlameProvider
 	case st == 429 && rateLimitedByUs(h, env, m, inText, inCodes):
 		need, _ := numberAfter(env.message, "requested")
@@ -207,6 +225,10 @@ func meaning(st int, h http.Header, env *envelope, html bool, body []byte) (Clas
 	}
 	return Unknown, BlameUnknown
 }
+
+// rejected: a status that says the request itself was wrong. Only these carry over from a
+// relayed document: an upstream 401 or 429 inside a relay's 500 is the relay's key or pool.
+func rejected(st int) bool { return st == 400 || st == 404 || st == 413 || st == 422 }
 
 // reasonStatus is the status whose reason phrase is the whole message ("Unauthorized",
 // "Not Found.", "Too Many Requests"), or 0.

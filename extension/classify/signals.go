@@ -47,8 +47,9 @@ var (
 	// geoWords: the provider does not serve the caller's country, region or location.
 	geoWords = words("unsupported_country", "unsupportedcountry", "unsupportedregion", "locationnotsupport", "user location", "your location",
 		"location is not supported", "location not supported", "your region", "region is not supported",
-		"unsupported region", "region not supported", "geo-restrict", "geoblock", "sanctioned", "embargo",
-		"所在地区", "所在的地区", "地区不支持", "不支持的地区", "区域不支持", "地區")
+		"unsupported region", "unsupported_region", "region not supported", "region_not_supported",
+		"location_not_supported", "your area", "geo-restrict", "geo_restrict", "georestrict", "geoblock", "sanctioned", "embargo",
+		"所在地区", "所在的地区", "所在区域", "地区不支持", "不支持的地区", "区域不支持", "地區")
 	// unavailableWords: something is not offered (read with cloudRegionWords).
 	unavailableWords = words("unavailable", "not available", "isn't available", "not supported", "不可用", "不支持")
 	// countryWords name the caller's country itself: with them, a region is never a cloud region.
@@ -66,7 +67,7 @@ var (
 		"upstream is unreachable", "upstream disconnect", "disconnect/reset before headers",
 		"failed to get response from provider", "bad gateway", "gateway timeout", "gateway time-out",
 		"origin is unreachable", "web server is down", "web server is returning an unknown error",
-		"could not establish a tcp connection", "do request failed", "dial tcp", "connection refused",
+		"could not establish a tcp connection", "dial tcp", "connection refused",
 		"connection reset", "socket hang up", "econnreset", "econnrefused", "etimedout", "i/o timeout",
 		"tls handshake timeout", "backend timeout", "backend connection", "error reading from remote server",
 		"received an invalid response from upstream", "invalid response from upstream", "endpoint request timed out",
@@ -77,8 +78,9 @@ var (
 		"network connection lost", "connection lost", "fetch failed", "getaddrinfo", "eai_again", "no such host",
 		"network is unreachable", "host is unreachable", "no route to host", "und_err_connect", "worker threw exception",
 		"worker exceeded", "function_invocation_failed", "deployment failed while serving", "awaiting headers",
-		"awaiting response headers", "do_request_failed", "broken pipe",
-		"上游连接", "连接上游", "上游超时", "上游请求失败", "连接超时", "连接被拒绝", "连接重置")
+		"awaiting response headers", "broken pipe", "is unreachable", "not reachable", "unable to reach",
+		"could not reach", "couldn't reach", "cannot reach", "can't reach", "failed to reach",
+		"上游连接", "连接上游", "上游超时", "上游请求失败", "连接超时", "连接被拒绝", "连接重置", "无法连接")
 
 	// blockedWords: the account, organization or key was disabled, suspended or banned.
 	blockedWords = words("deactivated", "access_terminated", "access was terminated", "terminated due to",
@@ -108,7 +110,7 @@ var (
 		"invalid api-key", "invalid apikey", "invalid api token", "api key is not valid",
 		"api key is incorrect", "token is not valid", "token is expired", "invalid jwt", "jwt expired", "jwt malformed", "jwt is invalid", "jwt has expired",
 		"key has been deleted", "key was deleted", "invalid access token", "invalid auth token",
-		"invalid bearer", "wrong api key", "incorrect api-key", "api key provided is invalid", "unknown api key",
+		"invalid bearer", "wrong api key", "key you provided is invalid", "key provided is invalid", "invalid_key", "incorrect api-key", "api key provided is invalid", "unknown api key",
 		"invalid authorization", "missing authorization",
 		"not authenticated", "could not validate credentials", "credentials were not provided", "no auth credentials",
 		"invalid signature", "signature does not match", "signaturedoesnotmatch", "signature expired",
@@ -131,7 +133,11 @@ var (
 		"trial has expired", "trial expired", "trial has ended", "trial ended", "subscription has expired",
 		"subscription expired", "no active subscription", "subscription is not active", "subscription is inactive",
 		"resourcepack", "chargeresource", "余额", "欠费", "充值", "额度不足", "额度已用尽", "额度用尽", "资源包", "套餐已", "套餐到期", "套餐过期",
-		"餘額", "欠費", "額度不足", "残高不足")
+		"餘額", "欠費", "額度不足", "残高", "预算不足", "超出预算", "超过预算", "预算已", "积分不足", "点数不足", "费用不足",
+		"out of funds", "not enough funds", "payment failed", "payment_failed", "card was declined", "card declined",
+		"billing issue", "billing problem", "budget reached", "budget has been reached", "reached your budget",
+		"budget_limit", "spend cap", "spending cap", "key limit exceeded", "saldo insuficiente", "sin saldo", "crédito insuficiente",
+		"solde insuffisant", "crédit insuffisant", "guthaben", "достаточно средств", "пополните баланс", "잔액", "크레딧", "クレジット")
 
 	// rateLimitWords name a rate limit outright: with bucketWords or refillWords they outweigh moneyWords, which
 	// then are an upsell ("Rate limit exceeded: free-models-per-day. Add credits to unlock more").
@@ -177,6 +183,10 @@ var (
 		"high volume of requests", "experiencing high", "experiencing heavy", "heavy traffic", "capacity reached",
 		"capacity temporarily", "exceeded capacity", "rate-limited upstream", "rate limited upstream", "upstream rate limit", "upstream rate-limit", "shared pool",
 		"繁忙", "访问量过大", "请求量过大", "负载已", "负载过高", "负载较高", "负载过重", "高负载", "饱和", "过载",
+		"saturated", "saturation", "too much traffic", "model capacity", "no more data centers", "no instances available",
+		"no instance available", "no workers available", "no servers available", "no replicas available", "no gpus available",
+		"no accounts available", "no keys available", "no slots available", "capacity problem", "no slot available",
+		"no free slot", "sobrecarga", "surchargé", "перегруж", "과부하",
 		"拥挤", "排队", "算力不足", "過載", "過負荷", "混雑")
 
 	// contentWords: a safety or moderation filter stopped the prompt or the answer.
@@ -192,7 +202,8 @@ var (
 		"exists risk", "content risk", "risk control", "risky", "risk detected", "policy_violation", "safety_violation",
 		"nsfw content", "toxic content", "audit failed", "content audit", "content is not compliant", "content not compliant",
 		"non-compliant content", "noncompliant content", "due to safety", "safety concerns", "prompt was blocked",
-		"response was blocked", "output was blocked", "input was blocked",
+		"response was blocked", "output was blocked", "input was blocked", "content_blocked", "prompt_blocked",
+		"input_blocked", "output_blocked", "blocked by content",
 		"敏感", "违规", "违禁", "不安全", "内容安全", "审核", "风控", "风险", "不合规", "違規", "審核")
 
 	// contextWords: the prompt (with the answer budget) does not fit the model's context.
@@ -208,7 +219,10 @@ var (
 		"`inputs` must have less than", "model token limit", "model's token limit", "too many input tokens", "input length should", "input length exceed",
 		"prompt length exceed", "maximum prompt length", "max prompt length", "length of messages exceed",
 		"shorter or fewer inputs", "input tokens exceed", "prompt tokens exceed", "prompt exceeds", "exceeds the context",
-		"exceeds context",
+		"exceeds context", "too many prompt tokens", "too_many_prompt_tokens", "prompt has too many tokens",
+		"contains too many tokens", "messages is too long", "messages are too long", "messages too long",
+		"length of all messages", "conversation is too long", "conversation too long", "exceeds the maximum input",
+		"input token limit", "prompt token limit", "tokens too long", "max length of current question", "最大输入长度", "token数量超", "コンテキスト長", "컨텍스트 길이", "输入长度超", "输入的长度超", "token数超", "tokens超",
 		"上下文", "输入过长", "长度超过", "超过最大长度", "超出最大长度", "内容过长", "文本过长", "提示词过长", "消息过长", "超长")
 
 	// modelGoneWords: the model or deployment does not exist, is retired or is not deployed here.
@@ -222,7 +236,10 @@ var (
 		"model id is not valid", "model name is not valid", "model has been deprecated", "model is deprecated",
 		"model was deprecated", "model has been removed", "model was removed", "model identifier is invalid",
 		"invalid model identifier", "not support the selected model", "not support this model", "not support the requested model",
-		"not support the model", "not support model",
+		"not support the model", "not support model", "supported models are", "supported models:",
+		"supported models include", "available models are", "available models:", "valid models are", "valid models:",
+		"list of supported models", "list of available models", "model_name_invalid", "invalid_model_name",
+		"支持的模型有", "支持的模型列表", "可用模型列表",
 		"模型不存在", "无效的模型", "模型无效", "模型名称无效", "模型名称错误", "不支持所选模型", "不支持此模型", "不支持当前模型", "不支持模型", "不支持所请求的模型", "模型未找到", "不支持的模型", "不支持该模型", "模型已下线", "找不到模型", "未找到模型", "模型已停用")
 	// notThereWords, said of a model, mean the same; notServingWords too, except under a 5xx,
 	// where a model that is not loaded or not running is the server's trouble.
@@ -276,6 +293,21 @@ var (
 		"was not found", "not found", "couldn't find", "could not find", "cannot find", "can't find", "unable to find",
 		"does not exist", "缺少", "未提供", "未设置", "未配置", "不存在")
 
+	// outputFaultWords: the model's own output failed the server's checks (an invalid tool call
+	// it generated, content it could not parse) — the request was fine; a retry may succeed.
+	outputFaultWords = words("tool_use_failed", "failed_generation", "failed to call a function", "tool call validation failed",
+		"model produced invalid", "produced invalid content", "model generated invalid", "generated an invalid",
+		"failed to parse tool call", "failed to parse the tool call", "error parsing tool call", "could not parse the model output",
+		"failed to parse the model output", "malformed_function_call", "malformed function call")
+
+	// noneAvailableWords with poolWords: a relay's pool of upstream accounts, keys, channels or
+	// workers has nothing free ("no available Grok account", 无可用渠道) — its capacity, unless a
+	// model is named with a channel (channelWords): then the relay serves no such model.
+	noneAvailableWords = words("no available", "none available", "no usable", "nothing available", "无可用", "没有可用", "暂无可用")
+	poolWords          = words("account", "key", "token", "worker", "server", "instance", "node", "replica", "gpu", "slot",
+		"channel", "账号", "账户", "密钥", "节点", "实例", "渠道")
+	channelWords = words("channel", "渠道", "route", "路由")
+
 	// faultWords: the provider says it failed (a degraded or unhealthy backend, an internal error)
 	// even when the status is a 4xx.
 	faultWords = words("degraded", "unhealthy", "internal server error", "internal error")
@@ -314,6 +346,7 @@ var (
 	modelWord           = words("model", "engine", "deployment", "endpoint with name", "serving endpoint", "inference endpoint", "模型")
 	modelNouns          = words("model", "deployment", "engine", "function") // what a 404 names when it is a model's
 	resourceExhaustWord = words("resourceexhausted")
+	tokenWord           = words("token") // a 413 measured in tokens: the prompt, not the body, is too long
 )
 
 // moneyIn reports money in a scan's bits: a money word, or a balance that is not only a load

@@ -170,7 +170,10 @@ func elements(b []byte, f func(el []byte) bool) {
 // unquote decodes the JSON string starting at r[0] == '"' (its closing quote may be missing in a
 // cut capture), at most strCap bytes of it. Malformed escapes are kept as written: a lenient
 // reading, never an error.
-func unquote(r []byte) string {
+func unquote(r []byte) string { return string(unquoteBytes(r)) }
+
+// unquoteBytes is unquote as bytes: a slice of r itself when there is nothing to decode.
+func unquoteBytes(r []byte) []byte {
 	body := r[1:]
 	if n := len(body); n > 0 && body[n-1] == '"' {
 		body = body[:n-1]
@@ -178,14 +181,22 @@ func unquote(r []byte) string {
 	body = body[:min(len(body), strCap)]
 	i := bytes.IndexByte(body, '\\')
 	if i < 0 {
-		return string(body)
+		return body
 	}
 	out := make([]byte, i, len(body))
 	copy(out, body[:i])
 	for i < len(body) {
-		c := body[i]
-		if c != '\\' || i+1 >= len(body) {
-			out = append(out, c)
+		if body[i] != '\\' { // copy the run up to the next escape at once
+			j := i + 1
+			for j < len(body) && body[j] != '\\' {
+				j++
+			}
+			out = append(out, body[i:j]...)
+			i = j
+			continue
+		}
+		if i+1 >= len(body) {
+			out = append(out, '\\')
 			i++
 			continue
 		}
@@ -222,7 +233,7 @@ func unquote(r []byte) string {
 			out = append(out, e)
 		}
 	}
-	return string(out)
+	return out
 }
 
 // hex4 reads four hex digits.

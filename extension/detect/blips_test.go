@@ -2,6 +2,7 @@ package detect
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -38,6 +39,29 @@ func TestBlipsDoNotPage(t *testing.T) {
 		blips, n := d.Blips()
 		if incidents := len(d.Incidents()); tc.blip && (incidents != 0 || n != 1 || blips[0].Failures < 7) || !tc.blip && incidents != 1 {
 			t.Errorf("%s of failures: %d incidents, %d blips %+v", tc.lasts, incidents, n, blips)
+		}
+	}
+}
+
+// After a blip its confirmation probes keep sampling, and two background failures close
+// together among them must not turn the blip into an incident (the healthy library weeks paged
+// that way, replay/library_test.go); three failures, as a real partial outage soon gives, do.
+func TestBlipThenStrayFailures(t *testing.T) {
+	for _, tc := range []struct {
+		stray    []time.Duration // failures after the blip, from its start
+		incident bool
+	}{
+		{[]time.Duration{80 * time.Second, 88 * time.Second}, false},
+		{[]time.Duration{80 * time.Second, 88 * time.Second, 96 * time.Second}, true},
+	} {
+		d := New(Config{})
+		probeEvery(d, t0, 20*time.Minute, 4*time.Second, func(at time.Duration) bool {
+			after := at - 10*time.Minute
+			return after >= 0 && after < 30*time.Second || slices.Contains(tc.stray, after)
+		}, false)
+		_, blips := d.Blips()
+		if got := len(d.Incidents()) > 0; got != tc.incident || blips != 1 {
+			t.Errorf("stray failures %v: incident %v (want %v), %d blips", tc.stray, got, tc.incident, blips)
 		}
 	}
 }
@@ -87,5 +111,31 @@ func TestIncidentsBounded(t *testing.T) {
 	}
 	if got[0].ID != open.ID || got[1].ID != "openai/chat-102" || got[len(got)-1].ID != latest.ID {
 		t.Fatalf("kept %s, %s … %s: want the open one, then the newest resolved", got[0].ID, got[1].ID, got[len(got)-1].ID)
+	}
+}
+
+// 401s interleaved with answers are the provider's auth failing (Anthropic, 2026-04-28) and
+// open an incident within minutes; a key revoked mid-run, 401 from then on, opens none.
+func TestAuthFlapIsTheProvider(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		fails    func(k int) bool // probe k gets a 401
+		incident bool
+	}{
+		{"half the requests rejected", func(k int) bool { return k >= 40 && k%2 == 0 }, true},
+		{"key revoked", func(k int) bool { return k >= 40 }, false},
+	} {
+		d := New(Config{})
+		for k := range 200 {
+			o := Observation{At: t0.Add(time.Duration(k) * 4 * time.Second), Component: "chat", Class: classify.OK, TTFTMs: 400, ITLMs: 25, TotalMs: 600}
+			if tc.fails(k) {
+				o.Class, o.Blame = classify.AuthInvalid, classify.BlameAccount
+			}
+			d.Observe(o)
+		}
+		ins := d.Incidents()
+		if got := len(ins) > 0; got != tc.incident || got && ins[0].DetectedAt.Sub(t0.Add(160*time.Second)) > 3*time.Minute {
+			t.Errorf("%s: incidents %+v, want one within 3 minutes: %v", tc.name, ins, tc.incident)
+		}
 	}
 }

@@ -32,12 +32,33 @@ type component struct {
 	truthSince   time.Time    // a simulator's start of the current trouble (zero: none known)
 	maintFails   int          // failures during a declared maintenance, this process (reported, never an outage)
 	everOK       bool         // it has answered before (this run or, through the state file, an earlier one)
+	// okSinceAuth: it answered since its latest auth_invalid. A key the provider rejects and
+	// then accepts again was not revoked: the provider's auth is failing (authFlap).
+	okSinceAuth bool
 	// The latest observations as evidence for an incident they may open, and the latest
 	// latencies measured (evidence.go); not saved.
 	sightings         []sighting
 	nextSighting      int
 	lastTTFT, lastITL float64
 	location          string // where the latest observation was made
+}
+
+// authFlap reports whether o is an auth_invalid that follows a success since the previous one:
+// then it counts against the provider. A revoked key fails every request, so after its first
+// 401 (which counts once, harmlessly) no success comes between them and they stay "it's you";
+// an auth system that fails a share of requests (Anthropic, 2026-04-28: mostly 401s for 80
+// minutes, scripts/scenarios/incidents/train/anthropic-2026-04-28-auth-401.yaml) interleaves
+// them with answers.
+func (c *component) authFlap(o Observation) bool {
+	switch {
+	case o.ok():
+		c.okSinceAuth = true
+	case o.Class == classify.AuthInvalid:
+		flap := c.okSinceAuth
+		c.okSinceAuth = false
+		return flap
+	}
+	return false
 }
 
 func newComponent(target, name string, p Priors) *component {
@@ -67,6 +88,9 @@ func (c *component) observe(o Observation, cfg *Config) {
 		}
 	}
 	counted, failed := o.counts()
+	if flap := c.authFlap(o); flap {
+		counted, failed = true, true
+	}
 	if c.state == Maintenance { // planned: failures are expected and must not teach the baseline
 		if failed {
 			c.maintFails++

@@ -79,8 +79,13 @@ func TestWantsConfirmation(t *testing.T) {
 		t.Fatal("a healthy component wants confirmation")
 	}
 	obs(classify.AuthInvalid, classify.BlameAccount)
+	if !d.WantsConfirmation("", "chat", at) {
+		t.Fatal("a 401 right after an answer (the provider's auth failing, or a key just revoked) must ask for confirmation")
+	}
+	at = at.Add(Defaults.ConfirmFor)
+	obs(classify.AuthInvalid, classify.BlameAccount)
 	if d.WantsConfirmation("", "chat", at) {
-		t.Fatal("an account failure (not counted) asks for confirmation")
+		t.Fatal("a key rejected again with no answer between (not counted) asks for confirmation")
 	}
 	obs(classify.ServerError, classify.BlameProvider)
 	if !d.WantsConfirmation("", "chat", at) || d.WantsConfirmation("", "chat", at.Add(Defaults.ConfirmFor)) {

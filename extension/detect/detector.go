@@ -199,7 +199,7 @@ func (d *Detector) step(c *component, at time.Time) []Transition {
 	switch {
 	case !c.state.Down():
 		alarm := c.err.score >= cfg.SingleThreshold && c.err.runFails >= cfg.MinFailures &&
-			(c.err.persistent(cfg.PartialAlt) || c.err.hard(cfg.HardFailures, cfg.HardShare, cfg.MinOutage))
+			(c.err.persistent(cfg.PartialAlt) || c.err.hard(cfg.HardFailures, cfg.HardPooledShare, cfg.MinOutage))
 		pooled := false
 		if !alarm && d.poolable(c) {
 			sum, n := d.pooled(c.target)
@@ -233,6 +233,7 @@ func (d *Detector) step(c *component, at time.Time) []Transition {
 		}
 		if c.state == Operational && c.err.blip(cfg.HardPooled, cfg.HardPooledShare) {
 			d.recordBlip(c, at)
+			c.err.blipped = true
 		}
 		switch c.state {
 		case Operational:

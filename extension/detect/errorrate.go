@@ -34,6 +34,10 @@ type errorTest struct {
 	lowLast  time.Time // the latest failure counted
 	lowOpen  bool      // the current outage was opened by it: its recovery is tested against LowAlt
 	lowObs   int       // observations since lowStart: the low run's rate is lowFails of them
+	// blipped: the run held a blip (a total failure too short to page). The failures that
+	// linger after it must then be one more to persist: the blip's confirmation probes keep
+	// sampling, and two background failures close together among them were what paged.
+	blipped bool
 }
 
 const (
@@ -81,7 +85,7 @@ func (e *errorTest) observe(at time.Time, failed bool, alt float64, learn bool, 
 	up, down := e.weights(alt)
 	if failed {
 		if e.score == 0 {
-			e.runStart, e.runFails, e.runObs = at, 0, 0
+			e.runStart, e.runFails, e.runObs, e.blipped = at, 0, 0, false
 			e.clearAnchor()
 		}
 		if !e.anchor.IsZero() && at.Sub(e.anchor) > anchorLife*persist && !e.persistent(alt) {
@@ -106,7 +110,7 @@ func (e *errorTest) observe(at time.Time, failed bool, alt float64, learn bool, 
 			e.late = max(0, e.late+down)
 		}
 		if e.score == 0 {
-			e.runFails, e.runObs = 0, 0
+			e.runFails, e.runObs, e.blipped = 0, 0, false
 			e.clearAnchor()
 		}
 		e.streak++
@@ -213,7 +217,7 @@ func (e *errorTest) recentRate() float64 {
 }
 
 func (e *errorTest) resetOnset() {
-	e.score, e.runFails, e.recovery = 0, 0, 0
+	e.score, e.runFails, e.recovery, e.blipped = 0, 0, 0, false
 	e.low, e.lowFails, e.lowOpen, e.lowLast, e.lowObs = 0, 0, false, time.Time{}, 0
 	e.clearAnchor()
 }
@@ -244,7 +248,11 @@ func (e *errorTest) pastAnchor(at time.Time, persist time.Duration) bool {
 // partial outage from a blip, which ends sooner. alt is the tested rate (Config.PartialAlt).
 func (e *errorTest) persistent(alt float64) bool {
 	up, _ := e.weights(alt)
-	return e.lateFail >= lateFailures && e.late >= lateWeight*up
+	need, weight := lateFailures, lateWeight
+	if e.blipped {
+		need, weight = need+1, weight+1
+	}
+	return e.lateFail >= need && e.late >= weight*up
 }
 
 // hard reports whether the run looks like a hard outage: at least n failures and share of

@@ -62,6 +62,7 @@ type SavedComponent struct {
 	LatencyRunStart time.Time      `json:"latency_run_start,omitzero"`
 	TruthSince      time.Time      `json:"truth_since,omitzero"` // a simulator's start of the current trouble
 	EverOK          bool           `json:"ever_ok,omitempty"`
+	OKSinceAuth     bool           `json:"ok_since_auth_failure,omitempty"`
 }
 
 // SavedErrorTest is the error-rate test: its learned baseline (failures out of observations,
@@ -93,6 +94,7 @@ type SavedErrorTest struct {
 	LowLast   time.Time `json:"low_rate_last,omitzero"`
 	LowOpen   bool      `json:"low_rate_outage,omitempty"`
 	LowObs    int       `json:"low_rate_observations,omitempty"`
+	Blipped   bool      `json:"run_held_blip,omitempty"`
 }
 
 // SavedLatency is the latency test: each metric's baseline and the test's evidence.
@@ -154,7 +156,7 @@ func (d *Detector) Save() Saved {
 func (c *component) save() SavedComponent {
 	sc := SavedComponent{Target: c.target, Component: c.name, State: c.state, Since: c.since, LastObservation: c.last,
 		Observations: c.obs, Failures: c.failures, TTFTEWMA: c.ttft, OutageObs: c.incObs, OutageFails: c.incFails,
-		SinceFail: c.sinceFail, RecentN: c.nb, LatencyRunStart: c.latRunStart, TruthSince: c.truthSince, EverOK: c.everOK,
+		SinceFail: c.sinceFail, RecentN: c.nb, LatencyRunStart: c.latRunStart, TruthSince: c.truthSince, EverOK: c.everOK, OKSinceAuth: c.okSinceAuth,
 		Official: SavedOfficial{State: c.official.state, AckAt: c.official.ackAt, Incident: c.official.incident, Seen: c.official.seen}}
 	if len(c.runClasses) > 0 {
 		sc.RunClasses = maps(c.runClasses)
@@ -166,7 +168,7 @@ func (c *component) save() SavedComponent {
 	e := &c.err
 	sc.ErrorRate = SavedErrorTest{Fails: e.fails, N: e.n, Score: e.score, RunFails: e.runFails, RunObs: e.runObs,
 		RunStart: e.runStart, Anchor: e.anchor, Late: e.late, LateFail: e.lateFail, LastFail: e.lastFail, SevUp: e.sev.up, SevDown: e.sev.down, SevMajor: e.sev.lastMajor, SevStrong: e.sev.lastStrong, Recovery: e.recovery, Streak: e.streak, Recent: slices.Clone(e.recent[:]),
-		RecentN: e.nRecent, LongFails: e.longFails, LongN: e.longN, Low: e.low, LowFails: e.lowFails, LowStart: e.lowStart, LowLast: e.lowLast, LowOpen: e.lowOpen, LowObs: e.lowObs}
+		RecentN: e.nRecent, LongFails: e.longFails, LongN: e.longN, Low: e.low, LowFails: e.lowFails, LowStart: e.lowStart, LowLast: e.lowLast, LowOpen: e.lowOpen, LowObs: e.lowObs, Blipped: e.blipped}
 	l := &c.lat
 	sc.Latency = SavedLatency{TTFT: l.ttft.save(), ITL: l.itl.save(), Total: l.total.save(), Score: l.score,
 		Recovery: l.recovery, Ratio: l.ratio, Tail: SavedTail{Score: l.tail.score, Quiet: l.tail.quiet, Last: l.tail.last, Start: l.tail.start}}
@@ -225,7 +227,7 @@ func (d *Detector) Restore(s Saved) error {
 func (c *component) restore(sc SavedComponent) {
 	c.state, c.since, c.last, c.obs, c.failures, c.ttft = sc.State, sc.Since, sc.LastObservation, sc.Observations, sc.Failures, sc.TTFTEWMA
 	c.incObs, c.incFails, c.sinceFail, c.nb, c.latRunStart = sc.OutageObs, sc.OutageFails, sc.SinceFail, sc.RecentN, sc.LatencyRunStart
-	c.truthSince, c.everOK = sc.TruthSince, sc.EverOK
+	c.truthSince, c.everOK, c.okSinceAuth = sc.TruthSince, sc.EverOK, sc.OKSinceAuth
 	if sc.RunClasses != nil {
 		c.runClasses = maps(sc.RunClasses)
 	}
@@ -239,6 +241,7 @@ func (c *component) restore(sc SavedComponent) {
 		anchor: e.Anchor, late: e.Late, lateFail: e.LateFail, lastFail: e.LastFail, sev: severityTest{up: e.SevUp, down: e.SevDown, lastMajor: e.SevMajor, lastStrong: e.SevStrong}, recovery: e.Recovery, streak: e.Streak, nRecent: e.RecentN}
 	copy(c.err.recent[:], e.Recent)
 	c.err.low, c.err.lowFails, c.err.lowStart, c.err.lowLast, c.err.lowOpen, c.err.lowObs = e.Low, e.LowFails, e.LowStart, e.LowLast, e.LowOpen, e.LowObs
+	c.err.blipped = e.Blipped
 	c.err.longFails, c.err.longN = e.LongFails, e.LongN
 	if c.err.longN <= 0 { // a state saved before the long-memory baseline: start it from the learned one
 		c.err.longFails, c.err.longN = e.Fails*longPseudo/max(e.N, 1), longPseudo

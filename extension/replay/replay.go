@@ -84,7 +84,7 @@ func Run(sc *scenario.Scenario, components []string, interval time.Duration, cfg
 // RunConfirming is Run with up to confirmations confirmation probes per round (0: none, as a
 // script that calls probe() on its own schedule).
 func RunConfirming(sc *scenario.Scenario, components []string, interval time.Duration, cfg detect.Config, confirmations int) Result {
-	return run(sc, components, interval, cfg, 0, true, confirmations)
+	return run(sc, components, interval, detect.New(cfg), 0, true, confirmations)
 }
 
 // RunChained replays sc as consecutive runs of runLen each, the way a CI schedule runs the
@@ -96,7 +96,7 @@ func RunChained(sc *scenario.Scenario, components []string, interval time.Durati
 		return Result{}, fmt.Errorf("run length %s must be positive", runLen)
 	}
 	var err error
-	res := run(sc, components, interval, cfg, runLen, true, Confirmations, func(d *detect.Detector) *detect.Detector {
+	res := run(sc, components, interval, detect.New(cfg), runLen, true, Confirmations, func(d *detect.Detector) *detect.Detector {
 		next, herr := handOver(d, cfg)
 		if herr != nil && err == nil {
 			err = herr
@@ -112,7 +112,7 @@ func RunAmnesic(sc *scenario.Scenario, components []string, interval time.Durati
 	if runLen <= 0 {
 		return Result{}, fmt.Errorf("run length %s must be positive", runLen)
 	}
-	return run(sc, components, interval, cfg, runLen, false, Confirmations, func(*detect.Detector) *detect.Detector { return detect.New(cfg) }), nil
+	return run(sc, components, interval, detect.New(cfg), runLen, false, Confirmations, func(*detect.Detector) *detect.Detector { return detect.New(cfg) }), nil
 }
 
 // handOver saves d's state as JSON and loads it into a new detector, as consecutive k6 runs do.
@@ -132,10 +132,10 @@ func handOver(d *detect.Detector, cfg detect.Config) (*detect.Detector, error) {
 	return next, nil
 }
 
-// run replays sc through the monitor in virtual time; with runLen > 0, handOff gives each next
-// run its detector. remembers says whether an incident id seen in two runs is one incident
+// run replays sc through the monitor in virtual time, starting from det; with runLen > 0,
+// handOff gives each next run its detector. remembers says whether an incident id seen in two runs is one incident
 // (carried over) or two (amnesic runs reuse ids).
-func run(sc *scenario.Scenario, components []string, interval time.Duration, cfg detect.Config, runLen time.Duration,
+func run(sc *scenario.Scenario, components []string, interval time.Duration, det *detect.Detector, runLen time.Duration,
 	remembers bool, confirmations int, handOff ...func(*detect.Detector) *detect.Detector) Result {
 	if interval <= 0 {
 		interval = sc.ProbeInterval
@@ -144,7 +144,7 @@ func run(sc *scenario.Scenario, components []string, interval time.Duration, cfg
 		components = Components(sc)
 	}
 	clock := monitor.NewVirtual(epoch, epoch.Add(sc.Duration))
-	m := monitor.New("", replayTarget, detect.New(cfg))
+	m := monitor.New("", replayTarget, det)
 	m.Clock, m.Rounds, m.Confirmations = clock, &monitor.Rounds{}, confirmations
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()

@@ -133,6 +133,9 @@ func (w *world) catchUp(at time.Time) bool {
 // collect keeps every incident the current run's detector knows.
 func (w *world) collect() {
 	for _, in := range w.m.Detector().Incidents() {
+		if in.DetectedAt.Before(epoch) { // opened in a replay's history (history.go)
+			continue
+		}
 		key := in.ID
 		if !w.remembers {
 			key = fmt.Sprintf("%d/%s", w.res.Runs, in.ID)

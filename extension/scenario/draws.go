@@ -55,6 +55,13 @@ func (sc *Scenario) Sampler() *Sampler {
 	return &Sampler{sc: sc, r: rand.New(rand.NewPCG(seed, seed^0x94d049bb133111eb))} // #nosec G404 -- seeded replay, not security
 }
 
+// History returns the sampler of the probes a monitor made before the scenario began (replay's
+// history), a stream apart from the other two.
+func (sc *Scenario) History() *Sampler {
+	seed := sc.Seed ^ 0x2545f4914f6cdd1d
+	return &Sampler{sc: sc, r: rand.New(rand.NewPCG(seed, seed^0xd6e8feb86659fd93))} // #nosec G404 -- seeded replay, not security
+}
+
 // At is what a probe of component at scenario time t would meet.
 func (s *Sampler) At(t time.Duration, component string) Draw {
 	return s.sc.draw(t, component, s.r)

@@ -3,6 +3,7 @@ package scenario
 import (
 	"bytes"
 	"encoding/json"
+	"math"
 	"os"
 	"testing"
 	"time"
@@ -94,5 +95,21 @@ func TestEveryFaultHasAKind(t *testing.T) {
 	}
 	if KindOf("") != None || KindOf("cf_999") != None {
 		t.Error("an unknown id has a kind")
+	}
+}
+
+// A ramp moves the latency factor from ramp_from to latency_factor geometrically over the phase.
+func TestRampFactor(t *testing.T) {
+	ph := Phase{At: time.Hour, Until: 3 * time.Hour, RampFrom: 1, LatencyFactor: 4}
+	for _, tc := range []struct {
+		at   time.Duration
+		want float64
+	}{{time.Hour, 1}, {2 * time.Hour, 2}, {3 * time.Hour, 4}, {0, 1}, {4 * time.Hour, 4}} {
+		if got := ph.FactorAt(tc.at); math.Abs(got-tc.want) > 1e-9 {
+			t.Errorf("FactorAt(%v) = %v, want %v", tc.at, got, tc.want)
+		}
+	}
+	if got := (&Phase{LatencyFactor: 3}).FactorAt(time.Hour); got != 3 {
+		t.Errorf("a phase without a ramp: factor %v, want 3", got)
 	}
 }

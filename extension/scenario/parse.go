@@ -166,7 +166,7 @@ func (p *parser) latency(n *yaml.Node, path string) Latency {
 }
 
 func (p *parser) phase(n *yaml.Node, path string, total time.Duration) Phase {
-	f := p.fields(n, path, "at", "until", "components", "truth", "error_rate", "faults", "latency_factor")
+	f := p.fields(n, path, "at", "until", "components", "truth", "error_rate", "faults", "latency_factor", "ramp_from")
 	ph := Phase{Line: n.Line, LatencyFactor: 1}
 	ph.At = p.duration(f["at"], path+".at", false)
 	ph.Until = p.duration(f["until"], path+".until", true)
@@ -213,6 +213,11 @@ func (p *parser) phase(n *yaml.Node, path string, total time.Duration) Phase {
 		if err := v.Decode(&ph.LatencyFactor); err != nil || ph.LatencyFactor <= 0 || ph.LatencyFactor > 1000 ||
 			math.IsNaN(ph.LatencyFactor) {
 			p.fail(v, path+".latency_factor", "want a number above 0 and at most 1000, got %q", v.Value)
+		}
+	}
+	if v := f["ramp_from"]; v != nil {
+		if err := v.Decode(&ph.RampFrom); err != nil || ph.RampFrom <= 0 || ph.RampFrom > 1000 || math.IsNaN(ph.RampFrom) {
+			p.fail(v, path+".ramp_from", "want a number above 0 and at most 1000, got %q", v.Value)
 		}
 	}
 	return ph

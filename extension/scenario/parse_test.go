@@ -63,6 +63,7 @@ func TestParseScenarioErrors(t *testing.T) {
 		{head + "phases:\n  - {at: 1m, until: 2m, components: [chat], truth: major_outage, error_rate: 0.5}\n", "phases[0].faults: error_rate is set but no faults"},
 		{head + "phases:\n  - {at: 1m, until: 2m, components: [chat], truth: major_outage, faults: {server_500: -1}}\n", "phases[0].faults.server_500: weight must be positive"},
 		{head + "phases:\n  - {at: 1m, until: 2m, components: [chat], truth: degraded_performance, latency_factor: 0}\n", "phases[0].latency_factor: want a number above 0"},
+		{head + "phases:\n  - {at: 1m, until: 2m, components: [chat], truth: operational, ramp_from: -1}\n", "phases[0].ramp_from: want a number above 0"},
 		{head + "phases:\n  - {at: 1m, until: 2m, truth: major_outage}\n", "f.yaml:4: phases[0].components: required"},
 		{head + "phases: {at: 1m}\n", "f.yaml:3: phases: want a list"},
 		{head + "status_page:\n  - {at: 2h, components: {chat: major_outage}}\n", "status_page[0].at: 2h0m0s is past"},

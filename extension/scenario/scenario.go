@@ -52,7 +52,10 @@ type Phase struct {
 	ErrorRate     float64            // share of requests that fail
 	Faults        map[string]float64 // fault id -> weight among failures
 	LatencyFactor float64            // scales TTFT, inter-token gaps and total; 0 means 1
-	Line          int                // where the phase starts in its file, for messages
+	// RampFrom, when set, is the latency factor at At: the factor then moves linearly (in log
+	// space, as latency drifts compound) to LatencyFactor at Until, a slow drift.
+	RampFrom float64
+	Line     int // where the phase starts in its file, for messages
 }
 
 // StatusEntry is what the official status page shows from At on.
@@ -103,6 +106,15 @@ func (sc *Scenario) PhaseAt(t time.Duration, component string) *Phase {
 	return nil
 }
 
+// FactorAt is the phase's latency factor at scenario time t (in the phase).
+func (ph *Phase) FactorAt(t time.Duration) float64 {
+	if ph.RampFrom <= 0 || ph.Until <= ph.At {
+		return ph.LatencyFactor
+	}
+	f := min(max(float64(t-ph.At)/float64(ph.Until-ph.At), 0), 1)
+	return math.Exp(math.Log(ph.RampFrom)*(1-f) + math.Log(ph.LatencyFactor)*f)
+}
+
 // Choose is the scenario's decision for one request at scenario time t: the fault ("" for
 // none), the latency factor and the ground truth. The simulator and the outcome stream both use
 // it, so replay sees what the server would have served.
@@ -110,7 +122,7 @@ func (sc *Scenario) Choose(t time.Duration, component string, r *rand.Rand) (fau
 	rate, weights, background := sc.Baseline.ErrorRate, map[string]float64(nil), sc.Baseline.Errors
 	factor, truth = 1, statuspage.Operational
 	if ph := sc.PhaseAt(t, component); ph != nil {
-		rate, weights, factor, truth = ph.ErrorRate, ph.Faults, ph.LatencyFactor, ph.Truth
+		rate, weights, factor, truth = ph.ErrorRate, ph.Faults, ph.FactorAt(t), ph.Truth
 	}
 	if r.Float64() >= rate {
 		return "", factor, truth

@@ -57,6 +57,10 @@ func (s *MessagesStream) Add(ev Event) (Step, error) {
 			s.Tokens++
 			s.text(w.Delta.Text)
 			return Step{Token: true, Answer: true}, nil
+		case w.Delta.Type == "input_json_delta": // a tool call's input: the answer is a tool call
+			s.Tokens++
+			s.Content++
+			return Step{Token: true, Answer: true}, nil
 		case w.Delta.Type == "thinking_delta" && w.Delta.Thinking != "":
 			s.Tokens++
 			s.Reasoning++
@@ -114,6 +118,8 @@ func ParseMessage(body []byte, keepText bool) (Summary, error) {
 		switch c.Type {
 		case "text":
 			s.text(c.Text)
+		case "tool_use", "server_tool_use":
+			s.Content++ // a tool call is an answer
 		case "thinking", "redacted_thinking":
 			s.Reasoning++
 		}

@@ -57,7 +57,12 @@ type chunkView struct {
 
 // messageView is a choice's delta or message: answer, reasoning and refusal text (structured
 // outputs send a refusal in place of the answer).
-type messageView struct{ content, reasoningContent, reasoning, refusal strField }
+// A tool call (tool_calls, the older function_call), audio or images are an answer too: a model
+// that calls a tool or speaks instead of writing text has answered.
+type messageView struct {
+	content, reasoningContent, reasoning, refusal strField
+	tool                                          bool
+}
 
 type choiceView struct {
 	delta, message messageView
@@ -158,6 +163,9 @@ func (v *chunkView) choices(s *scanner, keepText bool) error {
 				}
 			}
 		}
+		if c.delta.tool || c.message.tool {
+			v.content++ // a tool call is the answer
+		}
 		for _, f := range []strField{c.delta.reasoningContent, c.delta.reasoning, c.message.reasoningContent} {
 			if f.present() {
 				v.reasoning += decodedLen(f.raw, f.escaped)
@@ -193,6 +201,15 @@ func readMessage(s *scanner, m *messageView, delta bool) error {
 			return m.reasoning.read(s)
 		case is(key, raw, "refusal"):
 			return m.refusal.read(s)
+		case is(key, raw, "tool_calls"), is(key, raw, "function_call"), is(key, raw, "audio"), is(key, raw, "images"):
+			s.ws()
+			start := s.i
+			if err := s.skip(); err != nil {
+				return err
+			}
+			v := bytes.TrimSpace(s.b[start:s.i])
+			m.tool = m.tool || (len(v) > 2 && !bytes.Equal(v, []byte("null")))
+			return nil
 		}
 		return s.skip()
 	})

@@ -220,3 +220,41 @@ func TestThought(t *testing.T) {
 		}
 	}
 }
+
+// TestToolCallsAreAnswers: a model that calls a tool instead of writing text has answered, in
+// every dialect, whole or streamed; a tool list that is null or empty is no call.
+func TestToolCallsAreAnswers(t *testing.T) {
+	chat := func(b string) Summary {
+		c, err := ParseChatChunk([]byte(b), false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return WholeChat(c)
+	}
+	resp, _ := ParseResponse([]byte(`{"object":"response","status":"completed","output":[{"type":"reasoning","summary":[]},{"type":"function_call","name":"f","arguments":"{}"}]}`), false)
+	msg, _ := ParseMessage([]byte(`{"type":"message","content":[{"type":"tool_use","id":"t","name":"f","input":{}}],"stop_reason":"tool_use"}`), false)
+	var cs ChatStream
+	play(t, &cs, [][2]string{{"", `{"choices":[{"delta":{"role":"assistant","content":null,"tool_calls":[{"index":0,"function":{"arguments":"{\"a\""}}]}}]}`}})
+	ms := &MessagesStream{}
+	play(t, ms, [][2]string{{"content_block_delta", `{"type":"content_block_delta","index":0,"delta":{"type":"input_json_delta","partial_json":"{\"a\""}}`}})
+	rs := &ResponsesStream{}
+	play(t, rs, [][2]string{{"response.function_call_arguments.delta", `{"type":"response.function_call_arguments.delta","delta":"{\"a\""}`}})
+	for _, tc := range []struct {
+		name   string
+		s      Summary
+		answer bool
+	}{
+		{"chat tool_calls", chat(`{"choices":[{"message":{"content":"","tool_calls":[{"id":"c","type":"function","function":{"name":"f","arguments":"{}"}}]},"finish_reason":"tool_calls"}]}`), true},
+		{"chat function_call", chat(`{"choices":[{"message":{"content":null,"function_call":{"name":"f","arguments":"{}"}}}]}`), true},
+		{"chat audio", chat(`{"choices":[{"message":{"content":null,"audio":{"id":"a","data":"AA==","transcript":""}}}]}`), true},
+		{"chat images", chat(`{"choices":[{"message":{"content":"","images":[{"type":"image_url","image_url":{"url":"data:image/png;base64,AA=="}}]}}]}`), true},
+		{"chat null tool_calls", chat(`{"choices":[{"message":{"content":"","tool_calls":null}}]}`), false},
+		{"chat empty tool_calls", chat(`{"choices":[{"message":{"content":"","tool_calls":[]}}]}`), false},
+		{"responses function_call", resp, true}, {"anthropic tool_use", msg, true},
+		{"chat stream", *cs.Facts(), true}, {"anthropic stream", *ms.Facts(), true}, {"responses stream", *rs.Facts(), true},
+	} {
+		if got := tc.s.Content > 0; got != tc.answer {
+			t.Errorf("%s: answered %v (content %d), want %v", tc.name, got, tc.s.Content, tc.answer)
+		}
+	}
+}

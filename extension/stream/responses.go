@@ -67,6 +67,10 @@ func (s *ResponsesStream) Add(ev Event) (Step, error) {
 		}
 		s.refused = s.refused || typ == "response.refusal.delta"
 		return Step{Token: true, Answer: answer}, nil
+	case "response.function_call_arguments.delta", "response.custom_tool_call_input.delta":
+		s.Tokens++
+		s.Content++ // a tool call is an answer
+		return Step{Token: true, Answer: true}, nil
 	case "response.completed", "response.incomplete":
 		s.Terminal = true
 		s.response(w.Response)
@@ -148,8 +152,11 @@ func ParseResponse(body []byte, keepText bool) (Summary, error) {
 		s.ErrorEvent = errorEnvelope(r.Error, nil, nil)
 	}
 	for _, o := range r.Output {
-		if o.Type == "reasoning" {
+		switch o.Type {
+		case "reasoning":
 			s.Reasoning++
+		case "function_call", "custom_tool_call", "computer_call", "local_shell_call", "mcp_call", "image_generation_call":
+			s.Content++ // a tool call is an answer
 		}
 		for _, c := range o.Content {
 			switch {
