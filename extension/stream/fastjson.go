@@ -158,7 +158,8 @@ func (s *scanner) null() bool {
 	return s.peek() == 'n' && s.literal("null")
 }
 
-// object reads an object, calling member for each key (its raw bytes; decoded when escaped).
+// object reads an object, calling member for each key: its raw bytes when they are ASCII without
+// escapes (nearly always), else the decoded key.
 func (s *scanner) object(member func(key string, raw []byte) error) error {
 	if err := s.expect('{'); err != nil {
 		return err
@@ -173,7 +174,7 @@ func (s *scanner) object(member func(key string, raw []byte) error) error {
 			return err
 		}
 		key := ""
-		if escaped {
+		if escaped || !ascii(raw) {
 			key = unescape(raw)
 			raw = nil
 		}
@@ -219,14 +220,25 @@ func (s *scanner) array(elem func() error) error {
 	}
 }
 
-// is reports whether a member's key (raw, or decoded when it had escapes) equals name, ignoring
-// case as encoding/json does. Every key of a record is tried against several names, so a length
-// that differs, or the exact spelling servers send, answers before the case-folding compare.
+// is reports whether a member's key equals name, ignoring case as encoding/json does: raw is an
+// ASCII key as sent, else key is the decoded one (object). Every key of a record is tried
+// against several names, so for an ASCII key another length, or the exact spelling, answers
+// before the case-folding compare (names are ASCII; only a longer non-ASCII character, such as
+// the Kelvin sign or the long s, folds to an ASCII letter).
 func is(key string, raw []byte, name string) bool {
 	if raw != nil {
 		return len(raw) == len(name) && (string(raw) == name || bytes.EqualFold(raw, []byte(name)))
 	}
 	return bytes.EqualFold([]byte(key), []byte(name))
+}
+
+func ascii(b []byte) bool {
+	for _, c := range b {
+		if c >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // unescape decodes a string's raw contents (rare: escaped keys, kept text).

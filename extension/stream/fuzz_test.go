@@ -154,6 +154,9 @@ func FuzzChunkMatchesEncodingJSON(f *testing.F) {
 		`{"choices":[{"delta":{"content":null,"refusal":"I'm sorry"},"finish_reason":"stop"}]}`, `{"choices":[{"message":{"refusal":""}}]}`,
 		`{"usage":{"completion_tokens":9,"completion_tokens_details":{"reasoning_tokens":8}}}`, `{"usage":{"completion_tokens_details":null}}`,
 		`{"usage":{"completion_tokens_details":"x","completion_tokens_details":{"reasoning_tokens":1e9}}}`,
+		// keys that fold to ours through longer characters (Kelvin sign, long s): encoding/json matches them
+		"{\"choice\u017f\":[{\"delta\":{\"content\":\"a\"}}],\"u\u017fage\":{\"prompt_to\u212aens\":3}}",
+		"{\"choice\xc5\xbf\":[{\"delta\":{\"content\":\"a\"}}],\"u\xc5\xbfage\":{\"prompt_to\xe2\x84\xaaens\":3}}",
 	} {
 		f.Add([]byte(s))
 	}
