@@ -144,7 +144,8 @@ func meaning(st int, h http.Header, env *envelope, html bool, body []byte) (Clas
 	case edgeStatus(st) && !capacity && (strings.HasPrefix(env.typ, "cf_") || html ||
 		(cdn && !origin && blank) || ((st == 502 || st == 504) && !origin && blank)), // a bare 502 or 504 is a proxy's
 		st >= 500 && !capacity && html && edgePage(h, body),
-		m(gatewayWords), edgeStatus(cfCode), cloudflareOriginCode(cfCode):
+		m(gatewayWords), edgeStatus(cfCode), cloudflareOriginCode(cfCode),
+		cfMessage(env.message): // a relay that wrapped Cloudflare's plain "error code: 524" in its own JSON
 		return EdgeGatewayError, BlameEdge
 
 	// The account: blocked, unauthenticated, out of money. A suspension for an unpaid bill or a
@@ -168,7 +169,8 @@ func meaning(st int, h http.Header, env *envelope, html bool, body []byte) (Clas
 	// What the request asked for.
 	case m(contentWords):
 		return ContentFiltered, BlameClient
-	case m(contextWords), st == 413 && inText(tokenWord) && !window: // a payload limit counted in tokens (not a per-minute bucket)
+	case m(contextWords) && !(st == 429 && window), // a 429 over "tokens allowed within a time frame" is a bucket
+		st == 413 && inText(tokenWord) && !window: // a payload limit counted in tokens (not a per-minute bucket)
 		return ContextLengthExceeded, BlameClient
 	case tooLarge(env.message):
 		return RequestInvalid, BlameClient // one request bigger than the whole bucket never fits
@@ -445,6 +447,14 @@ func cloudflareCode(body []byte) int {
 		n = n*10 + int(c-'0')
 	}
 	return n
+}
+
+// cfMessage: a message that is all of Cloudflare's plain-text 52x body ("error code: 524"),
+// relayed by whatever sat behind it. Only Cloudflare's own 520–530 count: a relayed "error code:
+// 503" may be the origin's, and a 1xxx code in a message may be a provider's own (Zhipu's 1113).
+func cfMessage(msg string) bool {
+	n := cloudflareCode([]byte(msg))
+	return n >= 520 && n <= 530
 }
 
 // cloudflareOriginCode: Cloudflare's own errors of reaching what is behind it — 1016 (origin DNS),

@@ -115,7 +115,8 @@ var (
 		"not authenticated", "could not validate credentials", "credentials were not provided", "no auth credentials",
 		"invalid signature", "signature does not match", "signaturedoesnotmatch", "signature expired",
 		"security token included in the request is", "signature we calculated does not match", "invalidsignature",
-		"unrecognizedclient", "expiredtoken", "authfailure", "unregistered caller", "login fail", "登录失败",
+		"unrecognizedclient", "expiredtoken", "authfailure", "unregistered caller", "login fail",
+		"no credentials", "no credential for", "no valid credential", "without credentials", "no stored credential", "登录失败",
 		"鉴权失败", "认证失败", "身份验证失败", "未认证", "无效的令牌", "令牌无效", "令牌已过期", "令牌已被禁用", "密钥无效", "密钥错误",
 		"api key无效", "api key错误", "apikey错误", "无效的api", "key无效", "无效的key", "key已过期", "签名错误", "签名无效", "認証",
 		"密钥不正确", "令牌不正确", "key不正确", "令牌已失效", "密钥已失效", "token已过期", "token过期", "token无效", "无效的token")
@@ -157,6 +158,7 @@ var (
 		"per_hour", "perhour", "per day", "per_day", "perday", "per second", "per_second", "requests_per",
 		"tokens_per", "requests per", "tokens per", "rpm", "tpm", "rpd", "tpd", "qps", "qpm",
 		"per-minute", "per-hour", "per-day", "/ minute", "/ hour", "/ day", "daily",
+		"time frame", "timeframe", "time window", "time period", "rolling window",
 		"每分钟", "每小时", "每天", "每日", "每秒", "今日", "频率", "頻率")
 	refillWords = words("retry_delay", "try again in", "retry after", "resets")
 
@@ -330,7 +332,11 @@ var (
 		"improperly formed", "malformed request", "request is malformed", "badly formed",
 		"to be a string", "to be an array", "to be an object", "to be a number", "to be an integer", "to be a boolean",
 		"to be one of", "is not of type", "expected a string", "expected an array", "expected an object",
-		"must be a string", "must be an array", "must be an object", "must be a number", "must be an integer")
+		"must be a string", "must be an array", "must be an object", "must be a number", "must be an integer",
+		// a request sent to the wrong endpoint for this model, with the right one named (Fireworks'
+		// 404 "please use /completions API instead", OpenAI's "Did you mean to use v1/chat/completions?")
+		"api instead", "endpoint instead", "route instead", "please use /", "use the /", "did you mean to use v1",
+		"did you mean to use /", "not supported in the v1/")
 )
 
 // balanceWords and loadBalancerWords: a balance is money, a load balancer is not.
