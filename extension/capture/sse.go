@@ -41,11 +41,11 @@ func scanStream(o *classify.Outcome, provider string) {
 			// A capture often ends right after its last record, with no blank line: the
 			// specification discards that event, a reader of captures reads it.
 			if p, ok := d.Pending(); ok && derr == nil {
-				events = append(events, event{typ: p.Type, data: bytes.Clone(p.Data)})
+				events = append(events, event{typ: p.Type, data: unbytes(p.Data)})
 			}
 			break
 		}
-		events = append(events, event{typ: ev.Type, data: bytes.Clone(ev.Data)})
+		events = append(events, event{typ: ev.Type, data: unbytes(ev.Data)})
 	}
 	d.Close()
 
@@ -120,7 +120,7 @@ func hasErrorObject(data []byte) bool {
 }
 
 // pickDialect chooses the stream dialect: Anthropic's for provider anthropic, else what the first
-// typed or data-carrying event shows.
+// typed or data-carrying event shows (Cohere v2's kebab-case types among them).
 func pickDialect(provider string, events []event) stream.Dialect {
 	if provider == "anthropic" {
 		return &stream.MessagesStream{}
@@ -139,6 +139,8 @@ func pickDialect(provider string, events []event) stream.Dialect {
 			return &stream.ResponsesStream{}
 		case strings.HasPrefix(typ, "message_") || strings.HasPrefix(typ, "content_block_") || typ == "ping":
 			return &stream.MessagesStream{}
+		case cohereType(typ):
+			return &cohereStream{}
 		case s.gemini():
 			return &geminiStream{}
 		case s.Choices != nil:
