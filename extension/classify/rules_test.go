@@ -192,6 +192,8 @@ func TestRules(t *testing.T) {
 		{"a relayed 503 code stays the origin's", 503, json, `{"error":{"message":"error code: 503","type":"server_error"}}`, ServerError, BlameProvider},
 		{"a chat model on the completions endpoint", 404, json, `{"error":{"message":"This is a chat model and not supported in the v1/completions endpoint. Did you mean to use v1/chat/completions?","type":"invalid_request_error","param":"model","code":null}}`, RequestInvalid, BlameClient},
 		{"a base model on the chat endpoint", 404, json, `{"error":{"message":"Model m has no chat template; use the /v1/completions endpoint instead","type":"invalid_request_error"}}`, RequestInvalid, BlameClient},
+		{"a model served only by another endpoint", 404, json, `{"error":{"message":"This model is only supported in v1/responses and not in v1/chat/completions.","type":"invalid_request_error","param":"model","code":null}}`, RequestInvalid, BlameClient},
+		{"a token bucket per unit of time, in Chinese", 429, json, `{"error":{"message":"单位时间内请求的token数超过限制"}}`, RateLimited, BlameAccount},
 		{"a removed model that suggests others stays not found", 404, json, `{"message":"model 'x' was removed. See the docs for a list of models you can use instead."}`, ModelNotFound, BlameClient},
 		{"tencent's 200 with Response.Error", 200, json, `{"Response":{"Error":{"Code":"AuthFailure.SignatureFailure","Message":"The provided credentials could not be validated."},"RequestId":"x"}}`, AuthInvalid, BlameAccount},
 	}

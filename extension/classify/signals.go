@@ -158,7 +158,7 @@ var (
 		"per_hour", "perhour", "per day", "per_day", "perday", "per second", "per_second", "requests_per",
 		"tokens_per", "requests per", "tokens per", "rpm", "tpm", "rpd", "tpd", "qps", "qpm",
 		"per-minute", "per-hour", "per-day", "/ minute", "/ hour", "/ day", "daily",
-		"time frame", "timeframe", "time window", "time period", "rolling window",
+		"time frame", "timeframe", "time window", "time period", "rolling window", "sliding window", "单位时间", "时间窗口",
 		"每分钟", "每小时", "每天", "每日", "每秒", "今日", "频率", "頻率")
 	refillWords = words("retry_delay", "try again in", "retry after", "resets")
 
@@ -336,7 +336,8 @@ var (
 		// a request sent to the wrong endpoint for this model, with the right one named (Fireworks'
 		// 404 "please use /completions API instead", OpenAI's "Did you mean to use v1/chat/completions?")
 		"api instead", "endpoint instead", "route instead", "please use /", "use the /", "did you mean to use v1",
-		"did you mean to use /", "not supported in the v1/")
+		"did you mean to use /", "not supported in the v1/", "not supported in v1/", "only supported in v1/",
+		"only supported in the v1/", "only supported on v1/")
 )
 
 // balanceWords and loadBalancerWords: a balance is money, a load balancer is not.
