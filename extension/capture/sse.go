@@ -54,9 +54,15 @@ func scanStream(o *classify.Outcome, provider string) {
 	for i, ev := range events {
 		st, err := add(dl, ev)
 		if err != nil {
-			if i == len(events)-1 && !endsWithBlankLine(o.Body) {
+			switch {
+			case i == len(events)-1 && !endsWithBlankLine(o.Body):
 				ferr = io.ErrUnexpectedEOF // cut off mid-record: the capture ends inside it
-			} else {
+			case namesError(ev.data):
+				// a whole record that is not JSON but names an error — a Python server's repr
+				// ({'error': {…}}), a bare "Error: …" line — is the stream's error record, read
+				// by its words like any other
+				dl.Facts().ErrorEvent = bytes.Clone(ev.data)
+			default:
 				ferr = err
 				o.Malformed = true
 			}
@@ -160,6 +166,12 @@ func errorRecord(events []event) []byte {
 		}
 	}
 	return nil
+}
+
+// namesError: a record that says "error" or "exception" in any case.
+func namesError(data []byte) bool {
+	low := bytes.ToLower(data)
+	return bytes.Contains(low, []byte("error")) || bytes.Contains(low, []byte("exception"))
 }
 
 func endsWithBlankLine(b []byte) bool {
