@@ -194,6 +194,10 @@ func TestRules(t *testing.T) {
 		{"a base model on the chat endpoint", 404, json, `{"error":{"message":"Model m has no chat template; use the /v1/completions endpoint instead","type":"invalid_request_error"}}`, RequestInvalid, BlameClient},
 		{"a model served only by another endpoint", 404, json, `{"error":{"message":"This model is only supported in v1/responses and not in v1/chat/completions.","type":"invalid_request_error","param":"model","code":null}}`, RequestInvalid, BlameClient},
 		{"a token bucket per unit of time, in Chinese", 429, json, `{"error":{"message":"单位时间内请求的token数超过限制"}}`, RateLimited, BlameAccount},
+		{"botocore with no credentials behind a relay", 500, json, `{"error":{"message":"Unable to locate credentials","type":"NoCredentialsError"}}`, AuthInvalid, BlameAccount},
+		{"a key the gateway could not locate", 500, json, `{"detail":"Could not locate an API key for this route"}`, AuthInvalid, BlameAccount},
+		{"cloudflare's 524 title relayed", 500, json, `{"error":{"message":"api.example.com | 524: A timeout occurred","type":"upstream_error"}}`, EdgeGatewayError, BlameEdge},
+		{"cloudflare's 522 title relayed", 502, json, `{"error":{"message":"Upstream returned 522: Connection timed out"}}`, EdgeGatewayError, BlameEdge},
 		{"a removed model that suggests others stays not found", 404, json, `{"message":"model 'x' was removed. See the docs for a list of models you can use instead."}`, ModelNotFound, BlameClient},
 		{"tencent's 200 with Response.Error", 200, json, `{"Response":{"Error":{"Code":"AuthFailure.SignatureFailure","Message":"The provided credentials could not be validated."},"RequestId":"x"}}`, AuthInvalid, BlameAccount},
 	}

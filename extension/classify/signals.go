@@ -80,6 +80,9 @@ var (
 		"worker exceeded", "function_invocation_failed", "deployment failed while serving", "awaiting headers",
 		"awaiting response headers", "broken pipe", "is unreachable", "not reachable", "unable to reach",
 		"could not reach", "couldn't reach", "cannot reach", "can't reach", "failed to reach",
+		// Cloudflare's own 52x page titles, when a relay passes one on as its message
+		"522: connection timed out", "524: a timeout occurred", "525: ssl handshake failed", "526: invalid ssl certificate",
+		"ssl handshake failed", "tls handshake failed",
 		"上游连接", "连接上游", "上游超时", "上游请求失败", "连接超时", "连接被拒绝", "连接重置", "无法连接")
 
 	// blockedWords: the account, organization or key was disabled, suspended or banned.
@@ -116,7 +119,8 @@ var (
 		"invalid signature", "signature does not match", "signaturedoesnotmatch", "signature expired",
 		"security token included in the request is", "signature we calculated does not match", "invalidsignature",
 		"unrecognizedclient", "expiredtoken", "authfailure", "unregistered caller", "login fail",
-		"no credentials", "no credential for", "no valid credential", "without credentials", "no stored credential", "登录失败",
+		"no credentials", "no credential for", "no valid credential", "without credentials", "no stored credential",
+		"nocredentialserror", "unable to locate credentials", "登录失败",
 		"鉴权失败", "认证失败", "身份验证失败", "未认证", "无效的令牌", "令牌无效", "令牌已过期", "令牌已被禁用", "密钥无效", "密钥错误",
 		"api key无效", "api key错误", "apikey错误", "无效的api", "key无效", "无效的key", "key已过期", "签名错误", "签名无效", "認証",
 		"密钥不正确", "令牌不正确", "key不正确", "令牌已失效", "密钥已失效", "token已过期", "token过期", "token无效", "无效的token")
@@ -293,7 +297,7 @@ var (
 		"access token", "access_token", "auth token", "authorization header", "密钥", "令牌")
 	absentWords = words("missing", "not provided", "not set", "not configured", "is required", "are required",
 		"was not found", "not found", "couldn't find", "could not find", "cannot find", "can't find", "unable to find",
-		"does not exist", "缺少", "未提供", "未设置", "未配置", "不存在")
+		"does not exist", "unable to locate", "could not locate", "缺少", "未提供", "未设置", "未配置", "不存在")
 
 	// outputFaultWords: the model's own output failed the server's checks (an invalid tool call
 	// it generated, content it could not parse) — the request was fine; a retry may succeed.
