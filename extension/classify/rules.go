@@ -449,13 +449,27 @@ func cloudflareCode(body []byte) int {
 	return n
 }
 
-// cfMessage: a message that is all of Cloudflare's plain-text 52x body ("error code: 524"),
-// relayed by whatever sat behind it. Only Cloudflare's own 520–530 count: a relayed "error code:
-// 503" may be the origin's, and a 1xxx code in a message may be a provider's own (Zhipu's 1113).
+// cfMessage: a message that is all of Cloudflare's plain-text 52x body ("error code: 524"), or
+// holds the title of its 52x page ("api.x.com | 524: A timeout occurred"), relayed by whatever
+// sat behind it. Only Cloudflare's own 520–530 count: a relayed "error code: 503" may be the
+// origin's, and a 1xxx code in a message may be a provider's own (Zhipu's 1113). The titles are
+// matched here, not in the vocabulary, so its automaton needs no digit classes.
 func cfMessage(msg string) bool {
-	n := cloudflareCode([]byte(msg))
-	return n >= 520 && n <= 530
+	if n := cloudflareCode([]byte(msg)); n >= 520 && n <= 530 {
+		return true
+	}
+	if !strings.Contains(msg, "52") { // every title carries its code: most messages end here, cheaply
+		return false
+	}
+	for _, t := range cfTitles {
+		if containsFold(msg, t) {
+			return true
+		}
+	}
+	return false
 }
+
+var cfTitles = []string{"522: connection timed out", "524: a timeout occurred", "525: ssl handshake failed", "526: invalid ssl certificate"}
 
 // cloudflareOriginCode: Cloudflare's own errors of reaching what is behind it — 1016 (origin DNS),
 // 1033 (tunnel) and 11xx (the Worker in front of the origin threw or ran out of resources, as

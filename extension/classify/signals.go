@@ -80,8 +80,6 @@ var (
 		"worker exceeded", "function_invocation_failed", "deployment failed while serving", "awaiting headers",
 		"awaiting response headers", "broken pipe", "is unreachable", "not reachable", "unable to reach",
 		"could not reach", "couldn't reach", "cannot reach", "can't reach", "failed to reach",
-		// Cloudflare's own 52x page titles, when a relay passes one on as its message
-		"522: connection timed out", "524: a timeout occurred", "525: ssl handshake failed", "526: invalid ssl certificate",
 		"ssl handshake failed", "tls handshake failed",
 		"上游连接", "连接上游", "上游超时", "上游请求失败", "连接超时", "连接被拒绝", "连接重置", "无法连接")
 
