@@ -154,6 +154,18 @@ func TestStreams(t *testing.T) {
 		{"a usage chunk is not an error", "", "data: {\"choices\":[{\"delta\":{\"content\":\"hi\"}}]}\n\ndata: {\"id\":\"x\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[],\"usage\":{\"prompt_tokens\":1}}\n\ndata: [DONE]\n\n", true, 2, "", nil, false},
 		{"a bare FastAPI detail instead of a stream", "", "{\"detail\":\"Model is not loaded\"}\n", false, 0, "not loaded", nil, false},
 		{"gemini, bare JSON error after the events", "", "data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"Okay\"}]},\"finishReason\":\"STOP\"}]}\n\n{\n  \"error\": {\n    \"code\": 503,\n    \"message\": \"The model is overloaded.\",\n    \"status\": \"UNAVAILABLE\"\n  }\n}\n", true, 4, "UNAVAILABLE", nil, false},
+		// a whole record that is not JSON: an error in its server's own words, else malformed
+		{"python repr error record", "", "data: {'error': {'message': 'prompt too long', 'code': None}}\n\ndata: [DONE]\n\n", false, 0, "prompt too long", nil, false},
+		{"plain-text error line", "", "data: {\"choices\":[{\"delta\":{\"content\":\"hi\"}}]}\n\ndata: Internal Server Error\n\n", false, 2, "Internal Server Error", nil, false},
+		{"plain text that names no error stays malformed", "", "data: hello there\n\n", false, 0, "", errors.New("any"), true},
+		// Cohere's native v2 stream: kebab-case event types, message-end is its terminal event
+		{"cohere v2 text", "", "event: message-start\ndata: {\"type\":\"message-start\",\"delta\":{\"message\":{\"role\":\"assistant\",\"content\":[]}}}\n\nevent: content-delta\ndata: {\"type\":\"content-delta\",\"index\":0,\"delta\":{\"message\":{\"content\":{\"text\":\"Hello\"}}}}\n\nevent: message-end\ndata: {\"type\":\"message-end\",\"delta\":{\"finish_reason\":\"COMPLETE\"}}\n\n", true, 5, "", nil, false},
+		{"cohere v2 tool call only", "", "data: {\"type\":\"tool-call-start\",\"index\":0,\"delta\":{\"message\":{\"tool_calls\":{\"id\":\"c1\",\"type\":\"function\",\"function\":{\"name\":\"f\",\"arguments\":\"\"}}}}}\n\ndata: {\"type\":\"tool-call-end\",\"index\":0}\n\ndata: {\"type\":\"message-end\",\"delta\":{\"finish_reason\":\"TOOL_CALL\"}}\n\n", true, 1, "", nil, false},
+		{"cohere v2 without message-end", "", "data: {\"type\":\"content-delta\",\"delta\":{\"message\":{\"content\":{\"text\":\"Hi\"}}}}\n\n", false, 2, "", nil, false},
+		{"cohere v2 ending in an error", "", "data: {\"type\":\"content-delta\",\"delta\":{\"message\":{\"content\":{\"text\":\"Hi\"}}}}\n\ndata: {\"type\":\"message-end\",\"delta\":{\"finish_reason\":\"ERROR\",\"error\":\"internal failure\"}}\n\n", true, 2, "internal failure", nil, false},
+		// a Python server that wrote its backend's bytes with str(): data: b'…'
+		{"python bytes literal chunk", "", "data: b'{\"choices\":[{\"delta\":{\"content\":\"it\\'s\"}}]}'\n\ndata: [DONE]\n\n", true, 4, "", nil, false},
+		{"python bytes literal error record", "", "data: b'{\"error\":\"Input validation error: prompt is too long\",\"error_type\":\"validation\"}'\n\ndata: [DONE]\n\n", false, 0, "too long", nil, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -177,6 +189,24 @@ func TestStreams(t *testing.T) {
 				t.Fatalf("malformed %v, want %v", o.Malformed, tt.malformed)
 			}
 		})
+	}
+}
+
+// TestUnbytes: a Python bytes repr is undone; anything else is left as it came.
+func TestUnbytes(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{`b'{"a":"it\'s"}'`, `{"a":"it's"}`},
+		{`b"{\"a\":1}"`, `{"a":1}`},
+		{`b'x\\ny\xe2\x82\xac\n'`, "x\\ny€\n"},
+		{`b'\q'`, `\q`},
+		{`b'\x4'`, `\x4`},
+		{`{"b":1}`, `{"b":1}`},
+		{`b'unterminated`, `b'unterminated`},
+		{`b'`, `b'`},
+	} {
+		if got := string(unbytes([]byte(tt.in))); got != tt.want {
+			t.Errorf("unbytes(%q) = %q, want %q", tt.in, got, tt.want)
+		}
 	}
 }
 

@@ -41,11 +41,11 @@ func scanStream(o *classify.Outcome, provider string) {
 			// A capture often ends right after its last record, with no blank line: the
 			// specification discards that event, a reader of captures reads it.
 			if p, ok := d.Pending(); ok && derr == nil {
-				events = append(events, event{typ: p.Type, data: bytes.Clone(p.Data)})
+				events = append(events, event{typ: p.Type, data: unbytes(p.Data)})
 			}
 			break
 		}
-		events = append(events, event{typ: ev.Type, data: bytes.Clone(ev.Data)})
+		events = append(events, event{typ: ev.Type, data: unbytes(ev.Data)})
 	}
 	d.Close()
 
@@ -54,9 +54,15 @@ func scanStream(o *classify.Outcome, provider string) {
 	for i, ev := range events {
 		st, err := add(dl, ev)
 		if err != nil {
-			if i == len(events)-1 && !endsWithBlankLine(o.Body) {
+			switch {
+			case i == len(events)-1 && !endsWithBlankLine(o.Body):
 				ferr = io.ErrUnexpectedEOF // cut off mid-record: the capture ends inside it
-			} else {
+			case namesError(ev.data):
+				// a whole record that is not JSON but names an error — a Python server's repr
+				// ({'error': {…}}), a bare "Error: …" line — is the stream's error record, read
+				// by its words like any other
+				dl.Facts().ErrorEvent = bytes.Clone(ev.data)
+			default:
 				ferr = err
 				o.Malformed = true
 			}
@@ -120,7 +126,7 @@ func hasErrorObject(data []byte) bool {
 }
 
 // pickDialect chooses the stream dialect: Anthropic's for provider anthropic, else what the first
-// typed or data-carrying event shows.
+// typed or data-carrying event shows (Cohere v2's kebab-case types among them).
 func pickDialect(provider string, events []event) stream.Dialect {
 	if provider == "anthropic" {
 		return &stream.MessagesStream{}
@@ -139,6 +145,8 @@ func pickDialect(provider string, events []event) stream.Dialect {
 			return &stream.ResponsesStream{}
 		case strings.HasPrefix(typ, "message_") || strings.HasPrefix(typ, "content_block_") || typ == "ping":
 			return &stream.MessagesStream{}
+		case cohereType(typ):
+			return &cohereStream{}
 		case s.gemini():
 			return &geminiStream{}
 		case s.Choices != nil:
@@ -158,6 +166,12 @@ func errorRecord(events []event) []byte {
 		}
 	}
 	return nil
+}
+
+// namesError: a record that says "error" or "exception" in any case.
+func namesError(data []byte) bool {
+	low := bytes.ToLower(data)
+	return bytes.Contains(low, []byte("error")) || bytes.Contains(low, []byte("exception"))
 }
 
 func endsWithBlankLine(b []byte) bool {

@@ -59,9 +59,10 @@ func confusionTable(confusion map[classify.Class]map[classify.Class]int) string 
 // the misses by file and the per-class confusion of the train split. Round 1 wrote the rules on
 // train/ alone and froze them before held-out/ was first scored (git log: "rules frozen"); round 2
 // tuned on train/ and held-out/ and was frozen before heldout2/ was first scored ("rules frozen
-// (round 2)"); round 3 tuned on those three ("rules frozen (round 3)"), round 4 on all four
-// ("rules frozen (round 4)"). None of them measures generalisation any more: a set collected
-// after the last freeze and scored once does. The test fails when train/ agreement falls below 95 %.
+// (round 2)"); round 3 tuned on those three ("rules frozen (round 3)"), round 4 on four ("rules
+// frozen (round 4)"), round 5 on all five, heldout4/ included ("rules frozen (round 5)"). None of
+// them measures generalisation any more: a set collected after the last freeze and scored once
+// does. The test fails when train/ agreement falls below 95 %.
 func TestRealworldScore(t *testing.T) {
 	agree, total, misses, confusion := scoreSplit(t, "train")
 	for _, m := range misses {
@@ -79,9 +80,9 @@ func TestRealworldScore(t *testing.T) {
 	// docs/signals.md §6.3); round 4 tuned on it, so its misses print by file too.
 	scoreHeldOut(t, "heldout3", "heldout3", true)
 	// heldout4/ (SOURCES-heldout4.md) was collected by two people who never read the rules, while
-	// round 4 was tuned, and first scored after round 4's rules were frozen: the generalisation
-	// figure. Its misses print by class pair only.
-	scoreHeldOut(t, "heldout4", "heldout4", false)
+	// round 4 was tuned, and first scored after round 4's rules were frozen (120/132 = 90.9 %,
+	// docs/signals.md §6.3); round 5 tuned on it, so its misses print by file too.
+	scoreHeldOut(t, "heldout4", "heldout4", true)
 	if 100*agree < 95*total {
 		t.Errorf("train agreement fell below 95 %%")
 	}

@@ -144,7 +144,8 @@ func meaning(st int, h http.Header, env *envelope, html bool, body []byte) (Clas
 	case edgeStatus(st) && !capacity && (strings.HasPrefix(env.typ, "cf_") || html ||
 		(cdn && !origin && blank) || ((st == 502 || st == 504) && !origin && blank)), // a bare 502 or 504 is a proxy's
 		st >= 500 && !capacity && html && edgePage(h, body),
-		m(gatewayWords), edgeStatus(cfCode), cloudflareOriginCode(cfCode):
+		m(gatewayWords), edgeStatus(cfCode), cloudflareOriginCode(cfCode),
+		cfMessage(env.message): // a relay that wrapped Cloudflare's plain "error code: 524" in its own JSON
 		return EdgeGatewayError, BlameEdge
 
 	// The account: blocked, unauthenticated, out of money. A suspension for an unpaid bill or a
@@ -168,7 +169,8 @@ func meaning(st int, h http.Header, env *envelope, html bool, body []byte) (Clas
 	// What the request asked for.
 	case m(contentWords):
 		return ContentFiltered, BlameClient
-	case m(contextWords), st == 413 && inText(tokenWord) && !window: // a payload limit counted in tokens (not a per-minute bucket)
+	case m(contextWords) && !(st == 429 && window), // a 429 over "tokens allowed within a time frame" is a bucket
+		st == 413 && inText(tokenWord) && !window: // a payload limit counted in tokens (not a per-minute bucket)
 		return ContextLengthExceeded, BlameClient
 	case tooLarge(env.message):
 		return RequestInvalid, BlameClient // one request bigger than the whole bucket never fits
@@ -446,6 +448,28 @@ func cloudflareCode(body []byte) int {
 	}
 	return n
 }
+
+// cfMessage: a message that is all of Cloudflare's plain-text 52x body ("error code: 524"), or
+// holds the title of its 52x page ("api.x.com | 524: A timeout occurred"), relayed by whatever
+// sat behind it. Only Cloudflare's own 520–530 count: a relayed "error code: 503" may be the
+// origin's, and a 1xxx code in a message may be a provider's own (Zhipu's 1113). The titles are
+// matched here, not in the vocabulary, so its automaton needs no digit classes.
+func cfMessage(msg string) bool {
+	if n := cloudflareCode([]byte(msg)); n >= 520 && n <= 530 {
+		return true
+	}
+	if !strings.Contains(msg, "52") { // every title carries its code: most messages end here, cheaply
+		return false
+	}
+	for _, t := range cfTitles {
+		if containsFold(msg, t) {
+			return true
+		}
+	}
+	return false
+}
+
+var cfTitles = []string{"522: connection timed out", "524: a timeout occurred", "525: ssl handshake failed", "526: invalid ssl certificate"}
 
 // cloudflareOriginCode: Cloudflare's own errors of reaching what is behind it — 1016 (origin DNS),
 // 1033 (tunnel) and 11xx (the Worker in front of the origin threw or ran out of resources, as

@@ -80,6 +80,7 @@ var (
 		"worker exceeded", "function_invocation_failed", "deployment failed while serving", "awaiting headers",
 		"awaiting response headers", "broken pipe", "is unreachable", "not reachable", "unable to reach",
 		"could not reach", "couldn't reach", "cannot reach", "can't reach", "failed to reach",
+		"ssl handshake failed", "tls handshake failed",
 		"上游连接", "连接上游", "上游超时", "上游请求失败", "连接超时", "连接被拒绝", "连接重置", "无法连接")
 
 	// blockedWords: the account, organization or key was disabled, suspended or banned.
@@ -115,7 +116,9 @@ var (
 		"not authenticated", "could not validate credentials", "credentials were not provided", "no auth credentials",
 		"invalid signature", "signature does not match", "signaturedoesnotmatch", "signature expired",
 		"security token included in the request is", "signature we calculated does not match", "invalidsignature",
-		"unrecognizedclient", "expiredtoken", "authfailure", "unregistered caller", "login fail", "登录失败",
+		"unrecognizedclient", "expiredtoken", "authfailure", "unregistered caller", "login fail",
+		"no credentials", "no credential for", "no valid credential", "without credentials", "no stored credential",
+		"nocredentialserror", "unable to locate credentials", "登录失败",
 		"鉴权失败", "认证失败", "身份验证失败", "未认证", "无效的令牌", "令牌无效", "令牌已过期", "令牌已被禁用", "密钥无效", "密钥错误",
 		"api key无效", "api key错误", "apikey错误", "无效的api", "key无效", "无效的key", "key已过期", "签名错误", "签名无效", "認証",
 		"密钥不正确", "令牌不正确", "key不正确", "令牌已失效", "密钥已失效", "token已过期", "token过期", "token无效", "无效的token")
@@ -157,6 +160,7 @@ var (
 		"per_hour", "perhour", "per day", "per_day", "perday", "per second", "per_second", "requests_per",
 		"tokens_per", "requests per", "tokens per", "rpm", "tpm", "rpd", "tpd", "qps", "qpm",
 		"per-minute", "per-hour", "per-day", "/ minute", "/ hour", "/ day", "daily",
+		"time frame", "timeframe", "time window", "time period", "rolling window", "sliding window", "单位时间", "时间窗口",
 		"每分钟", "每小时", "每天", "每日", "每秒", "今日", "频率", "頻率")
 	refillWords = words("retry_delay", "try again in", "retry after", "resets")
 
@@ -291,7 +295,7 @@ var (
 		"access token", "access_token", "auth token", "authorization header", "密钥", "令牌")
 	absentWords = words("missing", "not provided", "not set", "not configured", "is required", "are required",
 		"was not found", "not found", "couldn't find", "could not find", "cannot find", "can't find", "unable to find",
-		"does not exist", "缺少", "未提供", "未设置", "未配置", "不存在")
+		"does not exist", "unable to locate", "could not locate", "缺少", "未提供", "未设置", "未配置", "不存在")
 
 	// outputFaultWords: the model's own output failed the server's checks (an invalid tool call
 	// it generated, content it could not parse) — the request was fine; a retry may succeed.
@@ -330,7 +334,12 @@ var (
 		"improperly formed", "malformed request", "request is malformed", "badly formed",
 		"to be a string", "to be an array", "to be an object", "to be a number", "to be an integer", "to be a boolean",
 		"to be one of", "is not of type", "expected a string", "expected an array", "expected an object",
-		"must be a string", "must be an array", "must be an object", "must be a number", "must be an integer")
+		"must be a string", "must be an array", "must be an object", "must be a number", "must be an integer",
+		// a request sent to the wrong endpoint for this model, with the right one named (Fireworks'
+		// 404 "please use /completions API instead", OpenAI's "Did you mean to use v1/chat/completions?")
+		"api instead", "endpoint instead", "route instead", "please use /", "use the /", "did you mean to use v1",
+		"did you mean to use /", "not supported in the v1/", "not supported in v1/", "only supported in v1/",
+		"only supported in the v1/", "only supported on v1/")
 )
 
 // balanceWords and loadBalancerWords: a balance is money, a load balancer is not.

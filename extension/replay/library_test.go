@@ -4,9 +4,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -70,6 +72,12 @@ type libraryFigures struct {
 // days; 0 for a monitor started an hour before the incident): a healthy file builds its own.
 func sweepLibrary(t *testing.T, dirs []string, n int, history time.Duration) libraryFigures {
 	f := libraryFigures{ttd: map[string][]float64{}, missed: map[string]int{}}
+	type job struct {
+		sc      scenario.Scenario
+		healthy bool
+		r       replay.Result
+	}
+	var jobs []*job
 	for _, dir := range dirs {
 		files, _ := filepath.Glob(filepath.Join("../../scripts/scenarios/incidents", dir, "*.yaml"))
 		if len(files) == 0 {
@@ -86,22 +94,43 @@ func sweepLibrary(t *testing.T, dirs []string, n int, history time.Duration) lib
 			}
 			healthy := !slices.ContainsFunc(sc.Phases, func(p scenario.Phase) bool { return p.Truth != "operational" })
 			for seed := range uint64(n) {
-				sc.Seed = seed + 1
-				r := replay.Run(sc, nil, 0, detect.Defaults)
-				if !healthy && history > 0 {
-					r = replay.RunWithHistory(sc, nil, 0, detect.Defaults, history)
-				}
-				if healthy {
-					f.healthyDays += sc.Duration.Hours() / 24
-					f.healthyAlarms += r.FalseAlarms
+				j := &job{sc: *sc, healthy: healthy}
+				j.sc.Seed = seed + 1
+				jobs = append(jobs, j)
+			}
+		}
+	}
+	// Replays are independent: one worker per CPU, results gathered in file and seed order.
+	next := make(chan *job)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range next {
+				if j.healthy || history <= 0 {
+					j.r = replay.Run(&j.sc, nil, 0, detect.Defaults)
 				} else {
-					f.falseAlarms += r.FalseAlarms
-				}
-				f.add(sc, r)
-				if os.Getenv("LIBRARY_VERBOSE") != "" && seed == 0 {
-					verbose(sc, r)
+					j.r = replay.RunWithHistory(&j.sc, nil, 0, detect.Defaults, history)
 				}
 			}
+		}()
+	}
+	for _, j := range jobs {
+		next <- j
+	}
+	close(next)
+	wg.Wait()
+	for _, j := range jobs {
+		if j.healthy {
+			f.healthyDays += j.sc.Duration.Hours() / 24
+			f.healthyAlarms += j.r.FalseAlarms
+		} else {
+			f.falseAlarms += j.r.FalseAlarms
+		}
+		f.add(&j.sc, j.r)
+		if os.Getenv("LIBRARY_VERBOSE") != "" && j.sc.Seed == 1 {
+			verbose(&j.sc, j.r)
 		}
 	}
 	return f
