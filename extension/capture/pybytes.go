@@ -1,6 +1,9 @@
 package capture
 
-import "bytes"
+import (
+	"bytes"
+	"encoding/hex"
+)
 
 // unbytes returns a copy of an event's data, unwrapped when it is a Python bytes literal
 // (data: b'{"error":…}'): a Python server that formats the bytes it got from its backend with
@@ -48,18 +51,9 @@ func hexByte(b []byte) (byte, bool) {
 	if len(b) < 2 {
 		return 0, false
 	}
-	var v byte
-	for _, c := range b[:2] {
-		switch {
-		case '0' <= c && c <= '9':
-			v = v<<4 | (c - '0')
-		case 'a' <= c && c <= 'f':
-			v = v<<4 | (c - 'a' + 10)
-		case 'A' <= c && c <= 'F':
-			v = v<<4 | (c - 'A' + 10)
-		default:
-			return 0, false
-		}
+	var v [1]byte
+	if _, err := hex.Decode(v[:], b[:2]); err != nil {
+		return 0, false
 	}
-	return v, true
+	return v[0], true
 }
