@@ -35,13 +35,7 @@ func TestCheckpointOptions(t *testing.T) {
 				env[k] = v
 			}
 			rt, _ := newRuntime(t, env)
-			_, err := rt.RunOnEventLoop(`const ch = require("k6/x/chatgpt"); ` + tc.script)
-			switch {
-			case tc.want == "" && err != nil:
-				t.Fatal(err)
-			case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
-				t.Fatalf("err = %v, want %q", err, tc.want)
-			}
+			runWant(t, rt, tc.script, tc.want)
 		})
 	}
 }

@@ -2,7 +2,6 @@ package module
 
 import (
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -32,13 +31,7 @@ func TestStateOptions(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rt, _ := newRuntime(t, map[string]string{"OPENAI_API_KEY": "sk-test-state", "ANTHROPIC_API_KEY": "sk-ant-test"})
-			_, err := rt.RunOnEventLoop(`const ch = require("k6/x/chatgpt"); ` + tc.script)
-			switch {
-			case tc.want == "" && err != nil:
-				t.Fatal(err)
-			case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
-				t.Fatalf("err = %v, want %q", err, tc.want)
-			}
+			runWant(t, rt, tc.script, tc.want)
 		})
 	}
 }

@@ -209,3 +209,16 @@ func mustAbs(t *testing.T, p string) string {
 	}
 	return a
 }
+
+// runWant runs script with the module bound to ch and fails unless it throws an error
+// containing want ("": unless it runs without one).
+func runWant(t *testing.T, rt *modulestest.Runtime, script, want string) {
+	t.Helper()
+	_, err := rt.RunOnEventLoop(`const ch = require("k6/x/chatgpt"); ` + script)
+	switch {
+	case want == "" && err != nil:
+		t.Fatal(err)
+	case want != "" && (err == nil || !strings.Contains(err.Error(), want)):
+		t.Fatalf("err = %v, want %q", err, want)
+	}
+}

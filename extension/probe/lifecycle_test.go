@@ -12,22 +12,29 @@ import (
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/sim/simtest"
 )
 
-// TestAutoMovesOffARetiredModel: "auto" probes the cheapest live model; when the provider
-// retires it, the probe is model_retired (our configuration's fault, the replacement in its
-// advice) and the next probe goes to the replacement, which answers.
-func TestAutoMovesOffARetiredModel(t *testing.T) {
+// autoRetiringNano is an "auto" target against a simulator that retires gpt-5.4-nano, the
+// cheapest live model, from the start.
+func autoRetiringNano(t *testing.T, name string) *probe.Target {
+	t.Helper()
 	sc := simtest.Scenario(t, `
-name: retire-now
+name: `+name+`
 duration: 1h
 baseline: {ttft: {median: 5ms}, itl: {median: 1ms}}
 retirements:
   - {model: gpt-5.4-nano, at: 0s}
 `)
-	base := simtest.Fast(t, sc)
-	tg := &probe.Target{Model: probe.AutoModel, BaseURL: base, APIKey: "sk-test"}
+	tg := &probe.Target{Model: probe.AutoModel, BaseURL: simtest.Fast(t, sc), APIKey: "sk-test"}
 	if err := tg.Validate(); err != nil {
 		t.Fatal(err)
 	}
+	return tg
+}
+
+// TestAutoMovesOffARetiredModel: "auto" probes the cheapest live model; when the provider
+// retires it, the probe is model_retired (our configuration's fault, the replacement in its
+// advice) and the next probe goes to the replacement, which answers.
+func TestAutoMovesOffARetiredModel(t *testing.T) {
+	tg := autoRetiringNano(t, "retire-now")
 	ctx := context.Background()
 	first := probe.Run(ctx, http.DefaultTransport, tg, probe.ChatStream)
 	if first.Model != "gpt-5.4-nano" || first.Class != classify.ModelRetired || first.Blame != classify.BlameClient {
@@ -49,18 +56,7 @@ retirements:
 // warning window moves "auto" off the model before it shuts down, and every model of the target
 // with a date gets its days left.
 func TestModelsListTeachesShutdowns(t *testing.T) {
-	sc := simtest.Scenario(t, `
-name: announce
-duration: 1h
-baseline: {ttft: {median: 5ms}, itl: {median: 1ms}}
-retirements:
-  - {model: gpt-5.4-nano, at: 0s}
-`)
-	base := simtest.Fast(t, sc)
-	tg := &probe.Target{Model: probe.AutoModel, BaseURL: base, APIKey: "sk-test"}
-	if err := tg.Validate(); err != nil {
-		t.Fatal(err)
-	}
+	tg := autoRetiringNano(t, "announce")
 	r := probe.Run(context.Background(), http.DefaultTransport, tg, probe.Models)
 	if !r.OK {
 		t.Fatalf("models: %s %s", r.Class, r.Message)
@@ -71,7 +67,7 @@ retirements:
 	if d, ok := r.ShutdownDays["gpt-image-1-mini"]; ok {
 		t.Errorf("gpt-image-1-mini is no model of the target, got %d days", d)
 	}
-	tg2 := &probe.Target{Model: "gpt-4o-mini", BaseURL: base, APIKey: "sk-test", ModelFor: map[probe.Component]string{probe.Images: "gpt-image-1-mini"}}
+	tg2 := &probe.Target{Model: "gpt-4o-mini", BaseURL: tg.BaseURL, APIKey: "sk-test", ModelFor: map[probe.Component]string{probe.Images: "gpt-image-1-mini"}}
 	if err := tg2.Validate(); err != nil {
 		t.Fatal(err)
 	}
