@@ -21,16 +21,11 @@ func profileK6(k6 string, n int, d time.Duration, out string) error {
 	if d < 8*time.Second {
 		return fmt.Errorf("profile: -duration %s is too short (at least 8s)", d)
 	}
-	base, stop, err := startSim(k6)
+	base, dir, stop, err := setup(k6)
 	if err != nil {
 		return err
 	}
 	defer stop()
-	dir, err := os.MkdirTemp("", "loadbench")
-	if err != nil {
-		return err
-	}
-	defer func() { _ = os.RemoveAll(dir) }()
 	addr, err := freeAddr()
 	if err != nil {
 		return err

@@ -14,6 +14,21 @@ import (
 	"time"
 )
 
+// setup starts the benchmark's server and a scratch folder for the runs' scripts and
+// summaries; stop ends the one and removes the other.
+func setup(k6 string) (base, dir string, stop func(), err error) {
+	base, stopSim, err := startSim(k6)
+	if err != nil {
+		return "", "", nil, err
+	}
+	dir, err = os.MkdirTemp("", "loadbench")
+	if err != nil {
+		stopSim()
+		return "", "", nil, fmt.Errorf("scratch folder: %w", err)
+	}
+	return base, dir, func() { stopSim(); _ = os.RemoveAll(dir) }, nil
+}
+
 // startSim runs `k6 x chatgpt simulate` as the benchmark's server, in its own process.
 func startSim(k6 string) (base string, stop func(), err error) {
 	cmd := exec.Command(k6, "x", "chatgpt", "simulate", "--listen", "127.0.0.1:0", "--ttft", "200ms", "--itl", "20ms", "--tokens", "20", "--stamps")
@@ -146,16 +161,11 @@ func loadAvg() string {
 }
 
 func run(k6 string, d time.Duration, sweep string, quick bool, runs int) error {
-	base, stop, err := startSim(k6)
+	base, dir, stop, err := setup(k6)
 	if err != nil {
 		return err
 	}
 	defer stop()
-	dir, err := os.MkdirTemp("", "loadbench")
-	if err != nil {
-		return err
-	}
-	defer func() { _ = os.RemoveAll(dir) }()
 	b := bench{k6: k6, base: base, dir: dir, d: d, runs: runs}
 	levels := []int{100, 500, 1000}
 	if quick {
