@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -27,12 +26,10 @@ func closedPort(t *testing.T) string {
 // probe is our account. The verdict says so, and chatgpt.state().attribution says why.
 func TestAttributionOnRealRuns(t *testing.T) {
 	badKey := filepath.Join(t.TempDir(), "bad-key.yaml")
-	if err := os.WriteFile(badKey, []byte(`name: revoked
+	writeFile(t, badKey, `name: revoked
 duration: 1h
 phases: [{at: 0s, until: 1h, components: [chat, models], truth: operational, error_rate: 1, faults: {auth_401: 1}}]
-`), 0o600); err != nil {
-		t.Fatal(err)
-	}
+`)
 	for _, tc := range []struct {
 		name, primary, alt, want, answer string
 	}{
@@ -62,9 +59,7 @@ export function handleSummary() {
   return { stdout: JSON.stringify({ verdict: s.verdict, attribution: s.attribution }) + "\n" };
 }
 `
-			if err := os.WriteFile(script, []byte(src), 0o600); err != nil {
-				t.Fatal(err)
-			}
+			writeFile(t, script, src)
 			r := k6run(t, script)
 			if r.code != 0 {
 				t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)

@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -20,13 +19,11 @@ func TestCheckCommand(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	sc := filepath.Join(dir, "down.yaml")
-	if err := os.WriteFile(sc, []byte(`name: down
+	writeFile(t, sc, `name: down
 duration: 1h
 phases: [{at: 0s, until: 1h, components: [chat, chat_stream, models], truth: major_outage, error_rate: 1, faults: {server_500: 1}}]
 status_page: [{at: 0s, components: {chat: major_outage, chat_stream: major_outage}, incident: "Elevated errors"}]
-`), 0o600); err != nil {
-		t.Fatal(err)
-	}
+`)
 	down, _, _ := startSimulate(t, "--scenario", sc)
 	healthy, _, _ := startSimulate(t)
 	origin := func(u string) string { return strings.TrimSuffix(u, "/v1") }

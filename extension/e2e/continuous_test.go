@@ -144,15 +144,13 @@ func TestContinuousRestartKeepsIncident(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	scenario := filepath.Join(dir, "outage.yaml")
-	if err := os.WriteFile(scenario, []byte(`name: continuous-restart
+	writeFile(t, scenario, `name: continuous-restart
 seed: 7
 duration: 10m
 baseline: {ttft: {median: 100ms, p99: 300ms}, itl: {median: 5ms, p99: 15ms}, output_tokens: 4}
 phases:
   - {at: 8s, until: 58s, components: [chat_stream], truth: major_outage, error_rate: 1, faults: {server_500: 1}}
-`), 0o600); err != nil {
-		t.Fatal(err)
-	}
+`)
 	url, t0, _ := startSimulate(t, "--scenario", scenario)
 	state := filepath.Join(dir, "state", "detector.json")
 	const interval = time.Second

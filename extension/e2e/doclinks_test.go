@@ -13,8 +13,7 @@ import (
 // spaces as hyphens). Moving sections between files must not leave a link behind.
 func TestDocLinks(t *testing.T) {
 	root := repoRoot(t)
-	files, _ := filepath.Glob(filepath.Join(root, "docs", "*.md"))
-	files = append(files, filepath.Join(root, "README.md"))
+	files := docFiles(t, root)
 	link := regexp.MustCompile(`\]\(([^)\s]+)\)`)
 	for _, f := range files {
 		text, err := os.ReadFile(f) // #nosec G304 -- the repository's own documentation

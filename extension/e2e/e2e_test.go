@@ -51,6 +51,14 @@ func repoRoot(t *testing.T) string {
 	return root
 }
 
+// writeFile writes a test's scenario, script or config, readable by this user only.
+func writeFile(t *testing.T, path, text string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
 type run struct {
 	code           int
 	stdout, stderr string

@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -15,14 +14,12 @@ func TestAutoModelSurvivesARetirement(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	sc := filepath.Join(dir, "retire.yaml")
-	if err := os.WriteFile(sc, []byte(`name: retire-mid-run
+	writeFile(t, sc, `name: retire-mid-run
 duration: 1h
 baseline: {ttft: {median: 20ms}, itl: {median: 2ms}}
 retirements:
   - {model: gpt-5.4-nano, at: 3s}
-`), 0o600); err != nil {
-		t.Fatal(err)
-	}
+`)
 	script := filepath.Join(dir, "retire.js")
 	src := `import chatgpt from "k6/x/chatgpt";
 import { sleep } from "k6";
@@ -42,9 +39,7 @@ export function handleSummary(data) {
   return { stdout: JSON.stringify({ incidents: s.incidents.length, verdict: s.verdict, model: target.model, shutdownDays: days ? days.values.value : null }) + "\n" };
 }
 `
-	if err := os.WriteFile(script, []byte(src), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	writeFile(t, script, src)
 	r := k6runArgs(t, []string{"--log-format", "raw"}, script, "CHATGPT_TARGET=simulator")
 	if r.code != 0 {
 		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)

@@ -57,15 +57,13 @@ func TestStateFileCarriesAnIncidentAcrossRuns(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	scenario := filepath.Join(dir, "outage.yaml")
-	if err := os.WriteFile(scenario, []byte(`name: outage-across-runs
+	writeFile(t, scenario, `name: outage-across-runs
 seed: 5
 duration: 10m
 baseline: {ttft: {median: 200ms, p99: 600ms}, itl: {median: 10ms, p99: 30ms}, output_tokens: 4}
 phases:
   - {at: 17s, until: 62s, components: [chat_stream], truth: major_outage, error_rate: 1, faults: {server_500: 1}}
-`), 0o600); err != nil {
-		t.Fatal(err)
-	}
+`)
 	url, t0, _ := startSimulate(t, "--scenario", scenario)
 	state := filepath.Join(dir, "state", "detector.json")
 	type runWindow struct{ start, end time.Time }
@@ -144,13 +142,11 @@ func TestStateSavedAtExitWithoutReport(t *testing.T) {
 	dir := t.TempDir()
 	state := filepath.Join(dir, "detector.json")
 	script := filepath.Join(dir, "bare.js")
-	if err := os.WriteFile(script, []byte(`import chatgpt from "k6/x/chatgpt";
+	writeFile(t, script, `import chatgpt from "k6/x/chatgpt";
 const target = chatgpt.target({ components: ["chat", "models"], state: __ENV.STATE });
 export const options = { iterations: 3 };
 export default async function () { await target.probeAll(); }
-`), 0o600); err != nil {
-		t.Fatal(err)
-	}
+`)
 	r := k6run(t, script, "STATE="+state)
 	if r.code != 0 {
 		t.Fatalf("exit %d\n%s", r.code, r.stderr)
@@ -186,7 +182,7 @@ phases:
 		t.Fatal(err)
 	}
 	script := filepath.Join(dir, "truth.js")
-	if err := os.WriteFile(script, []byte(`import chatgpt from "k6/x/chatgpt";
+	writeFile(t, script, `import chatgpt from "k6/x/chatgpt";
 const started = Date.now();
 const url = chatgpt.simulator({ scenario: "outage.yaml", speed: 10 });
 const target = chatgpt.target({ baseURL: url, apiKey: "sk-truth", components: ["chat", "chat_stream", "models"] });
@@ -197,9 +193,7 @@ export function handleSummary(data) {
   const s = chatgpt.state();
   return { stdout: JSON.stringify({ incidents: s.incidents, ttd: data.metrics.chatgpt_time_to_detect.values }) + "\n" };
 }
-`), 0o600); err != nil {
-		t.Fatal(err)
-	}
+`)
 	r := k6run(t, script)
 	if r.code != 0 {
 		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)

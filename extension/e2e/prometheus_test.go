@@ -25,9 +25,7 @@ func startPrometheus(t *testing.T) string {
 	}
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "prometheus.yml")
-	if err := os.WriteFile(cfg, []byte("global:\n  scrape_interval: 1h\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	writeFile(t, cfg, "global:\n  scrape_interval: 1h\n")
 	addr := freePort(t)
 	logs, _ := os.Create(filepath.Join(dir, "prometheus.log"))
 	cmd := exec.Command(bin, "--config.file="+cfg, "--storage.tsdb.path="+filepath.Join(dir, "data"), "--web.listen-address="+addr,

@@ -13,13 +13,9 @@ import (
 // snippet cannot drift from code that works.
 func TestReadmeSnippetsComeFromRunnableScripts(t *testing.T) {
 	root := repoRoot(t)
-	docs, err := filepath.Glob(filepath.Join(root, "docs", "*.md"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	block := regexp.MustCompile("(?s)`((?:scripts|examples)/[^`]+\\.js)`[^`]*?:\n\n```js\n(.*?)```")
 	found := map[string]int{}
-	for _, doc := range append([]string{filepath.Join(root, "README.md")}, docs...) {
+	for _, doc := range docFiles(t, root) {
 		text, err := os.ReadFile(doc) // #nosec G304 -- the repository's own documentation
 		if err != nil {
 			t.Fatal(err)
@@ -42,4 +38,14 @@ func TestReadmeSnippetsComeFromRunnableScripts(t *testing.T) {
 			t.Errorf("no snippet of %s cites its script (found %v)", doc, found)
 		}
 	}
+}
+
+// docFiles are the documentation a user's clone has: the README, then docs/*.md.
+func docFiles(t *testing.T, root string) []string {
+	t.Helper()
+	docs, err := filepath.Glob(filepath.Join(root, "docs", "*.md"))
+	if err != nil || len(docs) == 0 {
+		t.Fatalf("no docs/*.md under %s (%v)", root, err)
+	}
+	return append([]string{filepath.Join(root, "README.md")}, docs...)
 }

@@ -64,15 +64,13 @@ func TestScheduledRunsFailWhileDownAndTellOnce(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	sc := filepath.Join(dir, "outage.yaml")
-	if err := os.WriteFile(sc, []byte(`name: outage-over-three-runs
+	writeFile(t, sc, `name: outage-over-three-runs
 seed: 3
 duration: 10m
 baseline: {ttft: {median: 300ms, p99: 1500ms}, itl: {median: 10ms, p99: 40ms}, output_tokens: 4}
 phases:
   - {at: 0s, until: 72s, components: [chat_stream], truth: major_outage, error_rate: 1, faults: {server_500: 1}}
-`), 0o600); err != nil {
-		t.Fatal(err)
-	}
+`)
 	url, t0, _ := startSimulate(t, "--scenario", sc)
 	rc := &receiver{issues: map[int]string{}, titles: map[int]string{}}
 	srv := httptest.NewServer(rc)
@@ -154,7 +152,7 @@ func TestDeclaredMaintenanceIsQuiet(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	sc := filepath.Join(dir, "maintenance.yaml")
-	if err := os.WriteFile(sc, []byte(`name: maintenance-window
+	writeFile(t, sc, `name: maintenance-window
 seed: 4
 duration: 20m
 baseline: {ttft: {median: 100ms, p99: 300ms}, itl: {median: 5ms, p99: 20ms}, output_tokens: 4}
@@ -162,9 +160,7 @@ phases:
   - {at: 2m, until: 20m, components: [chat, chat_stream, models], truth: under_maintenance, error_rate: 0.9, faults: {overloaded_503: 1}}
 status_page:
   - {at: 1m, components: {chat: under_maintenance, chat_stream: under_maintenance}, incident: "Scheduled maintenance of the API"}
-`), 0o600); err != nil {
-		t.Fatal(err)
-	}
+`)
 	r := k6run(t, "scripts/chatgpt.js", "CHATGPT_TARGET=simulator", "CHATGPT_SCENARIO="+sc, "CHATGPT_SPEED=30",
 		"CHATGPT_COMPONENTS=chat_stream,models,status", "CHATGPT_DURATION=16s", "CHATGPT_INTERVAL=500ms")
 	if r.code != 0 || !strings.Contains(r.stderr, "failures during declared maintenance, not outages: openai/chat_stream ") ||

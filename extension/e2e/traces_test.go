@@ -85,9 +85,7 @@ processors:
 exporters:
   jaeger_storage_exporter: {trace_storage: mem}
 `, j.api, freePort(t), freePort(t), j.otlp)
-	if err := os.WriteFile(j.configPath, []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	writeFile(t, j.configPath, cfg)
 	logs, err := os.Create(filepath.Join(dir, "jaeger.log"))
 	if err != nil {
 		t.Fatal(err)
