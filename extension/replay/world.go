@@ -76,6 +76,12 @@ func (w *world) Send(_ context.Context, c probe.Component, confirmation bool) *p
 	if confirmation {
 		w.res.Confirmations++
 	}
+	return drawResult(c, o)
+}
+
+// drawResult is the probe result of meeting draw o: its fault classified from the simulator's
+// bytes, its timings as drawn.
+func drawResult(c probe.Component, o scenario.Draw) *probe.Result {
 	cl := judge(o.Fault)
 	return &probe.Result{Component: c, OK: cl.Class == classify.OK, Class: cl.Class, Blame: cl.Blame, RetryAfterMs: cl.RetryAfterMs,
 		Timings: probe.Timings{TTFT: o.TTFTMs, ITL: o.ITLMs, Total: o.TotalMs}}
