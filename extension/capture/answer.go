@@ -13,33 +13,52 @@ import (
 )
 
 // Build makes the Outcome of one captured response — status, headers and body — in the dialect
-// of provider ("" to recognise it from the body). The body is cut at BodyCap. A 2xx body is read
-// as the answer it should be: an event stream (chat chunks, Responses events, Anthropic Messages
-// events, Gemini chunks) or a whole answer (chat completion, Responses object, Anthropic message,
-// Gemini generateContent), so the classifier sees answer bytes, the finish reason and any error
-// record.
+// of provider ("" to recognise it from the body). A 2xx body is read, up to AnswerCap, as the
+// answer it should be: an event stream (chat chunks, Responses events, Anthropic Messages events,
+// Gemini chunks) or a whole answer (chat completion, Responses object, Anthropic message, Gemini
+// generateContent), so the classifier sees answer bytes, the finish reason and any error record.
+// The Outcome's Body, which the rules read, is then cut at BodyCap.
 func Build(status int, h http.Header, body []byte, provider string) classify.Outcome {
 	if h == nil {
 		h = http.Header{}
 	}
-	if len(body) > BodyCap {
-		body = body[:BodyCap]
+	ok := status >= 200 && status < 300
+	limit := BodyCap
+	if ok {
+		limit = AnswerCap
+	}
+	cut := len(body) > limit
+	if cut {
+		body = body[:limit]
 	}
 	o := classify.Outcome{Provider: provider, Status: status, Header: h, Body: body, ExpectAnswer: true}
-	if status < 200 || status >= 300 {
+	if !ok {
 		return o
 	}
-	ct, _, _ := mime.ParseMediaType(h.Get("Content-Type"))
-	if ct == "text/event-stream" || (ct == "" && looksLikeSSE(body)) {
-		scanStream(&o, provider)
-		return o
+	readAnswer(&o, h, provider)
+	if cut && (o.Stream == nil || !o.Stream.Terminal) {
+		// the reader cut it, not the server: its end was never read
+		o.Err, o.Stage = errCaptureCut, classify.StageBody
 	}
-	if ct == "application/x-ndjson" || ct == "application/jsonl" {
-		scanNDJSON(&o)
-		return o
+	if len(o.Body) > BodyCap {
+		o.Body = o.Body[:BodyCap]
 	}
-	wholeAnswer(&o)
 	return o
+}
+
+// errCaptureCut says a 2xx capture was longer than the reader reads.
+var errCaptureCut = errors.New("capture longer than the reader reads (16 MiB, 65,536 events): its end was not read")
+
+func readAnswer(o *classify.Outcome, h http.Header, provider string) {
+	ct, _, _ := mime.ParseMediaType(h.Get("Content-Type"))
+	switch {
+	case ct == "text/event-stream" || (ct == "" && looksLikeSSE(o.Body)):
+		scanStream(o, provider)
+	case ct == "application/x-ndjson" || ct == "application/jsonl":
+		scanNDJSON(o)
+	default:
+		wholeAnswer(o)
+	}
 }
 
 func looksLikeSSE(b []byte) bool {

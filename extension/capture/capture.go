@@ -18,9 +18,15 @@ import (
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/classify"
 )
 
-// BodyCap is how much of a body is read; the rest is discarded. Every marker the rules look for
-// sits well inside it.
+// BodyCap is how much of a body the classifier's rules read; the rest is discarded. Every marker
+// the rules look for sits well inside it.
 const BodyCap = 64 << 10
+
+// AnswerCap is how much of a 2xx body is read for the answer and stream facts: a served stream's
+// terminal marker sits at its end, and real captures of long answers run to hundreds of KiB
+// (testdata/realworld/heldout5 has a 660 KiB Perplexity stream that repeats its citations in
+// every chunk). A capture cut here has no end to read and says so.
+const AnswerCap = 16 << 20
 
 // maxBlocks bounds how many status blocks one dump may hold (proxy CONNECT, 100 Continue,
 // redirects followed with -L): a real dump has two or three.
@@ -38,8 +44,8 @@ func Parse(r io.Reader) (classify.Outcome, error) { return ParseFor(r, "") }
 // Outcome, in the dialect of provider when known. Leading blank lines and "#" comment lines are
 // skipped. curl prints one status block per response it met: a proxy's "HTTP/1.1 200
 // Connection established", interim 1xx responses and, with -L, each redirect; those come first,
-// and the last block is the response. The body is capped at BodyCap; a 2xx body is read for the
-// answer and stream facts.
+// and the last block is the response. The body is capped at BodyCap; a 2xx body is read up to
+// AnswerCap for the answer and stream facts.
 func ParseFor(r io.Reader, provider string) (classify.Outcome, error) {
 	br := bufio.NewReaderSize(r, 4096)
 	tp := textproto.NewReader(br)
@@ -73,7 +79,11 @@ func ParseFor(r io.Reader, provider string) (classify.Outcome, error) {
 		}
 		line = next
 	}
-	body, err := io.ReadAll(io.LimitReader(io.MultiReader(strings.NewReader(prefix), br), BodyCap))
+	limit := int64(BodyCap)
+	if status >= 200 && status < 300 {
+		limit = AnswerCap + 1 // one byte more tells a cut capture from one of exactly AnswerCap
+	}
+	body, err := io.ReadAll(io.LimitReader(io.MultiReader(strings.NewReader(prefix), br), limit))
 	if err != nil {
 		return classify.Outcome{}, fmt.Errorf("read body: %w", err)
 	}

@@ -323,3 +323,43 @@ func TestNDJSON(t *testing.T) {
 		t.Fatalf("got %s", c.Class)
 	}
 }
+
+// TestLongAnswers: a served stream longer than BodyCap is read to its terminal marker (only the
+// rules' view of the body is cut), and one longer than AnswerCap says the reader cut it.
+func TestLongAnswers(t *testing.T) {
+	chunk := `data: {"choices":[{"index":0,"delta":{"content":"` + strings.Repeat("x", 200) + `"},"finish_reason":null}]}` + "\n\n"
+	end := `data: {"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}` + "\n\ndata: [DONE]\n\n"
+	head := "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n\r\n"
+	tests := []struct {
+		name    string
+		chunks  int
+		wantErr bool
+	}{
+		{"inside BodyCap", 10, false},
+		{"past BodyCap", 3 * BodyCap / len(chunk), false},
+		{"past AnswerCap", AnswerCap/len(chunk) + 10, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o, err := Parse(strings.NewReader(head + strings.Repeat(chunk, tt.chunks) + end))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(o.Body) > BodyCap {
+				t.Errorf("rules see %d bytes, more than BodyCap", len(o.Body))
+			}
+			if tt.wantErr {
+				if !errors.Is(o.Err, errCaptureCut) {
+					t.Errorf("Err = %v, want the capture-cut error", o.Err)
+				}
+				return
+			}
+			if o.Err != nil || o.Stream == nil || !o.Stream.Terminal || o.FinishReason != "stop" {
+				t.Errorf("Err %v, stream %+v, finish %q: want a whole stream", o.Err, o.Stream, o.FinishReason)
+			}
+			if got := classify.Classify(o); got.Class != classify.OK {
+				t.Errorf("class %s, want ok", got.Class)
+			}
+		})
+	}
+}

@@ -11,8 +11,9 @@ import (
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/stream"
 )
 
-// maxEvents bounds the events read from one captured stream (a 64 KiB body holds a few hundred).
-const maxEvents = 4096
+// maxEvents bounds the events read from one captured stream: real long answers hold a few
+// thousand, and a bound keeps a hostile capture's event slice small.
+const maxEvents = 1 << 16
 
 type event struct {
 	typ  string
@@ -76,6 +77,9 @@ func scanStream(o *classify.Outcome, provider string) {
 		ferr, o.Malformed = derr, true
 	}
 	f := dl.Facts()
+	if ferr == nil && len(events) == maxEvents && !f.Terminal {
+		ferr = errCaptureCut // the reader stopped before the stream did
+	}
 	if len(f.ErrorEvent) == 0 {
 		if doc := errorRecord(events); doc != nil && (f.Content == 0 || !f.Terminal) { // not a stray document in a served answer
 			f.ErrorEvent = doc
