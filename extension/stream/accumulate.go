@@ -12,7 +12,7 @@ const MaxText = 4 << 10
 // Summary is what a probe needs from a response, whatever the dialect: the terminal marker, an
 // error record, answer bytes and tokens, finish reason, usage and model.
 type Summary struct {
-	Terminal     bool   // the dialect's terminal marker arrived ([DONE], response.completed, message_stop)
+	Terminal     bool   // the dialect's end arrived ([DONE] or a finish_reason, response.completed, message_stop)
 	ErrorEvent   []byte // an error record, as an {"error":{…}} envelope the classifier reads
 	Content      int    // answer bytes
 	Tokens       int    // events that carried answer or reasoning text
@@ -103,6 +103,11 @@ func (s *ChatStream) Add(ev Event) (Step, error) {
 	}
 	if v.finishReason.present() && !v.finishReason.equals(s.FinishReason) {
 		s.FinishReason = v.finishReason.text()
+	}
+	if v.finishReason.present() && len(v.finishReason.raw) > 0 {
+		// The answer is whole once a finish_reason arrives: what follows (usage, [DONE]) is
+		// bookkeeping, and some servers never send [DONE] (Perplexity; testdata/realworld/heldout5).
+		s.Terminal = true
 	}
 	if s.refused = s.refused || v.refusal > 0; s.refused {
 		s.FinishReason = Refused

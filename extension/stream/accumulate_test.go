@@ -33,3 +33,32 @@ func TestChatStreamSteps(t *testing.T) {
 		t.Fatal("malformed record accepted")
 	}
 }
+
+// TestChatStreamEnds: a chat stream is whole at [DONE] or at a finish_reason (some servers never
+// send [DONE]); a stream cut before either is not.
+func TestChatStreamEnds(t *testing.T) {
+	tok := `{"choices":[{"index":0,"delta":{"content":"hi"},"finish_reason":null}]}`
+	tests := []struct {
+		name   string
+		events []string
+		want   bool
+	}{
+		{"tokens only", []string{tok, tok}, false},
+		{"empty finish_reason", []string{tok, `{"choices":[{"index":0,"delta":{},"finish_reason":""}]}`}, false},
+		{"finish_reason, no [DONE]", []string{tok, `{"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}`}, true},
+		{"[DONE]", []string{tok, "[DONE]"}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var s ChatStream
+			for _, e := range tt.events {
+				if _, err := s.Add(Event{Data: []byte(e)}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if s.Terminal != tt.want {
+				t.Errorf("Terminal = %v, want %v", s.Terminal, tt.want)
+			}
+		})
+	}
+}
