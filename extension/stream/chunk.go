@@ -59,9 +59,15 @@ type chunkView struct {
 // outputs send a refusal in place of the answer).
 // A tool call (tool_calls, the older function_call), audio or images are an answer too: a model
 // that calls a tool or speaks instead of writing text has answered.
+//
+// content may also be a list of parts (Mistral's Magistral streams [{"type":"thinking",…}] and
+// [{"type":"text","text":…}]; testdata/realworld/heldout5): text parts are answer, thinking
+// parts reasoning, any other part (an image, audio) an answer.
 type messageView struct {
 	content, reasoningContent, reasoning, refusal strField
 	tool                                          bool
+	partText                                      []strField // text parts of a content list
+	partOther, partThought                        int        // other parts; bytes of thinking parts
 }
 
 type choiceView struct {
@@ -163,6 +169,16 @@ func (v *chunkView) choices(s *scanner, keepText bool) error {
 				}
 			}
 		}
+		for _, m := range []*messageView{&c.delta, &c.message} {
+			for _, f := range m.partText {
+				v.content += decodedLen(f.raw, f.escaped)
+				if keepText {
+					v.text = appendText(v.text, f)
+				}
+			}
+			v.content += m.partOther
+			v.reasoning += m.partThought
+		}
 		if c.delta.tool || c.message.tool {
 			v.content++ // a tool call is the answer
 		}
@@ -193,7 +209,11 @@ func readMessage(s *scanner, m *messageView, delta bool) error {
 	}
 	return s.object(func(key string, raw []byte) error {
 		switch {
-		case is(key, raw, "content"):
+		case is(key, raw, "content"): // a repeated key replaces the earlier value, as in encoding/json
+			m.content, m.partText, m.partOther, m.partThought = strField{}, m.partText[:0], 0, 0
+			if s.peek() == '[' {
+				return readParts(s, m)
+			}
 			return m.content.read(s)
 		case is(key, raw, "reasoning_content"):
 			return m.reasoningContent.read(s)
@@ -269,4 +289,42 @@ func appendText(dst []byte, f strField) []byte {
 		return append(dst, f.raw...)
 	}
 	return append(dst, unescape(f.raw)...)
+}
+
+// readParts reads a content list: [{"type":"text","text":"…"}, {"type":"thinking","thinking":…}, …].
+func readParts(s *scanner, m *messageView) error {
+	return s.array(func() error {
+		if s.peek() != '{' {
+			return s.skip()
+		}
+		var typ, text strField
+		thought := 0
+		err := s.object(func(key string, raw []byte) error {
+			switch {
+			case is(key, raw, "type"):
+				return typ.read(s)
+			case is(key, raw, "text"):
+				return text.read(s)
+			case is(key, raw, "thinking"):
+				s.ws()
+				start := s.i
+				err := s.skip()
+				thought = s.i - start
+				return err
+			}
+			return s.skip()
+		})
+		if err != nil {
+			return err
+		}
+		switch {
+		case thought > 0 || typ.equals("thinking"):
+			m.partThought += max(thought, 1)
+		case text.present():
+			m.partText = append(m.partText, text)
+		default:
+			m.partOther++
+		}
+		return nil
+	})
 }

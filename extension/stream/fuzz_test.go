@@ -154,6 +154,10 @@ func FuzzChunkMatchesEncodingJSON(f *testing.F) {
 		`{"choices":[{"delta":{"content":null,"refusal":"I'm sorry"},"finish_reason":"stop"}]}`, `{"choices":[{"message":{"refusal":""}}]}`,
 		`{"usage":{"completion_tokens":9,"completion_tokens_details":{"reasoning_tokens":8}}}`, `{"usage":{"completion_tokens_details":null}}`,
 		`{"usage":{"completion_tokens_details":"x","completion_tokens_details":{"reasoning_tokens":1e9}}}`,
+		// content lists (Mistral's Magistral): thinking, text and other parts; a repeated key
+		`{"choices":[{"delta":{"content":[{"type":"thinking","thinking":[{"type":"text","text":"hm"}]}]}}]}`,
+		`{"choices":[{"delta":{"content":[{"type":"text","text":"a\u00e9"},{"type":"image_url"},1,null]}}]}`,
+		`{"choices":[{"delta":{"content":"x","content":[{"text":"y"}]},"message":{"content":[],"content":"z"}}]}`,
 		// keys that fold to ours through longer characters (Kelvin sign, long s): encoding/json matches them
 		"{\"choice\u017f\":[{\"delta\":{\"content\":\"a\"}}],\"u\u017fage\":{\"prompt_to\u212aens\":3}}",
 		"{\"choice\xc5\xbf\":[{\"delta\":{\"content\":\"a\"}}],\"u\xc5\xbfage\":{\"prompt_to\xe2\x84\xaaens\":3}}",

@@ -12,17 +12,52 @@ import (
 
 type wireChoice struct {
 	Delta struct {
-		Content          *string `json:"content"`
-		ReasoningContent *string `json:"reasoning_content"`
-		Reasoning        *string `json:"reasoning"`
-		Refusal          *string `json:"refusal"`
+		Content          wireContent `json:"content"`
+		ReasoningContent *string     `json:"reasoning_content"`
+		Reasoning        *string     `json:"reasoning"`
+		Refusal          *string     `json:"refusal"`
 	} `json:"delta"`
 	Message struct {
-		Content          *string `json:"content"`
-		ReasoningContent *string `json:"reasoning_content"`
-		Refusal          *string `json:"refusal"`
+		Content          wireContent `json:"content"`
+		ReasoningContent *string     `json:"reasoning_content"`
+		Refusal          *string     `json:"refusal"`
 	} `json:"message"`
 	FinishReason *string `json:"finish_reason"`
+}
+
+// wireContent is a string, null, or a list of parts.
+type wireContent struct {
+	s     *string
+	parts []wirePart
+}
+
+type wirePart struct {
+	Type     string          `json:"type"`
+	Text     *string         `json:"text"`
+	Thinking json.RawMessage `json:"thinking"`
+}
+
+func (c *wireContent) UnmarshalJSON(b []byte) error {
+	*c = wireContent{}
+	if len(b) > 0 && b[0] == '[' {
+		var raw []json.RawMessage
+		if err := json.Unmarshal(b, &raw); err != nil {
+			return err
+		}
+		c.parts = []wirePart{}
+		for _, r := range raw {
+			if len(r) == 0 || r[0] != '{' {
+				continue // not a part
+			}
+			var p wirePart
+			if err := json.Unmarshal(r, &p); err != nil {
+				return err
+			}
+			c.parts = append(c.parts, p)
+		}
+		return nil
+	}
+	return json.Unmarshal(b, &c.s)
 }
 
 type wireChunk struct {
@@ -46,11 +81,26 @@ func parseChatChunkReflect(data []byte, keepText bool) (ChatChunk, error) {
 	}
 	for i := range w.Choices {
 		ch := &w.Choices[i]
-		for _, s := range []*string{ch.Delta.Content, ch.Message.Content} {
+		for _, s := range []*string{ch.Delta.Content.s, ch.Message.Content.s} {
 			if s != nil {
 				c.Content += len(*s)
 				if keepText {
 					c.Text += *s
+				}
+			}
+		}
+		for _, parts := range [][]wirePart{ch.Delta.Content.parts, ch.Message.Content.parts} {
+			for _, p := range parts {
+				switch {
+				case len(p.Thinking) > 0 || p.Type == "thinking":
+					c.Reasoning += max(len(p.Thinking), 1)
+				case p.Text != nil:
+					c.Content += len(*p.Text)
+					if keepText {
+						c.Text += *p.Text
+					}
+				default:
+					c.Content++
 				}
 			}
 		}
