@@ -110,6 +110,7 @@ type bucket struct {
 	tokens, day bool // a token bucket (else requests or unnamed); a daily one
 	named       bool // the header says what it counts
 	remaining   float64
+	limit       float64 // the bucket's size, from the matching "limit" header; 0 when not sent
 }
 
 // buckets calls f for every rate-limit bucket in the headers whose remaining count parses.
@@ -124,6 +125,9 @@ func buckets(h http.Header, f func(b bucket)) {
 			continue
 		}
 		b := bucket{remaining: n, day: strings.Contains(lk, "day")}
+		if l, err := strconv.ParseFloat(strings.TrimSpace(h.Get(strings.Replace(lk, "remaining", "limit", 1))), 64); err == nil {
+			b.limit = l
+		}
 		switch {
 		case strings.Contains(lk, "token"):
 			b.tokens, b.named = true, true
@@ -158,11 +162,14 @@ func exhaustedBucket(h http.Header) string {
 // at 0: the limit it names is not ours, so the provider is shedding load. Without a header for
 // that bucket nothing shows headroom: a tokens-per-minute 429 says nothing about requests left.
 // need is what the request asked of a token bucket ("Requested 3082"), 0 when unknown: a token
-// bucket with less left than that has no room for it.
+// bucket with less left than that has no room for it, nor, when need is unknown, one down to a
+// quarter of its limit.
 func headroom(h http.Header, kind string, need float64) bool {
 	seen, empty := false, false
 	buckets(h, func(b bucket) {
-		if b.remaining <= 0 || (b.tokens && b.remaining < need) {
+		// Without the request's size, a token bucket down to its last quarter shows no room:
+		// Azure and OpenAI charge a request's max_tokens up front, and it may be what ran out.
+		if b.remaining <= 0 || (b.tokens && (b.remaining < need || (need == 0 && b.remaining < b.limit/4))) {
 			empty = true
 			return
 		}

@@ -159,7 +159,7 @@ func meaning(st int, h http.Header, env *envelope, html bool, body []byte) (Clas
 		m(quotaWords) && zeroAllowance(env.textHay.b.String()): // "limit: 0": no wait makes room, only a plan does
 		return QuotaExhausted, BlameAccount
 	case st == 401 && (inCodes(accessCodes) || inText(grantWords)) && !m(authWords) &&
-		!(inText(credentialWords) && inText(absentWords)):
+		!(inText(credentialWords) && inText(absentWords) && !inText(scopeWords)):
 		// Azure's 401 PermissionDenied, a restricted key's missing scopes: the caller signed in
 		// and lacks a role or scope
 		return PermissionDenied, BlameAccount

@@ -279,6 +279,10 @@ var (
 	// that will not say which) it is a permission the key lacks.
 	authzWords = words("authorization failed", "authorization failure", "authorizationfailed")
 
+	// scopeWords: a text about a key's scopes ("Missing scopes: api.responses.write … a restricted
+	// API key") names what is missing from a valid key, not a missing key.
+	scopeWords = words("scope")
+
 	// oursWords: a 429 whose text names the caller's own limit ("you reached your free usage
 	// limit") is ours even without a standard envelope; one that names nobody is load shedding.
 	oursWords = words("you ", "you'", "your", "account", "organization", "api key", "user", "您", "你的", "账户", "账号")
