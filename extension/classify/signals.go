@@ -77,7 +77,7 @@ var (
 		"name resolution failed", "error sending request", "error trying to connect", "connection closed before message completed",
 		"network connection lost", "connection lost", "fetch failed", "getaddrinfo", "eai_again", "no such host",
 		"network is unreachable", "host is unreachable", "no route to host", "und_err_connect", "worker threw exception",
-		"worker exceeded", "function_invocation_failed", "deployment failed while serving", "awaiting headers",
+		"worker exceeded", "function_invocation_failed", "deployment failed while serving", "an error occurred with your deployment", "awaiting headers",
 		"awaiting response headers", "broken pipe", "is unreachable", "not reachable", "unable to reach",
 		"could not reach", "couldn't reach", "cannot reach", "can't reach", "failed to reach",
 		"ssl handshake failed", "tls handshake failed",
@@ -151,7 +151,8 @@ var (
 		"quota exceeded", "exceeded quota", "quota_exceeded", "quota has been reached", "quota reached",
 		"quota_reached", "quota exhausted", "quotaexceeded", "exceeded your quota", "out of quota",
 		"quota has been exhausted", "quota is exhausted", "quota was exhausted", "quota is insufficient", "no remaining quota",
-		"free quota", "monthly limit", "monthly quota", "monthly usage limit", "额度", "額度", "配额不足", "配额已用", "配额用尽", "配额耗尽")
+		"free quota", "free tier has been exhausted", "free tier of the model has been exhausted", "free tier is exhausted",
+		"free tier exhausted", "monthly limit", "monthly quota", "monthly usage limit", "额度", "額度", "配额不足", "配额已用", "配额用尽", "配额耗尽")
 
 	// bucketWords name a rate-limit bucket (a window and what it counts): with refillWords they
 	// say the limit refills over time — a rate limit, not an empty purse. A 429 that names its
@@ -191,7 +192,7 @@ var (
 		"no instance available", "no workers available", "no servers available", "no replicas available", "no gpus available",
 		"no accounts available", "no keys available", "no slots available", "capacity problem", "no slot available",
 		"no free slot", "sobrecarga", "surchargé", "перегруж", "과부하",
-		"拥挤", "排队", "算力不足", "過載", "過負荷", "混雑")
+		"拥挤", "排队", "算力不足", "满载", "滿載", "過載", "過負荷", "混雑")
 
 	// contentWords: a safety or moderation filter stopped the prompt or the answer.
 	contentWords = words("content_filter", "content filter", "contentfilter", "content_policy", "content policy", "contentpolicy",
@@ -218,7 +219,7 @@ var (
 		"input token count", "prompt token count", "maximum number of tokens", "maximum model length", "max_model_len", "tokens in the prompt", "total number of tokens",
 		"reduce the length of the messages", "sequence length", "max_seq_len", "prompt is too large", "prompt too large",
 		"contextlength", "contextwindow",
-		"exceeds the available context", "maximum input length", "max input length",
+		"exceeds the available context", "maximum input length", "max input length", "exceeds the maximum allowed length",
 		"longer than the model", "tokens to keep", "max_new_tokens` must be", "`inputs` tokens",
 		"`inputs` must have less than", "model token limit", "model's token limit", "too many input tokens", "input length should", "input length exceed",
 		"prompt length exceed", "maximum prompt length", "max prompt length", "length of messages exceed",
@@ -297,7 +298,9 @@ var (
 	// status (404, 500) says.
 	credentialWords = words("api key", "api_key", "apikey", "api-key", "secret", "credential", "bearer",
 		"access token", "access_token", "auth token", "authorization header", "密钥", "令牌")
-	absentWords = words("missing", "not provided", "not set", "not configured", "is required", "are required",
+	// requiredWords: a field the request must carry is missing.
+	requiredWords = words("is required", "are required")
+	absentWords   = words("missing", "not provided", "not set", "not configured", "is required", "are required",
 		"was not found", "not found", "couldn't find", "could not find", "cannot find", "can't find", "unable to find",
 		"does not exist", "unable to locate", "could not locate", "缺少", "未提供", "未设置", "未配置", "不存在")
 
