@@ -408,6 +408,9 @@ func (e *envelope) textValue(v []byte, depth int) {
 	if strings.TrimSpace(s) == "" {
 		return
 	}
+	if e.relayStatus == 0 {
+		e.relayStatus = statusInWords(s)
+	}
 	if depth < maxDepth {
 		if i := strings.IndexByte(s, '{'); i >= 0 && i+1 < len(s) && (s[i+1] == '"' || isWS(s[i+1])) {
 			inner := envelope{}
@@ -559,3 +562,22 @@ func bound(s string) string {
 	}
 	return s[:cut] + "…"
 }
+
+// statusInWords reads an upstream's status that a relay's message names in words — "upstream
+// error: HTTP Error 400: Bad Request" (Python's urllib), "Request failed with status code 404" —
+// or 0. Only 4xx and 5xx count.
+func statusInWords(s string) int {
+	for _, w := range [...]string{"http error ", "status code ", "status code: ", "http status "} {
+		i := indexFold(s, w)
+		if i < 0 || len(s) < i+len(w)+3 {
+			continue
+		}
+		d := s[i+len(w) : i+len(w)+3]
+		if n, err := strconv.Atoi(d); err == nil && n >= 400 && n <= 599 && (len(s) == i+len(w)+3 || !isDigit(s[i+len(w)+3])) {
+			return n
+		}
+	}
+	return 0
+}
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }

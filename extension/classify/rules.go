@@ -271,19 +271,27 @@ func reasonStatus(msg string) int {
 // limit reached"); or a code that names a rate limit. A 429 whose only text is its reason phrase
 // ("Too Many Requests") says nothing the status did not.
 func rateLimitedByUs(h http.Header, env *envelope, m, inText, inCodes func(*family) bool) bool {
-	if exhaustedBucket(h) != "" || inCodes(rateLimitWords) || env.k("tokens") || env.k("requests") {
+	if exhaustedBucket(h) != "" {
 		return true
 	}
 	if reasonOnly(env.textHay.b.String()) {
-		return false
+		return false // even under a rate-limit type: Anthropic's bare "Rate limited" is the server shedding load
+	}
+	if inCodes(rateLimitWords) || env.k("tokens") || env.k("requests") {
+		return true
 	}
 	return ((m(rateWords) || m(bucketWords) || m(refillWords)) && (env.standard || inText(oursWords))) ||
 		inText(bucketWords) || (inText(rateLimitWords) && inText(limitHitWords))
 }
 
-// reasonOnly reports a haystack that holds nothing but the 429 reason phrase.
+// reasonOnly reports a haystack that holds nothing but the 429 reason phrase or its like
+// ("Too Many Requests", "Rate limited"): words that say no more than the status.
 func reasonOnly(hay string) bool {
-	const phrase = "toomanyrequests"
+	return lettersOnly(hay, "toomanyrequests") || lettersOnly(hay, "ratelimited")
+}
+
+// lettersOnly: the lower-case letters of hay, in order, are exactly phrase.
+func lettersOnly(hay, phrase string) bool {
 	j := 0
 	for i := 0; i < len(hay); i++ {
 		c := hay[i]
