@@ -158,6 +158,10 @@ func TestStreams(t *testing.T) {
 		{"python repr error record", "", "data: {'error': {'message': 'prompt too long', 'code': None}}\n\ndata: [DONE]\n\n", false, 0, "prompt too long", nil, false},
 		{"plain-text error line", "", "data: {\"choices\":[{\"delta\":{\"content\":\"hi\"}}]}\n\ndata: Internal Server Error\n\n", false, 2, "Internal Server Error", nil, false},
 		{"plain text that names no error stays malformed", "", "data: hello there\n\n", false, 0, "", errors.New("any"), true},
+		// captures as people save them: a record pretty-printed over bare lines, a cut record
+		{"pretty-printed record", "", "data: {\n  \"type\": \"error\",\n  \"error\": {\"type\": \"overloaded_error\"}\n}\n", false, 0, "overloaded_error", nil, false},
+		{"cut error record with typographic quotes", "", "data: {\u201cerror\u201d:{\u201cmessage\u201d:\u201cThe server had an error", false, 0, "server had an error", nil, false},
+		{"cut answer chunk that says error", "", "data: {\"choices\":[{\"delta\":{\"content\":\"an error", false, 0, "", io.ErrUnexpectedEOF, false},
 		// Cohere's native v2 stream: kebab-case event types, message-end is its terminal event
 		{"cohere v2 text", "", "event: message-start\ndata: {\"type\":\"message-start\",\"delta\":{\"message\":{\"role\":\"assistant\",\"content\":[]}}}\n\nevent: content-delta\ndata: {\"type\":\"content-delta\",\"index\":0,\"delta\":{\"message\":{\"content\":{\"text\":\"Hello\"}}}}\n\nevent: message-end\ndata: {\"type\":\"message-end\",\"delta\":{\"finish_reason\":\"COMPLETE\"}}\n\n", true, 5, "", nil, false},
 		{"cohere v2 tool call only", "", "data: {\"type\":\"tool-call-start\",\"index\":0,\"delta\":{\"message\":{\"tool_calls\":{\"id\":\"c1\",\"type\":\"function\",\"function\":{\"name\":\"f\",\"arguments\":\"\"}}}}}\n\ndata: {\"type\":\"tool-call-end\",\"index\":0}\n\ndata: {\"type\":\"message-end\",\"delta\":{\"finish_reason\":\"TOOL_CALL\"}}\n\n", true, 1, "", nil, false},

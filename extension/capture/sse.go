@@ -31,7 +31,7 @@ type event struct {
 // a truncated stream rather than a malformed one.
 func scanStream(o *classify.Outcome, provider string) {
 	var events []event
-	d := stream.NewDecoder(bytes.NewReader(o.Body))
+	d := stream.NewDecoder(bytes.NewReader(joinContinuations(o.Body)))
 	var derr error
 	for len(events) < maxEvents {
 		ev, err := d.Next()
@@ -56,7 +56,7 @@ func scanStream(o *classify.Outcome, provider string) {
 		st, err := add(dl, ev)
 		if err != nil {
 			switch {
-			case i == len(events)-1 && !endsWithBlankLine(o.Body):
+			case i == len(events)-1 && !endsWithBlankLine(o.Body) && (!namesError(ev.data) || answerChunk(ev.data)):
 				ferr = io.ErrUnexpectedEOF // cut off mid-record: the capture ends inside it
 			case namesError(ev.data):
 				// a whole record that is not JSON but names an error — a Python server's repr
@@ -170,6 +170,68 @@ func errorRecord(events []event) []byte {
 		}
 	}
 	return nil
+}
+
+// joinContinuations reads a record that was saved pretty-printed — "data: {" and then the rest
+// of the document on bare lines, which an SSE parser drops (testdata/realworld/heldout5) — as
+// one record: each bare line after a data line, up to the blank line that ends the event,
+// becomes a data line of its own. A body with none is returned as it is.
+func joinContinuations(body []byte) []byte {
+	var out []byte
+	inData := false
+	for off := 0; off < len(body); {
+		end := bytes.IndexByte(body[off:], '\n')
+		if end < 0 {
+			end = len(body)
+		} else {
+			end += off + 1
+		}
+		line := body[off:end]
+		t := bytes.TrimRight(line, "\r\n")
+		switch {
+		case len(t) == 0:
+			inData = false
+		case sseField(t):
+			inData = bytes.HasPrefix(t, []byte("data"))
+		case inData:
+			if out == nil {
+				out = append(make([]byte, 0, len(body)+64), body[:off]...)
+			}
+			out = append(out, "data:"...)
+		}
+		if out != nil {
+			out = append(out, line...)
+		}
+		off = end
+	}
+	if out == nil {
+		return body
+	}
+	return out
+}
+
+// sseField: a line that is an SSE field (data, event, id, retry) or a comment.
+func sseField(line []byte) bool {
+	if line[0] == ':' {
+		return true
+	}
+	for _, f := range [...]string{"data", "event", "id", "retry"} {
+		if rest, ok := bytes.CutPrefix(line, []byte(f)); ok && (len(rest) == 0 || rest[0] == ':') {
+			return true
+		}
+	}
+	return false
+}
+
+// answerChunk: a record that starts like an answer chunk of some dialect, so a cut one is a
+// truncated answer even when its text says "error".
+func answerChunk(data []byte) bool {
+	for _, k := range [...]string{`"choices"`, `"delta"`, `"candidates"`, `"content_block`, `"response.`} {
+		if bytes.Contains(data, []byte(k)) {
+			return true
+		}
+	}
+	return false
 }
 
 // namesError: a record that says "error" or "exception" in any case.
