@@ -44,7 +44,7 @@ test: lint test-unit
 test-unit: $(K6) $(OPENAI_NODE)/package.json $(JAEGER) $(DEBIAN_TOOLS)
 	K6_BIN=$(K6) OPENAI_NODE=$(OPENAI_NODE) JAEGER_BIN=$(JAEGER) XMLLINT=$$(command -v xmllint) CHROMIUM=$$(command -v chromium) \
 		PROMETHEUS=$$(command -v prometheus) PROMTOOL=$$(command -v promtool) go test -count=1 -parallel 8 -timeout 10m ./...
-	@go test -count=1 -run '^TestRealworldScore$$' -v ./extension/classify | grep -E 'SCORE (train|heldout|heldout2|heldout3)'  # class-and-blame accuracy on public captures (testdata/realworld)
+	@go test -count=1 -run '^(TestRealworldScore|TestSecondAnnotator)$$' -v ./extension/classify | grep -E 'SCORE '  # class-and-blame accuracy on public captures (testdata/realworld), and two annotators' agreement
 	@# the Kubernetes manifests: a module of its own, so the extension does not depend on k8s.io
 	cd deploy && K6_BIN=$(K6) go test -count=1 -timeout 5m ./...
 	go test -count=1 -run '^$$' -bench . -benchtime 1x ./... > /dev/null  # benchmarks still run (not timed)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"maps"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -137,4 +138,57 @@ func TestEveryClassHasACase(t *testing.T) {
 			t.Errorf("no case for class %s", cl)
 		}
 	}
+}
+
+// TestSecondAnnotator compares heldout5/'s labels with a second, blind labelling of the same
+// cases by the same guide (testdata/realworld/heldout5-second-annotator.tsv) and logs how often
+// the two people agree — the ceiling that any classifier's agreement with one of them is held
+// against — and how often the classifier agrees with each. It fails when a case lacks a row or a
+// row names no class of the taxonomy.
+func TestSecondAnnotator(t *testing.T) {
+	data, err := os.ReadFile("testdata/realworld/heldout5-second-annotator.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	second := map[string][2]string{}
+	for _, line := range strings.Split(string(data), "\n") {
+		f := strings.Split(line, "\t")
+		if strings.HasPrefix(line, "#") || len(f) < 3 {
+			continue
+		}
+		second[f[0]] = [2]string{f[1], f[2]}
+	}
+	known := map[classify.Class]bool{}
+	for _, c := range classify.Classes {
+		known[c] = true
+	}
+	var both, first, other, total int
+	for _, c := range loadCases(t, "testdata/realworld/heldout5") {
+		s, ok := second[c.name]
+		if !ok {
+			t.Errorf("%s: no second label", c.name)
+			continue
+		}
+		if !known[classify.Class(s[0])] {
+			t.Errorf("%s: second label %q is not a class", c.name, s[0])
+		}
+		o, err := capture.Parse(bytes.NewReader(c.raw))
+		got := classify.Classification{Class: "parse_error"}
+		if err == nil {
+			got = classify.Classify(o)
+		}
+		total++
+		if s == [2]string{string(c.class), string(c.blame)} {
+			both++
+		}
+		if got.Class == c.class && got.Blame == c.blame {
+			first++
+		}
+		if s == [2]string{string(got.Class), string(got.Blame)} {
+			other++
+		}
+	}
+	pct := func(n int) float64 { return 100 * float64(n) / float64(total) }
+	t.Logf("SCORE heldout5 annotators: %d/%d = %.1f %% agree; classifier with the first %.1f %%, with the second %.1f %%",
+		both, total, pct(both), pct(first), pct(other))
 }
