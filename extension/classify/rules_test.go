@@ -200,6 +200,21 @@ func TestRules(t *testing.T) {
 		{"cloudflare's 522 title relayed", 502, json, `{"error":{"message":"Upstream returned 522: Connection timed out"}}`, EdgeGatewayError, BlameEdge},
 		{"a removed model that suggests others stays not found", 404, json, `{"message":"model 'x' was removed. See the docs for a list of models you can use instead."}`, ModelNotFound, BlameClient},
 		{"tencent's 200 with Response.Error", 200, json, `{"Response":{"Error":{"Code":"AuthFailure.SignatureFailure","Message":"The provided credentials could not be validated."},"RequestId":"x"}}`, AuthInvalid, BlameAccount},
+		// round 6: families found on realworld/heldout5 after it was scored, in other words
+		{"a restricted key missing a scope under a 401", 401, json, `{"error":{"message":"This API key lacks the required scope model.read. Restricted API keys need it.","type":"invalid_request_error"}}`, PermissionDenied, BlameAccount},
+		{"a missing key under a 401 stays auth", 401, json, `{"error":{"message":"Missing API key in the Authorization header"}}`, AuthInvalid, BlameAccount},
+		{"token bucket nearly drained, no request size", 429, hdr("Content-Type", "application/json", "X-Ratelimit-Limit-Tokens", "30000", "X-Ratelimit-Remaining-Tokens", "2000", "X-Ratelimit-Remaining-Requests", "499"), `{"error":{"message":"Rate limit reached. Please retry shortly."}}`, RateLimited, BlameAccount},
+		{"token bucket mostly full is load shedding", 429, hdr("Content-Type", "application/json", "X-Ratelimit-Limit-Tokens", "30000", "X-Ratelimit-Remaining-Tokens", "29000", "X-Ratelimit-Remaining-Requests", "499"), `{"error":{"message":"Rate limit reached. Please retry shortly."}}`, RateLimited, BlameProvider},
+		{"API Gateway's own 504", 504, hdr("Content-Type", "application/json", "X-Amz-Apigw-Id", "abc="), `{"message":"Gateway Timeout"}`, EdgeGatewayError, BlameEdge},
+		{"a bare Cloudflare 522", 522, nil, ``, EdgeGatewayError, BlameEdge},
+		{"a hosting platform's deployment error", 502, json, `{"error":{"code":"502","message":"An error occurred with your deployment: FUNCTION_INVOCATION_FAILED"}}`, EdgeGatewayError, BlameEdge},
+		{"fully loaded, traditional Chinese", 503, json, `{"msg":"伺服器已滿載，請稍後再試"}`, CapacityOverloaded, BlameProvider},
+		{"input over the maximum allowed length", 400, json, `{"detail":"Prompt exceeds the maximum allowed length of 8192 tokens"}`, ContextLengthExceeded, BlameClient},
+		{"a free tier used up", 403, json, `{"error":{"message":"Your free tier is exhausted for this month; enable paid usage to continue."}}`, QuotaExhausted, BlameAccount},
+		{"a relay's 500 over a missing field", 500, json, `{"error":{"message":"messages is required","code":"invalid_request"}}`, RequestInvalid, BlameClient},
+		{"a relay's 502 naming the upstream's 422", 502, json, `{"error":{"message":"proxy: upstream answered with status code 422 (Unprocessable Entity)"}}`, RequestInvalid, BlameClient},
+		{"a relay's 502 naming the upstream's 503 stays a server error", 502, json, `{"error":{"message":"upstream error: HTTP Error 503: Service Unavailable"}}`, ServerError, BlameProvider},
+		{"a rate-limit type over a bare reason", 429, json, `{"error":{"type":"rate_limit_exceeded","message":"rate-limited"}}`, RateLimitedAnomalous, BlameProvider},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -273,7 +273,7 @@ var (
 	// access. Under a 401 they outweigh the status (OpenAI's restricted keys: "You have
 	// insufficient permissions for this operation. Missing scopes: model.request").
 	grantWords = words("permission", "does not have access", "do not have access", "doesn't have access",
-		"don't have access", "missing scope", "insufficient scope", "insufficient_scope", "scopes", "权限")
+		"don't have access", "missing scope", "insufficient scope", "insufficient_scope", "scope", "权限")
 
 	// authzWords: authorization (not authentication) failed. Alone it is read as a rejected
 	// credential (NVIDIA's 403 "Authorization failed"); merged with "or … not found" (OCI's 404
