@@ -408,9 +408,6 @@ func (e *envelope) textValue(v []byte, depth int) {
 	if strings.TrimSpace(s) == "" {
 		return
 	}
-	if e.relayStatus == 0 {
-		e.relayStatus = statusInWords(s)
-	}
 	if depth < maxDepth {
 		if i := strings.IndexByte(s, '{'); i >= 0 && i+1 < len(s) && (s[i+1] == '"' || isWS(s[i+1])) {
 			inner := envelope{}
@@ -567,6 +564,7 @@ func bound(s string) string {
 // error: HTTP Error 400: Bad Request" (Python's urllib), "Request failed with status code 404" —
 // or 0. Only 4xx and 5xx count.
 func statusInWords(s string) int {
+	s = s[:min(len(s), 256)] // a relay says it up front
 	for _, w := range [...]string{"http error ", "status code ", "status code: ", "http status "} {
 		i := indexFold(s, w)
 		if i < 0 || len(s) < i+len(w)+3 {

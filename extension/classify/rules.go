@@ -65,6 +65,8 @@ func httpError(o Outcome, h http.Header, env *envelope, html bool) Classificatio
 	}
 	if st >= 500 && rejected(env.relayStatus) {
 		st = env.relayStatus // a relay's 500 around the upstream's "status 400: {…}": the request was wrong
+	} else if n := statusInWords(env.message); st >= 500 && rejected(n) {
+		st = n // …or around "upstream error: HTTP Error 400: Bad Request"
 	}
 	c := Classification{ProviderCode: firstNonEmpty(env.code, env.typ, env.status), Message: env.message}
 	set := func(cl Class, b Blame, retry bool) Classification {
