@@ -145,13 +145,20 @@ func TestEveryClassHasACase(t *testing.T) {
 	}
 }
 
-// TestSecondAnnotator compares heldout5/'s labels with a second, blind labelling of the same
-// cases by the same guide (testdata/realworld/heldout5-second-annotator.tsv) and logs how often
-// the two people agree — the ceiling that any classifier's agreement with one of them is held
-// against — and how often the classifier agrees with each. It fails when a case lacks a row or a
-// row names no class of the taxonomy.
+// TestSecondAnnotator compares heldout5/'s and heldout6/'s labels with a second, blind labelling
+// of the same cases by the same guide (testdata/realworld/heldoutN-second-annotator.tsv) and logs
+// how often the two people agree — the ceiling that any classifier's agreement with one of them
+// is held against — and how often the classifier agrees with each. It fails when a case lacks a
+// row or a row names no class of the taxonomy.
 func TestSecondAnnotator(t *testing.T) {
-	data, err := os.ReadFile("testdata/realworld/heldout5-second-annotator.tsv")
+	for _, split := range []string{"heldout5", "heldout6"} {
+		compareAnnotators(t, split)
+	}
+}
+
+func compareAnnotators(t *testing.T, split string) {
+	t.Helper()
+	data, err := os.ReadFile("testdata/realworld/" + split + "-second-annotator.tsv")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,7 +175,7 @@ func TestSecondAnnotator(t *testing.T) {
 		known[c] = true
 	}
 	var both, first, other, total int
-	for _, c := range loadCases(t, "testdata/realworld/heldout5") {
+	for _, c := range loadCases(t, "testdata/realworld/"+split) {
 		s, ok := second[c.name]
 		if !ok {
 			t.Errorf("%s: no second label", c.name)
@@ -194,6 +201,6 @@ func TestSecondAnnotator(t *testing.T) {
 		}
 	}
 	pct := func(n int) float64 { return 100 * float64(n) / float64(total) }
-	t.Logf("SCORE heldout5 annotators: %d/%d = %.1f %% agree; classifier with the first %.1f %%, with the second %.1f %%",
-		both, total, pct(both), pct(first), pct(other))
+	t.Logf("SCORE %s annotators: %d/%d = %.1f %% agree; classifier with the first %.1f %%, with the second %.1f %%",
+		split, both, total, pct(both), pct(first), pct(other))
 }
