@@ -53,6 +53,10 @@ func TestBlipThenStrayFailures(t *testing.T) {
 	}{
 		{[]time.Duration{80 * time.Second, 88 * time.Second}, false},
 		{[]time.Duration{80 * time.Second, 88 * time.Second, 96 * time.Second}, true},
+		// one background failure a few seconds past the blip stretches its failures over
+		// MinOutage: it must not make the blip look like a hard outage (healthy-openai-week2)
+		{[]time.Duration{36 * time.Second}, false},
+		{[]time.Duration{36 * time.Second, 40 * time.Second, 44 * time.Second}, true},
 	} {
 		d := New(Config{})
 		probeEvery(d, t0, 20*time.Minute, 4*time.Second, func(at time.Duration) bool {

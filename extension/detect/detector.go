@@ -233,7 +233,7 @@ func (d *Detector) step(c *component, at time.Time) []Transition {
 		}
 		if c.state == Operational && c.err.blip(cfg.HardPooled, cfg.HardPooledShare) {
 			d.recordBlip(c, at)
-			c.err.blipped = true
+			c.err.blipped, c.err.blipFails = true, c.err.runFails
 		}
 		switch c.state {
 		case Operational:

@@ -38,6 +38,10 @@ type errorTest struct {
 	// linger after it must then be one more to persist: the blip's confirmation probes keep
 	// sampling, and two background failures close together among them were what paged.
 	blipped bool
+	// blipFails is runFails when the blip was recorded: a hard outage after a blip needs
+	// failures of its own, not one background failure that lands a few seconds past it and
+	// stretches the blip's span over Config.MinOutage (healthy-openai-week2 paged so).
+	blipFails int
 }
 
 const (
@@ -259,12 +263,21 @@ func (e *errorTest) persistent(alt float64) bool {
 // them, its failures spanning at least minOutage (a shorter one is a blip): evidence that
 // confirms without waiting for persistence.
 func (e *errorTest) hard(n int, share float64, minOutage time.Duration) bool {
+	if e.blipped && e.runFails-e.blipFails < afterBlip {
+		return false
+	}
 	return e.runFails >= n && e.runRate() >= share && e.lastFail.Sub(e.runStart) >= minOutage
 }
+
+// afterBlip is how many failures a run that held a blip needs after it to look hard.
+const afterBlip = 2
 
 // blip reports whether the run, which a success just broke, was a total failure too short to
 // page: as many failures as a pooled hard outage shows, at its share.
 func (e *errorTest) blip(n int, share float64) bool {
+	if e.blipped && e.runFails-e.blipFails < n {
+		return false // the same blip, a stray failure later: recorded once
+	}
 	return e.streak == 1 && e.runFails >= n && float64(e.runFails)/float64(max(e.runObs-1, 1)) >= share
 }
 
