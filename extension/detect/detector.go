@@ -116,8 +116,8 @@ func (d *Detector) WantsConfirmation(target, component string, at time.Time) boo
 	switch {
 	case c == nil || c.state == Maintenance:
 		return false
-	case c.state.Down(): // in doubt whether it is coming back
-		return c.err.streak >= 1
+	case c.state.Down(): // in doubt whether it is coming back, or whether a partial outage is major
+		return c.err.streak >= 1 || (c.state == Partial && c.err.sev.up >= sevLean)
 	case c.state == Degraded && c.lat.tail.score > 0: // stalls: are they over?
 		return c.lat.tail.quiet >= 1
 	}
