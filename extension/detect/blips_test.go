@@ -57,6 +57,11 @@ func TestBlipThenStrayFailures(t *testing.T) {
 		// MinOutage: it must not make the blip look like a hard outage (healthy-openai-week2)
 		{[]time.Duration{36 * time.Second}, false},
 		{[]time.Duration{36 * time.Second, 40 * time.Second, 44 * time.Second}, true},
+		// two background failures a minute before the blip anchor a run: the blip's failures
+		// are one event, not its persistence (healthy-gemini-week)
+		{[]time.Duration{-68 * time.Second, -52 * time.Second}, false},
+		// one a few seconds before it stretches its span past MinOutage (healthy-openai-week2)
+		{[]time.Duration{-12 * time.Second}, false},
 	} {
 		d := New(Config{})
 		probeEvery(d, t0, 20*time.Minute, 4*time.Second, func(at time.Duration) bool {

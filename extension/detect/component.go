@@ -100,7 +100,7 @@ func (c *component) observe(o Observation, cfg *Config) {
 	if counted {
 		// A low rate is not learned as the new normal while the low-rate test weighs it.
 		healthy := c.state == Operational && c.err.score < cfg.SingleThreshold/2 && c.err.low < cfg.LowThreshold/2
-		c.err.observe(o.At, failed, cfg.PartialAlt, healthy, cfg.Persist)
+		c.err.observe(o.At, failed, cfg.PartialAlt, healthy, cfg.Persist, cfg.MinOutage)
 		if !c.state.Down() {
 			c.err.observeLow(o.At, failed, cfg.LowAlt)
 		}

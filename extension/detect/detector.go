@@ -199,7 +199,8 @@ func (d *Detector) step(c *component, at time.Time) []Transition {
 	switch {
 	case !c.state.Down():
 		alarm := c.err.score >= cfg.SingleThreshold && c.err.runFails >= cfg.MinFailures &&
-			(c.err.persistent(cfg.PartialAlt) || c.err.hard(cfg.HardFailures, cfg.HardPooledShare, cfg.MinOutage))
+			((c.err.persistent(cfg.PartialAlt) && !c.err.youngBurst(cfg.MinOutage)) ||
+				c.err.hard(cfg.HardFailures, cfg.HardPooledShare, cfg.MinOutage))
 		pooled := false
 		if !alarm && d.poolable(c) {
 			sum, n := d.pooled(c.target)

@@ -42,7 +42,18 @@ type errorTest struct {
 	// failures of its own, not one background failure that lands a few seconds past it and
 	// stretches the blip's span over Config.MinOutage (healthy-openai-week2 paged so).
 	blipFails int
+	// The latest burst — failures with no success between them — and what it added to the
+	// late evidence: a burst as dense and short as a blip (at least blipBurst failures within
+	// Config.MinOutage) is one event, so its failures do not count as persisting a run that
+	// two background failures anchored a minute before it (healthy-gemini-week paged so).
+	burstStart                 time.Time
+	burstFails, burstLateFails int
+	burstLate                  float64
+	endedBurst                 int // the failures of the burst this success ended (0 otherwise)
 }
+
+// blipBurst is how many failures in a row, within Config.MinOutage, make a burst blip-like.
+const blipBurst = 4
 
 const (
 	pseudoCount = 200  // weight of the prior rate, in observations
@@ -85,8 +96,18 @@ func (e *errorTest) weights(alt float64) (up, down float64) {
 // observe adds one counted outcome. learn says whether the baseline may learn from it (only
 // while the component is healthy). persist is Config.Persist: failures later than that after
 // the run's anchor count as late.
-func (e *errorTest) observe(at time.Time, failed bool, alt float64, learn bool, persist time.Duration) {
+func (e *errorTest) observe(at time.Time, failed bool, alt float64, learn bool, persist, minOutage time.Duration) {
 	up, down := e.weights(alt)
+	if failed && (e.streak > 0 || e.burstFails == 0) {
+		e.burstStart, e.burstFails, e.burstLate, e.burstLateFails = at, 0, 0, 0
+	}
+	e.endedBurst = 0
+	if !failed && e.streak == 0 && e.burstFails > 0 { // a burst just ended
+		if e.burstFails >= blipBurst && e.lastFail.Sub(e.burstStart) < minOutage {
+			e.late, e.lateFail = max(0, e.late-e.burstLate), max(0, e.lateFail-e.burstLateFails)
+			e.endedBurst = e.burstFails
+		}
+	}
 	if failed {
 		if e.score == 0 {
 			e.runStart, e.runFails, e.runObs, e.blipped = at, 0, 0, false
@@ -100,9 +121,12 @@ func (e *errorTest) observe(at time.Time, failed bool, alt float64, learn bool, 
 		}
 		e.lastFail = at
 		e.score += up
+		e.burstFails++
 		if e.pastAnchor(at, persist) {
 			e.late += up
 			e.lateFail++
+			e.burstLate += up
+			e.burstLateFails++
 		}
 		e.runFails++
 		e.runObs++
@@ -259,6 +283,12 @@ func (e *errorTest) persistent(alt float64) bool {
 	return e.lateFail >= need && e.late >= weight*up
 }
 
+// youngBurst reports a burst of two or more failures, still going, shorter than minOutage: it
+// may yet end as a blip, so the persistence rule waits for it to end or to last.
+func (e *errorTest) youngBurst(minOutage time.Duration) bool {
+	return e.streak == 0 && e.burstFails >= 2 && e.lastFail.Sub(e.burstStart) < minOutage
+}
+
 // hard reports whether the run looks like a hard outage: at least n failures and share of
 // them, its failures spanning at least minOutage (a shorter one is a blip): evidence that
 // confirms without waiting for persistence.
@@ -266,10 +296,14 @@ func (e *errorTest) hard(n int, share float64, minOutage time.Duration) bool {
 	if e.blipped && e.runFails-e.blipFails < afterBlip {
 		return false
 	}
-	return e.runFails >= n && e.runRate() >= share && e.lastFail.Sub(e.runStart) >= minOutage
+	// A burst shorter than minOutage with a stray failure or two before it is a blip until it
+	// lasts (healthy-openai-week2: a background failure 10 s before a 30-s blip paged).
+	young := e.lastFail.Sub(e.burstStart) < minOutage && e.runFails-e.burstFails < afterBlip
+	return !young && e.runFails >= n && e.runRate() >= share && e.lastFail.Sub(e.runStart) >= minOutage
 }
 
-// afterBlip is how many failures a run that held a blip needs after it to look hard.
+// afterBlip is how many failures a run that held a blip needs after it to look hard, and how
+// many before a young burst make the burst part of something longer.
 const afterBlip = 2
 
 // blip reports whether the run, which a success just broke, was a total failure too short to
@@ -278,7 +312,8 @@ func (e *errorTest) blip(n int, share float64) bool {
 	if e.blipped && e.runFails-e.blipFails < n {
 		return false // the same blip, a stray failure later: recorded once
 	}
-	return e.streak == 1 && e.runFails >= n && float64(e.runFails)/float64(max(e.runObs-1, 1)) >= share
+	return e.streak == 1 && (e.endedBurst >= n || // a blip after stray failures that began the run
+		e.runFails >= n && float64(e.runFails)/float64(max(e.runObs-1, 1)) >= share)
 }
 
 func b2i(b bool) int8 {

@@ -51,9 +51,9 @@ func TestSeverity(t *testing.T) {
 func TestSeverityHold(t *testing.T) {
 	var s severityTest
 	at := t0
-	s.start(at, 12, 12, 0.75)
+	s.start(at, 17, 17, 0.75)
 	if !s.major() {
-		t.Fatalf("twelve failures of twelve: up %.2f, not major", s.up)
+		t.Fatalf("seventeen failures of seventeen: up %.2f, not major", s.up)
 	}
 	for i := range 20 { // five minutes of successes
 		at = t0.Add(time.Duration(i+1) * 15 * time.Second)
