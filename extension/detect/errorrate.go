@@ -49,7 +49,11 @@ type errorTest struct {
 	burstStart                 time.Time
 	burstFails, burstLateFails int
 	burstLate                  float64
-	endedBurst                 int // the failures of the burst this success ended (0 otherwise)
+	endedBurst                 int // the failures of the blip-like burst this success ended (0 otherwise)
+	// burstStray: the run's failures before the burst were a stray one or two among at least as
+	// many successes. Only then can the burst be a blip: inside an outage failing nine times in
+	// ten, bursts of a few failures shorter than MinOutage are the outage itself.
+	burstStray bool
 }
 
 // blipBurst is how many failures in a row, within Config.MinOutage, make a burst blip-like.
@@ -98,12 +102,9 @@ func (e *errorTest) weights(alt float64) (up, down float64) {
 // the run's anchor count as late.
 func (e *errorTest) observe(at time.Time, failed bool, alt float64, learn bool, persist, minOutage time.Duration) {
 	up, down := e.weights(alt)
-	if failed && (e.streak > 0 || e.burstFails == 0) {
-		e.burstStart, e.burstFails, e.burstLate, e.burstLateFails = at, 0, 0, 0
-	}
 	e.endedBurst = 0
 	if !failed && e.streak == 0 && e.burstFails > 0 { // a burst just ended
-		if e.burstFails >= blipBurst && e.lastFail.Sub(e.burstStart) < minOutage {
+		if e.burstStray && e.burstFails >= blipBurst && e.lastFail.Sub(e.burstStart) < minOutage {
 			e.late, e.lateFail = max(0, e.late-e.burstLate), max(0, e.lateFail-e.burstLateFails)
 			e.endedBurst = e.burstFails
 		}
@@ -112,6 +113,10 @@ func (e *errorTest) observe(at time.Time, failed bool, alt float64, learn bool, 
 		if e.score == 0 {
 			e.runStart, e.runFails, e.runObs, e.blipped = at, 0, 0, false
 			e.clearAnchor()
+		}
+		if e.streak > 0 || e.burstFails == 0 { // a new burst
+			e.burstStart, e.burstFails, e.burstLate, e.burstLateFails = at, 0, 0, 0
+			e.burstStray = e.runFails <= afterBlip && 2*e.runFails <= e.runObs
 		}
 		if !e.anchor.IsZero() && at.Sub(e.anchor) > anchorLife*persist && !e.persistent(alt) {
 			e.clearAnchor() // its late evidence never came: the run lingers on stray failures
@@ -286,7 +291,7 @@ func (e *errorTest) persistent(alt float64) bool {
 // youngBurst reports a burst of two or more failures, still going, shorter than minOutage: it
 // may yet end as a blip, so the persistence rule waits for it to end or to last.
 func (e *errorTest) youngBurst(minOutage time.Duration) bool {
-	return e.streak == 0 && e.burstFails >= 2 && e.lastFail.Sub(e.burstStart) < minOutage
+	return e.streak == 0 && e.burstStray && e.burstFails >= 2 && e.lastFail.Sub(e.burstStart) < minOutage
 }
 
 // hard reports whether the run looks like a hard outage: at least n failures and share of
@@ -298,12 +303,12 @@ func (e *errorTest) hard(n int, share float64, minOutage time.Duration) bool {
 	}
 	// A burst shorter than minOutage with a stray failure or two before it is a blip until it
 	// lasts (healthy-openai-week2: a background failure 10 s before a 30-s blip paged).
-	young := e.lastFail.Sub(e.burstStart) < minOutage && e.runFails-e.burstFails < afterBlip
+	young := e.burstStray && e.lastFail.Sub(e.burstStart) < minOutage
 	return !young && e.runFails >= n && e.runRate() >= share && e.lastFail.Sub(e.runStart) >= minOutage
 }
 
 // afterBlip is how many failures a run that held a blip needs after it to look hard, and how
-// many before a young burst make the burst part of something longer.
+// many stray failures before a burst still leave it a possible blip.
 const afterBlip = 2
 
 // blip reports whether the run, which a success just broke, was a total failure too short to
