@@ -44,8 +44,8 @@ type Config struct {
 	// PartialAlt, hardly moves on 5-10 %), LowThreshold its score (nats) and LowPersist how long
 	// its run must last: a low rate is told from the background by time, not by a burst. 12
 	// nats rather than 10: on the healthy library weeks (make library, 100 seeds) 10 paged 26
-	// times in 3,500 days on the noisier weeks' background clumps, 12 pages 7 times, for 5-10 %
-	// outages found 4 minutes later (30 min median).
+	// times in 3,500 days on the noisier weeks' background clumps, 12 paged 7 times (1 since the
+	// blip rules), for 5-10 % outages found 4 minutes later (32 min median, docs/detection.md).
 	LowAlt       float64
 	LowThreshold float64
 	LowPersist   time.Duration

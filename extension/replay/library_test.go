@@ -129,7 +129,7 @@ func sweepLibrary(t *testing.T, dirs []string, n int, history time.Duration) lib
 			f.falseAlarms += j.r.FalseAlarms
 		}
 		f.add(&j.sc, j.r)
-		if os.Getenv("LIBRARY_VERBOSE") != "" && j.sc.Seed == 1 {
+		if v := os.Getenv("LIBRARY_VERBOSE"); v == "all" || v != "" && j.sc.Seed == 1 { // all: every seed
 			verbose(&j.sc, j.r)
 		}
 	}
