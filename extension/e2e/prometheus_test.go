@@ -23,19 +23,14 @@ func startPrometheus(t *testing.T) string {
 	if bin == "" {
 		t.Skip("PROMETHEUS is not set: `make test` installs Prometheus and runs this test")
 	}
-	dir := t.TempDir()
-	cfg := filepath.Join(dir, "prometheus.yml")
-	writeFile(t, cfg, "global:\n  scrape_interval: 1h\n")
-	addr := freePort(t)
-	logs, _ := os.Create(filepath.Join(dir, "prometheus.log"))
-	cmd := exec.Command(bin, "--config.file="+cfg, "--storage.tsdb.path="+filepath.Join(dir, "data"), "--web.listen-address="+addr,
-		"--web.enable-remote-write-receiver", "--enable-feature=native-histograms")
-	cmd.Stdout, cmd.Stderr = logs, logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait(); _ = logs.Close() })
-	waitReady(t, "http://"+addr+"/-/ready", logs.Name())
+	var addr string
+	startServer(t, func(dir string) (*exec.Cmd, string) {
+		cfg := filepath.Join(dir, "prometheus.yml")
+		writeFile(t, cfg, "global:\n  scrape_interval: 1h\n")
+		addr = freePort(t)
+		return exec.Command(bin, "--config.file="+cfg, "--storage.tsdb.path="+filepath.Join(dir, "data"), "--web.listen-address="+addr,
+			"--web.enable-remote-write-receiver", "--enable-feature=native-histograms"), "http://" + addr + "/-/ready"
+	})
 	return addr
 }
 

@@ -18,11 +18,8 @@ import (
 
 // jaeger is a running Jaeger v2 on loopback ports, stopped by its PID when the test ends.
 type jaeger struct {
-	cmd        *exec.Cmd
-	otlp, api  string
-	logs       *os.File
-	stopped    bool
-	configPath string
+	*process
+	otlp, api string
 }
 
 // freePort is a loopback address nobody listens on. The listener is closed before the port is
@@ -61,9 +58,17 @@ func startJaeger(t *testing.T) *jaeger {
 	if bin == "" {
 		t.Skip("JAEGER_BIN is not set: `make test` builds Jaeger v2 and runs this test")
 	}
-	dir := t.TempDir()
-	j := &jaeger{otlp: freePort(t), api: freePort(t), configPath: filepath.Join(dir, "jaeger.yaml")}
-	cfg := fmt.Sprintf(`service:
+	return startJaegerOn(t, bin, func() string { return freePort(t) })
+}
+
+// startJaegerOn is startJaeger with the OTLP/HTTP port picked by otlp.
+func startJaegerOn(t *testing.T, bin string, otlp func() string) *jaeger {
+	t.Helper()
+	j := &jaeger{}
+	j.process = startServer(t, func(dir string) (*exec.Cmd, string) {
+		j.otlp, j.api = otlp(), freePort(t)
+		cfg := filepath.Join(dir, "jaeger.yaml")
+		writeFile(t, cfg, fmt.Sprintf(`service:
   extensions: [jaeger_storage, jaeger_query]
   pipelines:
     traces: {receivers: [otlp], processors: [batch], exporters: [jaeger_storage_exporter]}
@@ -84,48 +89,10 @@ processors:
   batch: {timeout: 200ms}
 exporters:
   jaeger_storage_exporter: {trace_storage: mem}
-`, j.api, freePort(t), freePort(t), j.otlp)
-	writeFile(t, j.configPath, cfg)
-	logs, err := os.Create(filepath.Join(dir, "jaeger.log"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	j.logs = logs
-	j.cmd = exec.Command(bin, "--config", "file:"+j.configPath)
-	j.cmd.Stdout, j.cmd.Stderr = logs, logs
-	if err := j.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(j.stop)
-	waitReady(t, "http://"+j.api+"/api/services", logs.Name())
+`, j.api, freePort(t), freePort(t), j.otlp))
+		return exec.Command(bin, "--config", "file:"+cfg), "http://" + j.api + "/api/services"
+	})
 	return j
-}
-
-// waitReady polls url until it answers 200, or fails the test with the server's log.
-func waitReady(t *testing.T, url, log string) {
-	t.Helper()
-	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(100 * time.Millisecond) {
-		if resp, err := http.Get(url); err == nil {
-			_ = resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return
-			}
-		}
-		if time.Now().After(deadline) {
-			b, _ := os.ReadFile(log)
-			t.Fatalf("%s not ready in 30 s:\n%s", url, b)
-		}
-	}
-}
-
-func (j *jaeger) stop() {
-	if j.stopped {
-		return
-	}
-	j.stopped = true
-	_ = j.cmd.Process.Kill()
-	_ = j.cmd.Wait()
-	_ = j.logs.Close()
 }
 
 type jaegerSpan struct {

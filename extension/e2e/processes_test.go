@@ -1,0 +1,118 @@
+package e2e
+
+import (
+	"bytes"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+)
+
+// process is a server a test started on loopback ports; stop kills it by its PID and waits
+// for it, once.
+type process struct {
+	cmd  *exec.Cmd
+	done chan struct{} // closed when the process has exited
+	log  string
+	once sync.Once
+}
+
+func (s *process) stop() {
+	s.once.Do(func() {
+		_ = s.cmd.Process.Kill()
+		<-s.done
+	})
+}
+
+// serverAttempts is how many times startServer tries fresh ports.
+const serverAttempts = 3
+
+// startServer starts the command build returns (its ports picked by freePort, its files in
+// dir), with its output in dir's server.log, and waits until the URL build returns answers
+// 200. freePort closes its listener before the server binds the port, and in between any
+// process's outgoing connection may take it (Jaeger's OTLP port once was, and the test then
+// waited 30 s for a server that had exited): a server that exits saying its address is in use
+// is started again with new ports, up to serverAttempts times.
+func startServer(t *testing.T, build func(dir string) (cmd *exec.Cmd, readyURL string)) *process {
+	t.Helper()
+	for attempt := 1; ; attempt++ {
+		dir := t.TempDir()
+		cmd, ready := build(dir)
+		s := &process{cmd: cmd, done: make(chan struct{}), log: filepath.Join(dir, "server.log")}
+		logs, err := os.Create(s.log)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cmd.Stdout, cmd.Stderr = logs, logs
+		if err := cmd.Start(); err != nil {
+			_ = logs.Close()
+			t.Fatalf("starting %s: %v", cmd.Path, err)
+		}
+		go func() { _ = cmd.Wait(); _ = logs.Close(); close(s.done) }()
+		t.Cleanup(s.stop)
+		err = s.waitReady(ready, 30*time.Second)
+		if err == nil {
+			return s
+		}
+		s.stop()
+		b, _ := os.ReadFile(s.log)
+		if attempt < serverAttempts && bytes.Contains(b, []byte("address already in use")) {
+			t.Logf("%s: a port was taken before it bound it; trying new ports", filepath.Base(cmd.Path))
+			continue
+		}
+		t.Fatalf("%v:\n%s", err, b)
+	}
+}
+
+// waitReady polls url until it answers 200; it gives up when the process exits or within.
+func (s *process) waitReady(url string, within time.Duration) error {
+	deadline := time.Now().Add(within)
+	client := &http.Client{Timeout: time.Second}
+	for {
+		if resp, err := client.Get(url); err == nil {
+			_ = resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return nil
+			}
+		}
+		select {
+		case <-s.done:
+			return fmt.Errorf("%s exited before %s answered", filepath.Base(s.cmd.Path), url)
+		case <-time.After(100 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("%s not ready in %s", url, within)
+		}
+	}
+}
+
+// A port taken between freePort and the server binding it costs a restart on new ports, not
+// the test: Jaeger's first OTLP port here is one a listener holds.
+func TestStartServerRetriesTakenPort(t *testing.T) {
+	bin := os.Getenv("JAEGER_BIN")
+	if bin == "" {
+		t.Skip("JAEGER_BIN is not set: `make test` builds Jaeger v2 and runs this test")
+	}
+	t.Parallel()
+	held, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Close()
+	tries := 0
+	j := startJaegerOn(t, bin, func() string {
+		tries++
+		if tries == 1 {
+			return held.Addr().String()
+		}
+		return freePort(t)
+	})
+	if tries != 2 || j.otlp == held.Addr().String() {
+		t.Fatalf("%d tries, OTLP on %s (held: %s)", tries, j.otlp, held.Addr())
+	}
+}
