@@ -18,7 +18,6 @@ import (
 type process struct {
 	cmd  *exec.Cmd
 	done chan struct{} // closed when the process has exited
-	log  string
 	once sync.Once
 }
 
@@ -43,8 +42,9 @@ func startServer(t *testing.T, build func(dir string) (cmd *exec.Cmd, readyURL s
 	for attempt := 1; ; attempt++ {
 		dir := t.TempDir()
 		cmd, ready := build(dir)
-		s := &process{cmd: cmd, done: make(chan struct{}), log: filepath.Join(dir, "server.log")}
-		logs, err := os.Create(s.log)
+		s := &process{cmd: cmd, done: make(chan struct{})}
+		log := filepath.Join(dir, "server.log")
+		logs, err := os.Create(log)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -60,7 +60,7 @@ func startServer(t *testing.T, build func(dir string) (cmd *exec.Cmd, readyURL s
 			return s
 		}
 		s.stop()
-		b, _ := os.ReadFile(s.log)
+		b, _ := os.ReadFile(log) // #nosec G304 -- the test's own file
 		if attempt < serverAttempts && bytes.Contains(b, []byte("address already in use")) {
 			t.Logf("%s: a port was taken before it bound it; trying new ports", filepath.Base(cmd.Path))
 			continue
