@@ -28,7 +28,7 @@ func runK6(k6, script, base string, n int, d time.Duration, dir string, extra ..
 	args := append([]string{"run", "--quiet", "--no-color", "--summary-trend-stats", "avg,p(99)"}, extra...)
 	cmd := exec.Command(k6, append(args, script)...) // #nosec G204 -- the operator's k6
 	cmd.Env = append(os.Environ(), "OPENAI_BASE_URL="+base, "OPENAI_API_KEY=x", fmt.Sprintf("LOAD_VUS=%d", n),
-		fmt.Sprintf("LOAD_DURATION=%ds", int(d.Seconds())), "LOAD_GROUND_TRUTH=1", "LOAD_BUDGET_USD=0", "K6_NO_USAGE_REPORT=true",
+		fmt.Sprintf("LOAD_DURATION=%dms", d.Milliseconds()), "LOAD_GROUND_TRUTH=1", "LOAD_BUDGET_USD=0", "K6_NO_USAGE_REPORT=true",
 		"LOAD_SUMMARY_JSON="+out)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr

@@ -19,6 +19,7 @@ import (
 func main() {
 	k6 := flag.String("k6", "./k6", "k6 binary with the extension")
 	dur := flag.Duration("duration", 10*time.Second, "length of each load run")
+	short := flag.Duration("short", 2*time.Second, "length of the shorter run before each, whose CPU the steady-state figure takes off")
 	sweep := flag.String("sweep", "1500,2000", "concurrencies beyond 1000 tried for max_streams")
 	runs := flag.Int("runs", envInt("BENCH_RUNS", 5), "runs of each row (median and min–max over them)")
 	quick := flag.Bool("quick", false, "a tiny run that proves the benchmark works (no figures worth quoting)")
@@ -33,7 +34,7 @@ func main() {
 		return
 	}
 	if *quick {
-		*dur, *sweep = time.Second, ""
+		*dur, *short, *sweep = 2*time.Second, time.Second, "" // k6 runs a scenario for 1 s at least
 		set := false
 		flag.Visit(func(f *flag.Flag) { set = set || f.Name == "runs" })
 		if !set {
@@ -44,7 +45,11 @@ func main() {
 		fmt.Fprintln(os.Stderr, "loadbench: -runs must be at least 1")
 		os.Exit(2)
 	}
-	if err := run(*k6, *dur, *sweep, *quick, *runs); err != nil {
+	if *short < time.Second || *short >= *dur {
+		fmt.Fprintln(os.Stderr, "loadbench: -short must be at least 1s (k6's shortest scenario) and shorter than -duration")
+		os.Exit(2)
+	}
+	if err := run(*k6, *dur, *short, *sweep, *quick, *runs); err != nil {
 		fmt.Fprintln(os.Stderr, "loadbench:", err)
 		os.Exit(1)
 	}

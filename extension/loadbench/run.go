@@ -75,6 +75,18 @@ func cpuPer1k(cpu time.Duration, n int) float64 {
 	return float64(cpu) / float64(time.Millisecond) / float64(n) * 1000
 }
 
+// steadyPer1k is the CPU milliseconds per 1,000 completions that a run adds over a shorter run
+// of the same client: what one more completion costs once the process has started. k6 pays a
+// start-up the bare reader does not (a JS runtime and the script's init per VU, 0.3 s of CPU at
+// 100 VUs) and a short run amortises it over few completions; the difference of two runs takes
+// it off both clients alike. -1 when the longer run did not complete more.
+func steadyPer1k(shortCPU time.Duration, shortN int, cpu time.Duration, n int) float64 {
+	if n <= shortN {
+		return -1
+	}
+	return max(0, float64(cpu-shortCPU)) / float64(time.Millisecond) / float64(n-shortN) * 1000
+}
+
 // client is one of the benchmark's readers of the stamping simulator.
 type client int
 
@@ -86,12 +98,14 @@ const (
 
 var clientName = [...]string{floorGo: "bare Go", ext: "xk6-chatgpt", k6HTTP: "k6 http+JS"}
 
-// row is every run of one concurrency: per client, the TTFT error p99 (ms, -1 unmeasured) and
-// the CPU per 1,000 completions of each run, index r being run r of every client.
+// row is every run of one concurrency: per client, the TTFT error p99 (ms, -1 unmeasured), the
+// CPU per 1,000 completions of each whole run and in its steady state (see steadyPer1k), index r
+// being run r of every client.
 type row struct {
 	n        int
 	errP99   map[client][]float64
 	cpu      map[client][]float64
+	steady   map[client][]float64
 	complete map[client][]float64
 }
 
@@ -104,46 +118,52 @@ func (w row) within() bool {
 
 type bench struct {
 	k6, base, dir string
-	d             time.Duration
+	d, short      time.Duration // a run, and the short run whose CPU steadyPer1k takes off it
 	runs          int
 }
 
-// one runs client c once at n streams.
-func (b bench) one(c client, n int) (errP99 float64, comp int, cpu time.Duration, err error) {
+// one runs client c once at n streams for d.
+func (b bench) one(c client, n int, d time.Duration) (errP99 float64, comp int, cpu time.Duration, err error) {
 	switch c {
 	case floorGo:
-		r := bare(b.base, n, b.d)
+		r := bare(b.base, n, d)
 		return p99(r.errs), r.completions, r.cpu, nil
 	case ext:
-		r, err := runK6(b.k6, filepath.Join("scripts", "load.js"), b.base, n, b.d, b.dir)
+		r, err := runK6(b.k6, filepath.Join("scripts", "load.js"), b.base, n, d, b.dir)
 		if r.completions == 0 {
 			r.errP99 = -1
 		}
 		return r.errP99, r.completions, r.cpu, err
 	default:
-		r, err := runK6(b.k6, filepath.Join("extension", "loadbench", "k6http.js"), b.base, n, b.d, b.dir)
+		r, err := runK6(b.k6, filepath.Join("extension", "loadbench", "k6http.js"), b.base, n, d, b.dir)
 		return -1, r.completions, r.cpu, err
 	}
 }
 
 // row runs clients at n streams b.runs times, interleaved (see order), printing each run.
 func (b bench) row(n int, clients ...client) (row, error) {
-	w := row{n: n, errP99: map[client][]float64{}, cpu: map[client][]float64{}, complete: map[client][]float64{}}
+	w := row{n: n, errP99: map[client][]float64{}, cpu: map[client][]float64{}, steady: map[client][]float64{}, complete: map[client][]float64{}}
 	for r := range b.runs {
 		for _, c := range order(clients, r) {
-			e, comp, cpu, err := b.one(c, n)
+			_, sComp, sCPU, err := b.one(c, n, b.short)
 			if err != nil {
 				return w, err
 			}
+			e, comp, cpu, err := b.one(c, n, b.d)
+			if err != nil {
+				return w, err
+			}
+			st := steadyPer1k(sCPU, sComp, cpu, comp)
 			w.errP99[c] = append(w.errP99[c], e)
 			w.cpu[c] = append(w.cpu[c], cpuPer1k(cpu, comp))
+			w.steady[c] = append(w.steady[c], st)
 			w.complete[c] = append(w.complete[c], float64(comp))
 			es := "-"
 			if e >= 0 {
 				es = fmt.Sprintf("%.3f ms", e)
 			}
-			fmt.Printf("  run %d/%d %-12s %6d streams %7d completions  ttft err p99 %10s  cpu %5.0f ms / 1k\n",
-				r+1, b.runs, clientName[c], n, comp, es, cpuPer1k(cpu, comp))
+			fmt.Printf("  run %d/%d %-12s %6d streams %7d completions  ttft err p99 %10s  cpu %5.0f ms / 1k (steady %5.0f)\n",
+				r+1, b.runs, clientName[c], n, comp, es, cpuPer1k(cpu, comp), st)
 		}
 	}
 	fmt.Printf("  (load average after the row: %s)\n", loadAvg())
@@ -160,19 +180,19 @@ func loadAvg() string {
 	return "unknown"
 }
 
-func run(k6 string, d time.Duration, sweep string, quick bool, runs int) error {
+func run(k6 string, d, short time.Duration, sweep string, quick bool, runs int) error {
 	base, dir, stop, err := setup(k6)
 	if err != nil {
 		return err
 	}
 	defer stop()
-	b := bench{k6: k6, base: base, dir: dir, d: d, runs: runs}
+	b := bench{k6: k6, base: base, dir: dir, d: d, short: short, runs: runs}
 	levels := []int{100, 500, 1000}
 	if quick {
 		levels = []int{20, 50}
 	}
 	cmp := levels[1] // where k6 http+JS and the heap are measured
-	fmt.Printf("load benchmark: simulator %s (TTFT 200 ms, 20 chunks 20 ms apart, stamped), %s per run, %d runs per row, clients interleaved\n", base, d, runs)
+	fmt.Printf("load benchmark: simulator %s (TTFT 200 ms, 20 chunks 20 ms apart, stamped), %s per run after one of %s (steady CPU: the difference), %d runs per row, clients interleaved\n", base, d, short, runs)
 	fmt.Printf("%s, %d CPUs, load average %s, %s\n\n", runtime.GOOS+"/"+runtime.GOARCH, runtime.NumCPU(), loadAvg(), time.Now().UTC().Format(time.RFC3339))
 	var rows []row
 	maxStreams, ok := 0, true
@@ -218,16 +238,17 @@ func run(k6 string, d time.Duration, sweep string, quick bool, runs int) error {
 // printTable is one line per concurrency: medians with min–max over the runs.
 func printTable(rows []row) {
 	fmt.Printf("\nmedian (min–max) over the runs; ratios are taken within each interleaved pair\n")
-	fmt.Printf("%7s | %-28s | %-28s | %-22s | %-22s | %-20s | %s\n", "streams", "floor ttft err p99 ms", "xk6 ttft err p99 ms", "floor cpu ms/1k", "xk6 cpu ms/1k", "xk6/floor cpu", "xk6/k6 http cpu")
+	fmt.Printf("%7s | %-28s | %-28s | %-22s | %-22s | %-20s | %-20s | %s\n", "streams", "floor ttft err p99 ms", "xk6 ttft err p99 ms", "floor cpu ms/1k", "xk6 cpu ms/1k", "xk6/floor cpu", "steady xk6/floor cpu", "xk6/k6 http cpu")
 	for _, w := range rows {
 		http := "-"
 		if len(w.cpu[k6HTTP]) > 0 {
 			http = spreadOf(ratios(w.cpu[ext], w.cpu[k6HTTP])).format("%.2f")
 		}
-		fmt.Printf("%7d | %-28s | %-28s | %-22s | %-22s | %-20s | %s\n", w.n,
+		fmt.Printf("%7d | %-28s | %-28s | %-22s | %-22s | %-20s | %-20s | %s\n", w.n,
 			spreadOf(w.errP99[floorGo]).format("%.2f"), spreadOf(w.errP99[ext]).format("%.2f"),
 			spreadOf(w.cpu[floorGo]).format("%.0f"), spreadOf(w.cpu[ext]).format("%.0f"),
-			spreadOf(ratios(w.cpu[ext], w.cpu[floorGo])).format("%.2f"), http)
+			spreadOf(ratios(w.cpu[ext], w.cpu[floorGo])).format("%.2f"),
+			spreadOf(ratios(w.steady[ext], w.steady[floorGo])).format("%.2f"), http)
 	}
 }
 
@@ -249,8 +270,9 @@ func benchLine(rows []row, cmp int, heap spread, maxStreams, runs int) string {
 		runs, lo.n, med(lo.errP99[ext]), cmp, med(ratios(c.errP99[ext], c.errP99[floorGo])),
 		med(ratios(c.cpu[ext], c.cpu[floorGo])), med(ratios(c.cpu[ext], c.cpu[k6HTTP])), heap.median, maxStreams)
 	for _, w := range rows {
-		s += fmt.Sprintf(" err_p99_ms_%d=%.3f floor_err_p99_ms_%d=%.3f cpu_ratio_vs_bare_go_%d=%.2f",
-			w.n, med(w.errP99[ext]), w.n, med(w.errP99[floorGo]), w.n, med(ratios(w.cpu[ext], w.cpu[floorGo])))
+		s += fmt.Sprintf(" err_p99_ms_%d=%.3f floor_err_p99_ms_%d=%.3f cpu_ratio_vs_bare_go_%d=%.2f steady_cpu_ratio_vs_bare_go_%d=%.2f",
+			w.n, med(w.errP99[ext]), w.n, med(w.errP99[floorGo]), w.n, med(ratios(w.cpu[ext], w.cpu[floorGo])),
+			w.n, med(ratios(w.steady[ext], w.steady[floorGo])))
 	}
 	return s
 }

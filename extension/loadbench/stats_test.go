@@ -3,10 +3,12 @@ package main
 import (
 	"errors"
 	"fmt"
+	"math"
 	"os/exec"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestSpreadOf(t *testing.T) {
@@ -145,5 +147,29 @@ func TestThresholdsCrossed(t *testing.T) {
 	}
 	if thresholdsCrossed(nil) || thresholdsCrossed(errors.New("exit status 99")) {
 		t.Error("not an exit error, yet crossed thresholds")
+	}
+}
+
+func TestSteadyPer1k(t *testing.T) {
+	ms := func(n int) time.Duration { return time.Duration(n) * time.Millisecond }
+	for _, c := range []struct {
+		name     string
+		shortCPU time.Duration
+		shortN   int
+		cpu      time.Duration
+		n        int
+		want     float64
+	}{
+		// 300 ms of start-up, then 0.5 ms a completion: the whole run says 0.8 ms, the steady state 0.5
+		{"start-up taken off", ms(300 + 100), 200, ms(300 + 1000), 2000, 500},
+		{"no start-up: same as the whole run", ms(100), 200, ms(1000), 2000, 500},
+		{"the longer run completed no more", ms(100), 200, ms(1000), 200, -1},
+		{"CPU going backwards reads zero, not negative", ms(500), 100, ms(400), 200, 0},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if got := steadyPer1k(c.shortCPU, c.shortN, c.cpu, c.n); math.Abs(got-c.want) > 1e-9 {
+				t.Fatalf("steadyPer1k = %v, want %v", got, c.want)
+			}
+		})
 	}
 }
