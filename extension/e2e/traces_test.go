@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
@@ -21,34 +20,6 @@ type jaeger struct {
 	*process
 	otlp, api string
 }
-
-// freePort is a loopback address nobody listens on. The listener is closed before the port is
-// used, so the kernel may hand the same port out again: ports given once are never given twice
-// in this test process (Jaeger's query and OTLP ports once collided).
-func freePort(t *testing.T) string {
-	t.Helper()
-	givenMu.Lock()
-	defer givenMu.Unlock()
-	for range 100 {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		addr := ln.Addr().String()
-		_ = ln.Close()
-		if !given[addr] {
-			given[addr] = true
-			return addr
-		}
-	}
-	t.Fatal("no fresh loopback port in 100 tries")
-	return ""
-}
-
-var (
-	givenMu sync.Mutex
-	given   = map[string]bool{}
-)
 
 // startJaeger runs $JAEGER_BIN (make test builds it from .ci/tools/jaeger) with in-memory
 // storage, OTLP/HTTP and the query API on free loopback ports.
