@@ -7,6 +7,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"strings"
 
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/classify"
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/stream"
@@ -272,7 +273,7 @@ func (g *geminiStream) Add(ev stream.Event) (stream.Step, error) {
 // present: a JSON value that is there and not null.
 func present(v json.RawMessage) bool { return len(v) > 0 && string(v) != "null" }
 
-// geminiFinish maps Gemini's finish reasons to OpenAI's words.
+// geminiFinish maps Gemini's finish reasons to OpenAI's words, where OpenAI has one.
 func geminiFinish(r string) string {
 	switch r {
 	case "STOP":
@@ -285,7 +286,7 @@ func geminiFinish(r string) string {
 	case "MALFORMED_FUNCTION_CALL", "UNEXPECTED_TOOL_CALL":
 		return "tool_calls"
 	}
-	return "other"
+	return strings.ToLower(r) // the classifier reads the rest (MODEL_ARMOR is a filter: classify.filterFinish)
 }
 
 // ndLine is one line of Ollama's native answer or NDJSON stream (/api/chat, /api/generate).

@@ -14,7 +14,8 @@ func init() {
 
 // retiredWords say, of a model that is not found, that it was shut down on purpose.
 var retiredWords = [][]byte{[]byte("deprecated"), []byte("decommissioned"), []byte("retired"), []byte("shut down"),
-	[]byte("shutdown"), []byte("sunset"), []byte("no longer available"), []byte("no longer supported")}
+	[]byte("shutdown"), []byte("sunset"), []byte("no longer available"), []byte("no longer supported"),
+	[]byte("end of its life"), []byte("end-of-life"), []byte("end of life")}
 
 // retired refines a model_not_found whose body says the model was retired.
 func retired(o Outcome, c Classification) Classification {

@@ -390,12 +390,12 @@ func success(o Outcome) Classification {
 // own refusal stopped the answer: OpenAI's content_filter, and the words other providers' own
 // reasons use when a compatible server or gateway passes them through (Gemini SAFETY,
 // PROHIBITED_CONTENT, RECITATION; Bedrock content_filtered, guardrail_intervened; Anthropic
-// refusal; Zhipu sensitive; Cohere ERROR_TOXIC).
+// refusal; Zhipu sensitive; Cohere ERROR_TOXIC; Vertex MODEL_ARMOR, its Model Armor screening).
 func filterFinish(r string) bool {
 	switch strings.ToLower(strings.TrimSpace(r)) {
 	case "content_filter", "content_filtered", "content-filter", "contentfilter", "guardrail_intervened", "refusal",
 		"safety", "blocklist", "prohibited_content", "spii", "image_safety", "recitation", "error_toxic", "sensitive",
-		"blocked", "filtered", "content_blocked", "moderated", "moderation":
+		"blocked", "filtered", "content_blocked", "moderated", "moderation", "model_armor":
 		return true
 	}
 	return false

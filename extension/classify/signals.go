@@ -244,7 +244,7 @@ var (
 		"not support the model", "not support model", "supported models are", "supported models:",
 		"supported models include", "available models are", "available models:", "valid models are", "valid models:",
 		"list of supported models", "list of available models", "model_name_invalid", "invalid_model_name",
-		"支持的模型有", "支持的模型列表", "可用模型列表",
+		"unavailable model:", "支持的模型有", "支持的模型列表", "可用模型列表",
 		"模型不存在", "无效的模型", "模型无效", "模型名称无效", "模型名称错误", "不支持所选模型", "不支持此模型", "不支持当前模型", "不支持模型", "不支持所请求的模型", "模型未找到", "不支持的模型", "不支持该模型", "模型已下线", "找不到模型", "未找到模型", "模型已停用")
 	// notThereWords, said of a model, mean the same; notServingWords too, except under a 5xx,
 	// where a model that is not loaded or not running is the server's trouble.
@@ -255,7 +255,7 @@ var (
 	// modelCodes are codes that name a missing model or deployment.
 	modelCodes = words("model_not_found", "deploymentnotfound", "model_decommissioned",
 		"invalid_model", "invalidmodel", "model_not_supported", "modelnotsupported", "resourcenotfoundexception", "modelnotfound",
-		"model_not_available")
+		"model_not_available", "unavailable_model")
 
 	// accessWords: the key or project is valid but may not use this model, endpoint or resource.
 	// They are read in texts only: codes carry them as "permission" or "AccessDenied" (a pydantic
@@ -265,7 +265,9 @@ var (
 		"仅允许", "只允许",
 		"accessdenied", "does not have access", "do not have access", "don't have access",
 		"doesn't have access", "no access", "not allowed to use", "not allowed to access", "not permitted to", "not permitted for",
-		"forbidden", "must be verified", "verify organization", "has not been used in project", "are blocked",
+		"forbidden", "must be verified", "verify organization",
+		// a credential bound to one client, or an account that must first accept new terms
+		"only authorized for", "only be used with", "need to accept", "must accept", "have to accept", "has not been used in project", "are blocked",
 		"virtual network", "firewall", "not activated", "not entitled", "entitlement", "insufficient scope",
 		"insufficient_scope", "missing scope", "无权", "没有权限", "权限不足", "权限", "未开通", "未授权", "權限")
 
