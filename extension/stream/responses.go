@@ -43,6 +43,11 @@ type wireResponsesEvent struct {
 
 // Add folds one event in.
 func (s *ResponsesStream) Add(ev Event) (Step, error) {
+	if bytes.Equal(ev.Data, Done) {
+		// OpenAI-compatible servers (LM Studio) end every stream with [DONE], this dialect's too:
+		// the end, terminal only if the dialect's own last event came before it
+		return Step{Done: true}, nil
+	}
 	var w wireResponsesEvent
 	if err := Unmarshal(ev.Data, &w); err != nil {
 		return Step{Done: true}, fmt.Errorf("malformed Responses event: %w", err)
