@@ -367,3 +367,21 @@ func TestLongAnswers(t *testing.T) {
 		})
 	}
 }
+
+func TestStatedStatus(t *testing.T) {
+	for _, c := range []struct {
+		body string
+		want int
+	}{
+		{"id:1\nevent:error\n:HTTP_STATUS/400\ndata:{}\n", 400},
+		{"id:1\nevent:result\n:HTTP_STATUS/200\ndata:{}\n\nid:2\nevent:error\n:HTTP_STATUS/503\ndata:{}\n", 503},
+		{"event:result\n:HTTP_STATUS/200\ndata:{}\n", 0},
+		{`data:{"text":"see :HTTP_STATUS/400"}` + "\n", 0}, // not a comment line
+		{":HTTP_STATUS/4", 0},
+		{"", 0},
+	} {
+		if got := statedStatus([]byte(c.body)); got != c.want {
+			t.Errorf("statedStatus(%q) = %d, want %d", c.body, got, c.want)
+		}
+	}
+}

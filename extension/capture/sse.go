@@ -90,8 +90,34 @@ func scanStream(o *classify.Outcome, provider string) {
 	if ferr != nil {
 		o.Err, o.Stage = ferr, classify.StageBody
 	}
-	o.Stream = &classify.StreamFacts{Terminal: f.Terminal, ErrorEvent: f.ErrorEvent}
+	o.Stream = &classify.StreamFacts{Terminal: f.Terminal, ErrorEvent: f.ErrorEvent, Status: statedStatus(o.Body)}
 	o.Content, o.FinishReason, o.Reasoning = f.Content, f.FinishReason, f.Thought()
+}
+
+// statusComment is DashScope's native SSE comment that repeats each event's HTTP status
+// (":HTTP_STATUS/200" before a result, ":HTTP_STATUS/400" before an error event in a 200).
+var statusComment = []byte(":HTTP_STATUS/")
+
+// statedStatus is the first failing status (400-599) a status comment states, 0 if none.
+func statedStatus(body []byte) int {
+	for off := 0; ; {
+		i := bytes.Index(body[off:], statusComment)
+		if i < 0 {
+			return 0
+		}
+		at := off + i
+		off = at + len(statusComment)
+		if at > 0 && body[at-1] != '\n' {
+			continue // not at the start of a line: text inside a record
+		}
+		n := 0
+		for j := off; j < len(body) && j < off+3 && body[j] >= '0' && body[j] <= '9'; j++ {
+			n = n*10 + int(body[j]-'0')
+		}
+		if n >= 400 && n <= 599 {
+			return n
+		}
+	}
 }
 
 // add folds one event into the dialect. An error record keeps the provider's own document when

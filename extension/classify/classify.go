@@ -113,6 +113,10 @@ type Outcome struct {
 type StreamFacts struct {
 	Terminal   bool   // the dialect's terminal marker arrived ([DONE], response.completed, message_stop)
 	ErrorEvent []byte // payload of an error record or event, if any
+	// Status is the HTTP status the stream states for its error record, apart from the
+	// response's 200 (DashScope's native ":HTTP_STATUS/400" comment before an error event); 0
+	// when it states none.
+	Status int
 }
 
 // Classification is the verdict on one outcome.

@@ -357,7 +357,7 @@ func success(o Outcome) Classification {
 		// an error record that only restates a finish at the caller's token budget (OpenRouter's
 		// "Token limit reached" after finish_reason length) is that finish
 		if len(s.ErrorEvent) > 0 && !(o.FinishReason == "length" && containsFold(s.ErrorEvent, "token limit")) {
-			return streamError(s.ErrorEvent)
+			return streamError(s.ErrorEvent, s.Status)
 		}
 		if o.Err != nil {
 			return bodyFailure(o)
@@ -417,14 +417,22 @@ func blankJSON(o Outcome) bool {
 
 // streamError classifies an error record that arrived after a 200. It is the provider's failure
 // mid-answer, unless its words say the request or the account is at fault (context overflow,
-// a content filter, no credit, a bad key…): then it is that, whoever delivered it.
-func streamError(rec []byte) Classification {
+// a content filter, no credit, a bad key…): then it is that, whoever delivered it. A status the
+// stream states for the record — the record's own (z.ai's "code": 403) or the stream's (status,
+// DashScope's ":HTTP_STATUS/400" comment) — is read like a response's: a stated rejection of
+// the request is the request's fault, not an in-band failure.
+func streamError(rec []byte, status int) Classification {
 	env := parseEnvelope(rec, false)
 	c := Classification{Class: StreamErrorEvent, Blame: BlameProvider, Retryable: true,
 		ProviderCode: firstNonEmpty(env.code, env.typ), Message: env.message}
-	switch cl, b := meaning(0, http.Header{}, &env, false, nil); {
+	st := cmp.Or(status, env.bodyStatus)
+	if st < 400 {
+		st = 0
+	}
+	switch cl, b := meaning(st, http.Header{}, &env, false, nil); {
 	case cl == GeoBlocked, cl == AccountBlocked, cl == AuthInvalid, cl == QuotaExhausted, cl == ContentFiltered,
 		cl == ContextLengthExceeded, cl == ModelNotFound, cl == PermissionDenied,
+		cl == RequestInvalid && rejected(st),
 		cl == RequestInvalid && tooLarge(env.message): // one request bigger than its whole bucket
 		c.Class, c.Blame, c.Retryable = cl, b, false
 	}

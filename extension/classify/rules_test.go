@@ -257,6 +257,14 @@ func TestSuccessThatIsNot(t *testing.T) {
 		{"a 200 whose error is false is fine", Outcome{Status: 200, Body: []byte(`{"error":false,"msg":"done"}`)}, OK, BlameNone},
 		{"a 200 with a message and other members is fine", Outcome{Status: 200, Body: []byte(`{"message":"hello","model":"x","created":1}`)}, OK, BlameNone},
 		{"stream: a bare invalid_request_error stays the provider's", Outcome{Status: 200, Stream: &StreamFacts{ErrorEvent: []byte(`{"error":{"message":"boom","type":"invalid_request_error"}}`)}}, StreamErrorEvent, BlameProvider},
+		{"stream: a rejection the stream states as 400 is the request's", Outcome{Status: 200, Stream: &StreamFacts{Status: 400,
+			ErrorEvent: []byte(`{"code":"InvalidParameter","message":"Role must be user or assistant"}`)}}, RequestInvalid, BlameClient},
+		{"stream: the same words with no stated status stay in-band", Outcome{Status: 200, Stream: &StreamFacts{
+			ErrorEvent: []byte(`{"code":"InvalidParameter","message":"Role must be user or assistant"}`)}}, StreamErrorEvent, BlameProvider},
+		{"stream: a record that states 403 is a refusal of access", Outcome{Status: 200, Stream: &StreamFacts{
+			ErrorEvent: []byte(`{"type":"chat:completion","data":{"error":{"detail":"Model not available for current user level","code":403},"done":true}}`)}}, PermissionDenied, BlameAccount},
+		{"stream: a stated 500 stays in-band", Outcome{Status: 200, Stream: &StreamFacts{Status: 500,
+			ErrorEvent: []byte(`{"error":{"message":"internal error"}}`)}}, StreamErrorEvent, BlameProvider},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
