@@ -57,9 +57,29 @@ func readAnswer(o *classify.Outcome, h http.Header, provider string) {
 		scanStream(o, provider)
 	case ct == "application/x-ndjson" || ct == "application/jsonl":
 		scanNDJSON(o)
+	case ct == "application/vnd.amazon.eventstream":
+		eventStreamException(o)
 	default:
 		wholeAnswer(o)
 	}
+}
+
+// eventStreamException reads a Bedrock response stream (InvokeModelWithResponseStream) as
+// clients print it: its frames are binary, and what a capture shows is a frame's JSON payload.
+// An answer's frames carry {"bytes": …}; an exception frame (serviceUnavailableException,
+// validationException … after the 200) carries only {"message": …}: the stream's error record.
+// Anything else is judged as a whole body.
+func eventStreamException(o *classify.Outcome) {
+	b := firstValue(bytes.TrimSpace(o.Body))
+	var frame struct {
+		Message *string         `json:"message"`
+		Bytes   json.RawMessage `json:"bytes"`
+	}
+	if len(b) == 0 || b[0] != '{' || json.Unmarshal(b, &frame) != nil || frame.Message == nil || frame.Bytes != nil {
+		wholeAnswer(o)
+		return
+	}
+	o.Stream = &classify.StreamFacts{ErrorEvent: bytes.Clone(b)}
 }
 
 func looksLikeSSE(b []byte) bool {

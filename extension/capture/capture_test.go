@@ -385,3 +385,23 @@ func TestStatedStatus(t *testing.T) {
 		}
 	}
 }
+
+// A Bedrock response stream's exception frame after the 200 is the stream's error record; a
+// frame of the answer is not.
+func TestEventStreamException(t *testing.T) {
+	head := "HTTP/1.1 200 OK\r\ncontent-type: application/vnd.amazon.eventstream\r\n\r\n"
+	o, err := Parse(strings.NewReader(head + `{"message":"Bedrock is unable to process your request."}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := classify.Classify(o); c.Class != classify.StreamErrorEvent {
+		t.Fatalf("exception frame: %s, want stream_error_event", c.Class)
+	}
+	o, err = Parse(strings.NewReader(head + `{"bytes":"eyJ0eXBlIjoibWVzc2FnZV9zdG9wIn0="}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.Stream != nil {
+		t.Fatalf("an answer frame read as an error record: %+v", o.Stream)
+	}
+}

@@ -133,7 +133,7 @@ func meaning(st int, h http.Header, env *envelope, html bool, body []byte) (Clas
 	switch {
 	// The edge, before anything the origin could have said.
 	case (st == 403 || st == 429) && h.Get("Cf-Mitigated") != "",
-		html && (st == 403 || st == 429 || st == 503) && (m(edgeTitleWords) || edgeBlockPage(body)),
+		html && (st == 403 || st == 405 || st == 429 || st == 503) && (m(edgeTitleWords) || edgeBlockPage(body)), // Alibaba Cloud's WAF blocks with a 405
 		m(edgeBlockWords), cfCode >= 1000 && cfCode < 2000 && !cloudflareOriginCode(cfCode):
 		return EdgeBlocked, BlameNetwork
 	case inText(cloudRegionWords) && !m(countryWords) && !m(capacityWords) && (m(geoWords) || inText(unavailableWords)):
@@ -564,7 +564,7 @@ func htmlTitle(body []byte) string {
 	return strings.TrimSpace(string(rest[:min(j, MaxMessage)]))
 }
 
-// edgeBlockPage looks for Cloudflare's block and challenge markers in the top of an HTML page.
+// edgeBlockPage looks for a WAF's block and challenge markers (Cloudflare's, Alibaba Cloud's) in the top of an HTML page.
 func edgeBlockPage(body []byte) bool { return pageHas(body, edgeBlockMarkers) }
 
 // pageHas reports whether any marker (lower case) is in the top of a page. The window is lowered
@@ -590,7 +590,8 @@ func pageHas(body []byte, markers [][]byte) bool {
 
 var (
 	edgeBlockMarkers = [][]byte{[]byte("error code 1020"), []byte("just a moment..."),
-		[]byte("<h1>access denied</h1>"), []byte("unusual activity has been detected")}
+		[]byte("<h1>access denied</h1>"), []byte("unusual activity has been detected"),
+		[]byte(`id="block_message"`), []byte(`id="block_traceid_tips"`)} // Alibaba Cloud WAF's block page
 	lowerPool = sync.Pool{New: func() any { b := make([]byte, 0, blockScan); return &b }}
 )
 
