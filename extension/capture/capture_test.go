@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -403,5 +404,33 @@ func TestEventStreamException(t *testing.T) {
 	}
 	if o.Stream != nil {
 		t.Fatalf("an answer frame read as an error record: %+v", o.Stream)
+	}
+}
+
+// DashScope's native stream: the answer under "output", finish_reason the string "null" until
+// the end, events with or without blank lines between them.
+func TestDashScopeNativeStream(t *testing.T) {
+	head := "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream;charset=UTF-8\r\n\r\n"
+	ev := func(id int, content, finish string) string {
+		return fmt.Sprintf("id:%d\nevent:result\n:HTTP_STATUS/200\ndata:{\"output\":{\"choices\":[{\"message\":{\"content\":%q,\"reasoning_content\":\"\",\"role\":\"assistant\"},\"finish_reason\":%q}]}}\n", id, content, finish)
+	}
+	for _, c := range []struct {
+		name, body string
+		want       classify.Class
+	}{
+		{"whole, no blank lines", ev(1, "Hi", "null") + ev(2, " there", "null") + ev(3, "", "stop"), classify.OK},
+		{"whole, blank lines", ev(1, "Hi", "null") + "\n" + ev(2, "", "stop") + "\n", classify.OK},
+		{"cut before its finish", ev(1, "Hi", "null") + "\n" + ev(2, " there", "null") + "\n", classify.StreamTruncated},
+		{"the old text shape", "data:{\"output\":{\"text\":\"Hi\",\"finish_reason\":\"stop\"}}\n\n", classify.OK},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			o, err := Parse(strings.NewReader(head + c.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := classify.Classify(o); got.Class != c.want {
+				t.Fatalf("%s (%s), want %s", got.Class, got.Message, c.want)
+			}
+		})
 	}
 }

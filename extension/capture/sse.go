@@ -167,7 +167,11 @@ func pickDialect(provider string, events []event) stream.Dialect {
 			Type string `json:"type"`
 			shape
 		}
-		if len(ev.data) > 0 && ev.data[0] == '{' && json.Unmarshal(ev.data, &s) == nil && s.Type != "" {
+		data := ev.data
+		if i := bytes.IndexByte(data, '\n'); i > 0 && !json.Valid(data) {
+			data = data[:i] // records with no blank line between them: the first tells the dialect (see add)
+		}
+		if len(data) > 0 && data[0] == '{' && json.Unmarshal(data, &s) == nil && s.Type != "" {
 			typ = s.Type
 		}
 		switch {
@@ -181,6 +185,8 @@ func pickDialect(provider string, events []event) stream.Dialect {
 			return &geminiStream{}
 		case s.Choices != nil:
 			return &stream.ChatStream{}
+		case s.Output != nil && dashscopeOutput(s.Output):
+			return &dashscopeStream{}
 		}
 	}
 	return &stream.ChatStream{}
