@@ -255,7 +255,8 @@ var (
 	// modelCodes are codes that name a missing model or deployment.
 	modelCodes = words("model_not_found", "deploymentnotfound", "model_decommissioned",
 		"invalid_model", "invalidmodel", "model_not_supported", "modelnotsupported", "resourcenotfoundexception", "modelnotfound",
-		"model_not_available", "unavailable_model")
+		"model_not_available", "unavailable_model",
+		"model_price_error") // new-api: the gateway has no price for the model, so it does not serve it
 
 	// accessWords: the key or project is valid but may not use this model, endpoint or resource.
 	// They are read in texts only: codes carry them as "permission" or "AccessDenied" (a pydantic
