@@ -226,12 +226,14 @@ func (e *envelope) document(b []byte, depth int, top bool) (marker, complete boo
 			if !top && e.relayed(v, depth) { // {"raw":{"__kind":"OK","data":"{\"error\":…}"}}
 				return
 			}
-			if ev := fieldOf(v, "error"); top && key == "data" && len(v) > 0 && v[0] == '{' && len(ev) > 0 && ev[0] == '{' && string(ev) != "{}" {
-				// a web backend's event that wraps its error one level down (z.ai's
-				// {"type":"chat:completion","data":{"error":{…},"done":true}})
-				marker = true
-				e.nested(ev, depth+1)
-				return
+			if top && key == "data" && len(v) > 0 && v[0] == '{' {
+				if ev := fieldOf(v, "error"); len(ev) > 0 && ev[0] == '{' && string(ev) != "{}" {
+					// a web backend's event that wraps its error one level down (z.ai's
+					// {"type":"chat:completion","data":{"error":{…},"done":true}})
+					marker = true
+					e.nested(ev, depth+1)
+					return
+				}
 			}
 			payload = payload || (len(v) > 0 && !isNull(v) && string(v) != "[]")
 		case "traceback", "stacktrace", "stack_trace", "stack", "exception":
