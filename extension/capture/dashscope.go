@@ -15,27 +15,29 @@ import (
 type dashscopeStream struct{ stream.Summary }
 
 type wireDashScope struct {
-	Output *struct {
-		Text         string `json:"text"`
+	Output *dashscopeOut `json:"output"`
+}
+
+type dashscopeOut struct {
+	Text         string `json:"text"`
+	FinishReason string `json:"finish_reason"`
+	Choices      []struct {
+		Message struct {
+			Content          json.RawMessage `json:"content"` // a string, or a list of {"text"} parts
+			ReasoningContent string          `json:"reasoning_content"`
+			ToolCalls        json.RawMessage `json:"tool_calls"`
+		} `json:"message"`
 		FinishReason string `json:"finish_reason"`
-		Choices      []struct {
-			Message struct {
-				Content          json.RawMessage `json:"content"` // a string, or a list of {"text"} parts
-				ReasoningContent string          `json:"reasoning_content"`
-				ToolCalls        json.RawMessage `json:"tool_calls"`
-			} `json:"message"`
-			FinishReason string `json:"finish_reason"`
-		} `json:"choices"`
-	} `json:"output"`
+	} `json:"choices"`
 }
 
 // dashscopeOutput: a top-level "output" object that holds DashScope's choices or text.
 func dashscopeOutput(out json.RawMessage) bool {
-	var w wireDashScope
-	if json.Unmarshal([]byte(`{"output":`+string(out)+`}`), &w) != nil || w.Output == nil {
+	var o dashscopeOut
+	if json.Unmarshal(out, &o) != nil {
 		return false
 	}
-	return len(w.Output.Choices) > 0 || w.Output.Text != "" || w.Output.FinishReason != ""
+	return len(o.Choices) > 0 || o.Text != "" || o.FinishReason != ""
 }
 
 // Add folds one event in.
