@@ -162,8 +162,9 @@ var (
 	given   = map[string]bool{}
 )
 
-// ephemeralStart is the first port of the kernel's ephemeral range, or 0 when unknown.
-func ephemeralStart() int {
+// ephemeralStart is the first port of the kernel's ephemeral range, or 0 when unknown; read
+// once per test process.
+var ephemeralStart = sync.OnceValue(func() int {
 	b, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range")
 	if err != nil {
 		return 0
@@ -174,7 +175,7 @@ func ephemeralStart() int {
 	}
 	n, _ := strconv.Atoi(f[0])
 	return n
-}
+})
 
 // freePort's ports are bindable, distinct, and below the ephemeral range where it is known.
 func TestFreePortAvoidsEphemeralRange(t *testing.T) {
