@@ -102,6 +102,22 @@ type shape struct {
 	StopReason   string          `json:"stop_reason"`
 	ConverseStop string          `json:"stopReason"`
 	Output       json.RawMessage `json:"output"`
+	// a server's native /generate (LMDeploy {"text","tokens","finish_reason"}, Cohere v1 chat
+	// {"text","finish_reason"}): the answer is the top-level text. A null finish_reason is kept.
+	// Raw, as other documents hold an object there (the Responses API's text format).
+	Text   json.RawMessage `json:"text"`
+	Finish json.RawMessage `json:"finish_reason"`
+}
+
+// nativeGenerate reads a top-level text answer and its finish reason (null reads as none); ok
+// is false when the text is not a string.
+func nativeGenerate(s shape) (stream.Summary, bool) {
+	var text, finish string
+	if len(s.Text) == 0 || s.Text[0] != '"' || json.Unmarshal(s.Text, &text) != nil {
+		return stream.Summary{}, false
+	}
+	_ = json.Unmarshal(s.Finish, &finish) // null, a number or an object leave it empty
+	return stream.Summary{Terminal: true, Content: len(text), FinishReason: cohereFinish(finish)}, true
 }
 
 func (s shape) gemini() bool { return s.Candidates != nil || s.PromptFeedback != nil }
@@ -175,6 +191,10 @@ func wholeAnswer(o *classify.Outcome) {
 			return
 		}
 		sum = stream.Summary{Terminal: l.done, Content: l.content, FinishReason: l.finish}
+	case s.Text != nil && s.Finish != nil:
+		if sum, ok = nativeGenerate(s); !ok {
+			return
+		}
 	default:
 		return
 	}

@@ -111,6 +111,11 @@ func TestAnswers(t *testing.T) {
 		{"anthropic message relayed without its type", "", "application/json", `{"stop_reason":"refusal","content":[{"type":"thinking","thinking":""}]}`, 0, "content_filter", true, false},
 		{"bedrock converse", "", "application/json", `{"output":{"message":{"content":[{"text":"pong"}],"role":"assistant"}},"stopReason":"end_turn"}`, 4, "stop", true, false},
 		{"bedrock converse, guardrail", "", "application/json", `{"output":{"message":{"content":[{"text":"Sorry."}],"role":"assistant"}},"stopReason":"guardrail_intervened"}`, 6, "content_filter", true, false},
+		{"native generate", "", "application/json", `{"text":"pong","tokens":1,"finish_reason":"stop"}`, 4, "stop", true, false},
+		{"native generate, empty, null finish", "", "application/json", `{"text":"","tokens":-24389,"finish_reason":null}`, 0, "", true, false},
+		{"cohere v1 chat", "", "application/json", `{"response_id":"r","text":"Hi","generation_id":"g","finish_reason":"COMPLETE"}`, 2, "stop", true, false},
+		{"a text field without a finish", "", "application/json", `{"text":"hello"}`, 0, "", false, false},
+		{"a text object with a finish", "", "application/json", `{"text":{"format":"x"},"finish_reason":"stop"}`, 0, "", false, false},
 		{"responses refusal part", "", "application/json", `{"object":"response","status":"completed","output":[{"type":"message","content":[{"type":"refusal","refusal":"No."}]}]}`, 0, "content_filter", true, false},
 	}
 	for _, tt := range tests {

@@ -223,6 +223,15 @@ func TestDialects(t *testing.T) {
 		{500, hdr("Content-Type", "text/html", "Server", "nginx/1.24.0"), "<html><head><title>500 Internal Server Error</title></head><body><center><h1>500 Internal Server Error</h1></center><hr><center>nginx/1.24.0</center></body></html>", EdgeGatewayError},
 		{429, J, `{"error":{"message":"Your account org-x is suspended, please check your plan and billing details","type":"exceeded_current_quota_error"}}`, QuotaExhausted},
 		{503, J, `{"message":"failure to get a peer from the ring-balancer"}`, EdgeGatewayError},
+		// round 8: the words of Python HTTP clients a proxy echoes, new-api's quota, a usage cap
+		// in Chinese, an account's data policy, Azure's serverless (model) endpoint
+		{502, J, `{"detail":"httpx.ConnectError: All connection attempts failed"}`, EdgeGatewayError},
+		{500, J, `{"error":"HTTPConnectionPool(host='127.0.0.1', port=8000): Max retries exceeded with url: /v1/chat/completions"}`, EdgeGatewayError},
+		{502, J, `{"detail":"Server disconnected"}`, EdgeGatewayError},
+		{403, J, `{"error":{"message":"quota not enough","type":"new_api_error","code":"insufficient_user_quota"}}`, QuotaExhausted},
+		{429, J, `{"error":{"code":"1310","message":"已达到每周的使用上限，您的限额将在下周一重置。"}}`, RateLimited},
+		{404, J, `{"error":{"message":"No endpoints found matching your data policy (Free model publication).","code":404}}`, PermissionDenied},
+		{404, J, `{"message":"Serverless endpoint not found"}`, ModelNotFound},
 	}
 	for i, c := range cases {
 		got := Classify(Outcome{Status: c.st, Header: c.h, Body: []byte(c.body)})

@@ -92,12 +92,12 @@ func TestRealworldScore(t *testing.T) {
 	scoreHeldOut(t, "heldout5", "heldout5", true)
 	// heldout6/ (SOURCES-heldout6.md, SOURCES-heldout6b.md: two collectors who never read the
 	// rules, split as for heldout5) was collected while round 6 was tuned and first scored after
-	// round 6's rules were frozen: the generalisation figure. Its misses print by class pair only.
+	// round 6's rules were frozen (75/94 = 79.8 %); round 7 tuned on it.
 	scoreHeldOut(t, "heldout6", "heldout6", true)
 	// heldout7/ (SOURCES-heldout7.md, SOURCES-heldout7b.md: two blind collectors, the second half
-	// moved in before the first score) was collected after round 7's rules were frozen: the
-	// generalisation figure. Its misses print by class pair only.
-	scoreHeldOut(t, "heldout7", "heldout7", false)
+	// moved in before the first score) was collected after round 7's rules were frozen and scored
+	// once (69/76 = 90.8 %, docs/signals.md §6.3); round 8 tunes on it.
+	scoreHeldOut(t, "heldout7", "heldout7", true)
 	if 100*agree < 95*total {
 		t.Errorf("train agreement fell below 95 %%")
 	}

@@ -81,6 +81,10 @@ var (
 		"awaiting response headers", "broken pipe", "is unreachable", "not reachable", "unable to reach",
 		"could not reach", "couldn't reach", "cannot reach", "can't reach", "failed to reach",
 		"ssl handshake failed", "tls handshake failed",
+		// what HTTP client libraries say when a proxy built on them cannot reach its upstream (httpx,
+		// aiohttp, requests, Python's http.client)
+		"all connection attempts failed", "connecterror", "server disconnected", "remote end closed connection",
+		"remotedisconnected", "max retries exceeded with url",
 		"上游连接", "连接上游", "上游超时", "上游请求失败", "连接超时", "连接被拒绝", "连接重置", "无法连接")
 
 	// blockedWords: the account, organization or key was disabled, suspended or banned.
@@ -151,6 +155,7 @@ var (
 		"quota exceeded", "exceeded quota", "quota_exceeded", "quota has been reached", "quota reached",
 		"quota_reached", "quota exhausted", "quotaexceeded", "exceeded your quota", "out of quota",
 		"quota has been exhausted", "quota is exhausted", "quota was exhausted", "quota is insufficient", "no remaining quota",
+		"quota is not enough", "quota not enough", "not enough quota", "insufficient_user_quota", "insufficient user quota",
 		"free quota", "free tier has been exhausted", "free tier of the model has been exhausted", "free tier is exhausted",
 		"free tier exhausted", "monthly limit", "monthly quota", "monthly usage limit", "额度", "額度", "配额不足", "配额已用", "配额用尽", "配额耗尽")
 
@@ -170,7 +175,7 @@ var (
 		"too many requests", "toomanyrequests", "too many tokens", "too many connections", "throttl", "requests per", "tokens per", "request limit",
 		"concurrency", "concurrent", "quota", "resource_exhausted", "resource exhausted",
 		"resource has been exhausted", "usage limit", "limit reached", "limit exceeded", "limit_exceeded", "limitexceeded",
-		"速率", "频率", "频繁", "限流", "并发", "请求过多", "请求次数", "调用次数", "已达上限", "达到上限", "並發", "頻繁", "請求過多")
+		"速率", "频率", "频繁", "限流", "并发", "请求过多", "请求次数", "调用次数", "已达上限", "达到上限", "使用上限", "限额", "並發", "頻繁", "請求過多")
 
 	// gateWords: the title of a full-page capacity gate served with a 200 ("ChatGPT is at capacity
 	// right now", docs/signals.md §3): narrower than capacityWords, since any page has a title.
@@ -263,6 +268,7 @@ var (
 	// "extra_forbidden" is a schema error).
 	accessWords = words("permission", "not authorized", "unauthorized to", "access denied", "access is denied", "only allows",
 		"not allowed for your", "not allowed for this account", "not allowed for this key",
+		"your data policy", "your privacy settings", // an account setting excludes every provider of the model (OpenRouter)
 		"仅允许", "只允许",
 		"accessdenied", "does not have access", "do not have access", "don't have access",
 		"doesn't have access", "no access", "not allowed to use", "not allowed to access", "not permitted to", "not permitted for",
@@ -362,7 +368,7 @@ var (
 var (
 	edgeTitleWords      = words("access denied", "just a moment", "attention required") // block and challenge page titles
 	tryLaterWords       = words("try again later")
-	modelWord           = words("model", "engine", "deployment", "endpoint with name", "serving endpoint", "inference endpoint", "模型")
+	modelWord           = words("model", "engine", "deployment", "endpoint with name", "serving endpoint", "inference endpoint", "serverless endpoint", "模型")
 	modelNouns          = words("model", "deployment", "engine", "function") // what a 404 names when it is a model's
 	resourceExhaustWord = words("resourceexhausted")
 	tokenWord           = words("token") // a 413 measured in tokens: the prompt, not the body, is too long
