@@ -81,12 +81,18 @@ func (w *hayBuf) add(s string) {
 		w.b.WriteString(" | ")
 	}
 	s = s[:min(len(s), textCap, max(0, hayCap-w.b.Len()))]
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
+	var buf [256]byte // lower-cased a chunk at a time: one Write per chunk, not one per byte
+	for len(s) > 0 {
+		n := min(len(s), len(buf))
+		for i := range n {
+			c := s[i]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			buf[i] = c
 		}
-		w.b.WriteByte(c)
+		w.b.Write(buf[:n])
+		s = s[n:]
 	}
 	if w.b.Len() >= hayCap {
 		w.full = true

@@ -600,13 +600,21 @@ func containsFold[T string | []byte](s T, lowerNeedle string) bool {
 }
 
 // indexFold is an allocation-free ASCII case-insensitive search; lowerNeedle must be lower case.
+// Positions whose first byte cannot start the needle are passed over in a tight loop.
 func indexFold[T string | []byte](s T, lowerNeedle string) int {
 	n := len(lowerNeedle)
 	if n == 0 {
 		return 0
 	}
+	c0, mask := lowerNeedle[0], byte(0)
+	if 'a' <= c0 && c0 <= 'z' {
+		mask = 0x20 // b|0x20 == c0 only for c0 and its upper case
+	}
 	for i := 0; i+n <= len(s); i++ {
-		j := 0
+		if s[i]|mask != c0 {
+			continue
+		}
+		j := 1
 		for ; j < n; j++ {
 			c := s[i+j]
 			if 'A' <= c && c <= 'Z' {

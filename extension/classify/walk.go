@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"unicode/utf16"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // strCap bounds how much of one JSON string is decoded: the rules read a few hundred bytes of a
@@ -170,10 +171,26 @@ func elements(b []byte, f func(el []byte) bool) {
 // unquote decodes the JSON string starting at r[0] == '"' (its closing quote may be missing in a
 // cut capture), at most strCap bytes of it. Malformed escapes are kept as written: a lenient
 // reading, never an error.
-func unquote(r []byte) string { return string(unquoteBytes(r)) }
+func unquote(r []byte) string {
+	b, fresh := decodeString(r)
+	if !fresh {
+		return string(b)
+	}
+	// b was allocated here and is never written again: the string can own it (as strings.Builder
+	// does), saving a copy of up to strCap bytes per message
+	return unsafe.String(unsafe.SliceData(b), len(b))
+}
 
 // unquoteBytes is unquote as bytes: a slice of r itself when there is nothing to decode.
 func unquoteBytes(r []byte) []byte {
+	b, _ := decodeString(r)
+	return b
+}
+
+// decodeString does unquote's work; fresh says the result was allocated rather than sliced from
+// r. The output never outgrows the input (an escape is at least as long as what it decodes to),
+// so it is written by index into one buffer of the input's size.
+func decodeString(r []byte) (out []byte, fresh bool) {
 	body := r[1:]
 	if n := len(body); n > 0 && body[n-1] == '"' {
 		body = body[:n-1]
@@ -181,42 +198,51 @@ func unquoteBytes(r []byte) []byte {
 	body = body[:min(len(body), strCap)]
 	i := bytes.IndexByte(body, '\\')
 	if i < 0 {
-		return body
+		return body, false
 	}
-	out := make([]byte, i, len(body))
-	copy(out, body[:i])
-	for i < len(body) {
-		if body[i] != '\\' { // copy the run up to the next escape at once
-			j := i + 1
-			for j < len(body) && body[j] != '\\' {
-				j++
+	out = make([]byte, len(body))
+	w := copy(out, body[:i])
+	for run := 0; i < len(body); {
+		if c := body[i]; c != '\\' {
+			out[w] = c
+			w++
+			i++
+			// byte by byte between close escapes; a run this long goes to IndexByte and copy
+			if run++; run == 16 {
+				n := bytes.IndexByte(body[i:], '\\')
+				if n < 0 {
+					n = len(body) - i
+				}
+				w += copy(out[w:], body[i:i+n])
+				i += n
+				run = 0
 			}
-			out = append(out, body[i:j]...)
-			i = j
 			continue
 		}
+		run = 0
 		if i+1 >= len(body) {
-			out = append(out, '\\')
-			i++
-			continue
+			out[w] = '\\'
+			w++
+			break
 		}
 		e := body[i+1]
 		i += 2
 		switch e {
 		case 'b':
-			out = append(out, '\b')
+			e = '\b'
 		case 'f':
-			out = append(out, '\f')
+			e = '\f'
 		case 'n':
-			out = append(out, '\n')
+			e = '\n'
 		case 'r':
-			out = append(out, '\r')
+			e = '\r'
 		case 't':
-			out = append(out, '\t')
+			e = '\t'
 		case 'u':
 			r, ok := hex4(body[i:])
 			if !ok {
-				out = append(out, '\\', 'u')
+				out[w], out[w+1] = '\\', 'u'
+				w += 2
 				continue
 			}
 			i += 4
@@ -228,15 +254,15 @@ func unquoteBytes(r []byte) []byte {
 					}
 				}
 			}
-			out = utf8.AppendRune(out, r)
-		default: // \" \\ \/ and anything else: the character itself
-			out = append(out, e)
+			w += utf8.EncodeRune(out[w:], r)
+			continue
 		}
+		out[w] = e // \" \\ \/ and anything else: the character itself
+		w++
 	}
-	return out
+	return out[:w], true
 }
 
-// hex4 reads four hex digits.
 func hex4(b []byte) (rune, bool) {
 	if len(b) < 4 {
 		return 0, false
