@@ -105,6 +105,9 @@ fuzz:
 	go test -run '^$$' -fuzz FuzzDecoder -fuzztime $(FUZZTIME) ./extension/stream
 	go test -run '^$$' -fuzz FuzzDialects -fuzztime $(FUZZTIME) ./extension/stream
 	go test -run '^$$' -fuzz FuzzClassifyRaw -fuzztime $(FUZZTIME) ./extension/classify
+	go test -run '^$$' -fuzz FuzzUnquote -fuzztime $(FUZZTIME) ./extension/classify
+	go test -run '^$$' -fuzz FuzzIndexFold -fuzztime $(FUZZTIME) ./extension/classify
+	go test -run '^$$' -fuzz FuzzParseHAR -fuzztime $(FUZZTIME) ./extension/capture
 	go test -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME) ./extension/scenario
 	go test -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME) ./extension/statuspage
 	go test -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME) ./extension/statefile
