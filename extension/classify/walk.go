@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"unicode/utf16"
 	"unicode/utf8"
-	"unsafe"
 )
 
 // strCap bounds how much of one JSON string is decoded: the rules read a few hundred bytes of a
@@ -171,15 +170,7 @@ func elements(b []byte, f func(el []byte) bool) {
 // unquote decodes the JSON string starting at r[0] == '"' (its closing quote may be missing in a
 // cut capture), at most strCap bytes of it. Malformed escapes are kept as written: a lenient
 // reading, never an error.
-func unquote(r []byte) string {
-	b, fresh := decodeString(r)
-	if !fresh {
-		return string(b)
-	}
-	// b was allocated here and is never written again: the string can own it (as strings.Builder
-	// does), saving a copy of up to strCap bytes per message
-	return unsafe.String(unsafe.SliceData(b), len(b))
-}
+func unquote(r []byte) string { return string(unquoteBytes(r)) }
 
 // unquoteBytes is unquote as bytes: a slice of r itself when there is nothing to decode.
 func unquoteBytes(r []byte) []byte {
