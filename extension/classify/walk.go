@@ -2,6 +2,7 @@ package classify
 
 import (
 	"bytes"
+	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -170,49 +171,43 @@ func elements(b []byte, f func(el []byte) bool) {
 // unquote decodes the JSON string starting at r[0] == '"' (its closing quote may be missing in a
 // cut capture), at most strCap bytes of it. Malformed escapes are kept as written: a lenient
 // reading, never an error.
-func unquote(r []byte) string { return string(unquoteBytes(r)) }
-
-// unquoteBytes is unquote as bytes: a slice of r itself when there is nothing to decode.
-func unquoteBytes(r []byte) []byte {
-	b, _ := decodeString(r)
-	return b
-}
-
-// decodeString does unquote's work; fresh says the result was allocated rather than sliced from
-// r. The output never outgrows the input (an escape is at least as long as what it decodes to),
-// so it is written by index into one buffer of the input's size.
-func decodeString(r []byte) (out []byte, fresh bool) {
-	body := r[1:]
-	if n := len(body); n > 0 && body[n-1] == '"' {
-		body = body[:n-1]
-	}
-	body = body[:min(len(body), strCap)]
+func unquote(r []byte) string {
+	body := stringBody(r)
 	i := bytes.IndexByte(body, '\\')
 	if i < 0 {
-		return body, false
+		return string(body)
 	}
-	out = make([]byte, len(body))
-	w := copy(out, body[:i])
+	// decoded a chunk at a time into a stack buffer and written to a Builder, whose String does
+	// not copy: one allocation of the input's size (the output never outgrows the input)
+	var sb strings.Builder
+	sb.Grow(len(body))
+	sb.Write(body[:i])
+	var buf [512]byte
+	w := 0
 	for run := 0; i < len(body); {
+		if w > len(buf)-4 { // room for the longest rune an escape decodes to
+			sb.Write(buf[:w])
+			w = 0
+		}
 		if c := body[i]; c != '\\' {
-			out[w] = c
+			buf[w] = c
 			w++
 			i++
-			// byte by byte between close escapes; a run this long goes to IndexByte and copy
+			// byte by byte between close escapes; a run this long goes to IndexByte at once
 			if run++; run == 16 {
 				n := bytes.IndexByte(body[i:], '\\')
 				if n < 0 {
 					n = len(body) - i
 				}
-				w += copy(out[w:], body[i:i+n])
-				i += n
-				run = 0
+				sb.Write(buf[:w])
+				sb.Write(body[i : i+n])
+				w, i, run = 0, i+n, 0
 			}
 			continue
 		}
 		run = 0
 		if i+1 >= len(body) {
-			out[w] = '\\'
+			buf[w] = '\\'
 			w++
 			break
 		}
@@ -232,7 +227,7 @@ func decodeString(r []byte) (out []byte, fresh bool) {
 		case 'u':
 			r, ok := hex4(body[i:])
 			if !ok {
-				out[w], out[w+1] = '\\', 'u'
+				buf[w], buf[w+1] = '\\', 'u'
 				w += 2
 				continue
 			}
@@ -245,13 +240,31 @@ func decodeString(r []byte) (out []byte, fresh bool) {
 					}
 				}
 			}
-			w += utf8.EncodeRune(out[w:], r)
+			w += utf8.EncodeRune(buf[w:], r)
 			continue
 		}
-		out[w] = e // \" \\ \/ and anything else: the character itself
+		buf[w] = e // \" \\ \/ and anything else: the character itself
 		w++
 	}
-	return out[:w], true
+	sb.Write(buf[:w])
+	return sb.String()
+}
+
+// unquoteBytes is unquote as bytes: a slice of r itself when there is nothing to decode.
+func unquoteBytes(r []byte) []byte {
+	if body := stringBody(r); bytes.IndexByte(body, '\\') < 0 {
+		return body
+	}
+	return []byte(unquote(r))
+}
+
+// stringBody is the JSON string at r[0] == '"' without its quotes, at most strCap bytes.
+func stringBody(r []byte) []byte {
+	body := r[1:]
+	if n := len(body); n > 0 && body[n-1] == '"' {
+		body = body[:n-1]
+	}
+	return body[:min(len(body), strCap)]
 }
 
 func hex4(b []byte) (rune, bool) {
