@@ -183,8 +183,10 @@ func wholeAnswer(o *classify.Outcome) {
 		sum, err = converse(s)
 	case s.Choices != nil:
 		var c stream.ChatChunk
-		c, err = stream.ParseChatChunk(b, false)
+		c, err = stream.ParseChatChunk(b, true)
 		sum = stream.WholeChat(c)
+	case s.Object == "chat.completion": // a completion object with no choices at all answered nothing
+		sum = stream.Summary{Terminal: true}
 	case s.Done != nil && (s.Response != nil || len(s.Message) > 0):
 		var l ndLine
 		if l, ok = readNDLine(b); !ok {
@@ -201,6 +203,7 @@ func wholeAnswer(o *classify.Outcome) {
 	if err != nil {
 		return
 	}
+	sum.SettleInlineThought()
 	o.ExpectAnswer, o.Content, o.FinishReason, o.Reasoning = true, sum.Content, sum.FinishReason, sum.Thought()
 	if len(sum.ErrorEvent) > 0 { // a failed Responses object: classify it as the error it carries
 		o.Stream = &classify.StreamFacts{Terminal: sum.Terminal, ErrorEvent: sum.ErrorEvent}

@@ -116,6 +116,8 @@ func TestAnswers(t *testing.T) {
 		{"cohere v1 chat", "", "application/json", `{"response_id":"r","text":"Hi","generation_id":"g","finish_reason":"COMPLETE"}`, 2, "stop", true, false},
 		{"a text field without a finish", "", "application/json", `{"text":"hello"}`, 0, "", false, false},
 		{"a text object with a finish", "", "application/json", `{"text":{"format":"x"},"finish_reason":"stop"}`, 0, "", false, false},
+		{"chat completion object without choices", "", "application/json", `{"id":"c","object":"chat.completion","model":"m","usage":{"completion_tokens":0}}`, 0, "", true, false},
+		{"chat, only an inline chain of thought, cut", "", "application/json", `{"choices":[{"message":{"content":"<reasoning>List them.</reasoning>"},"finish_reason":"length"}]}`, 0, "length", true, false},
 		{"responses refusal part", "", "application/json", `{"object":"response","status":"completed","output":[{"type":"message","content":[{"type":"refusal","refusal":"No."}]}]}`, 0, "content_filter", true, false},
 	}
 	for _, tt := range tests {

@@ -91,6 +91,7 @@ func scanStream(o *classify.Outcome, provider string) {
 		o.Err, o.Stage = ferr, classify.StageBody
 	}
 	o.Stream = &classify.StreamFacts{Terminal: f.Terminal, ErrorEvent: f.ErrorEvent, Status: statedStatus(o.Body)}
+	f.SettleInlineThought()
 	o.Content, o.FinishReason, o.Reasoning = f.Content, f.FinishReason, f.Thought()
 }
 
@@ -184,12 +185,12 @@ func pickDialect(provider string, events []event) stream.Dialect {
 		case s.gemini():
 			return &geminiStream{}
 		case s.Choices != nil:
-			return &stream.ChatStream{}
+			return &stream.ChatStream{Summary: stream.Summary{KeepText: true}}
 		case s.Output != nil && dashscopeOutput(s.Output):
 			return &dashscopeStream{}
 		}
 	}
-	return &stream.ChatStream{}
+	return &stream.ChatStream{Summary: stream.Summary{KeepText: true}}
 }
 
 // errorRecord finds a record the dialect did not take for an error but that is an error document

@@ -232,6 +232,15 @@ func TestDialects(t *testing.T) {
 		{429, J, `{"error":{"code":"1310","message":"已达到每周的使用上限，您的限额将在下周一重置。"}}`, RateLimited},
 		{404, J, `{"error":{"message":"No endpoints found matching your data policy (Free model publication).","code":404}}`, PermissionDenied},
 		{404, J, `{"message":"Serverless endpoint not found"}`, ModelNotFound},
+		// round 9: a relay's cooldown, a deadline under UNAVAILABLE, a request without a model, a
+		// key's model allow-list, a relay's give-up 429 around an upstream 400, a web UI's message cap
+		{429, J, `{"error":{"code":"rate_limit","message":"All keys for model gpt-4o are in cooldown, retry in 30s"}}`, RateLimited},
+		{503, J, `{"error":{"code":503,"message":"Deadline exceeded.","status":"UNAVAILABLE"}}`, ServerError},
+		{400, J, `{"error":{"message":"Invalid model name passed in model=null","type":"invalid_request_error"}}`, RequestInvalid},
+		{401, J, `{"error":{"message":"This key is not allowed to access model gpt-5.","type":"team_model_access_denied","code":"401"}}`, PermissionDenied},
+		{429, J, `{"error":{"message":"Retries exhausted. Last error: {\"error\":{\"code\":400,\"message\":\"Invalid value at 'contents'\",\"status\":\"INVALID_ARGUMENT\"}}","type":"overloaded_error"}}`, RequestInvalid},
+		{429, J, `{"detail":"You've sent too many messages to the model. Please wait and try again later."}`, RateLimited},
+		{503, J, `{"error":{"message":"no available accounts supporting model: gpt-4.1","type":"api_error"}}`, ModelNotFound},
 	}
 	for i, c := range cases {
 		got := Classify(Outcome{Status: c.st, Header: c.h, Body: []byte(c.body)})

@@ -63,9 +63,10 @@ func httpError(o Outcome, h http.Header, env *envelope, html bool) Classificatio
 	if st >= 200 && st < 300 {
 		st = cmp.Or(reasonStatus(env.message), st) // {"detail":"Not Found"} in a 200 states its status in words
 	}
-	if st >= 500 && rejected(env.relayStatus) {
+	relay := st >= 500 || st == 429 // a relay's own failure or its give-up after retries
+	if relay && rejected(env.relayStatus) {
 		st = env.relayStatus // a relay's 500 around the upstream's "status 400: {…}": the request was wrong
-	} else if n := statusInWords(env.message); st >= 500 && rejected(n) {
+	} else if n := statusInWords(env.message); relay && rejected(n) {
 		st = n // …or around "upstream error: HTTP Error 400: Bad Request"
 	}
 	c := Classification{ProviderCode: firstNonEmpty(env.code, env.typ, env.status), Message: env.message}
@@ -120,10 +121,13 @@ func meaning(st int, h http.Header, env *envelope, html bool, body []byte) (Clas
 	}
 	money := moneyIn(all, env.text())
 	capacity := m(capacityWords) || st == 529 ||
-		k("UNAVAILABLE") || k("unavailable_error") ||
+		(k("UNAVAILABLE") && !inText(deadlineWords)) || k("unavailable_error") ||
 		(k("RESOURCE_EXHAUSTED") && (k("rateLimitExceeded") || m(tryLaterWords))) ||
 		(st >= 500 && (m(rateWords) || m(resourceExhaustWord))) ||
 		(inText(noneAvailableWords) && inText(poolWords)) // a relay's pool has no account, key or worker free
+	// a relay that gave up on the upstream's rejection ("All 2 attempts failed. Last error: HTTP 400")
+	// says overloaded of itself: the rejection is the cause
+	capacity = capacity && !(st < 500 && env.relayStatus == st)
 	// A 429 with a bucket at 0 in its headers, or a text that names a rate limit hit and its
 	// bucket, is the caller's own limit even when it blames demand ("High demand for x:free -
 	// limited to 1 requests per minute"): a provider's load does not empty one caller's bucket.
@@ -177,6 +181,8 @@ func meaning(st int, h http.Header, env *envelope, html bool, body []byte) (Clas
 		return ContextLengthExceeded, BlameClient
 	case tooLarge(env.message):
 		return RequestInvalid, BlameClient // one request bigger than the whole bucket never fits
+	case inText(unsetModelWords):
+		return RequestInvalid, BlameClient // "Invalid model name passed in model=None": no model was sent
 	case m(modelGoneWords) || (st != 403 && m(modelWord) && (inText(notThereWords) || (st < 500 && inText(notServingWords)))),
 		st < 500 && st != 403 && modelUnsupported(env.textHay.b.String()), // a 403's "not available" is access
 		inText(noneAvailableWords) && inText(channelWords) && inText(modelWord) && !window:

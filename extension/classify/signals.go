@@ -167,12 +167,13 @@ var (
 		"tokens_per", "requests per", "tokens per", "rpm", "tpm", "rpd", "tpd", "qps", "qpm",
 		"per-minute", "per-hour", "per-day", "/ minute", "/ hour", "/ day", "daily",
 		"time frame", "timeframe", "time window", "time period", "rolling window", "sliding window", "单位时间", "时间窗口",
-		"每分钟", "每小时", "每天", "每日", "每秒", "今日", "频率", "頻率")
+		"每分钟", "每小时", "每天", "每日", "每秒", "今日", "频率", "頻率",
+		"cooling down", "cooldown", "cool down", "冷却") // a cooldown is a window the caller waits out
 	refillWords = words("retry_delay", "try again in", "retry after", "resets")
 
 	// rateWords: our own rate or concurrency limit.
 	rateWords = words("rate limit", "rate_limit", "ratelimit", "rate-limit", "rate limited",
-		"too many requests", "toomanyrequests", "too many tokens", "too many connections", "throttl", "requests per", "tokens per", "request limit",
+		"too many requests", "toomanyrequests", "too many tokens", "too many connections", "too many messages", "throttl", "requests per", "tokens per", "request limit",
 		"concurrency", "concurrent", "quota", "resource_exhausted", "resource exhausted",
 		"resource has been exhausted", "usage limit", "limit reached", "limit exceeded", "limit_exceeded", "limitexceeded",
 		"速率", "频率", "频繁", "限流", "并发", "请求过多", "请求次数", "调用次数", "已达上限", "达到上限", "使用上限", "限额", "並發", "頻繁", "請求過多")
@@ -268,7 +269,8 @@ var (
 	// "extra_forbidden" is a schema error).
 	accessWords = words("permission", "not authorized", "unauthorized to", "access denied", "access is denied", "only allows",
 		"not allowed for your", "not allowed for this account", "not allowed for this key",
-		"your data policy", "your privacy settings", // an account setting excludes every provider of the model (OpenRouter)
+		// an account setting excludes every provider of the model (OpenRouter)
+		"your data policy", "your privacy settings", "no allowed providers",
 		"仅允许", "只允许",
 		"accessdenied", "does not have access", "do not have access", "don't have access",
 		"doesn't have access", "no access", "not allowed to use", "not allowed to access", "not permitted to", "not permitted for",
@@ -299,7 +301,7 @@ var (
 
 	// accessCodes are codes that name a permission refusal (PERMISSION_DENIED, permission_error,
 	// AccessDeniedException, xAI's "permission-denied").
-	accessCodes = words("permission", "accessdenied", "unauthorizedoperation", "accessdisabled")
+	accessCodes = words("permission", "accessdenied", "access_denied", "unauthorizedoperation", "accessdisabled")
 
 	// credentialWords and absentWords: a credential (API key, bearer token, a stored secret) that
 	// is missing or was not found — "We couldn't find a secret named XAI_API_KEY", an extractor
@@ -323,10 +325,20 @@ var (
 	// noneAvailableWords with poolWords: a relay's pool of upstream accounts, keys, channels or
 	// workers has nothing free ("no available Grok account", 无可用渠道) — its capacity, unless a
 	// model is named with a channel (channelWords): then the relay serves no such model.
+	// deadlineWords: the operation ran out of time (gRPC DEADLINE_EXCEEDED, Google's "Deadline
+	// expired before operation could complete"): a failure, not a lack of capacity, even under UNAVAILABLE
+	deadlineWords = words("deadline expired", "deadline exceeded", "deadline_exceeded")
+	// unsetModelWords: the request named no model at all (a client that sent None, null or
+	// undefined, or a body the server never parsed): the request is wrong, not the model missing
+	unsetModelWords = words("model=none", "model=null", "model=undefined", "model: none", "model: null",
+		"model: undefined", "model 'undefined'", "model \"undefined\"", "model `undefined`", "model undefined")
 	noneAvailableWords = words("no available", "none available", "no usable", "nothing available", "无可用", "没有可用", "暂无可用")
 	poolWords          = words("account", "key", "token", "worker", "server", "instance", "node", "replica", "gpu", "slot",
 		"channel", "账号", "账户", "密钥", "节点", "实例", "渠道")
-	channelWords = words("channel", "渠道", "route", "路由")
+	// channelWords: a relay's route for a model ("no available accounts supporting model x" says
+	// no account is configured for it)
+	channelWords = words("channel", "渠道", "route", "路由", "supporting model", "supports model", "support model",
+		"supporting the model", "supports the model", "support the model")
 
 	// faultWords: the provider says it failed (a degraded or unhealthy backend, an internal error)
 	// even when the status is a 4xx.

@@ -3,6 +3,7 @@ package stream
 import (
 	"bytes"
 	"fmt"
+	"strings"
 )
 
 // MaxText bounds the answer text a dialect keeps for answer checks: a canary's answer is a few
@@ -128,4 +129,30 @@ func (s *ChatStream) Add(ev Event) (Step, error) {
 		s.Text += string(v.text[:min(len(v.text), MaxText-len(s.Text))])
 	}
 	return Step{Token: true, Answer: v.content > 0}, nil
+}
+
+// inlineTags are the tags servers put a model's chain of thought in when they pass it inside the
+// answer text (DeepSeek R1 behind some hosts, gpt-oss on Bedrock's OpenAI-compatible endpoint).
+var inlineTags = [...][2]string{{"<think>", "</think>"}, {"<thinking>", "</thinking>"}, {"<reasoning>", "</reasoning>"}}
+
+// SettleInlineThought re-files an answer cut at the token budget whose whole text is reasoning in
+// inline tags (opened and never closed, or closed with nothing after it) as reasoning: the model
+// spent the budget thinking and answered nothing. It needs the whole text (KeepText, under
+// MaxText); otherwise it changes nothing.
+func (s *Summary) SettleInlineThought() {
+	if s.FinishReason != "length" || s.Content == 0 || len(s.Text) != s.Content {
+		return
+	}
+	t := strings.TrimSpace(s.Text)
+	for _, tag := range inlineTags {
+		rest, ok := strings.CutPrefix(t, tag[0])
+		if !ok {
+			continue
+		}
+		if _, after, closed := strings.Cut(rest, tag[1]); !closed || strings.TrimSpace(after) == "" {
+			s.Reasoning++
+			s.Content = 0
+		}
+		return
+	}
 }

@@ -62,3 +62,35 @@ func TestChatStreamEnds(t *testing.T) {
 		})
 	}
 }
+
+func TestSettleInlineThought(t *testing.T) {
+	tests := []struct {
+		name, text, finish string
+		content            int // after; -1: unchanged
+		reasoning          int
+	}{
+		{"closed, nothing after, cut", "<reasoning>List the states.</reasoning>", "length", 0, 1},
+		{"unclosed think, cut", "\n<think>Okay, the user wants", "length", 0, 1},
+		{"closed, then an answer", "<think>hmm</think>\nAlabama, Alaska", "length", -1, 0},
+		{"finished normally", "<think>hmm</think>", "stop", -1, 0},
+		{"plain answer, cut", "Alabama, Alaska, Ari", "length", -1, 0},
+		{"text not kept", "", "length", -1, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := Summary{Text: tt.text, Content: len(tt.text), FinishReason: tt.finish}
+			if tt.text == "" {
+				s.Content = 12 // answered, text not kept
+			}
+			before := s.Content
+			s.SettleInlineThought()
+			want := tt.content
+			if want < 0 {
+				want = before
+			}
+			if s.Content != want || s.Reasoning != tt.reasoning {
+				t.Fatalf("content %d reasoning %d, want %d %d", s.Content, s.Reasoning, want, tt.reasoning)
+			}
+		})
+	}
+}
