@@ -203,7 +203,7 @@ func wholeAnswer(o *classify.Outcome) {
 	if err != nil {
 		return
 	}
-	sum.SettleInlineThought()
+	sum.Settle()
 	o.ExpectAnswer, o.Content, o.FinishReason, o.Reasoning = true, sum.Content, sum.FinishReason, sum.Thought()
 	if len(sum.ErrorEvent) > 0 { // a failed Responses object: classify it as the error it carries
 		o.Stream = &classify.StreamFacts{Terminal: sum.Terminal, ErrorEvent: sum.ErrorEvent}

@@ -91,7 +91,7 @@ func scanStream(o *classify.Outcome, provider string) {
 		o.Err, o.Stage = ferr, classify.StageBody
 	}
 	o.Stream = &classify.StreamFacts{Terminal: f.Terminal, ErrorEvent: f.ErrorEvent, Status: statedStatus(o.Body)}
-	f.SettleInlineThought()
+	f.Settle()
 	o.Content, o.FinishReason, o.Reasoning = f.Content, f.FinishReason, f.Thought()
 }
 
@@ -278,7 +278,7 @@ func endsWithBlankLine(b []byte) bool {
 }
 
 // bareError finds a JSON error document printed outside the SSE framing: a line starting with
-// "{" (not "data: {") from which the rest of the body is one error document ({"error":{…}}, or
+// "{" (not "data: {") or "error: {" (a field no SSE client reads) from which the rest of the body is one error document ({"error":{…}}, or
 // one the classifier's envelope reads as an error: {"detail":"…"}, {"code":500,"msg":"…"}). Only the
 // first few such lines are tried, so a hostile body cannot make the search quadratic.
 func bareError(body []byte) []byte {
@@ -289,9 +289,14 @@ func bareError(body []byte) []byte {
 		if nl >= 0 {
 			line = body[off : off+nl]
 		}
+		start := off
+		if v, ok := bytes.CutPrefix(line, []byte("error:")); ok { // llama.cpp's non-standard "error:" field
+			v = bytes.TrimLeft(v, " ")
+			start, line = off+len(line)-len(v), v
+		}
 		if bytes.HasPrefix(line, []byte("{")) {
 			tries++
-			doc := bytes.TrimSpace(body[off:])
+			doc := bytes.TrimSpace(body[start:])
 			if hasErrorObject(doc) || classify.ErrorDocument(doc) {
 				return bytes.Clone(doc)
 			}

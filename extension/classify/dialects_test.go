@@ -241,6 +241,9 @@ func TestDialects(t *testing.T) {
 		{429, J, `{"error":{"message":"Retries exhausted. Last error: {\"error\":{\"code\":400,\"message\":\"Invalid value at 'contents'\",\"status\":\"INVALID_ARGUMENT\"}}","type":"overloaded_error"}}`, RequestInvalid},
 		{429, J, `{"detail":"You've sent too many messages to the model. Please wait and try again later."}`, RateLimited},
 		{503, J, `{"error":{"message":"no available accounts supporting model: gpt-4.1","type":"api_error"}}`, ModelNotFound},
+		// round 10: a per-IP limiter names the caller; a plan usable only from some clients is a permission
+		{429, J, `{"message":"Too many requests from this IP, please try again after 15 minutes"}`, RateLimited},
+		{403, J, `{"error":{"message":"This plan is only available for approved coding tools.","type":"access_terminated_error"}}`, PermissionDenied},
 	}
 	for i, c := range cases {
 		got := Classify(Outcome{Status: c.st, Header: c.h, Body: []byte(c.body)})

@@ -158,7 +158,7 @@ func meaning(st int, h http.Header, env *envelope, html bool, body []byte) (Clas
 	// The account: blocked, unauthenticated, out of money. A suspension for an unpaid bill or a
 	// spend limit is money; a text that says the provider is saturated outweighs a money code
 	// (gateways put insufficient_quota on every refusal).
-	case m(blockedWords) && !money && !(m(quotaWords) && !window): // "suspended … exceeded_current_quota": unpaid
+	case m(blockedWords) && !money && !(m(quotaWords) && !window) && !inText(clientBoundWords): // "suspended … exceeded_current_quota": unpaid
 		return AccountBlocked, BlameAccount
 	case inText(capacityWords) && money && !moneyIn(textBits, env.textHay.b.String()):
 		return CapacityOverloaded, BlameProvider

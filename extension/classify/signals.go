@@ -276,7 +276,7 @@ var (
 		"doesn't have access", "no access", "not allowed to use", "not allowed to access", "not permitted to", "not permitted for",
 		"forbidden", "must be verified", "verify organization",
 		// a credential bound to one client, or an account that must first accept new terms
-		"only authorized for", "only be used with", "need to accept", "must accept", "have to accept", "has not been used in project", "are blocked",
+		"only authorized for", "only be used with", "only available for", "need to accept", "must accept", "have to accept", "has not been used in project", "are blocked",
 		"virtual network", "firewall", "not activated", "not entitled", "entitlement", "insufficient scope",
 		"insufficient_scope", "missing scope", "无权", "没有权限", "权限不足", "权限", "未开通", "未授权", "權限")
 
@@ -297,7 +297,12 @@ var (
 
 	// oursWords: a 429 whose text names the caller's own limit ("you reached your free usage
 	// limit") is ours even without a standard envelope; one that names nobody is load shedding.
-	oursWords = words("you ", "you'", "your", "account", "organization", "api key", "user", "您", "你的", "账户", "账号")
+	oursWords = words("you ", "you'", "your", "account", "organization", "api key", "user", "this ip", "您", "你的", "账户", "账号")
+
+	// clientBoundWords: a subscription or credential that may only be used from certain clients
+	// ("only available for Coding Agents such as …"): a permission of the caller's client, even
+	// under a code that reads as a ban (Kimi's access_terminated_error)
+	clientBoundWords = words("only available for", "only authorized for", "only be used with")
 
 	// accessCodes are codes that name a permission refusal (PERMISSION_DENIED, permission_error,
 	// AccessDeniedException, xAI's "permission-denied").

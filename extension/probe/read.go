@@ -163,7 +163,7 @@ func (p *run) wholeAnswer(c Component, body []byte) (stream.Summary, error) {
 
 // summarize moves what a dialect accumulated into the outcome and result.
 func (p *run) summarize(c Component, s *stream.Summary, o *classify.Outcome, r *Result) {
-	s.SettleInlineThought() // with the text kept (recordContent), an inline chain of thought cut short is no answer
+	s.Settle() // with the text kept (recordContent), an inline chain of thought cut short is no answer
 	o.Content, o.FinishReason, o.Reasoning = s.Content, s.FinishReason, s.Thought()
 	r.FinishReason, r.ResponseModel = s.FinishReason, s.Model
 	if s.Usage != nil {

@@ -135,15 +135,23 @@ func (s *ChatStream) Add(ev Event) (Step, error) {
 // answer text (DeepSeek R1 behind some hosts, gpt-oss on Bedrock's OpenAI-compatible endpoint).
 var inlineTags = [...][2]string{{"<think>", "</think>"}, {"<thinking>", "</thinking>"}, {"<reasoning>", "</reasoning>"}}
 
-// SettleInlineThought re-files an answer cut at the token budget whose whole text is reasoning in
-// inline tags (opened and never closed, or closed with nothing after it) as reasoning: the model
-// spent the budget thinking and answered nothing. It needs the whole text (KeepText, under
-// MaxText); otherwise it changes nothing.
-func (s *Summary) SettleInlineThought() {
-	if s.FinishReason != "length" || s.Content == 0 || len(s.Text) != s.Content {
+// Settle re-files, once an answer is whole, what its text shows it is not: an answer of only
+// whitespace is no answer, and an answer cut at the token budget whose whole text is reasoning in
+// inline tags (opened and never closed, or closed with nothing after it) is reasoning: the model
+// spent the budget thinking. It needs the whole text (KeepText, under MaxText); otherwise it
+// changes nothing.
+func (s *Summary) Settle() {
+	if s.Content == 0 || len(s.Text) != s.Content {
 		return
 	}
 	t := strings.TrimSpace(s.Text)
+	if t == "" {
+		s.Content = 0
+		return
+	}
+	if s.FinishReason != "length" {
+		return
+	}
 	for _, tag := range inlineTags {
 		rest, ok := strings.CutPrefix(t, tag[0])
 		if !ok {

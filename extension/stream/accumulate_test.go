@@ -63,7 +63,7 @@ func TestChatStreamEnds(t *testing.T) {
 	}
 }
 
-func TestSettleInlineThought(t *testing.T) {
+func TestSettle(t *testing.T) {
 	tests := []struct {
 		name, text, finish string
 		content            int // after; -1: unchanged
@@ -75,6 +75,7 @@ func TestSettleInlineThought(t *testing.T) {
 		{"finished normally", "<think>hmm</think>", "stop", -1, 0},
 		{"plain answer, cut", "Alabama, Alaska, Ari", "length", -1, 0},
 		{"text not kept", "", "length", -1, 0},
+		{"only whitespace", "\n\n", "stop", 0, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -83,7 +84,7 @@ func TestSettleInlineThought(t *testing.T) {
 				s.Content = 12 // answered, text not kept
 			}
 			before := s.Content
-			s.SettleInlineThought()
+			s.Settle()
 			want := tt.content
 			if want < 0 {
 				want = before
