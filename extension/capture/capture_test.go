@@ -150,6 +150,7 @@ func TestStreams(t *testing.T) {
 		{"chat error record then DONE", "", "data: {\"error\":{\"message\":\"boom\",\"type\":\"server_error\"}}\n\ndata: [DONE]\n\n", false, 0, "boom", nil, false},
 		{"chat, an answer of only whitespace", "", "data: {\"choices\":[{\"delta\":{\"content\":\"\\n\"},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n", true, 0, "", nil, false},
 		{"llama.cpp's error field, then DONE", "", "error: {\"code\":400,\"message\":\"the request exceeds the available context size\",\"type\":\"invalid_request_error\"}\n\ndata: [DONE]\n\n", true, 0, "context size", nil, false},
+		{"keep-alive comments only", "", ": PING\n\n: PING\n\n", false, 0, "", errKeepAliveOnly, false},
 		{"chat, data lines not separated", "", "data: {\"choices\":[{\"delta\":{},\"finish_reason\":\"stop\"}]}\ndata: [DONE]\n", true, 0, "", nil, false},
 		{"chat, last record cut off", "", "data: {\"choices\":[{\"delta\":{\"content\":\"hi\"}}]}\n\ndata: {\"id\":\"x\",\"created\":16885", false, 2, "", io.ErrUnexpectedEOF, false},
 		{"chat, malformed complete record", "", "data: {\"choices\":[{\"delta\":\n\n\n", false, 0, "", errors.New("any"), true},

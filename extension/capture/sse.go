@@ -87,12 +87,35 @@ func scanStream(o *classify.Outcome, provider string) {
 			f.ErrorEvent, ferr, o.Malformed = doc, nil, false
 		}
 	}
+	if ferr == nil && len(events) == 0 && len(f.ErrorEvent) == 0 && keepAliveOnly(o.Body) {
+		// the server held the stream open with ": PING" comments and never sent a record
+		ferr, o.Stalled = errKeepAliveOnly, true
+	}
 	if ferr != nil {
 		o.Err, o.Stage = ferr, classify.StageBody
 	}
 	o.Stream = &classify.StreamFacts{Terminal: f.Terminal, ErrorEvent: f.ErrorEvent, Status: statedStatus(o.Body)}
 	f.Settle()
 	o.Content, o.FinishReason, o.Reasoning = f.Content, f.FinishReason, f.Thought()
+}
+
+// errKeepAliveOnly says a stream carried nothing but SSE comments.
+var errKeepAliveOnly = errors.New("the stream sent only keep-alive comments, never a record")
+
+// keepAliveOnly: a body of SSE comment lines (": PING", ": keep-alive") and blank lines, at least one.
+func keepAliveOnly(body []byte) bool {
+	seen := false
+	for line := range bytes.Lines(body) {
+		line = bytes.TrimSpace(line)
+		switch {
+		case len(line) == 0:
+		case line[0] == ':':
+			seen = true
+		default:
+			return false
+		}
+	}
+	return seen
 }
 
 // statusComment is DashScope's native SSE comment that repeats each event's HTTP status

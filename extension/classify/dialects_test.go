@@ -244,6 +244,17 @@ func TestDialects(t *testing.T) {
 		// round 10: a per-IP limiter names the caller; a plan usable only from some clients is a permission
 		{429, J, `{"message":"Too many requests from this IP, please try again after 15 minutes"}`, RateLimited},
 		{403, J, `{"error":{"message":"This plan is only available for approved coding tools.","type":"access_terminated_error"}}`, PermissionDenied},
+		// round 11: a 410 about a model is a retirement, a legacy Google backendError is a fault, a
+		// code naming the caller's bucket, a model that failed to load, a relay's "not implemented",
+		// a key's IP allow-list, a plan that does not cover the model, a model not available (4xx)
+		{410, J, `{"error":{"message":"Model foo-7b is not served any more.","type":"invalid_request_error"}}`, ModelRetired},
+		{503, J, `{"error":{"code":503,"message":"Backend Error","errors":[{"reason":"backendError"}],"status":"UNAVAILABLE"}}`, ServerError},
+		{429, J, `{"errorType":"Throttling.UserRpmLimit","message":null}`, RateLimited},
+		{500, J, `{"error":"failed to load model: error loading model: unknown architecture"}`, ServerError},
+		{500, J, `{"error":{"message":"not implemented","type":"new_api_error","code":"convert_request_failed"}}`, RequestInvalid},
+		{403, J, `{"error":{"code":"1221","message":"Request IP is not in the whitelist of this API key"}}`, AuthInvalid},
+		{429, J, `{"error":{"code":"1311","message":"Your plan does not include access to model-x"}}`, PermissionDenied},
+		{400, J, `{"error":{"message":"The model is not available for this endpoint","code":""}}`, ModelNotFound},
 	}
 	for i, c := range cases {
 		got := Classify(Outcome{Status: c.st, Header: c.h, Body: []byte(c.body)})

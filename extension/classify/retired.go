@@ -22,6 +22,10 @@ func retired(o Outcome, c Classification) Classification {
 	if c.Class != ModelNotFound {
 		return c
 	}
+	if o.Status == 410 { // Gone: the model was there and was removed on purpose
+		c.Class, c.Advice = ModelRetired, advice[ModelRetired]
+		return c
+	}
 	body := bytes.ToLower(o.Body[:min(len(o.Body), blockScan)])
 	for _, w := range retiredWords {
 		if bytes.Contains(body, w) {

@@ -63,6 +63,9 @@ func httpError(o Outcome, h http.Header, env *envelope, html bool) Classificatio
 	if st >= 200 && st < 300 {
 		st = cmp.Or(reasonStatus(env.message), st) // {"detail":"Not Found"} in a 200 states its status in words
 	}
+	if st == 500 && reasonStatus(env.message) == 501 {
+		st = 501 // a relay's 500 over "not implemented": this route does not do what was asked
+	}
 	relay := st >= 500 || st == 429 // a relay's own failure or its give-up after retries
 	if relay && rejected(env.relayStatus) {
 		st = env.relayStatus // a relay's 500 around the upstream's "status 400: {…}": the request was wrong
@@ -121,13 +124,15 @@ func meaning(st int, h http.Header, env *envelope, html bool, body []byte) (Clas
 	}
 	money := moneyIn(all, env.text())
 	capacity := m(capacityWords) || st == 529 ||
-		(k("UNAVAILABLE") && !inText(deadlineWords)) || k("unavailable_error") ||
+		// Google's legacy backendError reason under UNAVAILABLE is a failing backend, not load
+		(k("UNAVAILABLE") && !inText(deadlineWords) && !k("backendError")) || k("unavailable_error") ||
 		(k("RESOURCE_EXHAUSTED") && (k("rateLimitExceeded") || m(tryLaterWords))) ||
 		(st >= 500 && (m(rateWords) || m(resourceExhaustWord))) ||
 		(inText(noneAvailableWords) && inText(poolWords)) // a relay's pool has no account, key or worker free
 	// a relay that gave up on the upstream's rejection ("All 2 attempts failed. Last error: HTTP 400")
 	// says overloaded of itself: the rejection is the cause
-	capacity = capacity && !(st < 500 && env.relayStatus == st)
+	capacity = capacity && !(st < 500 && env.relayStatus == st) &&
+		!inText(loadFailWords) // a model that failed to load is a fault, not a model still loading
 	// A 429 with a bucket at 0 in its headers, or a text that names a rate limit hit and its
 	// bucket, is the caller's own limit even when it blames demand ("High demand for x:free -
 	// limited to 1 requests per minute"): a provider's load does not empty one caller's bucket.
@@ -262,6 +267,8 @@ func reasonStatus(msg string) int {
 		return 404
 	case "too many requests":
 		return 429
+	case "not implemented":
+		return 501
 	case "internal server error":
 		return 500
 	case "bad gateway":
@@ -285,7 +292,8 @@ func rateLimitedByUs(h http.Header, env *envelope, m, inText, inCodes func(*fami
 	if reasonOnly(env.textHay.b.String()) {
 		return false // even under a rate-limit type: Anthropic's bare "Rate limited" is the server shedding load
 	}
-	if inCodes(rateLimitWords) || env.k("tokens") || env.k("requests") {
+	if inCodes(rateLimitWords) || inCodes(bucketWords) || env.k("tokens") || env.k("requests") {
+		// a code that names the caller's bucket: DashScope's THROTTLING.userQPSLimit
 		return true
 	}
 	return ((m(rateWords) || m(bucketWords) || m(refillWords)) && (env.standard || inText(oursWords))) ||

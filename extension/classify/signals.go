@@ -111,6 +111,8 @@ var (
 		"unauthenticated", "invalid authentication", "invalid token", "invalid_token", "token is invalid",
 		"token has expired", "token expired", "expired token", "token invalid", "token not valid",
 		"key has been disabled", "key is disabled", "ip not authorized",
+		// the key is not allowed from the caller's IP (an allow-list on the key)
+		"ip whitelist", "ip allowlist", "ip白名单", "ip地址没有", "ip地址不在", "not in the whitelist", "不在白名单",
 		"invalid subscription key", "invalid credential", "invalid_credential", "bad credentials",
 		"invalid api-key", "invalid apikey", "invalid api token", "api key is not valid",
 		"api key is incorrect", "token is not valid", "token is expired", "invalid jwt", "jwt expired", "jwt malformed", "jwt is invalid", "jwt has expired",
@@ -257,7 +259,7 @@ var (
 	notThereWords = words("not found", "does not exist", "doesn't exist", "not exist", "no longer supported",
 		"no longer available", "retired", "not deployed", "discontinued", "couldn't find", "could not find", "unable to find",
 		"不存在", "未找到", "找不到", "已下线", "已停用")
-	notServingWords = words("not loaded", "unloaded", "not running")
+	notServingWords = words("not loaded", "unloaded", "not running", "model not available", "model is not available")
 	// modelCodes are codes that name a missing model or deployment.
 	modelCodes = words("model_not_found", "deploymentnotfound", "model_decommissioned",
 		"invalid_model", "invalidmodel", "model_not_supported", "modelnotsupported", "resourcenotfoundexception", "modelnotfound",
@@ -271,6 +273,8 @@ var (
 		"not allowed for your", "not allowed for this account", "not allowed for this key",
 		// an account setting excludes every provider of the model (OpenRouter)
 		"your data policy", "your privacy settings", "no allowed providers",
+		// a plan that does not cover the model
+		"does not include access", "not yet include access", "doesn't include access", "does not include the model",
 		"仅允许", "只允许",
 		"accessdenied", "does not have access", "do not have access", "don't have access",
 		"doesn't have access", "no access", "not allowed to use", "not allowed to access", "not permitted to", "not permitted for",
@@ -333,6 +337,9 @@ var (
 	// deadlineWords: the operation ran out of time (gRPC DEADLINE_EXCEEDED, Google's "Deadline
 	// expired before operation could complete"): a failure, not a lack of capacity, even under UNAVAILABLE
 	deadlineWords = words("deadline expired", "deadline exceeded", "deadline_exceeded")
+	// loadFailWords: a model server failed to load the model (not "loading model", still busy)
+	loadFailWords = words("error loading model", "failed to load model", "failed to load the model",
+		"process has terminated", "exit status")
 	// unsetModelWords: the request named no model at all (a client that sent None, null or
 	// undefined, or a body the server never parsed): the request is wrong, not the model missing
 	unsetModelWords = words("model=none", "model=null", "model=undefined", "model: none", "model: null",
