@@ -131,7 +131,7 @@ func meaning(st int, h http.Header, env *envelope, html bool, body []byte) (Clas
 		(inText(noneAvailableWords) && inText(poolWords)) // a relay's pool has no account, key or worker free
 	// a relay that gave up on the upstream's rejection ("All 2 attempts failed. Last error: HTTP 400")
 	// says overloaded of itself: the rejection is the cause
-	capacity = capacity && !(st < 500 && env.relayStatus == st) &&
+	capacity = capacity && !(rejected(st) && env.relayStatus == st) &&
 		!inText(loadFailWords) // a model that failed to load is a fault, not a model still loading
 	// A 429 with a bucket at 0 in its headers, or a text that names a rate limit hit and its
 	// bucket, is the caller's own limit even when it blames demand ("High demand for x:free -
