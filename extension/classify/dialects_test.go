@@ -255,6 +255,13 @@ func TestDialects(t *testing.T) {
 		{403, J, `{"error":{"code":"1221","message":"Request IP is not in the whitelist of this API key"}}`, AuthInvalid},
 		{429, J, `{"error":{"code":"1311","message":"Your plan does not include access to model-x"}}`, PermissionDenied},
 		{400, J, `{"error":{"message":"The model is not available for this endpoint","code":""}}`, ModelNotFound},
+		// round 12: a monthly allowance, a JSON type error in the request, a relay whose words state
+		// the upstream's status before its document, a missing token in a 200, a cap set on the account
+		{429, J, `{"message":"Your free key is limited to 100 calls / month."}`, QuotaExhausted},
+		{500, J, `{"error":{"code":500,"message":"[json.exception.type_error.302] type must be string, but is number","type":"server_error"}}`, RequestInvalid},
+		{502, J, `{"error":{"message":"all providers failed: Invalid status code: 404 Not Found: {\"error\":{\"message\":\"no route for this path\"}}"}}`, RequestInvalid},
+		{200, J, `{"code":-1,"msg":"request failed: token is missing","data":null}`, AuthInvalid},
+		{429, J, `{"error":{"code":"SetLimitExceeded","message":"Your account has reached the set inference limit for this model; adjust the Safe Experience Mode to continue"}}`, QuotaExhausted},
 	}
 	for i, c := range cases {
 		got := Classify(Outcome{Status: c.st, Header: c.h, Body: []byte(c.body)})

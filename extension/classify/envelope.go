@@ -429,6 +429,10 @@ func (e *envelope) textValue(v []byte, depth int) {
 			marker, complete := inner.document([]byte(s[i:]), depth+1, true)
 			if (marker || complete) && (inner.message != "" || inner.ncodes > 0) {
 				e.absorb(&inner)
+				// "Invalid status code: 400 Bad Request: {…}": the words before it state its status
+				if n := statusInWords(s[max(0, i-256):i]); n != 0 && e.relayStatus == 0 {
+					e.relayStatus = n
+				}
 				if i == 0 {
 					return
 				}

@@ -110,7 +110,7 @@ var (
 		"failed_to_auth", "authentication is invalid", "authentication invalid",
 		"unauthenticated", "invalid authentication", "invalid token", "invalid_token", "token is invalid",
 		"token has expired", "token expired", "expired token", "token invalid", "token not valid",
-		"key has been disabled", "key is disabled", "ip not authorized",
+		"key has been disabled", "key is disabled", "ip not authorized", "token is missing", "missing token",
 		// the key is not allowed from the caller's IP (an allow-list on the key)
 		"ip whitelist", "ip allowlist", "ip白名单", "ip地址没有", "ip地址不在", "not in the whitelist", "不在白名单",
 		"invalid subscription key", "invalid credential", "invalid_credential", "bad credentials",
@@ -146,6 +146,7 @@ var (
 		"out of funds", "not enough funds", "payment failed", "payment_failed", "card was declined", "card declined",
 		"billing issue", "billing problem", "budget reached", "budget has been reached", "reached your budget",
 		"budget_limit", "spend cap", "spending cap", "key limit exceeded", "saldo insuficiente", "sin saldo", "crédito insuficiente",
+		"set inference limit", "safe experience mode", // Volcengine Ark: a cap the account set on itself
 		"solde insuffisant", "crédit insuffisant", "guthaben", "достаточно средств", "пополните баланс", "잔액", "크레딧", "クレジット")
 
 	// rateLimitWords name a rate limit outright: with bucketWords or refillWords they outweigh moneyWords, which
@@ -158,6 +159,7 @@ var (
 		"quota_reached", "quota exhausted", "quotaexceeded", "exceeded your quota", "out of quota",
 		"quota has been exhausted", "quota is exhausted", "quota was exhausted", "quota is insufficient", "no remaining quota",
 		"quota is not enough", "quota not enough", "not enough quota", "insufficient_user_quota", "insufficient user quota",
+		"per month", "/ month", "/month", "calls a month", // a monthly allowance refills only with the plan's month
 		"free quota", "free tier has been exhausted", "free tier of the model has been exhausted", "free tier is exhausted",
 		"free tier exhausted", "monthly limit", "monthly quota", "monthly usage limit", "额度", "額度", "配额不足", "配额已用", "配额用尽", "配额耗尽")
 
@@ -375,6 +377,9 @@ var (
 		"to be a string", "to be an array", "to be an object", "to be a number", "to be an integer", "to be a boolean",
 		"to be one of", "is not of type", "expected a string", "expected an array", "expected an object",
 		"must be a string", "must be an array", "must be an object", "must be a number", "must be an integer",
+		// a server's JSON library rejecting the request's types ("type must be string, but is null"), and
+		// options the server cannot combine ("Cannot use tools with stream")
+		"type must be", "failed to parse tools", "cannot use tools with", "cannot be used with", "can't be used with",
 		// a request sent to the wrong endpoint for this model, with the right one named (Fireworks'
 		// 404 "please use /completions API instead", OpenAI's "Did you mean to use v1/chat/completions?")
 		"api instead", "endpoint instead", "route instead", "please use /", "use the /", "did you mean to use v1",
