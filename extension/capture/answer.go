@@ -105,8 +105,9 @@ type shape struct {
 	// a server's native /generate (LMDeploy {"text","tokens","finish_reason"}, Cohere v1 chat
 	// {"text","finish_reason"}): the answer is the top-level text. A null finish_reason is kept.
 	// Raw, as other documents hold an object there (the Responses API's text format).
-	Text   json.RawMessage `json:"text"`
-	Finish json.RawMessage `json:"finish_reason"`
+	Text      json.RawMessage `json:"text"`
+	Finish    json.RawMessage `json:"finish_reason"`
+	ToolCalls json.RawMessage `json:"tool_calls"` // Cohere v1: a tool call is an answer
 }
 
 // nativeGenerate reads a top-level text answer and its finish reason (null reads as none); ok
@@ -117,7 +118,14 @@ func nativeGenerate(s shape) (stream.Summary, bool) {
 		return stream.Summary{}, false
 	}
 	_ = json.Unmarshal(s.Finish, &finish) // null, a number or an object leave it empty
-	return stream.Summary{Terminal: true, Content: len(text), FinishReason: cohereFinish(finish)}, true
+	sum := stream.Summary{Terminal: true, Content: len(text), FinishReason: cohereFinish(finish)}
+	if len(text) <= stream.MaxText {
+		sum.Text = text // for Settle: whitespace, an inline chain of thought
+	}
+	if t := bytes.TrimSpace(s.ToolCalls); len(t) > 2 && t[0] == '[' {
+		sum.Content++
+	}
+	return sum, true
 }
 
 func (s shape) gemini() bool { return s.Candidates != nil || s.PromptFeedback != nil }
@@ -183,7 +191,7 @@ func wholeAnswer(o *classify.Outcome) {
 		sum, err = converse(s)
 	case s.Choices != nil:
 		var c stream.ChatChunk
-		c, err = stream.ParseChatChunk(b, true)
+		c, err = stream.ParseChatChunk(b, len(b) <= 64<<10) // the text only for Settle, of an answer it can read whole
 		sum = stream.WholeChat(c)
 	case s.Object == "chat.completion": // a completion object with no choices at all answered nothing
 		sum = stream.Summary{Terminal: true}

@@ -102,13 +102,16 @@ func scanStream(o *classify.Outcome, provider string) {
 // errKeepAliveOnly says a stream carried nothing but SSE comments.
 var errKeepAliveOnly = errors.New("the stream sent only keep-alive comments, never a record")
 
-// keepAliveOnly: a body of SSE comment lines (": PING", ": keep-alive") and blank lines, at least one.
+// keepAliveOnly: a body of SSE comment lines (": PING", ": keep-alive") and blank lines, at least
+// one, and none of DashScope's status comments (those precede records, they keep nothing alive).
 func keepAliveOnly(body []byte) bool {
 	seen := false
 	for line := range bytes.Lines(body) {
 		line = bytes.TrimSpace(line)
 		switch {
 		case len(line) == 0:
+		case bytes.HasPrefix(line, statusComment):
+			return false
 		case line[0] == ':':
 			seen = true
 		default:
@@ -301,7 +304,7 @@ func endsWithBlankLine(b []byte) bool {
 }
 
 // bareError finds a JSON error document printed outside the SSE framing: a line starting with
-// "{" (not "data: {") or "error: {" (a field no SSE client reads) from which the rest of the body is one error document ({"error":{…}}, or
+// "{" (not "data: {") or "error: {" (a field no SSE client reads), from which the rest of the body is one error document ({"error":{…}}, or
 // one the classifier's envelope reads as an error: {"detail":"…"}, {"code":500,"msg":"…"}). Only the
 // first few such lines are tried, so a hostile body cannot make the search quadratic.
 func bareError(body []byte) []byte {

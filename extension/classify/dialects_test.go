@@ -226,7 +226,7 @@ func TestDialects(t *testing.T) {
 		// round 8: the words of Python HTTP clients a proxy echoes, new-api's quota, a usage cap
 		// in Chinese, an account's data policy, Azure's serverless (model) endpoint
 		{502, J, `{"detail":"httpx.ConnectError: All connection attempts failed"}`, EdgeGatewayError},
-		{500, J, `{"error":"HTTPConnectionPool(host='127.0.0.1', port=8000): Max retries exceeded with url: /v1/chat/completions"}`, EdgeGatewayError},
+		{500, J, `{"error":"HTTPConnectionPool(host='127.0.0.1', port=8000): Max retries exceeded with url: /v1/chat/completions (Caused by NewConnectionError('Failed to establish a new connection: [Errno 111] Connection refused'))"}`, EdgeGatewayError},
 		{502, J, `{"detail":"Server disconnected"}`, EdgeGatewayError},
 		{403, J, `{"error":{"message":"quota not enough","type":"new_api_error","code":"insufficient_user_quota"}}`, QuotaExhausted},
 		{429, J, `{"error":{"code":"1310","message":"已达到每周的使用上限，您的限额将在下周一重置。"}}`, RateLimited},
@@ -252,7 +252,7 @@ func TestDialects(t *testing.T) {
 		{429, J, `{"errorType":"Throttling.UserRpmLimit","message":null}`, RateLimited},
 		{500, J, `{"error":"failed to load model: error loading model: unknown architecture"}`, ServerError},
 		{500, J, `{"error":{"message":"not implemented","type":"new_api_error","code":"convert_request_failed"}}`, RequestInvalid},
-		{403, J, `{"error":{"code":"1221","message":"Request IP is not in the whitelist of this API key"}}`, AuthInvalid},
+		{403, J, `{"error":{"code":"1221","message":"Request IP is not in the IP whitelist of this API key"}}`, AuthInvalid},
 		{429, J, `{"error":{"code":"1311","message":"Your plan does not include access to model-x"}}`, PermissionDenied},
 		{400, J, `{"error":{"message":"The model is not available for this endpoint","code":""}}`, ModelNotFound},
 		// round 12: a monthly allowance, a JSON type error in the request, a relay whose words state
@@ -260,8 +260,19 @@ func TestDialects(t *testing.T) {
 		{429, J, `{"message":"Your free key is limited to 100 calls / month."}`, QuotaExhausted},
 		{500, J, `{"error":{"code":500,"message":"[json.exception.type_error.302] type must be string, but is number","type":"server_error"}}`, RequestInvalid},
 		{502, J, `{"error":{"message":"all providers failed: Invalid status code: 404 Not Found: {\"error\":{\"message\":\"no route for this path\"}}"}}`, RequestInvalid},
-		{200, J, `{"code":-1,"msg":"request failed: token is missing","data":null}`, AuthInvalid},
+		{200, J, `{"code":-1,"msg":"request failed: access token is missing","data":null}`, AuthInvalid},
 		{429, J, `{"error":{"code":"SetLimitExceeded","message":"Your account has reached the set inference limit for this model; adjust the Safe Experience Mode to continue"}}`, QuotaExhausted},
+		// what rounds 8-12's words must not reach (a review of them): prices, parameters, tokenizers,
+		// model allow-lists, load, a relayed document that states the response's own status
+		{401, J, `{"error":{"message":"Invalid API key. Upgrade to Pro for $20/month","type":"invalid_request_error"}}`, AuthInvalid},
+		{400, J, `{"error":{"message":"The 'seed' parameter is only available for chat models","type":"invalid_request_error"}}`, RequestInvalid},
+		{500, J, `{"error":{"message":"Model is missing tokenizer config","type":"server_error"}}`, ServerError},
+		{400, J, `{"error":{"message":"eos token is missing","type":"invalid_request_error"}}`, RequestInvalid},
+		{403, J, `{"error":{"message":"model gpt-4 is not in the whitelist for this group","type":"new_api_error"}}`, PermissionDenied},
+		{429, J, `{"error":{"message":"The model is not available right now due to high demand. Please try again later."}}`, CapacityOverloaded},
+		{400, J, `{"error":{"message":"{\"error\":{\"code\":400,\"message\":\"The model is overloaded\"}}"}}`, CapacityOverloaded},
+		{200, J, `{"detail":"Not Implemented"}`, ServerError},
+		{404, J, `{"error":{"message":"Resource /v1/stats/month not found"}}`, RequestInvalid},
 	}
 	for i, c := range cases {
 		got := Classify(Outcome{Status: c.st, Header: c.h, Body: []byte(c.body)})

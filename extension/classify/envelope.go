@@ -41,6 +41,7 @@ type envelope struct {
 	// a 2xx carrying it is judged as that status. relayStatus is the one a relayed document
 	// inside a message states ("status 400: {…}").
 	bodyStatus, relayStatus int
+	statusRelayed           bool // the status judged is the relayed document's, not the response's (httpError)
 	codes                   [maxCodes]string
 	ncodes                  int
 	ntexts                  int    // texts read, at most maxTexts

@@ -63,14 +63,14 @@ func httpError(o Outcome, h http.Header, env *envelope, html bool) Classificatio
 	if st >= 200 && st < 300 {
 		st = cmp.Or(reasonStatus(env.message), st) // {"detail":"Not Found"} in a 200 states its status in words
 	}
-	if st == 500 && reasonStatus(env.message) == 501 {
+	if st == 500 && strings.EqualFold(strings.Trim(strings.TrimSpace(env.message), ".!"), "not implemented") {
 		st = 501 // a relay's 500 over "not implemented": this route does not do what was asked
 	}
 	relay := st >= 500 || st == 429 // a relay's own failure or its give-up after retries
 	if relay && rejected(env.relayStatus) {
-		st = env.relayStatus // a relay's 500 around the upstream's "status 400: {…}": the request was wrong
+		st, env.statusRelayed = env.relayStatus, true // a relay's 500 around the upstream's "status 400: {…}": the request was wrong
 	} else if n := statusInWords(env.message); relay && rejected(n) {
-		st = n // …or around "upstream error: HTTP Error 400: Bad Request"
+		st, env.statusRelayed = n, true // …or around "upstream error: HTTP Error 400: Bad Request"
 	}
 	c := Classification{ProviderCode: firstNonEmpty(env.code, env.typ, env.status), Message: env.message}
 	set := func(cl Class, b Blame, retry bool) Classification {
@@ -131,7 +131,7 @@ func meaning(st int, h http.Header, env *envelope, html bool, body []byte) (Clas
 		(inText(noneAvailableWords) && inText(poolWords)) // a relay's pool has no account, key or worker free
 	// a relay that gave up on the upstream's rejection ("All 2 attempts failed. Last error: HTTP 400")
 	// says overloaded of itself: the rejection is the cause
-	capacity = capacity && !(rejected(st) && env.relayStatus == st) &&
+	capacity = capacity && !env.statusRelayed &&
 		!inText(loadFailWords) // a model that failed to load is a fault, not a model still loading
 	// A 429 with a bucket at 0 in its headers, or a text that names a rate limit hit and its
 	// bucket, is the caller's own limit even when it blames demand ("High demand for x:free -
@@ -163,7 +163,9 @@ func meaning(st int, h http.Header, env *envelope, html bool, body []byte) (Clas
 	// The account: blocked, unauthenticated, out of money. A suspension for an unpaid bill or a
 	// spend limit is money; a text that says the provider is saturated outweighs a money code
 	// (gateways put insufficient_quota on every refusal).
-	case m(blockedWords) && !money && !(m(quotaWords) && !window) && !inText(clientBoundWords): // "suspended … exceeded_current_quota": unpaid
+	case m(blockedWords) && inText(clientBoundWords): // a ban code over "only available for Coding Agents": the client
+		return PermissionDenied, BlameAccount
+	case m(blockedWords) && !money && !(m(quotaWords) && !window): // "suspended … exceeded_current_quota": unpaid
 		return AccountBlocked, BlameAccount
 	case inText(capacityWords) && money && !moneyIn(textBits, env.textHay.b.String()):
 		return CapacityOverloaded, BlameProvider
@@ -190,6 +192,7 @@ func meaning(st int, h http.Header, env *envelope, html bool, body []byte) (Clas
 		return RequestInvalid, BlameClient // "Invalid model name passed in model=None": no model was sent
 	case m(modelGoneWords) || (st != 403 && m(modelWord) && (inText(notThereWords) || (st < 500 && inText(notServingWords)))),
 		st < 500 && st != 403 && modelUnsupported(env.textHay.b.String()), // a 403's "not available" is access
+		st < 500 && st != 403 && st != 429 && inText(notOfferedWords) && !m(capacityWords) && !m(tryLaterWords),
 		inText(noneAvailableWords) && inText(channelWords) && inText(modelWord) && !window:
 		// the relay has no channel (deployment) for the model asked for: 当前分组 x 下对于模型 y 无可用渠道
 		// the text (not merely a code, which OpenAI also sends when a project lacks access) says
@@ -267,8 +270,6 @@ func reasonStatus(msg string) int {
 		return 404
 	case "too many requests":
 		return 429
-	case "not implemented":
-		return 501
 	case "internal server error":
 		return 500
 	case "bad gateway":
@@ -292,7 +293,7 @@ func rateLimitedByUs(h http.Header, env *envelope, m, inText, inCodes func(*fami
 	if reasonOnly(env.textHay.b.String()) {
 		return false // even under a rate-limit type: Anthropic's bare "Rate limited" is the server shedding load
 	}
-	if inCodes(rateLimitWords) || inCodes(bucketWords) || env.k("tokens") || env.k("requests") {
+	if inCodes(rateLimitWords) || inCodes(bucketCodeWords) || env.k("tokens") || env.k("requests") {
 		// a code that names the caller's bucket: DashScope's THROTTLING.userQPSLimit
 		return true
 	}

@@ -84,7 +84,7 @@ var (
 		// what HTTP client libraries say when a proxy built on them cannot reach its upstream (httpx,
 		// aiohttp, requests, Python's http.client)
 		"all connection attempts failed", "connecterror", "server disconnected", "remote end closed connection",
-		"remotedisconnected", "max retries exceeded with url",
+		"remotedisconnected",
 		"上游连接", "连接上游", "上游超时", "上游请求失败", "连接超时", "连接被拒绝", "连接重置", "无法连接")
 
 	// blockedWords: the account, organization or key was disabled, suspended or banned.
@@ -110,9 +110,11 @@ var (
 		"failed_to_auth", "authentication is invalid", "authentication invalid",
 		"unauthenticated", "invalid authentication", "invalid token", "invalid_token", "token is invalid",
 		"token has expired", "token expired", "expired token", "token invalid", "token not valid",
-		"key has been disabled", "key is disabled", "ip not authorized", "token is missing", "missing token",
+		"key has been disabled", "key is disabled", "ip not authorized",
+		"auth token is missing", "access token is missing", "bearer token is missing", "missing access token",
+		"missing auth token", "missing bearer token",
 		// the key is not allowed from the caller's IP (an allow-list on the key)
-		"ip whitelist", "ip allowlist", "ip白名单", "ip地址没有", "ip地址不在", "not in the whitelist", "不在白名单",
+		"ip whitelist", "ip allowlist", "ip白名单", "ip地址没有", "ip地址不在",
 		"invalid subscription key", "invalid credential", "invalid_credential", "bad credentials",
 		"invalid api-key", "invalid apikey", "invalid api token", "api key is not valid",
 		"api key is incorrect", "token is not valid", "token is expired", "invalid jwt", "jwt expired", "jwt malformed", "jwt is invalid", "jwt has expired",
@@ -159,7 +161,8 @@ var (
 		"quota_reached", "quota exhausted", "quotaexceeded", "exceeded your quota", "out of quota",
 		"quota has been exhausted", "quota is exhausted", "quota was exhausted", "quota is insufficient", "no remaining quota",
 		"quota is not enough", "quota not enough", "not enough quota", "insufficient_user_quota", "insufficient user quota",
-		"per month", "/ month", "/month", "calls a month", // a monthly allowance refills only with the plan's month
+		// a monthly allowance of calls refills only with the plan's month
+		"calls / month", "calls/month", "calls per month", "calls a month",
 		"free quota", "free tier has been exhausted", "free tier of the model has been exhausted", "free tier is exhausted",
 		"free tier exhausted", "monthly limit", "monthly quota", "monthly usage limit", "额度", "額度", "配额不足", "配额已用", "配额用尽", "配额耗尽")
 
@@ -173,7 +176,9 @@ var (
 		"time frame", "timeframe", "time window", "time period", "rolling window", "sliding window", "单位时间", "时间窗口",
 		"每分钟", "每小时", "每天", "每日", "每秒", "今日", "频率", "頻率",
 		"cooling down", "cooldown", "cool down", "冷却") // a cooldown is a window the caller waits out
-	refillWords = words("retry_delay", "try again in", "retry after", "resets")
+	// bucketCodeWords: a code that names the caller's per-second/minute/day bucket (THROTTLING.userQPSLimit)
+	bucketCodeWords = words("qps", "qpm", "rpm", "tpm", "rpd", "tpd")
+	refillWords     = words("retry_delay", "try again in", "retry after", "resets")
 
 	// rateWords: our own rate or concurrency limit.
 	rateWords = words("rate limit", "rate_limit", "ratelimit", "rate-limit", "rate limited",
@@ -261,7 +266,10 @@ var (
 	notThereWords = words("not found", "does not exist", "doesn't exist", "not exist", "no longer supported",
 		"no longer available", "retired", "not deployed", "discontinued", "couldn't find", "could not find", "unable to find",
 		"不存在", "未找到", "找不到", "已下线", "已停用")
-	notServingWords = words("not loaded", "unloaded", "not running", "model not available", "model is not available")
+	notServingWords = words("not loaded", "unloaded", "not running")
+	// notOfferedWords: the model asked for is not offered here — under a 4xx other than 403 (access)
+	// or 429 (load), and without words of load or a later retry
+	notOfferedWords = words("model not available", "model is not available")
 	// modelCodes are codes that name a missing model or deployment.
 	modelCodes = words("model_not_found", "deploymentnotfound", "model_decommissioned",
 		"invalid_model", "invalidmodel", "model_not_supported", "modelnotsupported", "resourcenotfoundexception", "modelnotfound",
@@ -282,7 +290,7 @@ var (
 		"doesn't have access", "no access", "not allowed to use", "not allowed to access", "not permitted to", "not permitted for",
 		"forbidden", "must be verified", "verify organization",
 		// a credential bound to one client, or an account that must first accept new terms
-		"only authorized for", "only be used with", "only available for", "need to accept", "must accept", "have to accept", "has not been used in project", "are blocked",
+		"only authorized for", "only be used with", "need to accept", "must accept", "have to accept", "has not been used in project", "are blocked",
 		"virtual network", "firewall", "not activated", "not entitled", "entitlement", "insufficient scope",
 		"insufficient_scope", "missing scope", "无权", "没有权限", "权限不足", "权限", "未开通", "未授权", "權限")
 
@@ -333,19 +341,19 @@ var (
 		"failed to parse tool call", "failed to parse the tool call", "error parsing tool call", "could not parse the model output",
 		"failed to parse the model output", "malformed_function_call", "malformed function call")
 
-	// noneAvailableWords with poolWords: a relay's pool of upstream accounts, keys, channels or
-	// workers has nothing free ("no available Grok account", 无可用渠道) — its capacity, unless a
-	// model is named with a channel (channelWords): then the relay serves no such model.
 	// deadlineWords: the operation ran out of time (gRPC DEADLINE_EXCEEDED, Google's "Deadline
 	// expired before operation could complete"): a failure, not a lack of capacity, even under UNAVAILABLE
 	deadlineWords = words("deadline expired", "deadline exceeded", "deadline_exceeded")
 	// loadFailWords: a model server failed to load the model (not "loading model", still busy)
 	loadFailWords = words("error loading model", "failed to load model", "failed to load the model",
-		"process has terminated", "exit status")
+		"process has terminated")
 	// unsetModelWords: the request named no model at all (a client that sent None, null or
 	// undefined, or a body the server never parsed): the request is wrong, not the model missing
 	unsetModelWords = words("model=none", "model=null", "model=undefined", "model: none", "model: null",
 		"model: undefined", "model 'undefined'", "model \"undefined\"", "model `undefined`", "model undefined")
+	// noneAvailableWords with poolWords: a relay's pool of upstream accounts, keys, channels or
+	// workers has nothing free ("no available Grok account", 无可用渠道) — its capacity, unless a
+	// model is named with a channel (channelWords): then the relay serves no such model.
 	noneAvailableWords = words("no available", "none available", "no usable", "nothing available", "无可用", "没有可用", "暂无可用")
 	poolWords          = words("account", "key", "token", "worker", "server", "instance", "node", "replica", "gpu", "slot",
 		"channel", "账号", "账户", "密钥", "节点", "实例", "渠道")

@@ -267,6 +267,7 @@ func stringBody(r []byte) []byte {
 	return body[:min(len(body), strCap)]
 }
 
+// hex4 reads four hex digits.
 func hex4(b []byte) (rune, bool) {
 	if len(b) < 4 {
 		return 0, false
