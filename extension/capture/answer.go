@@ -122,7 +122,7 @@ func nativeGenerate(s shape) (stream.Summary, bool) {
 	if len(text) <= stream.MaxText {
 		sum.Text = text // for Settle: whitespace, an inline chain of thought
 	}
-	if t := bytes.TrimSpace(s.ToolCalls); len(t) > 2 && t[0] == '[' {
+	if called(s.ToolCalls) {
 		sum.Content++
 	}
 	return sum, true
@@ -324,6 +324,9 @@ func (g *geminiStream) Add(ev stream.Event) (stream.Step, error) {
 // present: a JSON value that is there and not null.
 func present(v json.RawMessage) bool { return len(v) > 0 && string(v) != "null" }
 
+// called: a tool_calls member that holds a call (a tool call is an answer).
+func called(v json.RawMessage) bool { return present(v) && string(v) != "[]" }
+
 // geminiFinish maps Gemini's finish reasons to OpenAI's words, where OpenAI has one.
 func geminiFinish(r string) string {
 	switch r {
@@ -366,7 +369,7 @@ func readNDLine(b []byte) (ndLine, bool) {
 		err: len(w.Error) > 0 && string(w.Error) != "null" && string(w.Error) != `""`}
 	if m := w.Message; m != nil {
 		l.content += len(m.Content)
-		if len(m.ToolCalls) > 0 && string(m.ToolCalls) != "null" && string(m.ToolCalls) != "[]" {
+		if called(m.ToolCalls) {
 			l.content++ // a tool call is an answer
 		}
 	}

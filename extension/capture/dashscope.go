@@ -65,7 +65,7 @@ func (d *dashscopeStream) Add(ev stream.Event) (stream.Step, error) {
 			d.Reasoning++
 			step.Token = true
 		}
-		if present(m.ToolCalls) && string(m.ToolCalls) != "[]" {
+		if called(m.ToolCalls) {
 			d.Content++ // a tool call is an answer
 			step.Token, step.Answer = true, true
 		}

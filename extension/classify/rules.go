@@ -63,7 +63,7 @@ func httpError(o Outcome, h http.Header, env *envelope, html bool) Classificatio
 	if st >= 200 && st < 300 {
 		st = cmp.Or(reasonStatus(env.message), st) // {"detail":"Not Found"} in a 200 states its status in words
 	}
-	if st == 500 && strings.EqualFold(strings.Trim(strings.TrimSpace(env.message), ".!"), "not implemented") {
+	if st == 500 && reasonPhrase(env.message) == "not implemented" {
 		st = 501 // a relay's 500 over "not implemented": this route does not do what was asked
 	}
 	relay := st >= 500 || st == 429 // a relay's own failure or its give-up after retries
@@ -251,13 +251,19 @@ func meaning(st int, h http.Header, env *envelope, html bool, body []byte) (Clas
 // relayed document: an upstream 401 or 429 inside a relay's 500 is the relay's key or pool.
 func rejected(st int) bool { return st == 400 || st == 404 || st == 413 || st == 422 }
 
+// reasonPhrase is a short message as a reason phrase is compared: lower case, without trailing
+// "." or "!"; "" for a message too long to be one.
+func reasonPhrase(msg string) string {
+	if len(msg) > 32 {
+		return ""
+	}
+	return strings.ToLower(strings.TrimRight(strings.TrimSpace(msg), ".!"))
+}
+
 // reasonStatus is the status whose reason phrase is the whole message ("Unauthorized",
 // "Not Found.", "Too Many Requests"), or 0.
 func reasonStatus(msg string) int {
-	if len(msg) > 32 {
-		return 0
-	}
-	switch strings.ToLower(strings.TrimRight(strings.TrimSpace(msg), ".!")) {
+	switch reasonPhrase(msg) {
 	case "bad request":
 		return 400
 	case "unauthorized":

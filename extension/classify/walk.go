@@ -177,6 +177,21 @@ func unquote(r []byte) string {
 	if i < 0 {
 		return string(body)
 	}
+	return decodeEscaped(body, i)
+}
+
+// unquoteBytes is unquote as bytes: a slice of r itself when there is nothing to decode.
+func unquoteBytes(r []byte) []byte {
+	body := stringBody(r)
+	i := bytes.IndexByte(body, '\\')
+	if i < 0 {
+		return body
+	}
+	return []byte(decodeEscaped(body, i))
+}
+
+// decodeEscaped decodes body, whose first escape is at i.
+func decodeEscaped(body []byte, i int) string {
 	// decoded a chunk at a time into a stack buffer and written to a Builder, whose String does
 	// not copy: one allocation of the input's size (the output never outgrows the input)
 	var sb strings.Builder
@@ -248,14 +263,6 @@ func unquote(r []byte) string {
 	}
 	sb.Write(buf[:w])
 	return sb.String()
-}
-
-// unquoteBytes is unquote as bytes: a slice of r itself when there is nothing to decode.
-func unquoteBytes(r []byte) []byte {
-	if body := stringBody(r); bytes.IndexByte(body, '\\') < 0 {
-		return body
-	}
-	return []byte(unquote(r))
 }
 
 // stringBody is the JSON string at r[0] == '"' without its quotes, at most strCap bytes.
