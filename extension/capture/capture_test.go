@@ -119,6 +119,8 @@ func TestAnswers(t *testing.T) {
 		{"a text object with a finish", "", "application/json", `{"text":{"format":"x"},"finish_reason":"stop"}`, 0, "", false, false},
 		{"chat completion object without choices", "", "application/json", `{"id":"c","object":"chat.completion","model":"m","usage":{"completion_tokens":0}}`, 0, "", true, false},
 		{"chat, only an inline chain of thought, cut", "", "application/json", `{"choices":[{"message":{"content":"<reasoning>List them.</reasoning>"},"finish_reason":"length"}]}`, 0, "length", true, false},
+		{"legacy completion", "", "application/json", `{"object":"text_completion","choices":[{"index":0,"text":"\n\nHello there","logprobs":null,"finish_reason":"length"}]}`, 13, "length", true, false},
+		{"legacy completion, empty text", "", "application/json", `{"object":"text_completion","choices":[{"index":0,"text":"","finish_reason":"stop"}]}`, 0, "stop", true, false},
 		{"responses refusal part", "", "application/json", `{"object":"response","status":"completed","output":[{"type":"message","content":[{"type":"refusal","refusal":"No."}]}]}`, 0, "content_filter", true, false},
 	}
 	for _, tt := range tests {

@@ -73,6 +73,7 @@ type messageView struct {
 type choiceView struct {
 	delta, message messageView
 	finishReason   strField
+	text           strField // the legacy completions API (object "text_completion"): choices[].text
 }
 
 // parseChunk reads one chat-completions record into v. keepText appends the answer text.
@@ -155,13 +156,19 @@ func (v *chunkView) choices(s *scanner, keepText bool) error {
 				return readMessage(s, &c.message, false)
 			case is(key, raw, "finish_reason"):
 				return c.finishReason.read(s)
+			case is(key, raw, "text"):
+				if s.peek() != '"' { // only a string is an answer's text; a repeated key replaces it
+					c.text = strField{}
+					return s.skip()
+				}
+				return c.text.read(s)
 			}
 			return s.skip()
 		})
 		if err != nil {
 			return err
 		}
-		for _, f := range []strField{c.delta.content, c.message.content} {
+		for _, f := range []strField{c.delta.content, c.message.content, c.text} {
 			if f.present() {
 				v.content += decodedLen(f.raw, f.escaped)
 				if keepText {

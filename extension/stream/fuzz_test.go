@@ -158,6 +158,9 @@ func FuzzChunkMatchesEncodingJSON(f *testing.F) {
 		`{"choices":[{"delta":{"content":[{"type":"thinking","thinking":[{"type":"text","text":"hm"}]}]}}]}`,
 		`{"choices":[{"delta":{"content":[{"type":"text","text":"a\u00e9"},{"type":"image_url"},1,null]}}]}`,
 		`{"choices":[{"delta":{"content":"x","content":[{"text":"y"}]},"message":{"content":[],"content":"z"}}]}`,
+		// the legacy completions API: choices[].text, a string or anything else, repeated
+		`{"object":"text_completion","choices":[{"text":"\n\nhi","finish_reason":"length","stop_reason":null}]}`,
+		`{"choices":[{"text":"a","TEXT":{"x":1}},{"text":null},{"Text":"b","text":"c"}]}`,
 		// keys that fold to ours through longer characters (Kelvin sign, long s): encoding/json matches them
 		"{\"choice\u017f\":[{\"delta\":{\"content\":\"a\"}}],\"u\u017fage\":{\"prompt_to\u212aens\":3}}",
 		"{\"choice\xc5\xbf\":[{\"delta\":{\"content\":\"a\"}}],\"u\xc5\xbfage\":{\"prompt_to\xe2\x84\xaaens\":3}}",

@@ -22,7 +22,8 @@ type wireChoice struct {
 		ReasoningContent *string     `json:"reasoning_content"`
 		Refusal          *string     `json:"refusal"`
 	} `json:"message"`
-	FinishReason *string `json:"finish_reason"`
+	FinishReason *string         `json:"finish_reason"`
+	Text         json.RawMessage `json:"text"` // legacy completions; only a string counts
 }
 
 // wireContent is a string, null, or a list of parts.
@@ -81,7 +82,13 @@ func parseChatChunkReflect(data []byte, keepText bool) (ChatChunk, error) {
 	}
 	for i := range w.Choices {
 		ch := &w.Choices[i]
-		for _, s := range []*string{ch.Delta.Content.s, ch.Message.Content.s} {
+		var text *string
+		if len(ch.Text) > 0 && ch.Text[0] == '"' {
+			if err := json.Unmarshal(ch.Text, &text); err != nil {
+				return ChatChunk{}, fmt.Errorf("chat chunk: %w", err)
+			}
+		}
+		for _, s := range []*string{ch.Delta.Content.s, ch.Message.Content.s, text} {
 			if s != nil {
 				c.Content += len(*s)
 				if keepText {

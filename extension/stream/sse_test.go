@@ -110,6 +110,9 @@ func TestParseChatChunk(t *testing.T) {
 			ChatChunk{Usage: &Usage{Input: 12, Output: 256, Reasoning: 256}}},
 		{"whole completion", `{"choices":[{"message":{"role":"assistant","content":"pong"},"finish_reason":"stop"}]}`,
 			ChatChunk{Content: 4, Text: "pong", FinishReason: "stop"}},
+		{"legacy completion", `{"object":"text_completion","choices":[{"index":0,"text":"pong","logprobs":null,"finish_reason":"length","stop_reason":null}]}`,
+			ChatChunk{Content: 4, Text: "pong", FinishReason: "length"}},
+		{"legacy completion, text not a string", `{"choices":[{"text":{"format":"plain"},"finish_reason":"stop"}]}`, ChatChunk{FinishReason: "stop"}},
 		{"error record", `{"error":{"message":"boom","type":"server_error"}}`, ChatChunk{Error: []byte(`{"message":"boom","type":"server_error"}`)}},
 		{"null error", `{"error":null,"choices":[]}`, ChatChunk{}},
 	}
