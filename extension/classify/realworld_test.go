@@ -175,7 +175,7 @@ func TestEveryClassHasACase(t *testing.T) {
 // is held against — and how often the classifier agrees with each. It fails when a case lacks a
 // row or a row names no class of the taxonomy.
 func TestSecondAnnotator(t *testing.T) {
-	for _, split := range []string{"heldout5", "heldout6", "heldout8", "heldout9", "heldout10", "heldout11"} {
+	for _, split := range []string{"heldout5", "heldout6", "heldout8", "heldout9", "heldout10", "heldout11", "heldout12"} {
 		compareAnnotators(t, split)
 	}
 }
