@@ -273,6 +273,18 @@ func TestDialects(t *testing.T) {
 		{400, J, `{"error":{"message":"{\"error\":{\"code\":400,\"message\":\"The model is overloaded\"}}"}}`, CapacityOverloaded},
 		{200, J, `{"detail":"Not Implemented"}`, ServerError},
 		{404, J, `{"error":{"message":"Resource /v1/stats/month not found"}}`, RequestInvalid},
+		// round 13: a server that failed to load a model it has, a consequence that is not a state,
+		// a model's own runaway tool calls, a burst limit, a request that named no model, an input
+		// token count over the limit — and what they must not reach
+		{400, J, `{"error":{"message":"Failed to load model \"qwen2.5-7b\": insufficient system resources"}}`, ServerError},
+		{404, J, `{"error":"failed to load model: model 'phi3' not found, try pulling it first"}`, ModelNotFound},
+		{400, J, `{"error":{"code":400,"message":"Images sent without a MIME type can result in degraded output quality.","status":"INVALID_ARGUMENT"}}`, RequestInvalid},
+		{400, J, `{"error":{"message":"The backend is degraded; try again later."}}`, ServerError},
+		{400, J, `{"error":{"message":"The model generated too many function calls in one turn. Retry the request."}}`, ServerError},
+		{429, J, `{"error":{"code":"limit_burst_rate","message":"Your request rate increased too quickly; ramp up gradually.","type":"limit_burst_rate"}}`, RateLimited},
+		{404, J, `{"error":"no model specified: the proxy found no model to route to"}`, RequestInvalid},
+		{400, J, `{"error":{"message":"The number of input tokens (9000) exceeds the model's limit (8192)."}}`, ContextLengthExceeded},
+		{429, J, `{"error":{"message":"Your organization exceeded its number of input tokens per minute. Try again in 20s."}}`, RateLimited},
 	}
 	for i, c := range cases {
 		got := Classify(Outcome{Status: c.st, Header: c.h, Body: []byte(c.body)})

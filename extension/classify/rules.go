@@ -190,6 +190,10 @@ func meaning(st int, h http.Header, env *envelope, html bool, body []byte) (Clas
 		return RequestInvalid, BlameClient // one request bigger than the whole bucket never fits
 	case inText(unsetModelWords):
 		return RequestInvalid, BlameClient // "Invalid model name passed in model=None": no model was sent
+	case inText(loadFailWords) && !m(modelGoneWords):
+		// a server that failed to load a model it has (LM Studio answers 400, LocalAI 500 "failed to
+		// load model … backend not found") failed itself: the model exists and the request was fine
+		return ServerError, BlameProvider
 	case m(modelGoneWords) || (st != 403 && m(modelWord) && (inText(notThereWords) || (st < 500 && inText(notServingWords)))),
 		st < 500 && st != 403 && modelUnsupported(env.textHay.b.String()), // a 403's "not available" is access
 		st < 500 && st != 403 && st != 429 && inText(notOfferedWords) && !m(capacityWords) && !m(tryLaterWords),
@@ -229,7 +233,7 @@ func meaning(st int, h http.Header, env *envelope, html bool, body []byte) (Clas
 
 	// The provider failed; else the request was wrong. A 4xx status outweighs a generic server
 	// code (Ollama types every error api_error), but not a text that says the backend failed.
-	case st >= 400 && st < 500 && inText(faultWords), st == 408, st == 424, st == 499:
+	case st >= 400 && st < 500 && inText(faultWords) && !inText(consequenceWords), st == 408, st == 424, st == 499:
 		return ServerError, BlameProvider
 	case st == 501 && !inText(faultWords), // Not Implemented: this server does not do what the request asks
 		st >= 500 && k("invalid_request") && inText(requiredWords) && !inText(faultWords):

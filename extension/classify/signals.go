@@ -182,7 +182,8 @@ var (
 
 	// rateWords: our own rate or concurrency limit.
 	rateWords = words("rate limit", "rate_limit", "ratelimit", "rate-limit", "rate limited",
-		"too many requests", "toomanyrequests", "too many tokens", "too many connections", "too many messages", "throttl", "requests per", "tokens per", "request limit",
+		"too many requests", "toomanyrequests", "too many tokens", "too many connections", "too many messages", "throttl",
+		"increased too quickly", "limit_burst_rate", // a ramp the caller made too steep (DashScope's burst limit) "requests per", "tokens per", "request limit",
 		"concurrency", "concurrent", "quota", "resource_exhausted", "resource exhausted",
 		"resource has been exhausted", "usage limit", "limit reached", "limit exceeded", "limit_exceeded", "limitexceeded",
 		"速率", "频率", "频繁", "限流", "并发", "请求过多", "请求次数", "调用次数", "已达上限", "达到上限", "使用上限", "限额", "並發", "頻繁", "請求過多")
@@ -238,7 +239,7 @@ var (
 		"longer than the model", "tokens to keep", "max_new_tokens` must be", "`inputs` tokens",
 		"`inputs` must have less than", "model token limit", "model's token limit", "too many input tokens", "input length should", "input length exceed",
 		"prompt length exceed", "maximum prompt length", "max prompt length", "length of messages exceed",
-		"shorter or fewer inputs", "input tokens exceed", "prompt tokens exceed", "prompt exceeds", "exceeds the context",
+		"shorter or fewer inputs", "input tokens exceed", "number of input tokens", "exceeded max_prompt_tokens", "prompt tokens exceed", "prompt exceeds", "exceeds the context",
 		"exceeds context", "too many prompt tokens", "too_many_prompt_tokens", "prompt has too many tokens",
 		"contains too many tokens", "messages is too long", "messages are too long", "messages too long",
 		"length of all messages", "conversation is too long", "conversation too long", "exceeds the maximum input",
@@ -339,7 +340,8 @@ var (
 	outputFaultWords = words("tool_use_failed", "failed_generation", "failed to call a function", "tool call validation failed",
 		"model produced invalid", "produced invalid content", "model generated invalid", "generated an invalid",
 		"failed to parse tool call", "failed to parse the tool call", "error parsing tool call", "could not parse the model output",
-		"failed to parse the model output", "malformed_function_call", "malformed function call")
+		"failed to parse the model output", "malformed_function_call", "malformed function call",
+		"generated too many") // "Model generated too many tool calls. Please retry the request."
 
 	// deadlineWords: the operation ran out of time (gRPC DEADLINE_EXCEEDED, Google's "Deadline
 	// expired before operation could complete"): a failure, not a lack of capacity, even under UNAVAILABLE
@@ -350,7 +352,9 @@ var (
 	// unsetModelWords: the request named no model at all (a client that sent None, null or
 	// undefined, or a body the server never parsed): the request is wrong, not the model missing
 	unsetModelWords = words("model=none", "model=null", "model=undefined", "model: none", "model: null",
-		"model: undefined", "model 'undefined'", "model \"undefined\"", "model `undefined`", "model undefined")
+		"model: undefined", "model 'undefined'", "model \"undefined\"", "model `undefined`", "model undefined",
+		"no model id", "no model specified", "no model provided", "no model was specified", "no model was provided",
+		"model not specified", "model was not specified", "model is not specified")
 	// noneAvailableWords with poolWords: a relay's pool of upstream accounts, keys, channels or
 	// workers has nothing free ("no available Grok account", 无可用渠道) — its capacity, unless a
 	// model is named with a channel (channelWords): then the relay serves no such model.
@@ -365,6 +369,10 @@ var (
 	// faultWords: the provider says it failed (a degraded or unhealthy backend, an internal error)
 	// even when the status is a 4xx.
 	faultWords = words("degraded", "unhealthy", "internal server error", "internal error")
+	// consequenceWords: what the request would cause, not what the server is ("missing
+	// thought_signature may lead to degraded model performance"): fault words after them do not count
+	consequenceWords = words("may lead to", "can lead to", "could lead to", "might lead to", "will lead to",
+		"may result in", "can result in", "could result in", "may cause", "can cause", "could cause")
 
 	// paramWords: a parameter is wrong — what places an error document a 2xx carries (Baidu and
 	// MiniMax answer parameter errors with a 200) among the request's faults.
