@@ -15,7 +15,7 @@ func FuzzClassifyRaw(f *testing.F) {
 	for _, c := range loadCorpus(f) {
 		f.Add(c.raw)
 	}
-	for _, split := range []string{"train", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10", "heldout11"} {
+	for _, split := range []string{"train", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10", "heldout11", "heldout12"} {
 		for _, c := range loadCases(f, "testdata/realworld/"+split) {
 			f.Add(c.raw)
 		}
