@@ -285,6 +285,7 @@ func TestDialects(t *testing.T) {
 		{404, J, `{"error":"no model specified: the proxy found no model to route to"}`, RequestInvalid},
 		{400, J, `{"error":{"message":"The number of input tokens (9000) exceeds the model's limit (8192)."}}`, ContextLengthExceeded},
 		{429, J, `{"error":{"message":"Your organization exceeded its number of input tokens per minute. Try again in 20s."}}`, RateLimited},
+		{429, J, `{"error":{"message":"You have generated too many images today. Your limit resets tomorrow."}}`, RateLimited},
 	}
 	for i, c := range cases {
 		got := Classify(Outcome{Status: c.st, Header: c.h, Body: []byte(c.body)})

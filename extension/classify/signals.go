@@ -341,7 +341,7 @@ var (
 		"model produced invalid", "produced invalid content", "model generated invalid", "generated an invalid",
 		"failed to parse tool call", "failed to parse the tool call", "error parsing tool call", "could not parse the model output",
 		"failed to parse the model output", "malformed_function_call", "malformed function call",
-		"generated too many") // "Model generated too many tool calls. Please retry the request."
+		"model generated too many", "generated too many tool", "generated too many function") // "Model generated too many tool calls. Please retry the request."
 
 	// deadlineWords: the operation ran out of time (gRPC DEADLINE_EXCEEDED, Google's "Deadline
 	// expired before operation could complete"): a failure, not a lack of capacity, even under UNAVAILABLE
