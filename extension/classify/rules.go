@@ -188,12 +188,8 @@ func meaning(st int, h http.Header, env *envelope, html bool, body []byte) (Clas
 		return ContextLengthExceeded, BlameClient
 	case tooLarge(env.message):
 		return RequestInvalid, BlameClient // one request bigger than the whole bucket never fits
-	case inText(unsetModelWords):
+	case inText(unsetModelWords) && !inText(notThereWords):
 		return RequestInvalid, BlameClient // "Invalid model name passed in model=None": no model was sent
-	case inText(loadFailWords) && !m(modelGoneWords):
-		// a server that failed to load a model it has (LM Studio answers 400, LocalAI 500 "failed to
-		// load model … backend not found") failed itself: the model exists and the request was fine
-		return ServerError, BlameProvider
 	case m(modelGoneWords) || (st != 403 && m(modelWord) && (inText(notThereWords) || (st < 500 && inText(notServingWords)))),
 		st < 500 && st != 403 && modelUnsupported(env.textHay.b.String()), // a 403's "not available" is access
 		st < 500 && st != 403 && st != 429 && inText(notOfferedWords) && !m(capacityWords) && !m(tryLaterWords),
@@ -233,7 +229,11 @@ func meaning(st int, h http.Header, env *envelope, html bool, body []byte) (Clas
 
 	// The provider failed; else the request was wrong. A 4xx status outweighs a generic server
 	// code (Ollama types every error api_error), but not a text that says the backend failed.
-	case st >= 400 && st < 500 && inText(faultWords) && !inText(consequenceWords), st == 408, st == 424, st == 499:
+	case st >= 400 && st < 500 && faultStated(env.textHay.b.String(), inText), st == 408, st == 424, st == 499,
+		inText(loadFailWords) && !inText(paramWords):
+		// a server that failed to load a model it has (LM Studio answers 400 "Failed to load model
+		// … Error loading model") failed itself, once nothing above says the model is gone, barred
+		// or the request wrong
 		return ServerError, BlameProvider
 	case st == 501 && !inText(faultWords), // Not Implemented: this server does not do what the request asks
 		st >= 500 && k("invalid_request") && inText(requiredWords) && !inText(faultWords):
@@ -249,6 +249,27 @@ func meaning(st int, h http.Header, env *envelope, html bool, body []byte) (Clas
 		return ServerError, BlameProvider
 	}
 	return Unknown, BlameUnknown
+}
+
+// faultStated: the text says the backend failed (t(fault)), and not only as what something
+// would cause ("may lead to degraded model performance"): a fault word before the first
+// consequence word is a state.
+func faultStated(hay string, inText func(*family) bool) bool {
+	if !inText(faultWords) {
+		return false
+	}
+	return !inText(consequenceWords) || firstAt(hay, faultWords) < firstAt(hay, consequenceWords)
+}
+
+// firstAt is where the earliest of f's phrases occurs in hay (lower-cased), len(hay) if none.
+func firstAt(hay string, f *family) int {
+	at := len(hay)
+	for _, w := range f.words {
+		if i := strings.Index(hay[:at], w); i >= 0 {
+			at = i
+		}
+	}
+	return at
 }
 
 // rejected: a status that says the request itself was wrong. Only these carry over from a

@@ -183,7 +183,8 @@ var (
 	// rateWords: our own rate or concurrency limit.
 	rateWords = words("rate limit", "rate_limit", "ratelimit", "rate-limit", "rate limited",
 		"too many requests", "toomanyrequests", "too many tokens", "too many connections", "too many messages", "throttl",
-		"increased too quickly", "limit_burst_rate", // a ramp the caller made too steep (DashScope's burst limit) "requests per", "tokens per", "request limit",
+		"requests per", "tokens per", "request limit",
+		"increased too quickly", "limit_burst_rate", // a ramp the caller made too steep (DashScope's burst limit)
 		"concurrency", "concurrent", "quota", "resource_exhausted", "resource exhausted",
 		"resource has been exhausted", "usage limit", "limit reached", "limit exceeded", "limit_exceeded", "limitexceeded",
 		"速率", "频率", "频繁", "限流", "并发", "请求过多", "请求次数", "调用次数", "已达上限", "达到上限", "使用上限", "限额", "並發", "頻繁", "請求過多")
@@ -239,7 +240,7 @@ var (
 		"longer than the model", "tokens to keep", "max_new_tokens` must be", "`inputs` tokens",
 		"`inputs` must have less than", "model token limit", "model's token limit", "too many input tokens", "input length should", "input length exceed",
 		"prompt length exceed", "maximum prompt length", "max prompt length", "length of messages exceed",
-		"shorter or fewer inputs", "input tokens exceed", "number of input tokens", "exceeded max_prompt_tokens", "prompt tokens exceed", "prompt exceeds", "exceeds the context",
+		"shorter or fewer inputs", "input tokens exceed", "exceeded max_prompt_tokens", "prompt tokens exceed", "prompt exceeds", "exceeds the context",
 		"exceeds context", "too many prompt tokens", "too_many_prompt_tokens", "prompt has too many tokens",
 		"contains too many tokens", "messages is too long", "messages are too long", "messages too long",
 		"length of all messages", "conversation is too long", "conversation too long", "exceeds the maximum input",
@@ -370,7 +371,8 @@ var (
 	// even when the status is a 4xx.
 	faultWords = words("degraded", "unhealthy", "internal server error", "internal error")
 	// consequenceWords: what the request would cause, not what the server is ("missing
-	// thought_signature may lead to degraded model performance"): fault words after them do not count
+	// thought_signature may lead to degraded model performance"): fault words only after them do
+	// not count (faultStated)
 	consequenceWords = words("may lead to", "can lead to", "could lead to", "might lead to", "will lead to",
 		"may result in", "can result in", "could result in", "may cause", "can cause", "could cause")
 

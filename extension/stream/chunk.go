@@ -66,14 +66,21 @@ type chunkView struct {
 type messageView struct {
 	content, reasoningContent, reasoning, refusal strField
 	tool                                          bool
+	list                                          bool       // content was a list (of parts)
 	partText                                      []strField // text parts of a content list
 	partOther, partThought                        int        // other parts; bytes of thinking parts
 }
 
+// hasContent: the message carried content, a string or a list of parts.
+func (m *messageView) hasContent() bool { return m.content.present() || m.list }
+
 type choiceView struct {
 	delta, message messageView
 	finishReason   strField
-	text           strField // the legacy completions API (object "text_completion"): choices[].text
+	// text: the legacy completions API's answer (object "text_completion"), choices[].text. It
+	// counts only in a choice whose delta and message carry no content: Together's chat chunks
+	// repeat each token as "text" beside delta.content.
+	text strField
 }
 
 // parseChunk reads one chat-completions record into v. keepText appends the answer text.
@@ -168,6 +175,9 @@ func (v *chunkView) choices(s *scanner, keepText bool) error {
 		if err != nil {
 			return err
 		}
+		if c.delta.hasContent() || c.message.hasContent() {
+			c.text = strField{}
+		}
 		for _, f := range []strField{c.delta.content, c.message.content, c.text} {
 			if f.present() {
 				v.content += decodedLen(f.raw, f.escaped)
@@ -217,8 +227,9 @@ func readMessage(s *scanner, m *messageView, delta bool) error {
 	return s.object(func(key string, raw []byte) error {
 		switch {
 		case is(key, raw, "content"): // a repeated key replaces the earlier value, as in encoding/json
-			m.content, m.partText, m.partOther, m.partThought = strField{}, m.partText[:0], 0, 0
+			m.content, m.partText, m.partOther, m.partThought, m.list = strField{}, m.partText[:0], 0, 0, false
 			if s.peek() == '[' {
+				m.list = true
 				return readParts(s, m)
 			}
 			return m.content.read(s)

@@ -161,6 +161,7 @@ func FuzzChunkMatchesEncodingJSON(f *testing.F) {
 		// the legacy completions API: choices[].text, a string or anything else, repeated
 		`{"object":"text_completion","choices":[{"text":"\n\nhi","finish_reason":"length","stop_reason":null}]}`,
 		`{"choices":[{"text":"a","TEXT":{"x":1}},{"text":null},{"Text":"b","text":"c"}]}`,
+		`{"choices":[{"text":"42","delta":{"content":"42"}},{"text":"x","message":{"content":[]}},{"text":"y","delta":{"content":null}}]}`,
 		// keys that fold to ours through longer characters (Kelvin sign, long s): encoding/json matches them
 		"{\"choice\u017f\":[{\"delta\":{\"content\":\"a\"}}],\"u\u017fage\":{\"prompt_to\u212aens\":3}}",
 		"{\"choice\xc5\xbf\":[{\"delta\":{\"content\":\"a\"}}],\"u\xc5\xbfage\":{\"prompt_to\xe2\x84\xaaens\":3}}",

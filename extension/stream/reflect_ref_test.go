@@ -83,7 +83,8 @@ func parseChatChunkReflect(data []byte, keepText bool) (ChatChunk, error) {
 	for i := range w.Choices {
 		ch := &w.Choices[i]
 		var text *string
-		if len(ch.Text) > 0 && ch.Text[0] == '"' {
+		if len(ch.Text) > 0 && ch.Text[0] == '"' && ch.Delta.Content.s == nil && ch.Delta.Content.parts == nil &&
+			ch.Message.Content.s == nil && ch.Message.Content.parts == nil {
 			if err := json.Unmarshal(ch.Text, &text); err != nil {
 				return ChatChunk{}, fmt.Errorf("chat chunk: %w", err)
 			}

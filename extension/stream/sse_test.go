@@ -112,6 +112,8 @@ func TestParseChatChunk(t *testing.T) {
 			ChatChunk{Content: 4, Text: "pong", FinishReason: "stop"}},
 		{"legacy completion", `{"object":"text_completion","choices":[{"index":0,"text":"pong","logprobs":null,"finish_reason":"length","stop_reason":null}]}`,
 			ChatChunk{Content: 4, Text: "pong", FinishReason: "length"}},
+		{"together chat chunk, the token also as text", `{"choices":[{"index":0,"text":"42","delta":{"token_id":30,"role":"assistant","content":"42"}}]}`,
+			ChatChunk{Content: 2, Text: "42"}},
 		{"legacy completion, text not a string", `{"choices":[{"text":{"format":"plain"},"finish_reason":"stop"}]}`, ChatChunk{FinishReason: "stop"}},
 		{"error record", `{"error":{"message":"boom","type":"server_error"}}`, ChatChunk{Error: []byte(`{"message":"boom","type":"server_error"}`)}},
 		{"null error", `{"error":null,"choices":[]}`, ChatChunk{}},
