@@ -295,6 +295,9 @@ func TestDialects(t *testing.T) {
 		{400, J, `{"error":"Failed to load model \"qwen3-8b\". Error: invalid value for n_ctx: must be a positive integer"}`, RequestInvalid},
 		{404, J, `{"error":{"message":"The model 'gpt-9' was not found. If no model specified, the default is used.","code":"model_not_found"}}`, ModelNotFound},
 		{400, J, `{"error":{"message":"The number of input tokens must be greater than 0."}}`, RequestInvalid},
+		// a model the server has but cannot run (an older build than the model), under any status
+		{500, J, `{"error":"llama runner process has terminated: error loading model: unknown model architecture: 'gemma9'"}`, ServerError},
+		{400, J, `{"error":"failed to load model: unsupported architecture 'qwen9moe'"}`, ServerError},
 	}
 	for i, c := range cases {
 		got := Classify(Outcome{Status: c.st, Header: c.h, Body: []byte(c.body)})

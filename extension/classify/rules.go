@@ -190,7 +190,7 @@ func meaning(st int, h http.Header, env *envelope, html bool, body []byte) (Clas
 		return RequestInvalid, BlameClient // one request bigger than the whole bucket never fits
 	case inText(unsetModelWords) && !inText(notThereWords):
 		return RequestInvalid, BlameClient // "Invalid model name passed in model=None": no model was sent
-	case m(modelGoneWords) || (st != 403 && m(modelWord) && (inText(notThereWords) || (st < 500 && inText(notServingWords)))),
+	case (m(modelGoneWords) && !inText(unrunnableWords)) || (st != 403 && m(modelWord) && (inText(notThereWords) || (st < 500 && inText(notServingWords)))),
 		st < 500 && st != 403 && modelUnsupported(env.textHay.b.String()), // a 403's "not available" is access
 		st < 500 && st != 403 && st != 429 && inText(notOfferedWords) && !m(capacityWords) && !m(tryLaterWords),
 		inText(noneAvailableWords) && inText(channelWords) && inText(modelWord) && !window:

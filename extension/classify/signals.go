@@ -350,6 +350,10 @@ var (
 	// loadFailWords: a model server failed to load the model (not "loading model", still busy)
 	loadFailWords = words("error loading model", "failed to load model", "failed to load the model",
 		"process has terminated")
+	// unrunnableWords: the server has the model but cannot run its architecture (an Ollama build
+	// older than the model: "error loading model: unknown model architecture: 'mllama'") — a
+	// model that exists, whatever "unknown model" says
+	unrunnableWords = words("model architecture", "unknown architecture", "unsupported architecture")
 	// unsetModelWords: the request named no model at all (a client that sent None, null or
 	// undefined, or a body the server never parsed): the request is wrong, not the model missing
 	unsetModelWords = words("model=none", "model=null", "model=undefined", "model: none", "model: null",
