@@ -258,18 +258,7 @@ func faultStated(hay string, inText func(*family) bool) bool {
 	if !inText(faultWords) {
 		return false
 	}
-	return !inText(consequenceWords) || firstAt(hay, faultWords) < firstAt(hay, consequenceWords)
-}
-
-// firstAt is where the earliest of f's phrases occurs in hay (lower-cased), len(hay) if none.
-func firstAt(hay string, f *family) int {
-	at := len(hay)
-	for _, w := range f.words {
-		if i := strings.Index(hay[:at], w); i >= 0 {
-			at = i
-		}
-	}
-	return at
+	return !inText(consequenceWords) || faultWords.first(hay) < consequenceWords.first(hay)
 }
 
 // rejected: a status that says the request itself was wrong. Only these carry over from a

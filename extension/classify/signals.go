@@ -38,6 +38,18 @@ func init() { vocab = compile(families) }
 // in reports whether any of the family's phrases occurs in hay (already lower-cased).
 func (f *family) in(hay string) bool { return vocab.scan(hay)&f.bit != 0 }
 
+// first is where the earliest of the family's phrases occurs in hay (already lower-cased),
+// len(hay) if none: for the few rules that weigh which of two families a text says first.
+func (f *family) first(hay string) int {
+	at := len(hay)
+	for _, w := range f.words {
+		if i := strings.Index(hay[:at], w); i >= 0 {
+			at = i
+		}
+	}
+	return at
+}
+
 var (
 	// edgeBlockWords: a bot or fingerprint check in front of the API refused this client.
 	edgeBlockWords = words("unusual activity", "unusual traffic", "enable javascript and cookies", "checking your browser",
