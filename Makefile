@@ -16,6 +16,8 @@ OPENAI_NODE  := $(CURDIR)/.tools/node/node_modules/openai
 JAEGER       := $(TOOLS)/jaeger
 DEBIAN_TOOLS := $(CURDIR)/.tools/debian.ok
 K6           := $(CURDIR)/k6
+# k6 with only the load benchmark's floor reader (extension/loadbench/k6floor): make bench's "k6 floor" client
+K6_FLOOR     := $(TOOLS)/k6-floor
 # Debian packages need root: sudo when not already root (GitHub's runners), nothing in a container
 SUDO         := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 export CGO_ENABLED := 0
@@ -50,11 +52,16 @@ test-unit: $(K6) $(OPENAI_NODE)/package.json $(JAEGER) $(DEBIAN_TOOLS)
 	go test -count=1 -run '^$$' -bench . -benchtime 1x ./... > /dev/null  # benchmarks still run (not timed)
 
 ## bench: Go benchmarks (figures, not pass/fail; compare runs with benchstat), then the end-to-end
-## load benchmark (extension/loadbench: the extension under k6 vs a bare Go SSE reader vs k6 http+JS),
-## each row BENCH_RUNS times (default 5; BENCH_RUNS=1 for a quick look), medians with min–max
-bench: $(K6)
+## load benchmark (extension/loadbench: the extension under k6 vs a bare Go SSE reader, the same reader
+## under k6 and k6 http+JS),
+## each row BENCH_RUNS times (default 5; BENCH_RUNS=1 for a quick look; BENCH_STREAMS=500,1000 for
+## chosen rows), medians with min–max
+bench: $(K6) $(K6_FLOOR)
 	go test -run '^$$' -bench . -benchmem ./...
-	go run ./extension/loadbench -k6 $(K6) -runs $${BENCH_RUNS:-5}
+	go run ./extension/loadbench -k6 $(K6) -k6-floor $(K6_FLOOR) -runs $${BENCH_RUNS:-5}
+
+$(K6_FLOOR): $(GO_SOURCES)
+	go build -ldflags="-s -w" -o $@ ./extension/loadbench/k6floor
 
 ## bench-profile: pprof CPU and allocation profiles and an execution trace of k6 with the extension
 ## at PROFILE_STREAMS (default 500) streams against the bench's simulator, into bench-profiles/;

@@ -1,13 +1,12 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"net/http"
-	"strconv"
 	"sync"
 	"time"
+
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/loadbench/floor"
 )
 
 // bareResult is the floor: what a minimal Go SSE reader measures.
@@ -17,14 +16,11 @@ type bareResult struct {
 	cpu         time.Duration
 }
 
-var contentMark = []byte(`"content":"`)
-
-// bare runs n concurrent streams for d with a minimal net/http SSE reader: TTFT is the arrival
-// of the first chunk with non-empty content; the truth is that chunk's write stamp.
+// bare runs n concurrent streams for d with the floor's reader (floor.Read); a stream in flight
+// when d ends is read to its end, as k6 lets an iteration finish.
 func bare(base string, n int, d time.Duration) bareResult {
 	tr := &http.Transport{MaxIdleConnsPerHost: n, MaxConnsPerHost: 0}
 	client := &http.Client{Transport: tr, Timeout: time.Minute}
-	body := []byte(`{"model":"gpt-4o-mini","stream":true,"max_tokens":64,"messages":[{"role":"user","content":"Count the words: word0 word1 word2. Reply with the count."}]}`)
 	ctx, cancel := context.WithTimeout(context.Background(), d)
 	defer cancel()
 	var mu sync.Mutex
@@ -34,38 +30,14 @@ func bare(base string, n int, d time.Duration) bareResult {
 	for range n {
 		wg.Go(func() {
 			for ctx.Err() == nil {
-				start := time.Now()
-				req, _ := http.NewRequest(http.MethodPost, base+"/chat/completions", bytes.NewReader(body))
-				req.Header.Set("Content-Type", "application/json")
-				req.Header.Set("X-Sim-Stamps", "1")
-				resp, err := client.Do(req)
+				errMs, err := floor.Read(context.Background(), client, base)
 				if err != nil {
 					continue
 				}
-				sc := bufio.NewScanner(resp.Body)
-				var stamp int64
-				var errMs float64
-				found := false
-				for sc.Scan() {
-					line := sc.Bytes()
-					if bytes.HasPrefix(line, []byte(": t=")) {
-						stamp, _ = strconv.ParseInt(string(line[4:]), 10, 64)
-						continue
-					}
-					if !found && bytes.HasPrefix(line, []byte("data: ")) {
-						if i := bytes.Index(line, contentMark); i >= 0 && line[i+len(contentMark)] != '"' {
-							found = true
-							errMs = float64(time.Since(start)-time.Duration(stamp-start.UnixNano())) / float64(time.Millisecond)
-						}
-					}
-				}
-				_ = resp.Body.Close()
-				if found {
-					mu.Lock()
-					res.errs = append(res.errs, errMs)
-					res.completions++
-					mu.Unlock()
-				}
+				mu.Lock()
+				res.errs = append(res.errs, errMs)
+				res.completions++
+				mu.Unlock()
 			}
 		})
 	}

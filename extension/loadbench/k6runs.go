@@ -25,7 +25,7 @@ type k6Result struct {
 // extra goes to k6 run before the script (the profiler's --address and --profiling-enabled).
 func runK6(k6, script, base string, n int, d time.Duration, dir string, extra ...string) (k6Result, error) {
 	out := filepath.Join(dir, fmt.Sprintf("summary-%s-%d.json", filepath.Base(script), n))
-	args := append([]string{"run", "--quiet", "--no-color", "--summary-trend-stats", "avg,p(99)"}, extra...)
+	args := append([]string{"run", "--quiet", "--no-color", "--summary-trend-stats", "avg,p(99),count"}, extra...)
 	cmd := exec.Command(k6, append(args, script)...) // #nosec G204 -- the operator's k6
 	cmd.Env = append(os.Environ(), "OPENAI_BASE_URL="+base, "OPENAI_API_KEY=x", fmt.Sprintf("LOAD_VUS=%d", n),
 		fmt.Sprintf("LOAD_DURATION=%dms", d.Milliseconds()), "LOAD_GROUND_TRUTH=1", "LOAD_BUDGET_USD=0", "K6_NO_USAGE_REPORT=true",
@@ -53,13 +53,18 @@ func runK6(k6, script, base string, n int, d time.Duration, dir string, extra ..
 	if m, ok := sum.Metrics["chatgpt_ttft_error"]; ok {
 		res.errP99 = m.Values["p(99)"]
 	}
-	if m, ok := sum.Metrics["chatgpt_available"]; ok {
+	if m, ok := sum.Metrics[floorMetric]; ok { // the floor under k6: a sample per completion
+		res.errP99, res.completions = m.Values["p(99)"], int(m.Values["count"])
+	} else if m, ok := sum.Metrics["chatgpt_available"]; ok {
 		res.completions = int(m.Values["passes"])
 	} else if m, ok := sum.Metrics["iterations"]; ok {
 		res.completions = int(m.Values["count"])
 	}
 	return res, nil
 }
+
+// floorMetric is the TTFT error trend of the floor under k6 (k6floor's metricName).
+const floorMetric = "loadbench_floor_ttft_error"
 
 // thresholdsCrossed is k6's exit for failed thresholds (99): load.js's goodput threshold fails
 // when a busy machine slows the run, yet the run and its summary are whole, so the benchmark

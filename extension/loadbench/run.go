@@ -94,9 +94,10 @@ const (
 	floorGo client = iota // the bare net/http SSE reader
 	ext                   // the extension under k6 (scripts/load.js)
 	k6HTTP                // k6's http.post with the SSE parsed in JS
+	k6Floor               // the floor's reader inside k6 (k6floor): the least an extension costs
 )
 
-var clientName = [...]string{floorGo: "bare Go", ext: "xk6-chatgpt", k6HTTP: "k6 http+JS"}
+var clientName = [...]string{floorGo: "bare Go", ext: "xk6-chatgpt", k6HTTP: "k6 http+JS", k6Floor: "k6 floor"}
 
 // row is every run of one concurrency: per client, the TTFT error p99 (ms, -1 unmeasured), the
 // CPU per 1,000 completions of each whole run and in its steady state (see steadyPer1k), index r
@@ -116,10 +117,18 @@ func (w row) within() bool {
 	return e.n > 0 && e.median <= 5 && f.n > 0 && f.median <= 5
 }
 
+// config is what the command line sets.
+type config struct {
+	k6, k6Floor string        // the k6 with the extension; the floor's k6 ("" leaves that client out)
+	d, short    time.Duration // a run, and the short run whose CPU steadyPer1k takes off it
+	sweep       string        // concurrencies beyond levels tried for max_streams
+	levels      []int         // the rows' concurrencies
+	runs        int
+}
+
 type bench struct {
-	k6, base, dir string
-	d, short      time.Duration // a run, and the short run whose CPU steadyPer1k takes off it
-	runs          int
+	config
+	base, dir string
 }
 
 // one runs client c once at n streams for d.
@@ -133,6 +142,9 @@ func (b bench) one(c client, n int, d time.Duration) (errP99 float64, comp int, 
 		if r.completions == 0 {
 			r.errP99 = -1
 		}
+		return r.errP99, r.completions, r.cpu, err
+	case k6Floor:
+		r, err := runK6(b.k6Floor, filepath.Join("extension", "loadbench", "k6floor.js"), b.base, n, d, b.dir)
 		return r.errP99, r.completions, r.cpu, err
 	default:
 		r, err := runK6(b.k6, filepath.Join("extension", "loadbench", "k6http.js"), b.base, n, d, b.dir)
@@ -180,24 +192,24 @@ func loadAvg() string {
 	return "unknown"
 }
 
-func run(k6 string, d, short time.Duration, sweep string, quick bool, runs int) error {
-	base, dir, stop, err := setup(k6)
+func run(cfg config) error {
+	base, dir, stop, err := setup(cfg.k6)
 	if err != nil {
 		return err
 	}
 	defer stop()
-	b := bench{k6: k6, base: base, dir: dir, d: d, short: short, runs: runs}
-	levels := []int{100, 500, 1000}
-	if quick {
-		levels = []int{20, 50}
-	}
-	cmp := levels[1] // where k6 http+JS and the heap are measured
+	b := bench{config: cfg, base: base, dir: dir}
+	d, short, runs, levels, sweep := cfg.d, cfg.short, cfg.runs, cfg.levels, cfg.sweep
+	cmp := levels[min(1, len(levels)-1)] // where k6 http+JS and the heap are measured
 	fmt.Printf("load benchmark: simulator %s (TTFT 200 ms, 20 chunks 20 ms apart, stamped), %s per run after one of %s (steady CPU: the difference), %d runs per row, clients interleaved\n", base, d, short, runs)
 	fmt.Printf("%s, %d CPUs, load average %s, %s\n\n", runtime.GOOS+"/"+runtime.GOARCH, runtime.NumCPU(), loadAvg(), time.Now().UTC().Format(time.RFC3339))
 	var rows []row
 	maxStreams, ok := 0, true
 	for _, n := range levels {
 		clients := []client{floorGo, ext}
+		if b.k6Floor != "" {
+			clients = append(clients, k6Floor)
+		}
 		if n == cmp {
 			clients = append(clients, k6HTTP)
 		}
@@ -230,6 +242,7 @@ func run(k6 string, d, short time.Duration, sweep string, quick bool, runs int) 
 	}
 	heap := spreadOf(heaps)
 	printTable(rows)
+	printFloorTable(rows)
 	fmt.Printf("\nlive heap per in-flight stream (probe engine, %d streams): %s KiB\n", cmp, heap.format("%.1f"))
 	fmt.Println(benchLine(rows, cmp, heap, maxStreams, runs))
 	return nil
@@ -249,6 +262,25 @@ func printTable(rows []row) {
 			spreadOf(w.cpu[floorGo]).format("%.0f"), spreadOf(w.cpu[ext]).format("%.0f"),
 			spreadOf(ratios(w.cpu[ext], w.cpu[floorGo])).format("%.2f"),
 			spreadOf(ratios(w.steady[ext], w.steady[floorGo])).format("%.2f"), http)
+	}
+}
+
+// printFloorTable sets the floor under k6 against the bare reader and the extension, when it ran:
+// what k6 itself adds, and what the extension adds beyond that.
+func printFloorTable(rows []row) {
+	if len(rows) == 0 || len(rows[0].cpu[k6Floor]) == 0 {
+		return
+	}
+	fmt.Printf("\nthe floor's reader under k6 (k6floor): median (min–max), ratios within each interleaved run\n")
+	fmt.Printf("%7s | %-28s | %-22s | %-20s | %-20s | %-20s | %s\n", "streams", "k6 floor ttft err p99 ms", "k6 floor cpu ms/1k", "k6 floor/floor cpu", "steady", "xk6/k6 floor cpu", "steady")
+	for _, w := range rows {
+		if len(w.cpu[k6Floor]) == 0 {
+			continue
+		}
+		fmt.Printf("%7d | %-28s | %-22s | %-20s | %-20s | %-20s | %s\n", w.n,
+			spreadOf(w.errP99[k6Floor]).format("%.2f"), spreadOf(w.cpu[k6Floor]).format("%.0f"),
+			spreadOf(ratios(w.cpu[k6Floor], w.cpu[floorGo])).format("%.2f"), spreadOf(ratios(w.steady[k6Floor], w.steady[floorGo])).format("%.2f"),
+			spreadOf(ratios(w.cpu[ext], w.cpu[k6Floor])).format("%.2f"), spreadOf(ratios(w.steady[ext], w.steady[k6Floor])).format("%.2f"))
 	}
 }
 
@@ -273,6 +305,10 @@ func benchLine(rows []row, cmp int, heap spread, maxStreams, runs int) string {
 		s += fmt.Sprintf(" err_p99_ms_%d=%.3f floor_err_p99_ms_%d=%.3f cpu_ratio_vs_bare_go_%d=%.2f steady_cpu_ratio_vs_bare_go_%d=%.2f",
 			w.n, med(w.errP99[ext]), w.n, med(w.errP99[floorGo]), w.n, med(ratios(w.cpu[ext], w.cpu[floorGo])),
 			w.n, med(ratios(w.steady[ext], w.steady[floorGo])))
+		if len(w.cpu[k6Floor]) > 0 {
+			s += fmt.Sprintf(" k6_floor_cpu_ratio_vs_bare_go_%d=%.2f steady_k6_floor_cpu_ratio_vs_bare_go_%d=%.2f",
+				w.n, med(ratios(w.cpu[k6Floor], w.cpu[floorGo])), w.n, med(ratios(w.steady[k6Floor], w.steady[floorGo])))
+		}
 	}
 	return s
 }
