@@ -65,10 +65,12 @@ $(K6_FLOOR): $(GO_SOURCES)
 
 ## bench-profile: pprof CPU and allocation profiles and an execution trace of k6 with the extension
 ## at PROFILE_STREAMS (default 500) streams against the bench's simulator, into bench-profiles/;
-## prints the CPU top and where goroutines waited to be scheduled
-bench-profile: $(K6)
-	go run ./extension/loadbench -k6 $(K6) -profile $${PROFILE_STREAMS:-500} -duration 20s
+## prints the CPU top and where goroutines waited to be scheduled, then the same load with the floor's
+## reader under k6 (k6floor-*) and what the extension's profile holds beyond it (pprof -diff_base)
+bench-profile: $(K6) $(K6_FLOOR)
+	go run ./extension/loadbench -k6 $(K6) -k6-floor $(K6_FLOOR) -profile $${PROFILE_STREAMS:-500} -duration 20s
 	go tool pprof -top -nodecount 40 $(K6) bench-profiles/k6-cpu-$${PROFILE_STREAMS:-500}.pprof
+	go tool pprof -top -nodecount 30 -diff_base bench-profiles/k6floor-cpu-$${PROFILE_STREAMS:-500}.pprof $(K6) bench-profiles/k6-cpu-$${PROFILE_STREAMS:-500}.pprof
 	go tool trace -pprof=sched bench-profiles/k6-$${PROFILE_STREAMS:-500}.trace > bench-profiles/k6-sched-$${PROFILE_STREAMS:-500}.pprof
 	go tool pprof -top -nodecount 15 bench-profiles/k6-sched-$${PROFILE_STREAMS:-500}.pprof
 

@@ -30,7 +30,7 @@ func main() {
 	profileOut := flag.String("profile-out", "bench-profiles", "directory for -profile's pprof files")
 	flag.Parse()
 	if *profile > 0 {
-		if err := profileK6(*k6, *profile, *dur, *profileOut); err != nil {
+		if err := profileK6(*k6, *k6Floor, *profile, *dur, *profileOut); err != nil {
 			fmt.Fprintln(os.Stderr, "loadbench:", err)
 			os.Exit(1)
 		}

@@ -11,13 +11,14 @@ import (
 	"time"
 )
 
-// profileK6 runs the extension under k6 at n streams for d (no floor, no repetition) with k6's
-// pprof endpoints on, and saves a CPU profile of the middle of the run (start-up and the
-// end-of-test summary left out) and the allocation profile at its end, as
-// <out>/k6-cpu-<n>.pprof and <out>/k6-allocs-<n>.pprof, with a second of execution trace after the
-// CPU profile as <out>/k6-<n>.trace. Read them with the same binary:
-// go tool pprof -top ./k6 <file>.
-func profileK6(k6 string, n int, d time.Duration, out string) error {
+// profileK6 runs the extension under k6 at n streams for d (no repetition) with k6's pprof
+// endpoints on, and saves a CPU profile of the middle of the run (start-up and the end-of-test
+// summary left out) and the allocation profile at its end, as <out>/k6-cpu-<n>.pprof and
+// <out>/k6-allocs-<n>.pprof, with a second of execution trace after the CPU profile as
+// <out>/k6-<n>.trace. Read them with the same binary: go tool pprof -top ./k6 <file>. With
+// k6Floor it then profiles the floor's reader under k6 the same way (k6floor-*), so that the two
+// CPU profiles show, function by function, what the extension adds to what k6 costs anyway.
+func profileK6(k6, k6Floor string, n int, d time.Duration, out string) error {
 	if d < 8*time.Second {
 		return fmt.Errorf("profile: -duration %s is too short (at least 8s)", d)
 	}
@@ -26,17 +27,28 @@ func profileK6(k6 string, n int, d time.Duration, out string) error {
 		return err
 	}
 	defer stop()
+	if err := os.MkdirAll(out, 0o750); err != nil {
+		return fmt.Errorf("profile: %w", err)
+	}
+	if err := profileOne(k6, filepath.Join("scripts", "load.js"), "k6", base, dir, n, d, out); err != nil {
+		return err
+	}
+	if k6Floor == "" {
+		return nil
+	}
+	return profileOne(k6Floor, filepath.Join("extension", "loadbench", "k6floor.js"), "k6floor", base, dir, n, d, out)
+}
+
+// profileOne profiles one k6 run of script into <out>/<name>-cpu-<n>.pprof and its siblings.
+func profileOne(k6, script, name, base, dir string, n int, d time.Duration, out string) error {
 	addr, err := freeAddr()
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(out, 0o750); err != nil {
-		return fmt.Errorf("profile: %w", err)
-	}
 	secs := int((d - 6*time.Second).Seconds())
-	cpuFile := filepath.Join(out, fmt.Sprintf("k6-cpu-%d.pprof", n))
-	allocFile := filepath.Join(out, fmt.Sprintf("k6-allocs-%d.pprof", n))
-	traceFile := filepath.Join(out, fmt.Sprintf("k6-%d.trace", n))
+	cpuFile := filepath.Join(out, fmt.Sprintf("%s-cpu-%d.pprof", name, n))
+	allocFile := filepath.Join(out, fmt.Sprintf("%s-allocs-%d.pprof", name, n))
+	traceFile := filepath.Join(out, fmt.Sprintf("%s-%d.trace", name, n))
 	got := make(chan error, 1)
 	go func() {
 		time.Sleep(3 * time.Second) // past start-up: VUs initialised, streams in flight
@@ -52,15 +64,15 @@ func profileK6(k6 string, n int, d time.Duration, out string) error {
 		}
 		got <- save(fmt.Sprintf("http://%s/debug/pprof/allocs", addr), allocFile, 30*time.Second)
 	}()
-	r, err := runK6(k6, filepath.Join("scripts", "load.js"), base, n, d, dir, "--address", addr, "--profiling-enabled")
+	r, err := runK6(k6, script, base, n, d, dir, "--address", addr, "--profiling-enabled")
 	if err != nil {
 		return err
 	}
 	if err := <-got; err != nil {
 		return fmt.Errorf("profile: %w", err)
 	}
-	fmt.Printf("k6 with the extension, %d streams for %s: %d completions, ttft err p99 %.3f ms, cpu %.0f ms / 1k\n",
-		n, d, r.completions, r.errP99, cpuPer1k(r.cpu, r.completions))
+	fmt.Printf("%s (%s), %d streams for %s: %d completions, ttft err p99 %.3f ms, cpu %.0f ms / 1k\n",
+		name, script, n, d, r.completions, r.errP99, cpuPer1k(r.cpu, r.completions))
 	fmt.Printf("CPU profile (%d s of the middle of the run): %s\nexecution trace (1 s after it): %s\nallocation profile (whole run): %s\nread with: go tool pprof -top %s %s\n",
 		secs, cpuFile, traceFile, allocFile, k6, cpuFile)
 	return nil

@@ -19,7 +19,7 @@ func TestReadThroughJS(t *testing.T) {
 	if err := rt.SetupModuleSystem(map[string]any{importPath: root{}}, nil, nil); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := rt.RunOnEventLoop(`const floor = require("k6/x/loadbench-floor"); globalThis.base = "`+simtest.Fast(t, nil)+`"; floor.read(base)`); err == nil || !strings.Contains(err.Error(), "init context") {
+	if _, err := rt.RunOnEventLoop(`const floor = require("k6/x/loadbench-floor"); globalThis.base = "` + simtest.Fast(t, nil) + `"; floor.read(base)`); err == nil || !strings.Contains(err.Error(), "init context") {
 		t.Fatalf("read in the init context: err = %v", err)
 	}
 	samples := make(chan metrics.SampleContainer, 10)
