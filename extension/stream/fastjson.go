@@ -2,6 +2,7 @@ package stream
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"unicode/utf16"
@@ -59,12 +60,17 @@ func (s *scanner) str() (raw []byte, escaped bool, err error) {
 	}
 	s.i++
 	start := s.i
-	for s.i < len(s.b) {
-		c := s.b[s.i]
-		if c >= 0x20 && c != '"' && c != '\\' { // nearly every byte: one test, no switch
-			s.i++
-			continue
+	for {
+		for s.i+8 <= len(s.b) && plain8(binary.LittleEndian.Uint64(s.b[s.i:])) { // ids and names: 8 bytes a step
+			s.i += 8
 		}
+		for s.i < len(s.b) && s.b[s.i] >= 0x20 && s.b[s.i] != '"' && s.b[s.i] != '\\' { // the last few, up to the quote
+			s.i++
+		}
+		if s.i >= len(s.b) {
+			break
+		}
+		c := s.b[s.i]
 		switch {
 		case c == '"':
 			raw = s.b[start:s.i]
@@ -91,13 +97,19 @@ func (s *scanner) str() (raw []byte, escaped bool, err error) {
 			default:
 				return nil, false, errSyntax
 			}
-		case c < 0x20:
+		default: // a control character
 			return nil, false, errSyntax
-		default:
-			s.i++
 		}
 	}
 	return nil, false, errSyntax
+}
+
+// plain8 reports whether none of the 8 bytes in x ends or escapes a string or is a control
+// character (each test is the exact "has a zero byte" or "has a byte below n" bit trick).
+func plain8(x uint64) bool {
+	const lo, hi = 0x0101010101010101, 0x8080808080808080
+	q, b := x^(lo*'"'), x^(lo*'\\')
+	return ((q-lo)&^q|(b-lo)&^b|(x-lo*0x20)&^x)&hi == 0
 }
 
 func isHex(c byte) bool { return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' }
@@ -226,8 +238,15 @@ func (s *scanner) array(elem func() error) error {
 // before the case-folding compare (names are ASCII; only a longer non-ASCII character, such as
 // the Kelvin sign or the long s, folds to an ASCII letter).
 func is(key string, raw []byte, name string) bool {
+	if raw != nil && len(raw) != len(name) { // small enough to inline: most tries end here
+		return false
+	}
+	return isSameKey(key, raw, name)
+}
+
+func isSameKey(key string, raw []byte, name string) bool {
 	if raw != nil {
-		return len(raw) == len(name) && (string(raw) == name || bytes.EqualFold(raw, []byte(name)))
+		return string(raw) == name || bytes.EqualFold(raw, []byte(name))
 	}
 	return bytes.EqualFold([]byte(key), []byte(name))
 }

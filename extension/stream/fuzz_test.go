@@ -2,6 +2,7 @@ package stream
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"io"
@@ -208,4 +209,28 @@ func BenchmarkChatChunk(b *testing.B) {
 			}
 		}
 	})
+}
+
+// plain8 agrees with the byte-by-byte rule for every byte value at every position, beside
+// plain and special neighbours (a borrow from one byte must not hide or fake another).
+func TestPlain8(t *testing.T) {
+	plain := func(c byte) bool { return c >= 0x20 && c != '"' && c != '\\' }
+	for _, fill := range []byte{'a', 0xff, 0x20, 0x80, '"', 0x00} {
+		for pos := range 8 {
+			for v := range 256 {
+				var w [8]byte
+				for i := range w {
+					w[i] = fill
+				}
+				w[pos] = byte(v)
+				want := true
+				for _, c := range w {
+					want = want && plain(c)
+				}
+				if got := plain8(binary.LittleEndian.Uint64(w[:])); got != want {
+					t.Fatalf("plain8(%q) = %v, want %v", w, got, want)
+				}
+			}
+		}
+	}
 }
