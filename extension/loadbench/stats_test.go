@@ -132,6 +132,21 @@ func TestWithinAndBenchLine(t *testing.T) {
 			t.Errorf("BENCH line lacks %q:\n%s", want, line)
 		}
 	}
+	if strings.Contains(line, "k6_floor") {
+		t.Errorf("k6 floor keys without a k6 floor run:\n%s", line)
+	}
+	// With the k6 floor measured, each row says what k6 alone costs against the bare reader.
+	rows[1].cpu[k6Floor] = []float64{240, 330, 300}
+	rows[1].steady = map[client][]float64{floorGo: {200, 300, 250}, k6Floor: {220, 330, 250}}
+	line = benchLine(rows, 500, spreadOf([]float64{8, 9, 10}), 500, 3)
+	for _, want := range []string{"k6_floor_cpu_ratio_vs_bare_go_500=1.20", "steady_k6_floor_cpu_ratio_vs_bare_go_500=1.10"} {
+		if !strings.Contains(line, want) {
+			t.Errorf("BENCH line lacks %q:\n%s", want, line)
+		}
+	}
+	if strings.Contains(line, "k6_floor_cpu_ratio_vs_bare_go_100") {
+		t.Errorf("k6 floor keys for a row it did not run:\n%s", line)
+	}
 }
 
 // A k6 run whose thresholds fail (exit 99) keeps its figures; any other failure does not.
