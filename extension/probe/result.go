@@ -5,6 +5,7 @@
 package probe
 
 import (
+	"strings"
 	"time"
 
 	"github.com/xk6-chatgpt/xk6-chatgpt/extension/classify"
@@ -41,6 +42,15 @@ var SpanHeaders = []string{"X-Request-Id", "Request-Id", "Apim-Request-Id", "Cf-
 	"X-Ratelimit-Limit-Requests", "X-Ratelimit-Remaining-Requests", "X-Ratelimit-Reset-Requests",
 	"X-Ratelimit-Limit-Tokens", "X-Ratelimit-Remaining-Tokens", "X-Ratelimit-Reset-Tokens",
 	"Anthropic-Ratelimit-Requests-Remaining", "Anthropic-Ratelimit-Tokens-Remaining", "X-Sim-Fault"}
+
+// spanHeaderKeys are SpanHeaders lower-cased, the keys of Result.Headers (made once, not per probe).
+var spanHeaderKeys = func() []string {
+	keys := make([]string, len(SpanHeaders))
+	for i, h := range SpanHeaders {
+		keys[i] = strings.ToLower(h)
+	}
+	return keys
+}()
 
 // Usage is token accounting, from the server's usage report when it sent one.
 type Usage struct {

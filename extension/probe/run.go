@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
-	"strings"
 	"sync"
 	"time"
 
@@ -148,12 +147,12 @@ func (p *run) send(ctx context.Context, rt http.RoundTripper, req *http.Request,
 		if v := resp.Header.Get("X-Sim-Truth-Since"); v != "" {
 			r.TruthSince, _ = time.Parse(time.RFC3339Nano, v) // zero when malformed
 		}
-		for _, h := range SpanHeaders {
+		for i, h := range SpanHeaders {
 			if v := resp.Header.Get(h); v != "" {
 				if r.Headers == nil {
 					r.Headers = map[string]string{}
 				}
-				r.Headers[strings.ToLower(h)] = v
+				r.Headers[spanHeaderKeys[i]] = v
 			}
 		}
 		if c == Status && resp.StatusCode == http.StatusNotModified && etag != "" {

@@ -108,7 +108,7 @@ func (ms *Metrics) Samples(r *probe.Result, base metrics.TagsAndMeta, at time.Ti
 	if r.Blame != "" {
 		classTags = classTags.With("blame", string(r.Blame))
 	}
-	out := make([]metrics.Sample, 0, 12)
+	out := make([]metrics.Sample, 0, 16) // a successful load probe makes 15
 	add := func(name string, t *metrics.TagSet, v float64) {
 		out = append(out, metrics.Sample{TimeSeries: metrics.TimeSeries{Metric: ms.m[name], Tags: t}, Time: at, Value: v, Metadata: meta})
 	}
