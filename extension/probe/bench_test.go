@@ -1,8 +1,6 @@
 package probe
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"fmt"
 	"net/http"
@@ -10,6 +8,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/xk6-chatgpt/xk6-chatgpt/extension/loadbench/floor"
 )
 
 // chatFrames is a streamed chat completion as OpenAI sends it: a role-only chunk, 20 content
@@ -62,34 +62,19 @@ func BenchmarkProbeChatStream(b *testing.B) {
 	reportCPU(b, cpu0)
 }
 
-// BenchmarkBareChatStream reads the same stream with net/http and a line scanner, finding the
-// first content as make bench's floor does: the least any client pays.
+// BenchmarkBareChatStream reads the same stream with make bench's floor (loadbench/floor): the
+// least any client pays.
 func BenchmarkBareChatStream(b *testing.B) {
 	srv := streamServer(b)
 	tr := &http.Transport{MaxIdleConnsPerHost: 4}
 	b.Cleanup(tr.CloseIdleConnections)
 	client := &http.Client{Transport: tr}
-	body := []byte(`{"model":"gpt-4o-mini","stream":true,"messages":[{"role":"user","content":"hi"}]}`)
-	mark := []byte(`"content":"`)
+	ctx := context.Background()
 	b.ReportAllocs()
 	cpu0 := cpuTime()
 	for b.Loop() {
-		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/v1/chat/completions", bytes.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		resp, err := client.Do(req)
-		if err != nil {
+		if _, err := floor.Read(ctx, client, srv.URL+"/v1"); err != nil {
 			b.Fatal(err)
-		}
-		sc := bufio.NewScanner(resp.Body)
-		found := false
-		for sc.Scan() {
-			if i := bytes.Index(sc.Bytes(), mark); !found && i >= 0 && sc.Bytes()[i+len(mark)] != '"' {
-				found = true
-			}
-		}
-		_ = resp.Body.Close()
-		if !found {
-			b.Fatal("no content")
 		}
 	}
 	reportCPU(b, cpu0)
